@@ -1,0 +1,137 @@
+"""The activity log: what workers, groups, the administration and events did, week by week.
+
+Mechanisms record structured entries (a key and its data); :func:`describe` turns an entry into
+a sentence in English or German for the browser view's activity feed and the command line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from quartiersim.problems import PROBLEM_KINDS
+
+
+@dataclass(frozen=True)
+class Entry:
+    week: int
+    key: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "group_founded": (
+        "Residents founded group {group} about {problem} ({members} members).",
+        "Bewohner gründeten Gruppe {group} zu {problem} ({members} Mitglieder).",
+    ),
+    "worker_founded_group": (
+        "{worker} helped start group {group}.",
+        "{worker} half bei der Gründung von Gruppe {group}.",
+    ),
+    "residents_joined": (
+        "{count} residents joined group {group}.",
+        "{count} Bewohner schlossen sich Gruppe {group} an.",
+    ),
+    "small_action": (
+        "Group {group} held a small action with {present} residents.",
+        "Gruppe {group} machte eine kleine Aktion mit {present} Bewohnern.",
+    ),
+    "group_dissolved": (
+        "Group {group} dissolved ({reason}).",
+        "Gruppe {group} löste sich auf ({reason}).",
+    ),
+    "new_cause": (
+        "Group {group} took up {problem}.",
+        "Gruppe {group} nahm sich {problem} vor.",
+    ),
+    "assembly": (
+        "Resident assembly: {claims} claims.",
+        "Bewohnerversammlung: {claims} Forderungen.",
+    ),
+    "conflict_mediated": (
+        "The claims of groups {a} and {b} were mediated into a compromise.",
+        "Die Forderungen der Gruppen {a} und {b} wurden zu einem Kompromiss vermittelt.",
+    ),
+    "conflict_open": (
+        "Groups {a} and {b} clashed openly; their voice split.",
+        "Gruppen {a} und {b} gerieten offen in Konflikt; ihre Stimme spaltete sich.",
+    ),
+    "claim_granted": (
+        "The administration granted a claim: {problems} solved.",
+        "Die Verwaltung gab einer Forderung statt: {problems} gelöst.",
+    ),
+    "claim_refused": (
+        "The administration refused group {group}'s claim.",
+        "Die Verwaltung lehnte die Forderung von Gruppe {group} ab.",
+    ),
+    "claim_escalated": (
+        "Refused, group {group} went public and kept up the pressure.",
+        "Abgelehnt – Gruppe {group} ging an die Öffentlichkeit und erhöhte den Druck.",
+    ),
+    "ally_won": ("Group {group} won an ally.", "Gruppe {group} gewann einen Verbündeten."),
+    "ally_lost": ("Group {group} lost an ally.", "Gruppe {group} verlor einen Verbündeten."),
+    "problem_found": (
+        "{worker} found {problem} and made it public.",
+        "{worker} entdeckte {problem} und machte es öffentlich.",
+    ),
+    "problem_noticed": (
+        "Residents made {problem} public.",
+        "Bewohner machten {problem} öffentlich.",
+    ),
+    "problem_arose": ("A new problem arose: {problem}.", "Ein neues Problem: {problem}."),
+    "outreach_visit": (
+        "{worker} visited resident {resident} at home.",
+        "{worker} besuchte Bewohner {resident} zu Hause.",
+    ),
+    "group_helped": (
+        "{worker} helped group {group} organise.",
+        "{worker} unterstützte Gruppe {group} bei der Organisation.",
+    ),
+    "festival": (
+        "{worker} organised a neighbourhood party at the {place} ({guests} guests).",
+        "{worker} organisierte ein Nachbarschaftsfest ({place}, {guests} Gäste).",
+    ),
+    "door_opened": (
+        "{worker} opened doors to the administration for group {group}.",
+        "{worker} öffnete Gruppe {group} Türen zur Verwaltung.",
+    ),
+    "round_table": (
+        "{worker} moderated a round table with the administration.",
+        "{worker} moderierte einen runden Tisch mit der Verwaltung.",
+    ),
+    "dialogue_meeting": (
+        "{worker} brought {residents} residents of different backgrounds together.",
+        "{worker} brachte {residents} Bewohner unterschiedlicher Herkunft zusammen.",
+    ),
+    "case_handled": (
+        "{worker} handled resident {resident}'s case.",
+        "{worker} bearbeitete den Fall von Bewohner {resident}.",
+    ),
+    "solved_for_residents": (
+        "Experts solved {problem} for the residents.",
+        "Fachleute lösten {problem} stellvertretend für die Bewohner.",
+    ),
+    "event": ("Event: {event}.", "Ereignis: {event}."),
+    "project_exit": (
+        "The project ended; the workers left the quarter.",
+        "Das Projekt endete; die Fachkräfte verließen das Quartier.",
+    ),
+}
+
+
+def problem_label(kind: int, lang: str = "en") -> str:
+    spec = PROBLEM_KINDS[kind]
+    return spec.german if lang == "de" else spec.name.replace("_", " ")
+
+
+def describe(entry: Entry, lang: str = "en", problem_kinds: Any = None) -> str:
+    """One log entry as a sentence. ``problem_kinds`` maps problem id to kind for names."""
+    en, de = MESSAGES[entry.key]
+    data = dict(entry.data)
+    for key in ("problem", "problems"):
+        if key in data and problem_kinds is not None:
+            ids = data[key] if isinstance(data[key], tuple | list) else (data[key],)
+            data[key] = " + ".join(problem_label(problem_kinds[int(p)], lang) for p in ids)
+    if "worker" in data and lang == "de":
+        data["worker"] = data["worker"].replace("worker", "Fachkraft")
+    return (de if lang == "de" else en).format(**data)

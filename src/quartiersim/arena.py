@@ -1,0 +1,274 @@
+"""The political arena: claims, resident assemblies, conflicts, the administration and allies.
+
+Every ``assembly_weeks`` weeks a resident assembly (Bewohnerversammlung) bundles the claims of
+the action groups. Claims about opposed problems **conflict** (a youth space vs. quiet for the
+elderly): a mediated conflict becomes one compromise claim with the backing of both; an
+unmediated one splits the voice (each claim loses half its backing) and damages the ties across
+the two groups. The **administration** has limited attention (it decides at most
+``admin_attention`` claims, the best backed first) and a responsiveness that sets how much
+backing a claim needs. A granted claim solves its problem and gives the members mastery; a
+refused one feeds helplessness, unless the group is conflict-capable (Konfliktfähigkeit) and
+escalates: it goes public, builds pressure for the next round and may win allies.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from quartiersim.groups import ActionGroup
+from quartiersim.problems import OPPOSING
+from quartiersim.residents import BUREAUCRACY, ORGANISING, SPEAKING
+
+if TYPE_CHECKING:
+    from quartiersim.model import QuartierModel
+
+RECORD_WEEKS = 52  # the administration's decisions that count for political influence
+CLAIM_READINESS = 0.12  # group capacity needed to raise a claim
+ESCALATION_LEVEL = 0.35  # speaking competence (with allies) that makes a group conflict-capable
+MEDIATION_HOURS = 8.0  # worker hours one mediation takes
+GRANT_SOFTNESS = 0.06  # how sharp the administration's decision is around its bar
+RESPONSIVENESS_DRIFT = 0.005  # weekly return of responsiveness to its baseline
+
+
+@dataclass
+class Claim:
+    """A demand to the administration (Forderung) about one or two problems."""
+
+    groups: tuple[int, ...]
+    problems: tuple[int, ...]
+    backing: float
+    mediated: bool = False
+
+
+class Arena:
+    """Administration, allies and the assembly cycle."""
+
+    def __init__(self, model: QuartierModel) -> None:
+        self.model = model
+        p = model.p
+        self.responsiveness = p["admin_responsiveness"]
+        self.baseline = p["admin_responsiveness"]
+        #: ally id -> group id it supports (-1 free); allies belong to the quarter's politics
+        self.ally_of = np.full(p["n_potential_allies"], -1)
+        self.decisions: deque[tuple[int, bool]] = deque()  # (week, granted)
+        self.claims_raised = 0
+        self.claims_granted = 0
+        self.conflicts_open = 0
+        self.conflicts_mediated = 0
+        self.mediation_hours = 0.0  # banked by the conflict mediator for the next assembly
+        self.translation = 0.0  # dialogue manager's help in phrasing claims (decays)
+
+    # -- measures ---------------------------------------------------------------------------
+    @property
+    def allies(self) -> int:
+        return int((self.ally_of >= 0).sum())
+
+    def recent_success(self) -> float:
+        """Share of claims granted among the administration's decisions of the last year."""
+        if not self.decisions:
+            return 0.0
+        return sum(g for _, g in self.decisions) / len(self.decisions)
+
+    def group_allies(self, g: ActionGroup) -> int:
+        return int((self.ally_of == g.id).sum())
+
+    # -- weekly -----------------------------------------------------------------------------
+    def weekly(self) -> None:
+        m = self.model
+        self.responsiveness += RESPONSIVENESS_DRIFT * (self.baseline - self.responsiveness)
+        self.translation *= 0.95
+        while self.decisions and self.decisions[0][0] <= m.steps - RECORD_WEEKS:
+            self.decisions.popleft()
+        self.lose_allies_of_fading_groups()
+        if m.steps % m.p["assembly_weeks"] == 0:
+            self.assembly()
+
+    def assembly(self) -> None:
+        """A resident assembly: collect claims, resolve conflicts, let the administration decide."""
+        m = self.model
+        claims = [c for g in m.groups.active if (c := self.claim_of(g)) is not None]
+        if not claims:
+            return
+        self.claims_raised += len(claims)
+        m.log("assembly", claims=len(claims))
+        claims = self.resolve_conflicts(claims)
+        claims.sort(key=lambda c: c.backing, reverse=True)
+        for claim in claims[: m.p["admin_attention"]]:
+            self.decide(claim)
+        self.mediation_hours = 0.0
+
+    def claim_of(self, g: ActionGroup) -> Claim | None:
+        """A group with a visible cause and enough capacity raises a claim; its backing."""
+        m = self.model
+        if g.problem < 0 or not m.problems.visible[g.problem]:
+            return None
+        members = m.groups.members(g)
+        cap = m.groups.capacity(g)
+        if cap < CLAIM_READINESS:
+            return None
+        affected = max(5.0, 0.25 * len(m.problems.affected(g.problem)))
+        organised = min(1.0, len(members) / affected)
+        competence = m.groups.competence(members, [SPEAKING, BUREAUCRACY])
+        allies = min(1.0, self.group_allies(g) / 2.0)
+        attention = min(1.0, g.attention + m.problems.attention[g.problem])
+        backing = (
+            0.35 * organised
+            + 0.25 * competence
+            + 0.15 * allies
+            + 0.15 * attention
+            + 0.10 * min(1.0, g.pressure)
+            + 0.10 * min(1.0, g.access + self.translation)
+        )
+        return Claim(groups=(g.id,), problems=(g.problem,), backing=backing)
+
+    def resolve_conflicts(self, claims: list[Claim]) -> list[Claim]:
+        """Pair up claims on opposed problems; mediate or split each pair."""
+        m = self.model
+        kinds = m.problems.kind
+        out: list[Claim] = []
+        pending = list(claims)
+        while pending:
+            c = pending.pop(0)
+            rival = next(
+                (d for d in pending if OPPOSING[kinds[c.problems[0]]] == kinds[d.problems[0]]),
+                None,
+            )
+            if rival is None:
+                out.append(c)
+                continue
+            pending.remove(rival)
+            out.extend(self.conflict(c, rival))
+        return out
+
+    def conflict(self, a: Claim, b: Claim) -> list[Claim]:
+        """Two opposed claims meet. Mediated: one compromise claim with both backings.
+        Unmediated: the voice splits and ties across the two groups suffer."""
+        m = self.model
+        ga, gb = (m.groups.groups[c.groups[0]] for c in (a, b))
+        ma, mb = m.groups.members(ga), m.groups.members(gb)
+        if self.mediate(ma, mb):
+            self.conflicts_mediated += 1
+            m.log("conflict_mediated", a=ga.id, b=gb.id)
+            bridge(m, ma, mb, gain=m.p["tie_gain"])
+            backing = min(1.0, 0.9 * (a.backing + b.backing))
+            return [Claim(a.groups + b.groups, a.problems + b.problems, backing, mediated=True)]
+        self.conflicts_open += 1
+        m.log("conflict_open", a=ga.id, b=gb.id)
+        damage_cross_ties(m, ma, mb, factor=0.5)
+        for g in (ga, gb):
+            g.momentum *= 0.7
+        a.backing /= 2
+        b.backing /= 2
+        return [a, b]
+
+    def mediate(self, ma: np.ndarray, mb: np.ndarray) -> bool:
+        """A conflict is mediated by a worker's banked hours, or by the residents themselves
+        when ties across the two groups and speaking competence allow it."""
+        m = self.model
+        if self.mediation_hours >= MEDIATION_HOURS:
+            self.mediation_hours -= MEDIATION_HOURS
+            return True
+        if len(ma) == 0 or len(mb) == 0:
+            return False
+        cross = m.ties.adjacency()[ma][:, mb].sum() / np.sqrt(len(ma) * len(mb))
+        speak = m.residents.activated[np.concatenate([ma, mb]), SPEAKING].max()
+        return bool(m.rng.random() < min(1.0, cross) * speak)
+
+    def decide(self, claim: Claim) -> None:
+        """The administration decides one claim: grant or refuse, then the groups react."""
+        m = self.model
+        bar = 0.75 - 0.5 * self.responsiveness
+        chance = 1.0 / (1.0 + np.exp(-(claim.backing - bar) / GRANT_SOFTNESS))
+        granted = bool(m.rng.random() < chance)
+        self.decisions.append((m.steps, granted))
+        groups = [m.groups.groups[i] for i in claim.groups]
+        members = np.concatenate([m.groups.members(g) for g in groups])
+        if granted:
+            self.claims_granted += 1
+            for p in claim.problems:
+                m.problems.solve(p)
+            m.residents.mastery(members, strength=1.0, domain=SPEAKING)
+            m.residents.adjust_trust(members, +0.1)
+            m.mark_used(members, SPEAKING)
+            self.responsiveness = min(1.0, self.responsiveness + 0.01)
+            for g in groups:
+                g.wins += 1
+                g.momentum = 1.0
+                g.pressure = 0.0
+                m.groups.adopt_new_cause(g)
+            m.log("claim_granted", groups=claim.groups, problems=claim.problems)
+            return
+        for g in groups:
+            g.refusals += 1
+            gm = m.groups.members(g)
+            if self.conflict_capable(g, gm):
+                g.attention = min(1.0, g.attention + 0.3)
+                g.pressure = min(1.0, g.pressure + 0.35)
+                m.residents.mastery(gm, strength=0.1, domain=SPEAKING)  # standing up
+                m.mark_used(gm, SPEAKING)
+                self.try_win_ally(g, chance=0.3)
+                m.log("claim_escalated", group=g.id)
+            else:
+                m.residents.failure(gm, strength=1.0)
+                m.residents.adjust_trust(gm, -0.1)
+                g.momentum *= 0.5
+                m.log("claim_refused", group=g.id)
+
+    def conflict_capable(self, g: ActionGroup, members: np.ndarray) -> bool:
+        """Able to go public: speaking competence, helped by allies (Konfliktfähigkeit)."""
+        if len(members) == 0:
+            return False
+        speak = self.model.groups.competence(members, [SPEAKING, ORGANISING])
+        return speak + 0.1 * self.group_allies(g) >= ESCALATION_LEVEL
+
+    # -- allies -----------------------------------------------------------------------------
+    def try_win_ally(self, g: ActionGroup, chance: float) -> bool:
+        """A free ally joins a credible group with ``chance`` scaled by its credibility."""
+        m = self.model
+        free = np.flatnonzero(self.ally_of < 0)
+        if len(free) == 0:
+            return False
+        credibility = m.groups.capacity(g) * (1.0 + 0.5 * min(g.wins, 2))
+        if m.rng.random() < chance * min(1.0, credibility):
+            ally = int(m.rng.choice(free))
+            self.ally_of[ally] = g.id
+            m.log("ally_won", group=g.id, ally=ally)
+            return True
+        return False
+
+    def lose_allies_of_fading_groups(self) -> None:
+        """Allies walk away from groups that have lost momentum."""
+        m = self.model
+        for ally in np.flatnonzero(self.ally_of >= 0):
+            g = m.groups.groups[self.ally_of[ally]]
+            if m.rng.random() < 0.02 * (1.0 - g.momentum):
+                self.ally_of[ally] = -1
+                m.log("ally_lost", group=g.id, ally=int(ally))
+
+    def release_allies(self, g: ActionGroup) -> None:
+        self.ally_of[self.ally_of == g.id] = -1
+
+
+def cross_pairs(m: QuartierModel, a: np.ndarray, b: np.ndarray, k: int) -> tuple:
+    """Up to ``k`` random pairs with one resident from ``a`` and one from ``b``."""
+    if len(a) == 0 or len(b) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return m.rng.choice(a, size=k), m.rng.choice(b, size=k)
+
+
+def bridge(m: QuartierModel, a: np.ndarray, b: np.ndarray, gain: float) -> None:
+    """Meetings across two groups: new and stronger ties between them."""
+    x, y = cross_pairs(m, a, b, k=max(len(a), len(b)))
+    m.ties.reinforce(x, y, gain)
+
+
+def damage_cross_ties(m: QuartierModel, a: np.ndarray, b: np.ndarray, factor: float) -> None:
+    """Open conflict damages every existing tie between the two sides."""
+    if len(a) == 0 or len(b) == 0:
+        return
+    x, y = np.meshgrid(a, b, indexing="ij")
+    m.ties.weaken(x.ravel(), y.ravel(), factor)

@@ -1,0 +1,138 @@
+"""Structural problems of the quarter (strukturelle Problemlagen).
+
+A problem sits at a location, affects the residents within its radius to a degree that depends
+on their age group (their *concern*), worsens slowly while open, and is **latent** until someone
+makes it visible: residents who can speak up, or the problem sensor. Only visible problems can
+become the cause of an action group and a claim. Some kinds oppose each other: what one age group
+wants, another resents (a youth space vs. quiet for the elderly).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+LATENT, VISIBLE, SOLVED = 0, 1, 2
+STATUS_NAMES = ("latent", "visible", "solved")
+
+
+@dataclass(frozen=True)
+class ProblemKind:
+    name: str
+    german: str
+    concern_by_age: tuple[float, float, float]  # youth, adult, elderly
+    radius: float  # cells; rent pressure reaches the whole quarter
+    opposes: str | None = None
+
+
+PROBLEM_KINDS: tuple[ProblemKind, ...] = (
+    ProblemKind("poor_lighting", "schlechte Beleuchtung", (0.6, 0.8, 1.0), 7),
+    ProblemKind("no_youth_space", "kein Jugendtreff", (1.0, 0.5, 0.1), 12, "noise"),
+    ProblemKind("noise", "Lärm", (0.1, 0.6, 1.0), 7, "no_youth_space"),
+    ProblemKind("rent_pressure", "Mietdruck", (0.5, 1.0, 0.9), 1e9),
+    ProblemKind("neglected_green", "verwahrloste Grünfläche", (0.6, 0.8, 0.7), 9, "parking"),
+    ProblemKind("parking", "Parkplatznot", (0.1, 1.0, 0.5), 9, "neglected_green"),
+    ProblemKind("traffic_danger", "gefährlicher Verkehr", (0.7, 1.0, 0.8), 8),
+    ProblemKind("litter", "Müll und Verschmutzung", (0.5, 0.8, 0.9), 6),
+)
+KIND_INDEX = {k.name: i for i, k in enumerate(PROBLEM_KINDS)}
+OPPOSING = np.array(
+    [KIND_INDEX[k.opposes] if k.opposes else -1 for k in PROBLEM_KINDS], dtype=int
+)
+AGGRAVATION = 0.002  # weekly worsening of an open problem (Verschärfung)
+NOTICE_RATE = 0.004  # weekly chance per unit of voiced concern that a problem becomes public
+
+
+class Problems:
+    """All problems of the quarter as arrays (index = problem id; problems are never removed)."""
+
+    def __init__(self, n_residents: int) -> None:
+        self.kind = np.zeros(0, dtype=int)
+        self.x = np.zeros(0, dtype=int)
+        self.y = np.zeros(0, dtype=int)
+        self.severity = np.zeros(0)
+        self.status = np.zeros(0, dtype=int)
+        self.attention = np.zeros(0)  # public attention (Öffentlichkeit), decays
+        self.concern = np.zeros((n_residents, 0))  # resident x problem
+
+    def __len__(self) -> int:
+        return len(self.kind)
+
+    @property
+    def open(self) -> np.ndarray:
+        return self.status != SOLVED
+
+    @property
+    def visible(self) -> np.ndarray:
+        return self.status == VISIBLE
+
+    def add(
+        self,
+        kind: int,
+        x: int,
+        y: int,
+        severity: float,
+        home_xy: np.ndarray,
+        age: np.ndarray,
+        status: int = LATENT,
+    ) -> int:
+        """A new problem at (x, y). Returns its id."""
+        spec = PROBLEM_KINDS[kind]
+        self.kind = np.append(self.kind, kind)
+        self.x = np.append(self.x, x)
+        self.y = np.append(self.y, y)
+        self.severity = np.append(self.severity, severity)
+        self.status = np.append(self.status, status)
+        self.attention = np.append(self.attention, 0.0)
+        column = concern_for(spec, x, y, home_xy, age)
+        self.concern = np.column_stack([self.concern, column])
+        return len(self.kind) - 1
+
+    def recompute_concern(self, who: np.ndarray, home_xy: np.ndarray, age: np.ndarray) -> None:
+        """Concern of residents ``who`` (new arrivals) for every problem."""
+        for p, kind in enumerate(self.kind):  # a loop over problems, not residents
+            spec = PROBLEM_KINDS[kind]
+            self.concern[who, p] = concern_for(spec, self.x[p], self.y[p], home_xy[who], age[who])
+
+    def strain(self) -> np.ndarray:
+        """Burden of each resident from all open problems (latent ones hurt too)."""
+        return self.concern @ np.where(self.open, self.severity, 0.0)
+
+    def aggravate(self) -> None:
+        open_ = self.open
+        self.severity[open_] = np.minimum(1.0, self.severity[open_] + AGGRAVATION)
+        self.attention *= 0.95
+
+    def notice(self, voice: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """Latent problems become visible through residents who voice them.
+
+        ``voice`` is each resident's capacity to speak up (0 for the withdrawn). Returns the ids
+        of problems that became visible.
+        """
+        latent = np.flatnonzero(self.status == LATENT)
+        if len(latent) == 0:
+            return latent
+        pressure = voice @ self.concern[:, latent]
+        chance = 1.0 - np.exp(-NOTICE_RATE * pressure)
+        found = latent[rng.random(len(latent)) < chance]
+        self.status[found] = VISIBLE
+        return found
+
+    def solve(self, p: int) -> None:
+        self.status[p] = SOLVED
+        self.severity[p] = 0.0
+
+    def affected(self, p: int, level: float = 0.3) -> np.ndarray:
+        """Residents concerned about problem ``p`` at least to ``level``."""
+        return np.flatnonzero(self.concern[:, p] >= level)
+
+
+def concern_for(
+    spec: ProblemKind, x: float, y: float, home_xy: np.ndarray, age: np.ndarray
+) -> np.ndarray:
+    """How much residents at ``home_xy`` of age group ``age`` care about a problem at (x, y)."""
+    d = np.hypot(home_xy[:, 0] - x, home_xy[:, 1] - y)
+    nearness = np.clip(1.0 - d / spec.radius, 0.0, 1.0) if spec.radius < 1e8 else 1.0
+    nearness = np.sqrt(nearness)  # concern stays high across most of the radius
+    return np.asarray(spec.concern_by_age)[age] * nearness

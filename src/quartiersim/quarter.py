@@ -1,0 +1,111 @@
+"""The neighbourhood's layout (Quartier): streets, buildings, public places, origin zones.
+
+A building (house community, *Hausgemeinschaft*) is a small block of dwelling cells between
+streets. A few blocks are public places where residents meet: community centre
+(*Stadtteilzentrum*), playground, square, café. Segregation works through *origin zones*:
+vertical strips of the quarter, one per origin group, sized by the groups' shares.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+PLACE_KINDS: tuple[str, ...] = ("community_centre", "playground", "square", "cafe")
+
+BLOCK_W, BLOCK_H = 3, 4  # a building: 3 x 4 dwelling cells
+STREET_EVERY_X, STREET_EVERY_Y = 7, 5  # a street after two buildings across, one building down
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where things are. Cell coordinates are (x, y) with 0 <= x < width, 0 <= y < height."""
+
+    width: int
+    height: int
+    building: np.ndarray  # (width, height) int: building id, -1 for street or public place
+    place: np.ndarray  # (width, height) int: public place id, -1 elsewhere
+    place_kind: tuple[str, ...]  # kind of each public place
+    place_xy: np.ndarray  # (n_places, 2) a representative cell of each place
+    dwellings: np.ndarray  # (n_dwellings, 2) cells that house households
+
+    @property
+    def n_buildings(self) -> int:
+        return int(self.building.max()) + 1
+
+    @property
+    def n_places(self) -> int:
+        return len(self.place_kind)
+
+
+def build_layout(width: int, height: int, rng: np.random.Generator) -> Layout:
+    """Lay out streets, buildings and public places on a ``width`` x ``height`` grid."""
+    x, y = np.meshgrid(np.arange(width), np.arange(height), indexing="ij")
+    street = (x % STREET_EVERY_X == STREET_EVERY_X - 1) | (y % STREET_EVERY_Y == STREET_EVERY_Y - 1)
+    block_x = x // STREET_EVERY_X
+    half = (x % STREET_EVERY_X) // BLOCK_W  # two buildings side by side in a block
+    block_y = y // STREET_EVERY_Y
+    raw = (block_x * 2 + half) * (height // STREET_EVERY_Y + 1) + block_y
+    raw = np.where(street, -1, raw)
+
+    # Public places: one building plot per ~350 cells, at least one of each kind, spread evenly.
+    plots = np.unique(raw[raw >= 0])
+    n_places = min(len(plots) // 2, max(len(PLACE_KINDS), (width * height) // 350))
+    chosen = rng.choice(plots, size=n_places, replace=False) if n_places else np.array([], int)
+    place = np.full((width, height), -1)
+    place_xy = np.zeros((n_places, 2), dtype=int)
+    for pid, plot in enumerate(chosen):
+        cells = raw == plot
+        place[cells] = pid
+        xs, ys = np.nonzero(cells)
+        place_xy[pid] = xs[len(xs) // 2], ys[len(ys) // 2]
+    kinds = tuple(PLACE_KINDS[i % len(PLACE_KINDS)] for i in range(n_places))
+
+    dwelling_mask = (raw >= 0) & (place < 0)
+    # Renumber buildings 0..B-1 so ids index arrays directly.
+    _, building_ids = np.unique(np.where(dwelling_mask, raw, -1), return_inverse=True)
+    building = np.where(dwelling_mask, building_ids.reshape(width, height) - 1, -1)
+    dwellings = np.argwhere(dwelling_mask)
+    return Layout(width, height, building, place, kinds, place_xy, dwellings)
+
+
+def origin_zone(x: np.ndarray, width: int, shares: np.ndarray) -> np.ndarray:
+    """The origin group whose zone covers column ``x``: strips sized by population shares."""
+    bounds = np.cumsum(shares)[:-1] * width
+    return np.searchsorted(bounds, x, side="right")
+
+
+def place_households(
+    layout: Layout,
+    origin: np.ndarray,
+    shares: np.ndarray,
+    segregation: float,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Choose a dwelling (row of ``layout.dwellings``) for each household.
+
+    With probability ``segregation`` a household lives in its own origin's zone, otherwise
+    anywhere. Dwellings fill evenly (households per dwelling differ by at most about one), so
+    density does not depend on segregation.
+    """
+    n = len(origin)
+    n_dw = len(layout.dwellings)
+    per = int(np.ceil(n / n_dw))
+    slots = np.repeat(np.arange(n_dw), per)  # each dwelling offers `per` slots
+    slots = slots[rng.permutation(len(slots))]
+    slot_zone = origin_zone(layout.dwellings[slots, 0], layout.width, shares)
+    free = np.ones(len(slots), dtype=bool)
+    home = np.full(n, -1)
+
+    segregated = rng.random(n) < segregation
+    for o in range(len(shares)):  # a loop over origin groups, not residents
+        movers = np.flatnonzero(segregated & (origin == o))
+        options = np.flatnonzero(free & (slot_zone == o))[: len(movers)]
+        home[movers[: len(options)]] = slots[options]
+        free[options] = False
+    rest = np.flatnonzero(home < 0)
+    options = np.flatnonzero(free)
+    # Everyone else takes a free slot anywhere (slots are shuffled, so: a random dwelling).
+    home[rest] = slots[options[: len(rest)]]
+    return home

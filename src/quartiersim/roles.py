@@ -1,0 +1,297 @@
+"""The six roles of community workers, each a mechanism with a cost in hours.
+
+Every function here receives the model, the worker and a :class:`Budget` of hours for the role
+this week. It acts through the same entry points the residents' own actions use (ties,
+``experience``, groups, the arena), paying for each task from the budget. Workers act on their
+team's own diagnosis of the quarter — what the problem sensor has walked and reported, who
+outreach visits have got to know — never on hidden state they could not see.
+
+Roles (Herriger): Problemsensor, Ressourcendiagnostiker, Organisationshelfer, Türöffner,
+Dialogmanager, Konfliktmediator; plus case work (stellvertretende Fallbearbeitung), the
+deficit-oriented alternative that a top-down strategy pays for with the same hours.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from quartiersim.arena import bridge
+from quartiersim.groups import CONCERN_LEVEL, MIN_MEMBERS, SEED_FUNDS
+from quartiersim.problems import LATENT, VISIBLE
+from quartiersim.residents import BUREAUCRACY, ORGANISING, SPEAKING
+from quartiersim.ties import random_pairs
+
+if TYPE_CHECKING:
+    from quartiersim.model import QuartierModel
+    from quartiersim.workers import CommunityWorker
+
+# Hours one task takes (documented in docs/odd.md, "Submodels: community workers").
+WALK_HOURS = 4.0  # a walk through part of the quarter (Stadtteilbegehung)
+VISIT_HOURS = 2.0  # an outreach visit, accepted or not (aufsuchende Arbeit)
+FOUNDING_HOURS = 8.0  # bringing concerned residents together to start a group
+GROUP_HELP_HOURS = 3.0  # a session of organisational help with one group
+FESTIVAL_HOURS = 6.0  # organising an encounter: street party, neighbourhood breakfast
+ADVOCACY_HOURS = 4.0  # coaching and door opening for one group
+ROUND_TABLE_HOURS = 6.0  # a round table between residents and the administration
+MEDIATION_BANK_HOURS = 8.0  # preparing to mediate at the next assembly
+DIALOGUE_MEETING_HOURS = 3.0  # a meeting across origin and age groups
+CASE_HOURS = 3.0  # handling one resident's case
+PLANNING_HOURS = 6.0  # expert planning on one problem
+
+WALK_RADIUS = 8.0
+OUTREACH_REPEAT_WEEKS = 26  # a declined visit is offered again after half a year
+
+
+@dataclass
+class Budget:
+    """Hours available to one role this week; tasks are paid for in full or not at all."""
+
+    hours: float
+    spent: float = 0.0
+
+    def take(self, cost: float) -> bool:
+        if self.hours - self.spent + 1e-9 < cost:
+            return False
+        self.spent += cost
+        return True
+
+
+def problem_sensor(m: QuartierModel, w: CommunityWorker, budget: Budget) -> None:
+    """Walks the quarter, finds latent problems and makes them public; reports the burden
+    of the buildings passed (small-scale social reporting, kleinräumige Sozialberichterstattung).
+    """
+    pr, r = m.problems, m.residents
+    while budget.take(WALK_HOURS):
+        x, y = m.random_location()
+        w.move_to(x, y)
+        near = np.hypot(pr.x - x, pr.y - y) <= WALK_RADIUS
+        found = np.flatnonzero(near & (pr.status == LATENT) & (m.rng.random(len(pr)) < 0.6))
+        for p in found:
+            pr.status[p] = VISIBLE
+            pr.attention[p] = min(1.0, pr.attention[p] + 0.3)
+            m.log("problem_found", problem=int(p), worker=w.name)
+        reported = np.flatnonzero(near & (pr.status == VISIBLE))
+        pr.attention[reported] = np.minimum(1.0, pr.attention[reported] + 0.05)
+        homes = np.hypot(m.home_xy[:, 0] - x, m.home_xy[:, 1] - y) <= WALK_RADIUS
+        buildings = m.building_of[homes]
+        m.team_need[buildings] = r.strain[homes].mean() if homes.any() else 0.0
+
+
+def resource_diagnostician(m: QuartierModel, w: CommunityWorker, budget: Budget) -> None:
+    """Outreach: visits residents at home, reaching the withdrawn too; uncovers a buried
+    resource and offers a small chance to use it (a space of possibility, Möglichkeitsraum)."""
+    r = m.residents
+    due = m.steps - m.offered_week >= OUTREACH_REPEAT_WEEKS
+    while budget.take(VISIT_HOURS):
+        candidates = np.flatnonzero(due)
+        if len(candidates) == 0:
+            break
+        # Where the team knows of burden, go there first; otherwise door to door.
+        need = m.team_need[m.building_of[candidates]]
+        weights = need + 0.05
+        i = int(m.rng.choice(candidates, p=weights / weights.sum()))
+        due[i] = False
+        m.offered_week[i] = m.steps
+        w.move_to(*m.home_xy[i])
+        if m.rng.random() >= m.p["outreach_acceptance"]:
+            continue
+        was_withdrawn = bool(r.withdrawn[i])
+        r.known[i] = True
+        domain = int(np.argmax(r.buried[i]))
+        r.activated[i, domain] += 0.5 * m.p["activation_gain"] * r.buried[i, domain]
+        r.mastery([i], strength=0.5, domain=domain)
+        m.mark_used(np.array([i]), domain)
+        r.invited[i] = True
+        m.log("outreach_visit", resident=i, withdrawn=was_withdrawn, worker=w.name)
+
+
+def organisation_helper(m: QuartierModel, w: CommunityWorker, budget: Budget) -> None:
+    """Start-up, financial and organisational help: found groups with known residents, support
+    existing groups, and organise encounters where residents with shared concerns meet."""
+    r, pr = m.residents, m.problems
+    free = (r.group < 0) & ~r.withdrawn
+    for p in np.flatnonzero(pr.visible):
+        if m.groups.by_problem(p) is not None:
+            continue
+        concerned = free & (pr.concern[:, p] >= CONCERN_LEVEL)
+        known = np.flatnonzero(concerned & r.known)
+        if len(known) == 0 or concerned.sum() < MIN_MEMBERS:
+            continue
+        if not budget.take(FOUNDING_HOURS):
+            return
+        initiator = int(known[np.argmax(r.resources[known, ORGANISING])])
+        circle = m.groups.founding_circle(initiator, concerned)
+        others = np.flatnonzero(concerned)
+        extra = m.rng.choice(others, size=min(len(others), MIN_MEMBERS), replace=False)
+        founders = np.unique(np.concatenate([circle, known[:5], extra]))
+        w.move_to(*m.home_xy[initiator])
+        g = m.groups.found(p, founders, funds=SEED_FUNDS)
+        r.mastery([initiator], strength=0.5, domain=ORGANISING)
+        m.mark_used(founders, ORGANISING)
+        r.invited[concerned] = True
+        m.log("worker_founded_group", group=g.id, worker=w.name)
+    for g in sorted(m.groups.active, key=m.groups.capacity):
+        if not budget.take(GROUP_HELP_HOURS):
+            return
+        members = m.groups.members(g)
+        g.help = min(1.0, g.help + 0.5)
+        g.funds += 100.0
+        coached = m.rng.choice(members, size=min(2, len(members)), replace=False)
+        r.mastery(coached, strength=0.3, domain=ORGANISING)
+        m.mark_used(coached, ORGANISING)
+        m.log("group_helped", group=g.id, worker=w.name)
+    while budget.take(FESTIVAL_HOURS):
+        festival(m, w)
+
+
+def festival(m: QuartierModel, w: CommunityWorker) -> None:
+    """An encounter at a public place: neighbours of all ages and origins meet."""
+    r = m.residents
+    place = int(m.rng.integers(m.layout.n_places))
+    x, y = m.layout.place_xy[place]
+    w.move_to(x, y)
+    near = np.flatnonzero(
+        ~r.withdrawn & (np.hypot(m.home_xy[:, 0] - x, m.home_xy[:, 1] - y) <= 10.0)
+    )
+    guests = m.rng.choice(near, size=min(30, len(near)), replace=False)
+    a, b = random_pairs(guests, m.rng, rounds=3)
+    m.ties.reinforce(a, b, m.p["tie_gain"])  # a mixed format: no homophily filter
+    r.invited[guests] = True
+    r.belonging[guests] = np.minimum(1.0, r.belonging[guests] + 0.02)
+    m.log("festival", guests=len(guests), place=m.layout.place_kind[place], worker=w.name)
+
+
+def door_opener(m: QuartierModel, w: CommunityWorker, budget: Budget) -> None:
+    """Advice and advocacy: access to administration, politics and business, coaching of
+    bureaucratic competence, and bringing allies to groups."""
+    r = m.residents
+    for g in sorted(m.groups.active, key=m.groups.capacity, reverse=True):
+        if g.problem < 0:
+            continue
+        if not budget.take(ADVOCACY_HOURS):
+            return
+        members = m.groups.members(g)
+        g.access = min(1.0, g.access + 0.4)
+        coached = m.rng.choice(members, size=min(3, len(members)), replace=False)
+        r.mastery(coached, strength=0.3, domain=BUREAUCRACY)
+        m.mark_used(coached, BUREAUCRACY)
+        r.adjust_trust(members, +0.01)
+        m.arena.try_win_ally(g, chance=0.25)
+        m.log("door_opened", group=g.id, worker=w.name)
+    known = np.flatnonzero(r.known & ~r.withdrawn)
+    while len(known) and budget.take(VISIT_HOURS):  # individual advocacy with known residents
+        i = int(m.rng.choice(known))
+        r.mastery([i], strength=0.2, domain=BUREAUCRACY)
+        r.adjust_trust([i], +0.03)
+
+
+def dialogue_manager(m: QuartierModel, w: CommunityWorker, budget: Budget) -> None:
+    """Moderates between lifeworld, administration, institutions and market: round tables raise
+    the administration's responsiveness, translate claims, and build residents' trust."""
+    a, r = m.arena, m.residents
+    tables = [g for g in m.groups.active if g.problem >= 0] or [None]
+    for g in tables:
+        if not budget.take(ROUND_TABLE_HOURS):
+            return
+        a.responsiveness += 0.03 * (1.0 - a.responsiveness)
+        a.translation = min(1.0, a.translation + 0.15)
+        if g is not None:
+            r.adjust_trust(m.groups.members(g), +0.02)
+        m.log("round_table", group=-1 if g is None else g.id, worker=w.name)
+
+
+def conflict_mediator(m: QuartierModel, w: CommunityWorker, budget: Budget) -> None:
+    """Mediates conflicts between resident groups into compromises (hours banked for the next
+    assembly) and repairs ties across origin and age groups in dialogue meetings."""
+    r, a = m.residents, m.arena
+    rivals = sum(1 for g in m.groups.active if g.problem >= 0) >= 2
+    if rivals and a.mediation_hours < 2 * MEDIATION_BANK_HOURS and budget.take(
+        MEDIATION_BANK_HOURS
+    ):
+        a.mediation_hours += MEDIATION_BANK_HOURS
+    while budget.take(DIALOGUE_MEETING_HOURS):
+        present = np.flatnonzero(~r.withdrawn)
+        if len(present) < 2:
+            return
+        origins = m.rng.choice(r.origin[present], size=2, replace=False)
+        side_a = present[r.origin[present] == origins[0]]
+        side_b = present[r.origin[present] != origins[0]]
+        if len(side_b) == 0:  # one origin only: meet across age groups instead
+            ages = r.age[present]
+            side_a, side_b = present[ages == ages[0]], present[ages != ages[0]]
+        side_a = m.rng.choice(side_a, size=min(8, len(side_a)), replace=False)
+        side_b = m.rng.choice(side_b, size=min(8, len(side_b)), replace=False)
+        bridge(m, side_a, side_b, gain=m.p["tie_gain"])
+        both = np.concatenate([side_a, side_b])
+        r.mastery(both, strength=0.15, domain=SPEAKING)
+        m.mark_used(both, SPEAKING)
+        m.log("dialogue_meeting", residents=len(both), worker=w.name)
+
+
+def case_work(m: QuartierModel, w: CommunityWorker, budget: Budget) -> None:
+    """Deficit-oriented care: experts solve problems *for* residents and handle them as cases.
+    Quick visible relief; the residents' own action plays no part in the outcome."""
+    r, pr = m.residents, m.problems
+    turn = 0
+    while True:
+        turn += 1
+        if turn % 2:  # individual case handling: the most burdened come to the office
+            if not budget.take(CASE_HOURS):
+                return
+            burdened = np.flatnonzero(r.strain > 0)
+            if len(burdened) == 0:
+                continue
+            weights = r.strain[burdened]
+            i = int(m.rng.choice(burdened, p=weights / weights.sum()))
+            r.case_relief[i] += 0.5 * r.strain[i]
+            r.handled_as_case([i], strength=1.0)
+            r.adjust_trust([i], +0.03)
+            m.log("case_handled", resident=i, worker=w.name)
+        else:  # expert planning on the worst known problem
+            if not budget.take(PLANNING_HOURS):
+                return
+            visible = np.flatnonzero(pr.visible)
+            if len(visible) == 0:  # experts survey the quarter themselves
+                x, y = m.random_location()
+                near = np.hypot(pr.x - x, pr.y - y) <= WALK_RADIUS
+                pr.status[near & (pr.status == LATENT)] = VISIBLE
+                continue
+            p = int(visible[np.argmax(pr.severity[visible])])
+            w.move_to(pr.x[p], pr.y[p])
+            pr.severity[p] = max(0.0, pr.severity[p] - 0.05)
+            if pr.severity[p] <= 0.1:
+                affected = pr.affected(p)
+                pr.solve(p)
+                r.handled_as_case(affected, strength=0.5)
+                r.adjust_trust(affected, +0.05)
+                if (g := m.groups.by_problem(p)) is not None:
+                    m.groups.adopt_new_cause(g)
+                m.log("solved_for_residents", problem=p, worker=w.name)
+
+
+ROLE_ACTIONS: dict[str, Callable[[QuartierModel, CommunityWorker, Budget], None]] = {
+    "problem_sensor": problem_sensor,
+    "resource_diagnostician": resource_diagnostician,
+    "organisation_helper": organisation_helper,
+    "door_opener": door_opener,
+    "dialogue_manager": dialogue_manager,
+    "conflict_mediator": conflict_mediator,
+    "case_work": case_work,
+}
+"""Activity name -> mechanism. Add a role: write its function and list it here and in
+:data:`quartiersim.parameters.ACTIVITIES`."""
+
+ROLE_ACTIVITY_COST: dict[str, float] = {
+    "problem_sensor": WALK_HOURS,
+    "resource_diagnostician": VISIT_HOURS,
+    "organisation_helper": FOUNDING_HOURS,
+    "door_opener": ADVOCACY_HOURS,
+    "dialogue_manager": ROUND_TABLE_HOURS,
+    "conflict_mediator": MEDIATION_BANK_HOURS,
+    "case_work": PLANNING_HOURS,
+}
+"""The longest task of each activity: unspent hours up to this carry over to next week."""

@@ -1,0 +1,60 @@
+"""Community workers (Quartiersmanagerinnen, Gemeinwesenarbeiter): bridge-builders with a
+weekly time budget split across the roles by a role mix."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from mesa.discrete_space import CellAgent
+
+from quartiersim.parameters import ACTIVITIES, check_role_mix
+from quartiersim.roles import ROLE_ACTIONS, ROLE_ACTIVITY_COST, Budget
+
+if TYPE_CHECKING:
+    from quartiersim.model import QuartierModel
+
+
+class CommunityWorker(CellAgent):
+    """A community worker who moves through the quarter and spends hours on roles."""
+
+    def __init__(self, model: QuartierModel, cell, number: int, mix: dict[str, float]) -> None:
+        super().__init__(model)
+        self.cell = cell
+        self.name = f"worker {number + 1}"
+        self.role_mix = dict(mix)
+        #: hours left over from tasks that did not fit into last week (at most one task's worth)
+        self.banked = dict.fromkeys(ACTIVITIES, 0.0)
+        self.spent_week = dict.fromkeys(ACTIVITIES, 0.0)
+        self.spent_total = 0.0
+        self.budget_total = 0.0
+
+    def set_role_mix(self, mix: dict[str, float]) -> None:
+        """Change how this worker splits its hours (shares are normalised)."""
+        checked = check_role_mix(mix)
+        assert checked is not None
+        self.role_mix = checked
+
+    @property
+    def main_role(self) -> str | None:
+        """The activity this worker spends most time on, if any."""
+        share, role = max((s, a) for a, s in self.role_mix.items())
+        return role if share > 0 else None
+
+    def move_to(self, x: int, y: int) -> None:
+        self.cell = self.model.grid[(int(x), int(y))]
+
+    def step(self) -> None:
+        """One working week: each activity gets its share of the hours (plus what was banked)."""
+        hours = self.model.hours_per_week
+        self.budget_total += hours
+        for activity in ACTIVITIES:
+            share = self.role_mix.get(activity, 0.0)
+            available = share * hours + self.banked[activity] if share > 0 else 0.0
+            budget = Budget(available)
+            if available > 0:
+                ROLE_ACTIONS[activity](self.model, self, budget)
+            self.spent_week[activity] = budget.spent
+            # Unspent hours carry over, but only up to one task: idle time is not hoarded.
+            leftover = available - budget.spent
+            self.banked[activity] = min(leftover, ROLE_ACTIVITY_COST[activity])
+        self.spent_total += sum(self.spent_week.values())
