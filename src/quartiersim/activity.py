@@ -111,6 +111,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Experts solved {problem} for the residents.",
         "Fachleute lösten {problem} stellvertretend für die Bewohner.",
     ),
+    "routine_repair": (
+        "The administration fixed {problem} on its own routine.",
+        "Die Verwaltung behob {problem} im Routinebetrieb.",
+    ),
     "event": ("Event: {event}.", "Ereignis: {event}."),
     "project_exit": (
         "The project ended; the workers left the quarter.",

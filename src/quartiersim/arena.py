@@ -31,7 +31,7 @@ CLAIM_READINESS = 0.12  # group capacity needed to raise a claim
 ESCALATION_LEVEL = 0.35  # speaking competence (with allies) that makes a group conflict-capable
 MEDIATION_HOURS = 8.0  # worker hours one mediation takes
 GRANT_SOFTNESS = 0.06  # how sharp the administration's decision is around its bar
-RESPONSIVENESS_DRIFT = 0.005  # weekly return of responsiveness to its baseline
+RESPONSIVENESS_DRIFT = 0.01  # weekly return of responsiveness to its baseline
 
 
 @dataclass
@@ -213,7 +213,7 @@ class Arena:
                 self.try_win_ally(g, chance=0.3)
                 m.log("claim_escalated", group=g.id)
             else:
-                m.residents.failure(gm, strength=1.0)
+                m.residents.failure(gm, strength=0.5)
                 m.residents.adjust_trust(gm, -0.1)
                 g.momentum *= 0.5
                 m.log("claim_refused", group=g.id)

@@ -23,6 +23,10 @@ if TYPE_CHECKING:
 
 MIN_MEMBERS = 3
 CONCERN_LEVEL = 0.3  # concern needed to count as affected by a problem
+JOIN_CONCERN = 0.5  # concern needed to consider joining a group about it
+ACTION_RATE = 0.25  # weekly chance of a small action for a group of average capacity
+ACTION_SIZE = 12  # residents taking part in one small action
+BASE_ATTRITION = 0.004  # weekly: members leave for reasons of their own (moving, work, care)
 SEED_FUNDS = 300.0  # euros a new group gets from the project's fund (Verfügungsfonds)
 
 
@@ -169,11 +173,11 @@ class ActionGroups:
 
     def thresholds(self) -> np.ndarray:
         """Each resident's joining threshold (share of ties), raised by helplessness and
-        lowered by self-efficacy; halved for residents personally invited this week."""
+        lowered by self-efficacy; a quarter lower for residents personally invited this week."""
         r, p = self.model.residents, self.model.p
-        t = p["base_threshold"] * (1.0 + p["threshold_spread"] * (r.helplessness - r.self_efficacy))
-        t = np.where(r.invited, 0.5 * t, t)
-        return np.clip(t, 0.0, 1.0)
+        t = r.threshold_trait * (1.0 + p["threshold_spread"] * (r.helplessness - r.self_efficacy))
+        t = np.where(r.invited, 0.75 * t, t)
+        return np.clip(t, 0.0, None)  # above 1: would not join even if all friends did
 
     def recruit(self) -> None:
         """One round of the threshold rule for every active group."""
@@ -182,14 +186,16 @@ class ActionGroups:
         thresholds = self.thresholds()
         for g in self.active:
             if g.problem >= 0:
-                cares = m.problems.concern[:, g.problem] >= CONCERN_LEVEL
+                cares = m.problems.concern[:, g.problem] >= JOIN_CONCERN
             else:
                 cares = np.ones(r.n, dtype=bool)
             eligible = cares & (r.group < 0) & ~r.withdrawn
             if not eligible.any():
                 continue
+            # People join what seems to work: a group's pull fades with its momentum.
             joined = threshold_cascade(
-                thresholds, adjacency, r.group == g.id, eligible=eligible, rounds=1
+                thresholds / max(g.momentum, 0.05), adjacency, r.group == g.id,
+                eligible=eligible, rounds=1,
             )
             new = np.flatnonzero(joined & eligible)
             if len(new):
@@ -202,15 +208,17 @@ class ActionGroups:
         for g in self.active:
             members = self.members(g)
             cap = self._capacity(g, members) if len(members) else 0.0
-            if m.rng.random() >= 0.25 + 0.5 * cap:
+            if m.rng.random() >= ACTION_RATE * (0.5 + cap):
                 continue
             present = members[~r.withdrawn[members] & (m.rng.random(len(members)) < 0.7)]
+            if len(present) > ACTION_SIZE:  # an action is a small circle, not the whole group
+                present = m.rng.choice(present, size=ACTION_SIZE, replace=False)
             if len(present) < 2:
                 continue
             a, b = random_pairs(present, m.rng, rounds=2)
             m.ties.reinforce(a, b, m.p["tie_gain"])
             m.mark_used(present, PRACTICAL)
-            r.mastery(present, strength=0.15 * (0.5 + cap), domain=PRACTICAL)
+            r.mastery(present, strength=0.1 * (0.5 + cap), domain=PRACTICAL)
             r.belonging[present] = np.minimum(1.0, r.belonging[present] + 0.01)
             if g.problem >= 0:  # a visible small win on the problem itself
                 p = g.problem
@@ -227,7 +235,9 @@ class ActionGroups:
             leaderless = len(members) == 0 or r.activated[members, ORGANISING].max() < (
                 0.5 * m.p["initiator_level"]
             )
-            rate = m.p["dropout_rate"] * (1.0 - g.momentum) * (2.0 if leaderless else 1.0)
+            rate = BASE_ATTRITION + m.p["dropout_rate"] * (1.0 - g.momentum) * (
+                2.0 if leaderless else 1.0
+            )
             rate *= 1.0 - 0.5 * min(g.help, 1.0)  # organisational help keeps meetings going
             leaving = members[(m.rng.random(len(members)) < rate) | r.withdrawn[members]]
             r.group[leaving] = -1

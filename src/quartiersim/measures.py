@@ -23,6 +23,9 @@ DEGREE_HALF = 3.0
 """Ties at which the 'ties' part of social capital is one half: about the size of a core
 discussion network (McPherson, Smith-Lovin & Brashears 2006: 2.08)."""
 
+STRONG_TIE = 0.5
+"""Weight from which a tie counts as part of one's core network."""
+
 MEASURES: dict[str, str] = {
     "social_capital": "Composite index in [0, 1] of the resident network: ties, strength, "
     "bridging, connectedness, support (mean of five parts).",
@@ -32,10 +35,13 @@ MEASURES: dict[str, str] = {
     "withdrawn_share": "Share of residents in resigned privacy (resignative Privatheit).",
     "activated_resources": "Share of all hidden resources that is activated.",
     "self_efficacy": "Mean self-efficacy (Selbstwirksamkeit), 0..1.",
+    "feel_influential": "Share of residents with self-efficacy of at least 0.5: they feel able "
+    "to influence what happens around them.",
     "participation": "Share of residents active in an action group.",
     "bonding_ties": "Ties within the same origin and age group.",
     "bridging_ties": "Ties across origin or age groups.",
     "mean_degree": "Mean number of ties per resident.",
+    "core_ties": "Mean number of strong ties (weight >= 0.5) per resident: the core network.",
     "mean_tie_strength": "Mean weight of existing ties, 0..1.",
     "largest_component": "Share of residents in the largest connected part of the network.",
     "support": "Mean social support received along ties, 0..1.",
@@ -125,17 +131,20 @@ def compute(m: QuartierModel) -> dict[str, float]:
     sc = social_capital_parts(m)
     pi = political_influence_parts(m)
     bridging = int(t.bridging(r.origin, r.age).sum())
+    efficacy = r.self_efficacy
     return {
         "social_capital": float(np.mean(list(sc.values()))),
         "political_influence": float(np.mean(list(pi.values()))),
         "helplessness": float(r.helplessness.mean()),
         "withdrawn_share": float(r.withdrawn.mean()),
         "activated_resources": float(r.activated.sum() / r.resources.sum()),
-        "self_efficacy": float(r.self_efficacy.mean()),
+        "self_efficacy": float(efficacy.mean()),
+        "feel_influential": float((efficacy >= 0.5).mean()),
         "participation": pi["organised"],
         "bonding_ties": len(t) - bridging,
         "bridging_ties": bridging,
         "mean_degree": 2.0 * len(t) / r.n,
+        "core_ties": 2.0 * float((t.weight >= STRONG_TIE).sum()) / r.n,
         "mean_tie_strength": sc["strength"],
         "largest_component": sc["connectedness"],
         "support": sc["support"],

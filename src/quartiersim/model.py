@@ -31,7 +31,7 @@ from quartiersim.arena import Arena
 from quartiersim.events import EVENTS
 from quartiersim.groups import ActionGroups
 from quartiersim.parameters import validate
-from quartiersim.problems import LATENT, PROBLEM_KINDS, Problems
+from quartiersim.problems import LATENT, PROBLEM_KINDS, STRUCTURAL, Problems
 from quartiersim.quarter import build_layout, place_households
 from quartiersim.residents import DOMAINS, SPEAKING, Resident, Residents, origin_shares
 from quartiersim.strategies import role_mix_for
@@ -153,6 +153,11 @@ class QuartierModel(mesa.Model):
             p = self.add_problem(int(self.rng.integers(len(PROBLEM_KINDS))))
             self.log("problem_arose", problem=p)
         pr.aggravate()
+        routine = pr.visible & ~STRUCTURAL[pr.kind]
+        repaired = routine & (self.rng.random(len(pr)) < 1.0 / self.p["routine_repair_weeks"])
+        for p in np.flatnonzero(repaired):
+            self.solve_for_residents(int(p))
+            self.log("routine_repair", problem=int(p))
         voice = self.residents.activated[:, SPEAKING] * ~self.residents.withdrawn
         for p in pr.notice(voice, self.rng):
             self.log("problem_noticed", problem=int(p))
@@ -216,6 +221,16 @@ class QuartierModel(mesa.Model):
         return self.problems.add(
             kind, at[0], at[1], severity, self.home_xy, self.residents.age, status
         )
+
+    def solve_for_residents(self, p: int) -> None:
+        """Problem ``p`` is solved *for* the residents, by experts or administrative routine:
+        relief for those affected, but an outcome that did not depend on their action."""
+        affected = self.problems.affected(p)
+        self.problems.solve(p)
+        self.residents.handled_as_case(affected, strength=0.5)
+        self.residents.adjust_trust(affected, +0.05)
+        if (g := self.groups.by_problem(p)) is not None:
+            self.groups.adopt_new_cause(g)
 
     def replace_residents(self, who: np.ndarray) -> None:
         """Households ``who`` move away; newcomers move into their dwellings."""

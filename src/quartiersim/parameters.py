@@ -146,8 +146,11 @@ _DECLARATION: tuple[Parameter, ...] = (
        "immigrant communities).", unit="groups", low=1, high=6),
     _p("n_problems", 8, int, "Structural problems present at the start (poor lighting, no "
        "youth space, rent pressure, noise, neglected green ...).", low=0, high=40),
-    _p("problem_arrival_weeks", 26.0, float, "Mean weeks between new structural problems "
+    _p("problem_arrival_weeks", 52.0, float, "Mean weeks between new structural problems "
        "appearing in the quarter.", unit="weeks", low=1.0, high=10_000.0),
+    _p("routine_repair_weeks", 104.0, float, "Mean weeks until the administration fixes a "
+       "visible, non-structural problem on its own routine (without any claim).",
+       unit="weeks", low=1.0, high=100_000.0),
     _p("initial_helplessness", 0.45, float, "Mean learned helplessness at the start "
        "(erlernte Hilflosigkeit).", low=0.0, high=1.0,
        source="Stylised: a disadvantaged quarter where resignation is common (Herriger)."),
@@ -178,14 +181,14 @@ _DECLARATION: tuple[Parameter, ...] = (
     _p("tie_min", 0.02, float, "Ties weaker than this are forgotten (pruned).", low=0.0,
        high=0.5, group="ties"),
     # --- learned helplessness and resources ---------------------------------------------------
-    _p("problem_stress", 0.03, float, "Weekly rise of helplessness from exposure to unsolved, "
+    _p("problem_stress", 0.015, float, "Weekly rise of helplessness from exposure to unsolved, "
        "uncontrollable problems (per unit of strain).", unit="1/week", low=0.0, high=1.0,
        group="helplessness", source="Seligman & Maier 1967; Herriger: learned helplessness."),
     _p("support_relief", 0.02, float, "Weekly fall of helplessness from social support along "
        "ties (per unit of support).", unit="1/week", low=0.0, high=1.0, group="helplessness"),
     _p("mastery_effect", 0.25, float, "Fall of helplessness from one full mastery experience "
        "(success through one's own action).", low=0.0, high=1.0, group="helplessness"),
-    _p("failure_effect", 0.15, float, "Rise of helplessness from one full failure (a refused "
+    _p("failure_effect", 0.1, float, "Rise of helplessness from one full failure (a refused "
        "claim, a collapse).", low=0.0, high=1.0, group="helplessness"),
     _p("noncontingency_effect", 0.08, float, "Rise of helplessness from one outcome that did "
        "not depend on one's own action (being handled as a case).", low=0.0, high=1.0,
@@ -196,9 +199,13 @@ _DECLARATION: tuple[Parameter, ...] = (
     _p("resource_disuse", 0.004, float, "Weekly loss of activated resources that go unused.",
        unit="1/week", low=0.0, high=0.2, group="helplessness"),
     # --- collective action --------------------------------------------------------------------
-    _p("base_threshold", 0.3, float, "Granovetter threshold: share of one's ties already in a "
+    _p("base_threshold", 0.6, float, "Granovetter threshold: share of one's ties already in a "
        "group needed to join, for an average resident.", low=0.0, high=1.0, group="groups",
        source="Granovetter 1978."),
+    _p("threshold_heterogeneity", 1.0, float, "Spread of joining thresholds between residents "
+       "(standard deviation of the log-threshold): some join early, some never.", low=0.0,
+       high=3.0, group="groups", source="Granovetter 1978: outcomes depend on the whole "
+       "distribution of thresholds."),
     _p("threshold_spread", 0.5, float, "How strongly helplessness raises and self-efficacy "
        "lowers a resident's joining threshold.", low=0.0, high=2.0, group="groups"),
     _p("founding_rate", 0.05, float, "Weekly chance that residents concerned about a visible "

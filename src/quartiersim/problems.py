@@ -24,13 +24,14 @@ class ProblemKind:
     concern_by_age: tuple[float, float, float]  # youth, adult, elderly
     radius: float  # cells; rent pressure reaches the whole quarter
     opposes: str | None = None
+    structural: bool = False  # beyond what local planning can fix; only politics can
 
 
 PROBLEM_KINDS: tuple[ProblemKind, ...] = (
     ProblemKind("poor_lighting", "schlechte Beleuchtung", (0.6, 0.8, 1.0), 7),
     ProblemKind("no_youth_space", "kein Jugendtreff", (1.0, 0.5, 0.1), 12, "noise"),
     ProblemKind("noise", "Lärm", (0.1, 0.6, 1.0), 7, "no_youth_space"),
-    ProblemKind("rent_pressure", "Mietdruck", (0.5, 1.0, 0.9), 1e9),
+    ProblemKind("rent_pressure", "Mietdruck", (0.5, 1.0, 0.9), 1e9, structural=True),
     ProblemKind("neglected_green", "verwahrloste Grünfläche", (0.6, 0.8, 0.7), 9, "parking"),
     ProblemKind("parking", "Parkplatznot", (0.1, 1.0, 0.5), 9, "neglected_green"),
     ProblemKind("traffic_danger", "gefährlicher Verkehr", (0.7, 1.0, 0.8), 8),
@@ -40,6 +41,7 @@ KIND_INDEX = {k.name: i for i, k in enumerate(PROBLEM_KINDS)}
 OPPOSING = np.array(
     [KIND_INDEX[k.opposes] if k.opposes else -1 for k in PROBLEM_KINDS], dtype=int
 )
+STRUCTURAL = np.array([k.structural for k in PROBLEM_KINDS])
 AGGRAVATION = 0.002  # weekly worsening of an open problem (Verschärfung)
 NOTICE_RATE = 0.004  # weekly chance per unit of voiced concern that a problem becomes public
 

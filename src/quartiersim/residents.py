@@ -56,12 +56,19 @@ class Residents:
         self.resources = rng.beta(2.0, 2.0, size=(n, len(DOMAINS)))
         activation = np.clip(rng.normal(params["initial_activation"], 0.1, size=(n, 1)), 0, 1)
         self.activated = self.resources * activation
+        #: what everyday life keeps in use without any project: activation does not fade below
+        self.everyday = self.activated.copy()
         mean_h = params["initial_helplessness"]
         self.helplessness = _beta_with_mean(rng, mean_h, 6.0, n)
         self.withdrawn = self.helplessness > params["withdrawal_threshold"]
         #: belonging to the quarter (Zugehörigkeit) and trust in institutions, both in [0, 1]
         self.belonging = _beta_with_mean(rng, 0.35, 8.0, n)
         self.trust = _beta_with_mean(rng, 0.3, 8.0, n)
+        #: personal joining threshold before helplessness and self-efficacy (Granovetter):
+        #: log-normal around the base threshold, so a few join early and some almost never
+        self.threshold_trait = params["base_threshold"] * np.exp(
+            rng.normal(0.0, params["threshold_heterogeneity"], size=n)
+        )
         #: action group a resident is active in, -1 for none
         self.group = np.full(n, -1)
         #: burden of open problems around a resident, and social support along ties (this week)
@@ -77,8 +84,10 @@ class Residents:
     # -- derived ------------------------------------------------------------------------------
     @property
     def self_efficacy(self) -> np.ndarray:
-        """Perceived control (Selbstwirksamkeit): low helplessness and activated resources."""
-        return (1.0 - self.helplessness) * (0.5 + 0.5 * self.activated.mean(axis=1))
+        """Perceived control (Selbstwirksamkeit): low helplessness, and much of one's own
+        resources in use."""
+        share = self.activated.sum(axis=1) / np.maximum(self.resources.sum(axis=1), 1e-9)
+        return (1.0 - self.helplessness) * (0.5 + 0.5 * share)
 
     @property
     def buried(self) -> np.ndarray:
@@ -152,9 +161,10 @@ class Residents:
         np.clip(h, 0.0, 1.0, out=h)
 
     def weekly_resources(self, used: np.ndarray) -> None:
-        """Activated resources that go unused fade back towards buried (use it or lose it)."""
-        idle = ~used
-        self.activated[idle] *= 1.0 - self.params["resource_disuse"]
+        """Activated resources that go unused fade back to the everyday level (use it or lose
+        it): what was uncovered is buried again if nobody uses it."""
+        fade = self.params["resource_disuse"] * (self.activated - self.everyday)
+        self.activated -= np.where(used, 0.0, np.maximum(fade, 0.0))
 
     def update_withdrawal(self) -> np.ndarray:
         """Retreat into resigned privacy above the threshold; return below it (hysteresis).
@@ -182,8 +192,8 @@ class Residents:
         k = len(who)
         fresh = Residents(k, n_origins, rng, self.params)
         for name in (
-            "origin", "age", "resources", "activated", "helplessness", "withdrawn",
-            "belonging", "trust", "group", "strain", "support", "case_relief", "known",
+            "origin", "age", "resources", "activated", "everyday", "helplessness", "withdrawn",
+            "belonging", "trust", "threshold_trait", "group", "strain", "support", "case_relief", "known",
             "invited",
         ):
             getattr(self, name)[who] = getattr(fresh, name)

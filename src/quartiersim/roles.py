@@ -21,7 +21,7 @@ import numpy as np
 
 from quartiersim.arena import bridge
 from quartiersim.groups import CONCERN_LEVEL, MIN_MEMBERS, SEED_FUNDS
-from quartiersim.problems import LATENT, VISIBLE
+from quartiersim.problems import LATENT, STRUCTURAL, VISIBLE
 from quartiersim.residents import BUREAUCRACY, ORGANISING, SPEAKING
 from quartiersim.ties import random_pairs
 
@@ -34,16 +34,20 @@ WALK_HOURS = 4.0  # a walk through part of the quarter (Stadtteilbegehung)
 VISIT_HOURS = 2.0  # an outreach visit, accepted or not (aufsuchende Arbeit)
 FOUNDING_HOURS = 8.0  # bringing concerned residents together to start a group
 GROUP_HELP_HOURS = 3.0  # a session of organisational help with one group
-FESTIVAL_HOURS = 6.0  # organising an encounter: street party, neighbourhood breakfast
+FESTIVAL_HOURS = 10.0  # organising an encounter: street party, neighbourhood breakfast
 ADVOCACY_HOURS = 4.0  # coaching and door opening for one group
 ROUND_TABLE_HOURS = 6.0  # a round table between residents and the administration
+ROUND_TABLE_EFFECT = 0.003  # share of the way to full responsiveness one round table moves
+TRANSLATION_HOURS = 3.0  # helping one group phrase its claim for the administration
 MEDIATION_BANK_HOURS = 8.0  # preparing to mediate at the next assembly
 DIALOGUE_MEETING_HOURS = 3.0  # a meeting across origin and age groups
 CASE_HOURS = 3.0  # handling one resident's case
 PLANNING_HOURS = 6.0  # expert planning on one problem
+PLANNING_RELIEF = 0.01  # severity one planning session takes off a problem
 
 WALK_RADIUS = 8.0
 OUTREACH_REPEAT_WEEKS = 26  # a declined visit is offered again after half a year
+FOLLOW_UP_WEEKS = 4  # known withdrawn residents are visited again after a month
 
 
 @dataclass
@@ -85,19 +89,23 @@ def resource_diagnostician(m: QuartierModel, w: CommunityWorker, budget: Budget)
     """Outreach: visits residents at home, reaching the withdrawn too; uncovers a buried
     resource and offers a small chance to use it (a space of possibility, Möglichkeitsraum)."""
     r = m.residents
-    due = m.steps - m.offered_week >= OUTREACH_REPEAT_WEEKS
+    since = m.steps - m.offered_week
+    # New doors every half year; residents the team knows to have withdrawn, every month
+    # (relationship work, Beziehungsarbeit).
+    due = (since >= OUTREACH_REPEAT_WEEKS) | (r.known & r.withdrawn & (since >= FOLLOW_UP_WEEKS))
+    isolation = 1.0 / (1.0 + m.ties.degree())  # neighbours tell who is never seen
     while budget.take(VISIT_HOURS):
         candidates = np.flatnonzero(due)
         if len(candidates) == 0:
             break
-        # Where the team knows of burden, go there first; otherwise door to door.
+        # Where the team knows of burden or isolation, go there first.
         need = m.team_need[m.building_of[candidates]]
-        weights = need + 0.05
+        weights = need + isolation[candidates] + 0.05
         i = int(m.rng.choice(candidates, p=weights / weights.sum()))
         due[i] = False
         m.offered_week[i] = m.steps
         w.move_to(*m.home_xy[i])
-        if m.rng.random() >= m.p["outreach_acceptance"]:
+        if not r.known[i] and m.rng.random() >= m.p["outreach_acceptance"]:
             continue
         was_withdrawn = bool(r.withdrawn[i])
         r.known[i] = True
@@ -144,7 +152,7 @@ def organisation_helper(m: QuartierModel, w: CommunityWorker, budget: Budget) ->
         r.mastery(coached, strength=0.3, domain=ORGANISING)
         m.mark_used(coached, ORGANISING)
         m.log("group_helped", group=g.id, worker=w.name)
-    while budget.take(FESTIVAL_HOURS):
+    if budget.take(FESTIVAL_HOURS):  # at most one party a week: guests need to be found
         festival(m, w)
 
 
@@ -157,9 +165,10 @@ def festival(m: QuartierModel, w: CommunityWorker) -> None:
     near = np.flatnonzero(
         ~r.withdrawn & (np.hypot(m.home_xy[:, 0] - x, m.home_xy[:, 1] - y) <= 10.0)
     )
-    guests = m.rng.choice(near, size=min(30, len(near)), replace=False)
-    a, b = random_pairs(guests, m.rng, rounds=3)
-    m.ties.reinforce(a, b, m.p["tie_gain"])  # a mixed format: no homophily filter
+    guests = m.rng.choice(near, size=min(20, len(near)), replace=False)
+    a, b = random_pairs(guests, m.rng, rounds=2)
+    # A mixed format, so no homophily filter; but a party meeting is brief: half a tie's gain.
+    m.ties.reinforce(a, b, 0.5 * m.p["tie_gain"])
     r.invited[guests] = True
     r.belonging[guests] = np.minimum(1.0, r.belonging[guests] + 0.02)
     m.log("festival", guests=len(guests), place=m.layout.place_kind[place], worker=w.name)
@@ -180,7 +189,7 @@ def door_opener(m: QuartierModel, w: CommunityWorker, budget: Budget) -> None:
         r.mastery(coached, strength=0.3, domain=BUREAUCRACY)
         m.mark_used(coached, BUREAUCRACY)
         r.adjust_trust(members, +0.01)
-        m.arena.try_win_ally(g, chance=0.25)
+        m.arena.try_win_ally(g, chance=0.05)
         m.log("door_opened", group=g.id, worker=w.name)
     known = np.flatnonzero(r.known & ~r.withdrawn)
     while len(known) and budget.take(VISIT_HOURS):  # individual advocacy with known residents
@@ -193,15 +202,17 @@ def dialogue_manager(m: QuartierModel, w: CommunityWorker, budget: Budget) -> No
     """Moderates between lifeworld, administration, institutions and market: round tables raise
     the administration's responsiveness, translate claims, and build residents' trust."""
     a, r = m.arena, m.residents
-    tables = [g for g in m.groups.active if g.problem >= 0] or [None]
-    for g in tables:
-        if not budget.take(ROUND_TABLE_HOURS):
-            return
-        a.responsiveness += 0.03 * (1.0 - a.responsiveness)
-        a.translation = min(1.0, a.translation + 0.15)
-        if g is not None:
+    working = [g for g in m.groups.active if g.problem >= 0]
+    if budget.take(ROUND_TABLE_HOURS):  # one round table a week: institutions move slowly
+        a.responsiveness += ROUND_TABLE_EFFECT * (1.0 - a.responsiveness)
+        a.translation = min(1.0, a.translation + 0.1)
+        for g in working:
             r.adjust_trust(m.groups.members(g), +0.02)
-        m.log("round_table", group=-1 if g is None else g.id, worker=w.name)
+        m.log("round_table", groups=len(working), worker=w.name)
+    for g in working:  # translating claims into the administration's language, group by group
+        if not budget.take(TRANSLATION_HOURS):
+            return
+        g.access = min(1.0, g.access + 0.15)
 
 
 def conflict_mediator(m: QuartierModel, w: CommunityWorker, budget: Budget) -> None:
@@ -254,7 +265,7 @@ def case_work(m: QuartierModel, w: CommunityWorker, budget: Budget) -> None:
         else:  # expert planning on the worst known problem
             if not budget.take(PLANNING_HOURS):
                 return
-            visible = np.flatnonzero(pr.visible)
+            visible = np.flatnonzero(pr.visible & ~STRUCTURAL[pr.kind])
             if len(visible) == 0:  # experts survey the quarter themselves
                 x, y = m.random_location()
                 near = np.hypot(pr.x - x, pr.y - y) <= WALK_RADIUS
@@ -262,14 +273,9 @@ def case_work(m: QuartierModel, w: CommunityWorker, budget: Budget) -> None:
                 continue
             p = int(visible[np.argmax(pr.severity[visible])])
             w.move_to(pr.x[p], pr.y[p])
-            pr.severity[p] = max(0.0, pr.severity[p] - 0.05)
+            pr.severity[p] = max(0.0, pr.severity[p] - PLANNING_RELIEF)
             if pr.severity[p] <= 0.1:
-                affected = pr.affected(p)
-                pr.solve(p)
-                r.handled_as_case(affected, strength=0.5)
-                r.adjust_trust(affected, +0.05)
-                if (g := m.groups.by_problem(p)) is not None:
-                    m.groups.adopt_new_cause(g)
+                m.solve_for_residents(p)
                 m.log("solved_for_residents", problem=p, worker=w.name)
 
 
