@@ -90,12 +90,15 @@ class Parameter:
                 raise bad from None
             if not isinstance(value, int | float) or isinstance(value, bool):
                 raise bad
-        if self.kind is int:
-            if float(value) != int(value):
-                raise bad
-            value = int(value)
-        else:
-            value = float(value)
+        try:  # NaN, infinity and huge ints fail here; they are bad values, not crashes
+            if self.kind is int:
+                if float(value) != int(value):
+                    raise bad
+                value = int(value)
+            else:
+                value = float(value)
+        except (OverflowError, ValueError):
+            raise bad from None
         if not (self.low <= value <= self.high):  # also rejects NaN
             raise bad
         return value
