@@ -94,6 +94,8 @@ class ActionGroups:
     def __init__(self, model: QuartierModel) -> None:
         self.model = model
         self.groups: list[ActionGroup] = []
+        self._parts_key: tuple | None = None
+        self._parts: tuple[np.ndarray, np.ndarray, np.ndarray] = (np.zeros(0),) * 3
 
     @property
     def active(self) -> list[ActionGroup]:
@@ -116,22 +118,39 @@ class ActionGroups:
         (organising, speaking, bureaucracy; the best organiser counts as leadership), its
         internal cohesion (tie strength per member), its funds and outside help.
         """
-        members = self.members(group)
-        if len(members) == 0:
+        size, competence, cohesion = self._member_parts()
+        g = group.id
+        if size[g] == 0:
             return 0.0
-        return self._capacity(group, members)
-
-    def _capacity(self, group: ActionGroup, members: np.ndarray) -> float:
-        act = self.model.residents.activated[members]
-        competence = 0.5 * act[:, [ORGANISING, SPEAKING, BUREAUCRACY]].mean() + 0.5 * (
-            act[:, ORGANISING].max()
-        )
-        inner = self.model.ties.adjacency()[members][:, members].sum() / len(members)
-        cohesion = inner / (inner + 0.5)
         funds = group.funds / (group.funds + 500.0)
-        size = 1.0 - np.exp(-len(members) / 8.0)
-        core = 0.5 * competence + 0.3 * cohesion + 0.2 * funds
-        return float(min(1.0, size * core + 0.15 * min(group.help, 1.0)))
+        scale = 1.0 - np.exp(-size[g] / 8.0)
+        core = 0.5 * competence[g] + 0.3 * cohesion[g] + 0.2 * funds
+        return float(min(1.0, scale * core + 0.15 * min(group.help, 1.0)))
+
+    def _member_parts(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per group: members, competence, cohesion — for all groups at once, and only
+        recomputed when membership or ties have changed since the last call."""
+        r, t = self.model.residents, self.model.ties
+        key = (t.version, hash(r.group.tobytes()), self.model.steps, len(self.groups))
+        if self._parts_key == key:
+            return self._parts
+        n_groups = len(self.groups)
+        inside = r.group >= 0
+        gid = r.group[inside]
+        act = r.activated[inside]
+        size = np.bincount(gid, minlength=n_groups)
+        safe = np.maximum(size, 1)
+        mean_act = np.bincount(gid, act[:, [ORGANISING, SPEAKING, BUREAUCRACY]].mean(axis=1),
+                               n_groups) / safe
+        best_organiser = np.zeros(n_groups)
+        np.maximum.at(best_organiser, gid, act[:, ORGANISING])  # leadership
+        competence = 0.5 * mean_act + 0.5 * best_organiser
+        gi, gj = r.group[t.i], r.group[t.j]
+        same = (gi == gj) & (gi >= 0)
+        inner = np.bincount(gi[same], t.weight[same], n_groups) / safe
+        cohesion = inner / (inner + 0.5)
+        self._parts_key, self._parts = key, (size, competence, cohesion)
+        return self._parts
 
     def competence(self, members: np.ndarray, domains: list[int]) -> float:
         if len(members) == 0:
@@ -207,7 +226,7 @@ class ActionGroups:
         m, r = self.model, self.model.residents
         for g in self.active:
             members = self.members(g)
-            cap = self._capacity(g, members) if len(members) else 0.0
+            cap = self.capacity(g)
             if m.rng.random() >= ACTION_RATE * (0.5 + cap):
                 continue
             present = members[~r.withdrawn[members] & (m.rng.random(len(members)) < 0.7)]

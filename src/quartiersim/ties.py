@@ -27,6 +27,8 @@ class Ties:
         self.weight = np.zeros(0)
         self.reinforced = np.zeros(0, dtype=bool)
         self._csr: sp.csr_matrix | None = None
+        #: increases with every change, so that derived quantities know when to recompute
+        self.version = 0
 
     # -- reading ----------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -89,7 +91,7 @@ class Ties:
             self.j = np.insert(self.j, at, new % self.n)
             self.weight = np.insert(self.weight, at, np.minimum(1.0, ugain[~found]))
             self.reinforced = np.insert(self.reinforced, at, True)
-        self._csr = None
+        self._changed()
         return len(new)
 
     def weaken(self, a: np.ndarray, b: np.ndarray, factor: float) -> None:
@@ -97,7 +99,7 @@ class Ties:
         keys = np.minimum(a, b) * self.n + np.maximum(a, b)
         pos, found = self._find(np.unique(keys))
         self.weight[pos[found]] *= 1.0 - factor
-        self._csr = None
+        self._changed()
 
     def decay(
         self,
@@ -120,7 +122,7 @@ class Ties:
         if lost:
             self.i, self.j, self.weight = self.i[keep], self.j[keep], self.weight[keep]
         self.reinforced = np.zeros(len(self.weight), dtype=bool)
-        self._csr = None
+        self._changed()
         return lost
 
     def drop_residents(self, who: np.ndarray) -> None:
@@ -130,7 +132,11 @@ class Ties:
         keep = ~(gone[self.i] | gone[self.j])
         self.i, self.j = self.i[keep], self.j[keep]
         self.weight, self.reinforced = self.weight[keep], self.reinforced[keep]
+        self._changed()
+
+    def _changed(self) -> None:
         self._csr = None
+        self.version += 1
 
     def _find(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Positions of ``keys`` in the sorted edge list, and which of them exist."""
