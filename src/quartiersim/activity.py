@@ -29,8 +29,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{worker} half bei der Gründung von Gruppe {group}.",
     ),
     "residents_joined": (
-        "{count} residents joined group {group}.",
-        "{count} Bewohner schlossen sich Gruppe {group} an.",
+        "New members for group {group}: {count}.",
+        "Neue Mitglieder für Gruppe {group}: {count}.",
     ),
     "small_action": (
         "Group {group} held a small action with {present} residents.",
