@@ -168,6 +168,7 @@ class Residents:
 
     def update_withdrawal(self) -> np.ndarray:
         """Retreat into resigned privacy above the threshold; return below it (hysteresis).
+        Who retreats also leaves their action group.
 
         Returns the residents who returned this week.
         """
@@ -175,6 +176,7 @@ class Residents:
         entering = ~self.withdrawn & (self.helplessness > threshold)
         leaving = self.withdrawn & (self.helplessness < threshold - RETURN_MARGIN)
         self.withdrawn = (self.withdrawn | entering) & ~leaving
+        self.group[entering] = -1
         return np.flatnonzero(leaving)
 
     def update_belonging(self, strength: np.ndarray) -> None:
