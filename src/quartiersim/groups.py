@@ -129,9 +129,13 @@ class ActionGroups:
 
     def _member_parts(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per group: members, competence, cohesion — for all groups at once, and only
-        recomputed when membership or ties have changed since the last call."""
+        recomputed when membership, activated resources or ties have changed since the last
+        call."""
         r, t = self.model.residents, self.model.ties
-        key = (t.version, hash(r.group.tobytes()), self.model.steps, len(self.groups))
+        key = (
+            t.version, hash(r.group.tobytes()), hash(r.activated.tobytes()), self.model.steps,
+            len(self.groups),
+        )
         if self._parts_key == key:
             return self._parts
         n_groups = len(self.groups)
@@ -183,6 +187,7 @@ class ActionGroups:
             founders = self.founding_circle(m.rng.choice(organisers), concerned)
             if len(founders) >= MIN_MEMBERS:
                 self.found(p, founders)
+                free[founders] = False  # founders are taken: no other group gets them
 
     def founding_circle(self, initiator: int, concerned: np.ndarray) -> np.ndarray:
         """The initiator and the concerned residents they are tied to."""

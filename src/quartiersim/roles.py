@@ -138,6 +138,7 @@ def organisation_helper(m: QuartierModel, w: CommunityWorker, budget: Budget) ->
         founders = np.unique(np.concatenate([circle, known[:5], extra]))
         w.move_to(*m.home_xy[initiator])
         g = m.groups.found(p, founders, funds=SEED_FUNDS)
+        free[founders] = False  # founders are taken: no other group gets them
         r.mastery([initiator], strength=0.5, domain=ORGANISING)
         m.mark_used(founders, ORGANISING)
         r.invited[concerned] = True
