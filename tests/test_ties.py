@@ -176,6 +176,14 @@ def test_ties_weaker_than_the_minimum_are_forgotten() -> None:
     assert list(zip(t.i.tolist(), t.j.tolist(), strict=True)) == [(2, 3)]
 
 
+def test_a_tie_without_weight_is_no_tie_even_without_a_minimum() -> None:
+    t = Ties(4)
+    t.reinforce(np.array([0, 1]), np.array([1, 2]), np.array([0.0, 0.3]))
+    t.reinforced[:] = False
+    t.decay(np.random.default_rng(0), np.ones(len(t)), fade=1.0, tie_min=0.0)
+    assert len(t) == 0
+
+
 def test_moving_away_removes_every_tie_of_the_households() -> None:
     t = Ties(6)
     t.reinforce(np.array([0, 1, 2, 3]), np.array([1, 2, 3, 4]), 0.3)

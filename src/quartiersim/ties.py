@@ -117,7 +117,7 @@ class Ties:
         idle = ~self.reinforced
         self.weight[idle] *= 1.0 - fade
         broken = idle & (rng.random(len(self.weight)) >= weekly_survival)
-        keep = ~broken & (self.weight >= tie_min)
+        keep = ~broken & (self.weight >= tie_min) & (self.weight > 0)  # no weight: no tie
         lost = int(len(keep) - keep.sum())
         if lost:
             self.i, self.j, self.weight = self.i[keep], self.j[keep], self.weight[keep]
