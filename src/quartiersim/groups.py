@@ -129,19 +129,19 @@ class ActionGroups:
 
     def _member_parts(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per group: members, competence, cohesion — for all groups at once, and only
-        recomputed when membership, activated resources or ties have changed since the last
-        call."""
+        recomputed when membership, members' activated resources or ties have changed since
+        the last call."""
         r, t = self.model.residents, self.model.ties
+        inside = r.group >= 0
+        act = r.activated[inside]
         key = (
-            t.version, hash(r.group.tobytes()), hash(r.activated.tobytes()), self.model.steps,
+            t.version, hash(r.group.tobytes()), hash(act.tobytes()), self.model.steps,
             len(self.groups),
         )
         if self._parts_key == key:
             return self._parts
         n_groups = len(self.groups)
-        inside = r.group >= 0
         gid = r.group[inside]
-        act = r.activated[inside]
         size = np.bincount(gid, minlength=n_groups)
         safe = np.maximum(size, 1)
         mean_act = np.bincount(gid, act[:, [ORGANISING, SPEAKING, BUREAUCRACY]].mean(axis=1),
