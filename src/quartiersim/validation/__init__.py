@@ -1,0 +1,21 @@
+"""Model credibility: pattern-oriented validation and an honest report of what emerges.
+
+``python -m quartiersim.validation --config experiments/validation.toml --out docs/validation.md``
+runs everything in the experiment file and writes the report with its figures:
+
+1. known results reproduced (Granovetter's cascade, Burt's decay of bridges, the S-shaped
+   take-off of a group, Neal's segregation and bonding/bridging ties);
+2. calibration of the quarter without intervention against stylised facts;
+3. the theory's claims as hypotheses with effect sizes and confidence intervals;
+4. robustness of the strategy ranking under perturbed parameters.
+
+Modules: :mod:`~quartiersim.validation.config` (the experiment file),
+:mod:`~quartiersim.validation.runs` (seeds and the process pool),
+:mod:`~quartiersim.validation.known` (the known results), :mod:`~quartiersim.validation.stats`,
+:mod:`~quartiersim.validation.figures` and :mod:`~quartiersim.validation.report`.
+"""
+
+from quartiersim.validation.config import ValidationConfig, from_dict, load
+from quartiersim.validation.report import COMMAND, FIGURES, SECTIONS, generate
+
+__all__ = ["COMMAND", "FIGURES", "SECTIONS", "ValidationConfig", "from_dict", "generate", "load"]

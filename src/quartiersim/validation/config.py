@@ -1,0 +1,236 @@
+"""The validation experiment file (``experiments/validation.toml``): read and checked in full
+before any run starts, so a typo costs a message, not ten minutes of compute."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from quartiersim.parameters import PARAMETERS, STRATEGY_NAMES, validate
+
+# section -> key -> (type, default); None as default means "required".
+_SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
+    "validation": {
+        "name": (str, "validation"),
+        "seed": (int, None),
+        "steps": (int, 260),
+        "early_week": (int, 26),
+    },
+    "parameters": {},  # any model parameter; checked by quartiersim.validate
+    "known": {
+        "decay_quarters": (int, 5),
+        "s_curve_runs": (int, 4),
+        "s_curve_weeks": (int, 104),
+        "segregation_levels": (list, [0.0, 0.5, 1.0]),
+        "segregation_replications": (int, 10),
+    },
+    "comparison": {
+        "strategies": (list, ["none", "top_down", "networking", "political", "empowerment"]),
+        "replications": (int, 20),
+    },
+    "ablation": {"replications": (int, 12)},
+    "segregation": {
+        "levels": (list, [0.0, 0.5, 1.0]),
+        "strategies": (list, ["none", "top_down", "networking", "political", "empowerment"]),
+        "replications": (int, 8),
+    },
+    "robustness": {
+        "samples": (int, 10),
+        "replications": (int, 3),
+        "ranges": (dict, {}),
+    },
+}
+
+
+@dataclass
+class ValidationConfig:
+    """Everything the validation report runs: sizes, seeds and the model's base parameters."""
+
+    source: str
+    seed: int
+    name: str = "validation"
+    steps: int = 260
+    early_week: int = 26
+    parameters: dict[str, Any] = field(default_factory=dict)
+    decay_quarters: int = 5
+    s_curve_runs: int = 4
+    s_curve_weeks: int = 104
+    known_segregation_levels: list[float] = field(default_factory=lambda: [0.0, 0.5, 1.0])
+    known_segregation_replications: int = 10
+    strategies: list[str] = field(default_factory=list)
+    replications: int = 20
+    ablation_replications: int = 12
+    segregation_levels: list[float] = field(default_factory=list)
+    segregation_strategies: list[str] = field(default_factory=list)
+    segregation_replications: int = 8
+    robustness_samples: int = 10
+    robustness_replications: int = 3
+    robustness_ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
+    text: str = ""
+
+    @property
+    def project_weeks(self) -> int:
+        return int(validate(**self.parameters)["project_weeks"])
+
+    @property
+    def during_week(self) -> int:
+        """The last week of the funded project (the comparison 'during the project')."""
+        return min(self.project_weeks, self.steps)
+
+    @property
+    def after_week(self) -> int:
+        """The last week of the run (two years after the exit with the defaults)."""
+        return self.steps
+
+
+def load(path: str | Path) -> ValidationConfig:
+    """Read and check a validation file; ``ValueError`` names the file, key and what is allowed."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ValueError(f"{path}: no such file") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise ValueError(f"{path}: not valid TOML: {e}") from None
+    return from_dict(data, source=str(path), text=text)
+
+
+def _get(data: dict, section: str, key: str, where: str) -> Any:
+    kind, default = _SCHEMA[section][key]
+    value = data.get(section, {}).get(key, default)
+    if value is None:
+        raise ValueError(f"{where}: [{section}] {key} is required")
+    ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
+    if not ok:
+        name = kind.__name__ if isinstance(kind, type) else "value"
+        raise ValueError(f"{where}: [{section}] {key}={value!r} is not allowed: expected {name}")
+    return value
+
+
+def _positive(value: int, label: str, where: str, minimum: int = 1) -> int:
+    if value < minimum:
+        raise ValueError(f"{where}: {label}={value} is not allowed: expected >= {minimum}")
+    return value
+
+
+def _strategies(values: list, label: str, where: str) -> list[str]:
+    allowed = [s for s in STRATEGY_NAMES if s != "custom"]
+    for s in values:
+        if s not in allowed:
+            raise ValueError(
+                f"{where}: {label} has {s!r}: expected strategies from {', '.join(allowed)}"
+            )
+    if not values:
+        raise ValueError(f"{where}: {label} is empty: expected at least one strategy")
+    return list(values)
+
+
+def _levels(values: list, label: str, where: str) -> list[float]:
+    out = []
+    for v in values:
+        try:
+            out.append(PARAMETERS["segregation"].check(v))
+        except ValueError as e:
+            raise ValueError(f"{where}: {label}: {e}") from None
+    if not out:
+        raise ValueError(f"{where}: {label} is empty: expected segregation levels in [0, 1]")
+    return out
+
+
+def from_dict(data: dict, source: str = "<dict>", text: str = "") -> ValidationConfig:
+    """Build and check a configuration from parsed TOML (or an equivalent dict)."""
+    where = source
+    for section, body in data.items():
+        if section not in _SCHEMA:
+            raise ValueError(
+                f"{where}: unknown section [{section}]: expected one of {', '.join(_SCHEMA)}"
+            )
+        if not isinstance(body, dict):
+            raise ValueError(f"{where}: [{section}] must be a table")
+        if section != "parameters":
+            for key in body:
+                if key not in _SCHEMA[section]:
+                    raise ValueError(
+                        f"{where}: unknown key {key!r} in [{section}]: expected one of "
+                        f"{', '.join(_SCHEMA[section])}"
+                    )
+    params = dict(data.get("parameters", {}))
+    if "strategy" in params or "role_mix" in params:
+        raise ValueError(
+            f"{where}: [parameters] must not set strategy or role_mix: the report varies them"
+        )
+    try:
+        checked = validate(**params)
+    except ValueError as e:
+        raise ValueError(f"{where}: [parameters] {e}") from None
+    g = lambda s, k: _get(data, s, k, where)  # noqa: E731
+    steps = _positive(g("validation", "steps"), "[validation] steps", where)
+    early = _positive(g("validation", "early_week"), "[validation] early_week", where)
+    if early > min(steps, checked["project_weeks"]):
+        raise ValueError(
+            f"{where}: [validation] early_week={early} is not allowed: expected a week within "
+            f"the project (<= project_weeks={checked['project_weeks']} and <= steps={steps})"
+        )
+    ranges: dict[str, tuple[float, float]] = {}
+    for name, bounds in g("robustness", "ranges").items():
+        if name not in PARAMETERS or PARAMETERS[name].kind not in (int, float):
+            numeric = [p.name for p in PARAMETERS.values() if p.kind in (int, float)]
+            raise ValueError(
+                f"{where}: [robustness.ranges] unknown numeric parameter {name!r}: expected one "
+                f"of {', '.join(numeric)}"
+            )
+        if not (isinstance(bounds, list) and len(bounds) == 2):
+            raise ValueError(
+                f"{where}: [robustness.ranges] {name}={bounds!r} is not allowed: expected "
+                "[low, high]"
+            )
+        try:
+            low, high = (PARAMETERS[name].check(b) for b in bounds)
+        except ValueError as e:
+            raise ValueError(f"{where}: [robustness.ranges] {e}") from None
+        if not low < high:
+            raise ValueError(
+                f"{where}: [robustness.ranges] {name}={bounds!r} is not allowed: expected "
+                "low < high"
+            )
+        ranges[name] = (float(low), float(high))
+    return ValidationConfig(
+        source=source,
+        text=text,
+        name=g("validation", "name"),
+        seed=g("validation", "seed"),
+        steps=steps,
+        early_week=early,
+        parameters=params,
+        decay_quarters=_positive(g("known", "decay_quarters"), "[known] decay_quarters", where),
+        s_curve_runs=_positive(g("known", "s_curve_runs"), "[known] s_curve_runs", where),
+        s_curve_weeks=_positive(g("known", "s_curve_weeks"), "[known] s_curve_weeks", where, 8),
+        known_segregation_levels=_levels(
+            g("known", "segregation_levels"), "[known] segregation_levels", where
+        ),
+        known_segregation_replications=_positive(
+            g("known", "segregation_replications"), "[known] segregation_replications", where
+        ),
+        strategies=_strategies(g("comparison", "strategies"), "[comparison] strategies", where),
+        replications=_positive(g("comparison", "replications"), "[comparison] replications",
+                               where, 2),
+        ablation_replications=_positive(
+            g("ablation", "replications"), "[ablation] replications", where, 2
+        ),
+        segregation_levels=_levels(g("segregation", "levels"), "[segregation] levels", where),
+        segregation_strategies=_strategies(
+            g("segregation", "strategies"), "[segregation] strategies", where
+        ),
+        segregation_replications=_positive(
+            g("segregation", "replications"), "[segregation] replications", where, 2
+        ),
+        robustness_samples=_positive(g("robustness", "samples"), "[robustness] samples", where, 0),
+        robustness_replications=_positive(
+            g("robustness", "replications"), "[robustness] replications", where
+        ),
+        robustness_ranges=ranges,
+    )

@@ -1,0 +1,203 @@
+"""The validation package: the known results the model must reproduce, pinned; the statistics on
+data with known answers; and the report generator end to end on a tiny configuration.
+
+Known results are exact (Granovetter) or statistical with fixed seeds and the tolerance stated in
+each test. Strategy rankings are *not* asserted: the report says what emerges.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from quartiersim.validation import FIGURES, SECTIONS, from_dict, generate, known
+from quartiersim.validation.__main__ import main
+from quartiersim.validation.runs import make_job, run_jobs, run_model
+from quartiersim.validation.stats import compare, fit_growth, holm, logistic, mean_ci
+
+SMALL = {"n_residents": 300, "width": 25, "height": 25}
+
+
+# -- known results -------------------------------------------------------------------------------
+def test_granovetter_uniform_thresholds_cascade_to_everyone_and_one_change_stops_it():
+    result = known.granovetter()
+    assert result["uniform"].final == 100
+    assert result["uniform"].curve == list(range(101))  # one more person per round
+    assert result["perturbed"].final == 1
+    assert result["perturbed"].curve == [0, 1]
+
+
+@pytest.mark.parametrize("bridge_target", [0.1, 0.5])
+def test_unreinforced_bridges_survive_a_year_at_the_burt_calibrated_rate(bridge_target):
+    # Tolerance: the exact 95% binomial interval of the observed survival must contain the
+    # parameter, and the point estimate must lie within 0.04 of it. Two targets, so the rule is
+    # shown to follow the parameter rather than a constant.
+    decays = known.tie_decay(11, 2, {**SMALL, "bridge_survival_year": bridge_target})
+    bridging, bonding = decays["bridging"], decays["bonding"]
+    assert bridging.start > 300 and bonding.start > 100
+    for d in (bridging, bonding):
+        assert d.low <= d.target <= d.high, d
+        assert abs(d.observed - d.target) < 0.04, d
+    assert bridging.target == bridge_target
+    # the survival curve falls week by week, from everyone to the observed share
+    assert bridging.curve[0] == 1.0 and np.all(np.diff(bridging.curve) <= 0)
+    assert bridging.curve[-1] == pytest.approx(bridging.observed)
+
+
+def test_segregation_raises_the_bonding_share_and_lowers_bridging_ties():
+    # Three seeds, paired: every quarter at segregation 1 has a higher bonding share and fewer
+    # bridging ties than the same seed's quarter at segregation 0 (after the burn-in year).
+    for seed in (1, 2, 3):
+        mixed = run_model(seed, 0, {**SMALL, "segregation": 0.0, "strategy": "none"}).iloc[0]
+        apart = run_model(seed, 0, {**SMALL, "segregation": 1.0, "strategy": "none"}).iloc[0]
+
+        def share(row):
+            return row["bonding_ties"] / (row["bonding_ties"] + row["bridging_ties"])
+
+        assert share(apart) > share(mixed) + 0.05
+        assert apart["bridging_ties"] < mixed["bridging_ties"]
+
+
+def test_a_group_taking_off_grows_in_an_s_shape():
+    # Fixed seed, three small quarters under empowerment for 80 weeks: the strongest take-off
+    # (the group that grew most) is fitted clearly better by a logistic than by a saturating or
+    # a linear curve (AIC lead >= 2), with its inflection inside the window and R² >= 0.8.
+    runs = known.take_offs(1, 3, 80, SMALL)
+    take_off = max(runs, key=lambda t: t.growth)
+    assert take_off.fit is not None and take_off.growth >= 5
+    assert take_off.fit.s_shaped, take_off.fit.aic
+    assert take_off.fit.r2 >= 0.8
+
+
+def test_take_off_window_centres_on_the_fastest_growth():
+    history = [5] * 30 + [6, 9, 14, 18, 20] + [21] * 30
+    begin, window = known.take_off_window(history)
+    assert len(window) == known.TAKE_OFF_WINDOW
+    assert window[0] == 5 and window[-1] == 21
+    assert begin == 20  # the fastest 4-week growth starts at week 30; 10 weeks before it
+
+
+# -- statistics on known answers -----------------------------------------------------------------
+def test_mean_ci_matches_the_t_interval():
+    est = mean_ci(np.array([1.0, 2.0, 3.0, 4.0]))
+    # mean 2.5, sd 1.2910, sem 0.6455, t(0.975, 3) = 3.1824
+    assert est.mean == pytest.approx(2.5)
+    assert est.low == pytest.approx(2.5 - 3.1824 * 0.6455, abs=1e-3)
+    assert est.high == pytest.approx(2.5 + 3.1824 * 0.6455, abs=1e-3)
+
+
+def test_paired_comparison_uses_per_seed_differences():
+    a = np.array([10.0, 20.0, 30.0, 40.0])
+    b = a - np.array([1.0, 1.2, 0.8, 1.0])  # same quarters, a shift of about 1
+    c = compare(a, b)
+    assert c.diff.mean == pytest.approx(1.0)
+    assert c.diff.low > 0 and c.direction() == 1
+    assert c.p < 0.01
+    assert c.cohen_d == pytest.approx(1.0 / np.sqrt((a.var(ddof=1) + b.var(ddof=1)) / 2))
+
+
+def test_holm_adjusts_in_step_down_order():
+    assert holm([0.01, 0.04, 0.03]) == pytest.approx([0.03, 0.06, 0.06])
+
+
+@pytest.mark.parametrize(
+    ("curve", "s_shaped"),
+    [
+        (logistic(np.arange(30.0), 5.0, 20.0, 0.8, 12.0), True),
+        (3.0 + 0.5 * np.arange(30.0), False),
+        (5.0 + 20.0 * (1 - np.exp(-0.3 * np.arange(30.0))), False),
+    ],
+)
+def test_growth_fit_tells_an_s_from_a_line_and_from_saturation(curve, s_shaped):
+    noise = np.random.default_rng(0).normal(0, 0.3, len(curve))
+    assert fit_growth(curve + noise).s_shaped is s_shaped
+
+
+# -- runs ----------------------------------------------------------------------------------------
+def test_results_do_not_depend_on_the_number_of_processes():
+    params = {"n_residents": 60, "width": 10, "height": 10, "project_weeks": 4}
+    jobs = [make_job("b", s, k, 5, 6, {**params, "strategy": s})
+            for s in ("none", "empowerment") for k in range(2)]
+    one = run_jobs(jobs, processes=1)
+    two = run_jobs(jobs, processes=2)
+    assert one.equals(two)
+    # replication k shares its seed across arms (common random numbers)
+    seeds = one.groupby(["arm", "replication"])["seed"].first().unstack()
+    assert (seeds.loc["none"] == seeds.loc["empowerment"]).all()
+    assert seeds.loc["none", 0] != seeds.loc["none", 1]
+
+
+# -- the report ----------------------------------------------------------------------------------
+TINY = {
+    "validation": {"seed": 3, "steps": 16, "early_week": 4},
+    "parameters": {"n_residents": 100, "width": 12, "height": 12, "project_weeks": 10},
+    "known": {"decay_quarters": 1, "s_curve_runs": 1, "s_curve_weeks": 16,
+              "segregation_levels": [0.0, 1.0], "segregation_replications": 2},
+    "comparison": {"strategies": ["none", "top_down", "empowerment"], "replications": 2},
+    "ablation": {"replications": 2},
+    "segregation": {"levels": [0.0, 1.0], "strategies": ["none", "empowerment"],
+                    "replications": 2},
+    "robustness": {"samples": 4, "replications": 1,
+                   "ranges": {"base_threshold": [0.4, 0.8], "n_workers": [1, 3]}},
+}
+
+
+def test_report_is_generated_end_to_end_with_sections_and_figures(tmp_path):
+    cfg = from_dict(TINY, source="tiny.toml")
+    out = generate(cfg, tmp_path / "docs" / "validation.md", processes=1)
+    text = out.read_text()
+    for section in SECTIONS:
+        assert section in text
+    for name in FIGURES:
+        path = tmp_path / "docs" / "images" / "validation" / name
+        assert path.is_file() and path.stat().st_size > 1000, name
+        assert f"](images/validation/{name})" in text
+    assert "python -m quartiersim.validation" in text  # the command is in the header
+    assert "Experiment seed **3**" in text
+    # every claim gets a verdict, every calibration target a value
+    assert len(re.findall(r"\*\*(holds|does not hold \(opposite\)|not shown)\*\*", text)) >= 14
+    for measure in ("participation", "feel_influential", "core_ties"):
+        assert f"| `{measure}` |" in text
+    assert "nan" not in text.lower().replace("nan-", "")
+
+
+def test_config_errors_name_the_file_and_key():
+    with pytest.raises(ValueError, match=r"cfg\.toml: unknown key 'replicatons' in \[comparison\]"):
+        from_dict({"validation": {"seed": 1}, "comparison": {"replicatons": 3}}, "cfg.toml")
+    with pytest.raises(ValueError, match=r"\[comparison\] strategies has 'magic'"):
+        from_dict({"validation": {"seed": 1}, "comparison": {"strategies": ["magic"]}}, "c")
+    with pytest.raises(ValueError, match=r"\[parameters\] n_residents=-4 is not allowed"):
+        from_dict({"validation": {"seed": 1}, "parameters": {"n_residents": -4}}, "c")
+    with pytest.raises(ValueError, match=r"\[robustness.ranges\] segregation=1.5"):
+        from_dict({"validation": {"seed": 1},
+                   "robustness": {"ranges": {"segregation": [0.0, 1.5]}}}, "c")
+    with pytest.raises(ValueError, match=r"\[validation\] seed is required"):
+        from_dict({}, "c")
+
+
+def test_command_line_answers_bad_input_with_a_message_and_exit_code_2(tmp_path, capsys):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[validation]\nseed = 1\n[comparison]\nreplications = 'many'\n")
+    out = tmp_path / "report.md"
+    assert main(["--config", str(bad), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "bad.toml" in err and "replications='many'" in err and "Traceback" not in err
+    assert not out.exists()
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[validation\nseed = 1\n")
+    assert main(["--config", str(broken), "--out", str(out)]) == 2
+    assert "not valid TOML" in capsys.readouterr().err
+    assert main(["--config", str(tmp_path / "missing.toml"), "--out", str(out)]) == 2
+    assert "no such file" in capsys.readouterr().err
+
+
+def test_the_shipped_experiment_file_is_valid():
+    cfg_path = Path(__file__).parents[1] / "experiments" / "validation.toml"
+    from quartiersim.validation import load
+
+    cfg = load(cfg_path)
+    assert cfg.steps > cfg.during_week >= cfg.early_week
+    assert set(cfg.strategies) >= {"none", "top_down", "empowerment"}
