@@ -1,0 +1,209 @@
+"""Where runs run: local worker processes, or the workers of a Dask distributed cluster.
+
+Both executors take the same picklable tasks and yield results as they finish, in whatever
+order; the coordinating process stores them. Results cannot depend on the executor, because a
+run's seed is part of its task (see :mod:`quartiersim.experiments.spec`).
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import re
+import signal
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, Protocol
+
+from quartiersim.experiments.errors import UsageError
+
+
+def available_cores() -> int:
+    """Cores this process may use (respects CPU affinity, e.g. in containers)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+class Executor(Protocol):
+    """Runs tasks somewhere and yields their results as they finish."""
+
+    slots: int
+    description: str
+
+    def map_unordered(self, fn: Callable[[Any], Any], tasks: Iterable[Any]) -> Iterator[Any]: ...
+
+    def close(self) -> None: ...
+
+
+class WorkerDied(RuntimeError):
+    """A worker process ended without returning its task (killed, out of memory)."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Local processes
+# ---------------------------------------------------------------------------------------------
+
+
+def _watch_parent(parent: int) -> None:
+    # A worker whose coordinating process was killed (SIGKILL cannot be caught, so nobody
+    # shuts the pool down) would otherwise run on as an orphan, holding a core.
+    stop = threading.Event()
+    while not stop.wait(0.5):
+        if os.getppid() != parent:
+            os._exit(1)
+
+
+def _worker_init(parent: int) -> None:
+    # Ctrl-C reaches the whole process group; the coordinator alone decides what to do with it,
+    # so the workers do not print a traceback each.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+class LocalExecutor:
+    """Runs tasks in worker processes on this machine (in this process when ``processes`` is
+    1). Workers are started with ``spawn``: a clean interpreter each, the same on every OS."""
+
+    def __init__(self, processes: int | None = None) -> None:
+        self.processes = processes or available_cores()
+        self.slots = self.processes
+        self.description = (
+            "1 process" if self.processes == 1 else f"{self.processes} processes"
+        ) + " on this machine"
+
+    def map_unordered(self, fn: Callable[[Any], Any], tasks: Iterable[Any]) -> Iterator[Any]:
+        tasks = list(tasks)
+        if self.processes == 1 or len(tasks) <= 1:
+            for task in tasks:
+                yield fn(task)
+            return
+        pool = ProcessPoolExecutor(
+            max_workers=min(self.processes, len(tasks)),
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_worker_init,
+            initargs=(os.getpid(),),
+        )
+        finished = False
+        try:
+            futures = [pool.submit(fn, task) for task in tasks]
+            for future in as_completed(futures):
+                try:
+                    yield future.result()
+                except BrokenProcessPool:
+                    raise WorkerDied(
+                        "a worker process died without finishing its runs (killed, or out of "
+                        "memory?)"
+                    ) from None
+            finished = True
+        finally:
+            if finished:
+                pool.shutdown(wait=True)
+            else:  # interrupted or failed: do not wait for runs nobody will store
+                pool.shutdown(wait=False, cancel_futures=True)
+                terminate = getattr(pool, "terminate_workers", None)  # Python >= 3.14
+                if terminate is not None:
+                    terminate()
+                else:
+                    for process in list((getattr(pool, "_processes", None) or {}).values()):
+                        process.terminate()
+
+    def close(self) -> None:
+        pass
+
+
+# ---------------------------------------------------------------------------------------------
+# Dask distributed
+# ---------------------------------------------------------------------------------------------
+
+_ADDRESS = re.compile(r"^(?:(tcp|tls|ws|wss|ucx)://)?[^\s/:]+:\d+$")
+
+
+def _worker_version() -> str:
+    import quartiersim
+
+    return quartiersim.__version__
+
+
+class DaskExecutor:
+    """Runs tasks on the workers of a Dask distributed scheduler at ``address``
+    (``tcp://HOST:PORT``). Needs the ``cluster`` extra (``dask``, ``distributed``) here and
+    QuartierSim of the same version on every worker."""
+
+    def __init__(self, address: str, timeout: float = 30.0) -> None:
+        if not _ADDRESS.match(address):
+            raise UsageError(
+                f"--scheduler {address!r}: expected a scheduler address like tcp://HOST:PORT"
+            )
+        try:
+            import distributed
+        except ImportError:
+            raise UsageError(
+                "--scheduler needs Dask distributed, which is not installed: "
+                "pip install 'quartiersim[cluster]'"
+            ) from None
+        from quartiersim import __version__
+
+        # distributed logs connection chatter at INFO/WARNING; the command line reports itself.
+        logging.getLogger("distributed").setLevel(logging.ERROR)
+        self._distributed = distributed
+        try:
+            self.client = distributed.Client(address, timeout=timeout, set_as_default=False)
+        except (OSError, TimeoutError) as e:
+            raise UsageError(f"cannot reach the Dask scheduler at {address}: {e}") from None
+        try:
+            self.client.wait_for_workers(1, timeout=timeout)
+            versions = self.client.run(_worker_version)
+        except TimeoutError:
+            self.close()
+            raise UsageError(
+                f"the Dask scheduler at {address} has no workers after {timeout:g} s; start "
+                f"some with `dask worker {address}`"
+            ) from None
+        except Exception as e:  # a worker cannot even import quartiersim
+            self.close()
+            raise UsageError(
+                f"the Dask workers at {address} cannot run QuartierSim ({type(e).__name__}: "
+                f"{e}); install quartiersim {__version__} on every worker"
+            ) from None
+        wrong = {w: v for w, v in versions.items() if v != __version__}
+        if wrong:
+            self.close()
+            worker, version = next(iter(wrong.items()))
+            raise UsageError(
+                f"Dask worker {worker} has quartiersim {version}, this is {__version__}: "
+                "install the same version everywhere"
+            )
+        info = self.client.scheduler_info()
+        self.slots = max(1, sum(w.get("nthreads", 1) for w in info["workers"].values()))
+        self.description = (
+            f"the Dask cluster at {address} ({len(info['workers'])} workers, "
+            f"{self.slots} threads)"
+        )
+
+    def map_unordered(self, fn: Callable[[Any], Any], tasks: Iterable[Any]) -> Iterator[Any]:
+        futures = [self.client.submit(fn, task, pure=False) for task in tasks]
+        try:
+            for future in self._distributed.as_completed(futures):
+                yield future.result()
+        finally:
+            pending = [f for f in futures if not f.done()]
+            if pending:
+                self.client.cancel(pending)
+
+    def close(self) -> None:
+        client = getattr(self, "client", None)
+        if client is not None:
+            client.close()
+
+
+def make_executor(processes: int | None = None, scheduler: str | None = None,
+                  timeout: float = 30.0) -> Executor:
+    """The executor the command line asked for: a Dask cluster, or local processes."""
+    if scheduler:
+        return DaskExecutor(scheduler, timeout=timeout)
+    return LocalExecutor(processes)

@@ -1,0 +1,79 @@
+"""Running model runs: one :class:`~quartiersim.experiments.spec.RunSpec` → one table of rows.
+
+These functions run inside worker processes (local or on Dask workers), so they take and return
+plain, picklable data and never touch the results folder: the coordinating process writes.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from dataclasses import dataclass
+
+import pandas as pd
+
+from quartiersim.experiments.spec import RunSpec
+from quartiersim.model import QuartierModel
+
+ID_COLUMNS = ("run_id", "replication", "seed", "step")
+"""The columns that identify a row: which run, which replication, its seed, which week."""
+
+
+@dataclass
+class RunResult:
+    """A finished run: its rows, or the error that stopped it."""
+
+    run_id: str
+    frame: pd.DataFrame | None
+    error: str | None = None
+    seconds: float = 0.0
+
+
+def simulate(spec: RunSpec) -> pd.DataFrame:
+    """Run one model and return one row per recorded week.
+
+    Columns: ``run_id``, ``replication``, ``seed``, ``step``, the run's labels (variant and
+    parameter values) and the measures. Measures are stored as float64 whatever their kind, so
+    every file of an experiment has the same schema.
+    """
+    model = QuartierModel(rng=spec.seed, **spec.params)
+    for _ in range(spec.steps):
+        model.step()
+    data = model.datacollector.get_model_vars_dataframe()
+    steps = list(spec.record)
+    rows = len(steps)
+    frame = pd.DataFrame({
+        "run_id": pd.Series([spec.run_id] * rows, dtype="str"),
+        "replication": pd.Series([spec.replication] * rows, dtype="int64"),
+        "seed": pd.Series([spec.seed] * rows, dtype="int64"),
+        "step": pd.Series(steps, dtype="int64"),
+    })
+    for name, value in spec.columns.items():
+        frame[name] = pd.Series([value] * rows, dtype=_dtype(value))
+    measured = data.loc[steps, list(spec.measures)].astype("float64").reset_index(drop=True)
+    return pd.concat([frame, measured], axis=1)
+
+
+def _dtype(value: object) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int64"
+    if isinstance(value, float):
+        return "float64"
+    return "str"
+
+
+def run_batch(specs: list[RunSpec]) -> list[RunResult]:
+    """Run several runs in turn (one task for a worker). A failing run is reported with its
+    traceback and does not stop the others."""
+    results = []
+    for spec in specs:
+        start = time.perf_counter()
+        try:
+            frame = simulate(spec)
+        except Exception:  # reported to the user with the run's id; the sweep goes on
+            results.append(RunResult(spec.run_id, None, traceback.format_exc()))
+            continue
+        results.append(RunResult(spec.run_id, frame, None, time.perf_counter() - start))
+    return results

@@ -1,0 +1,464 @@
+"""Global sensitivity analysis with SALib: Morris screening and Sobol indices.
+
+A sensitivity file is an experiment file with a ``[sensitivity]`` section instead of
+``[sweep]``::
+
+    [experiment]     name, seed, replications (runs per sample point, averaged), common_seeds
+    [parameters]     fixed parameters
+    [[events]]       scheduled events
+    [sensitivity]    parameters (the factors), outcomes, week, methods,
+                     morris_trajectories, morris_levels, sobol_samples, second_order
+    [sensitivity.bounds]  name = [low, high] (default: the parameter's declared range)
+
+The runs go into ``OUT/results`` (a resumable results folder like a sweep's); the indices into
+``OUT/morris.csv``, ``OUT/sobol.csv`` and ``OUT/sensitivity.md``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from quartiersim.experiments.errors import UsageError
+from quartiersim.experiments.executors import Executor, LocalExecutor
+from quartiersim.experiments.spec import (
+    Condition,
+    RunSpec,
+    Source,
+    apply_sets,
+    canonical,
+    check_condition,
+    check_keys,
+    check_sections,
+    derive_seed,
+    digest,
+    get_bool,
+    get_int,
+    get_names,
+    merge_events,
+    parse_header,
+    parse_parameters,
+    suggest,
+)
+from quartiersim.experiments.storage import ResultStore
+from quartiersim.experiments.sweep import SweepOutcome, _log, execute
+from quartiersim.measures import MEASURES
+from quartiersim.parameters import DEFAULTS, PARAMETERS
+
+METHODS = ("morris", "sobol")
+SECTIONS = {
+    "experiment": "name, seed, replications per sample point",
+    "parameters": "fixed model parameters",
+    "events": "scheduled events ([[events]] with week and event)",
+    "sensitivity": "factors, outcomes, week, methods and sample sizes",
+}
+KEYS = {
+    "parameters": "a list of numeric parameters to vary (the factors)",
+    "outcomes": "a list of measure names",
+    "week": "the week at which the outcomes are taken (default: [experiment] steps)",
+    "methods": "a list of methods: 'morris', 'sobol'",
+    "morris_trajectories": "an integer >= 2 (Morris trajectories r)",
+    "morris_levels": "an even integer >= 2 (grid levels p)",
+    "sobol_samples": "a power of two >= 2 (Saltelli base samples N)",
+    "second_order": "true or false (Sobol second-order indices; more runs)",
+    "bounds": "a table name = [low, high]",
+}
+
+
+@dataclass
+class SensitivityPlan:
+    """A checked sensitivity analysis: factors with bounds, designs and their runs."""
+
+    name: str
+    seed: int
+    week: int
+    replications: int
+    common_seeds: bool
+    parameters: dict[str, Any]
+    factors: tuple[str, ...]
+    bounds: dict[str, tuple[float, float]]
+    outcomes: tuple[str, ...]
+    methods: tuple[str, ...]
+    morris_trajectories: int = 10
+    morris_levels: int = 4
+    sobol_samples: int = 64
+    second_order: bool = False
+    description: str = ""
+    source_path: str | None = None
+    source_text: str = ""
+    overrides: dict[str, Any] = field(default_factory=dict)
+    samples: dict[str, np.ndarray] = field(default_factory=dict)
+    points: dict[str, list[Condition]] = field(default_factory=dict)
+
+    @property
+    def problem(self) -> dict[str, Any]:
+        """The SALib problem: factor names and bounds."""
+        return {
+            "num_vars": len(self.factors),
+            "names": list(self.factors),
+            "bounds": [list(self.bounds[f]) for f in self.factors],
+        }
+
+    def design_seed(self, method: str) -> int:
+        return derive_seed(self.seed, ["design", method]) % 2**32
+
+    def value(self, factor: str, x: float) -> int | float:
+        """A sampled value as the model gets it: integers rounded."""
+        return round(x) if PARAMETERS[factor].kind is int else float(x)
+
+    def make_samples(self, src: Source) -> None:
+        """Draw the designs (seeded) and check every sample point as a model would."""
+        salib = _salib()
+        for method in self.methods:
+            if method == "morris":
+                x = salib.morris_sample(
+                    self.problem, self.morris_trajectories, num_levels=self.morris_levels,
+                    seed=self.design_seed(method),
+                )
+            else:
+                x = salib.sobol_sample(
+                    self.problem, self.sobol_samples, calc_second_order=self.second_order,
+                    seed=self.design_seed(method),
+                )
+            self.samples[method] = x
+            conds = []
+            for i, row in enumerate(x):
+                params = {**self.parameters,
+                          **{f: self.value(f, v) for f, v in zip(self.factors, row, strict=True)}}
+                full = check_condition(src, params, f"{method} sample {i}")
+                conds.append(Condition(None, params, full))
+            self.points[method] = conds
+
+    def run_for(self, cond: Condition, replication: int) -> RunSpec:
+        identity = {"condition": cond.identity, "replication": replication}
+        seed_identity = {"replication": replication} if self.common_seeds else identity
+        return RunSpec(
+            run_id=f"{digest(cond.identity)[:12]}-r{replication:04d}",
+            replication=replication,
+            seed=derive_seed(self.seed, seed_identity),
+            params=dict(cond.params),
+            columns={"strategy": cond.full["strategy"],
+                     **{f: cond.full[f] for f in self.factors}},
+            steps=self.week,
+            record=(self.week,),
+            measures=self.outcomes,
+        )
+
+    def runs(self) -> list[RunSpec]:
+        """Every distinct run of all designs (a point repeated in a design runs once)."""
+        unique: dict[str, RunSpec] = {}
+        for r in range(self.replications):
+            for conds in self.points.values():
+                for c in conds:
+                    spec = self.run_for(c, r)
+                    unique.setdefault(spec.run_id, spec)
+        return list(unique.values())
+
+    def definition(self) -> dict[str, Any]:
+        return canonical({
+            "kind": "sensitivity",
+            "seed": self.seed,
+            "week": self.week,
+            "common_seeds": self.common_seeds,
+            "parameters": self.parameters,
+            "factors": list(self.factors),
+            "bounds": {f: list(b) for f, b in self.bounds.items()},
+            "outcomes": list(self.outcomes),
+            "methods": list(self.methods),
+            "morris": [self.morris_trajectories, self.morris_levels],
+            "sobol": [self.sobol_samples, self.second_order],
+            "defaults": DEFAULTS,
+        })
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "name": self.name, "description": self.description, "seed": self.seed,
+            "steps": self.week, "replications": self.replications,
+            "common_seeds": self.common_seeds, "parameters": canonical(self.parameters),
+            "factors": list(self.factors),
+            "bounds": {f: list(b) for f, b in self.bounds.items()},
+            "outcomes": list(self.outcomes), "methods": list(self.methods),
+            "morris_trajectories": self.morris_trajectories,
+            "morris_levels": self.morris_levels, "sobol_samples": self.sobol_samples,
+            "second_order": self.second_order,
+            "label_columns": ["strategy", *self.factors],
+        }
+
+
+class _SALib:
+    def __init__(self) -> None:
+        try:
+            from SALib.analyze import morris as morris_analyze
+            from SALib.analyze import sobol as sobol_analyze
+            from SALib.sample import morris as morris_sample
+            from SALib.sample import sobol as sobol_sample
+        except ImportError:
+            raise UsageError(
+                "sensitivity analysis needs SALib, which is not installed: "
+                "pip install 'quartiersim[sensitivity]'"
+            ) from None
+        self.morris_sample = morris_sample.sample
+        self.sobol_sample = sobol_sample.sample
+        self.morris_analyze = morris_analyze.analyze
+        self.sobol_analyze = sobol_analyze.analyze
+
+
+def _salib() -> _SALib:
+    return _SALib()
+
+
+def _bounds(src: Source, table: Any, factors: tuple[str, ...]) -> dict[str, tuple[float, float]]:
+    section = "sensitivity.bounds"
+    if not isinstance(table, dict):
+        raise src.error("sensitivity", "bounds", "expected a table name = [low, high]")
+    out = {}
+    for name, value in table.items():
+        if name not in factors:
+            raise src.error(
+                section, name,
+                f"{name!r} is not one of the factors in [sensitivity] parameters"
+                f"{suggest(name, factors)}",
+            )
+        p = PARAMETERS[name]
+        if (not isinstance(value, list) or len(value) != 2
+                or not all(isinstance(v, int | float) and not isinstance(v, bool)
+                           for v in value)):
+            raise src.error(section, name, f"expected [low, high], got {value!r}")
+        lo, hi = value
+        if not lo < hi:
+            raise src.error(section, name, f"low must be below high, got [{lo}, {hi}]")
+        for v in (lo, hi):
+            try:
+                p.check(v)
+            except ValueError as e:
+                raise src.error(section, name, str(e)) from None
+        out[name] = (float(lo), float(hi))
+    for f in factors:
+        if f not in out:
+            out[f] = (float(PARAMETERS[f].low), float(PARAMETERS[f].high))
+    return out
+
+
+def parse_sensitivity(src: Source, doc: dict[str, Any], *, seed: int | None = None,
+                      sets: Mapping[str, Any] | None = None) -> SensitivityPlan:
+    """Check a parsed sensitivity file completely, draw its designs and return the plan."""
+    if "sensitivity" not in doc:
+        raise UsageError(
+            f"{src.name}: no [sensitivity] section; an experiment with a [sweep] runs with "
+            "`quartiersim sweep`"
+        )
+    check_sections(src, doc, SECTIONS)
+    head = parse_header(src, doc)
+    for unused in ("record_every", "measures"):
+        if unused in doc["experiment"]:
+            raise src.error(
+                "experiment", unused,
+                "not used by a sensitivity analysis: set [sensitivity] outcomes and week",
+            )
+    parameters = parse_parameters(src, "parameters", doc.get("parameters", {}))
+    merge_events(src, doc, parameters, {})
+    apply_sets(parameters, {}, {}, sets)
+
+    table = doc["sensitivity"]
+    if not isinstance(table, dict):
+        raise src.error(None, "sensitivity", "expected a table [sensitivity]")
+    check_keys(src, "sensitivity", table, KEYS)
+    numeric = [n for n, p in PARAMETERS.items() if p.kind in (int, float)]
+    factors = get_names(src, "sensitivity", table, "parameters", numeric, "numeric parameter")
+    if not factors or len(factors) < 2:
+        raise src.error(
+            "sensitivity", "parameters", "list at least two numeric parameters to vary"
+        )
+    fixed = sorted(set(factors) & set(parameters))
+    if fixed:
+        raise src.error(
+            "sensitivity", "parameters",
+            f"{fixed[0]} is also fixed in [parameters] (or by --set): keep one",
+        )
+    outcomes = get_names(src, "sensitivity", table, "outcomes", MEASURES, "measure")
+    if not outcomes:
+        raise src.error("sensitivity", None, "missing required key 'outcomes'")
+    week = get_int(src, "sensitivity", table, "week", head["steps"], low=1)
+    methods = get_names(src, "sensitivity", table, "methods", METHODS, "method") or METHODS
+    levels = get_int(src, "sensitivity", table, "morris_levels", 4, low=2)
+    if levels % 2:
+        raise src.error("sensitivity", "morris_levels", f"expected an even number, got {levels}")
+    n_sobol = get_int(src, "sensitivity", table, "sobol_samples", 64, low=2)
+    if n_sobol & (n_sobol - 1):
+        raise src.error(
+            "sensitivity", "sobol_samples",
+            f"expected a power of two (Sobol sequences), got {n_sobol}; "
+            f"e.g. {2 ** round(math.log2(n_sobol))}",
+        )
+    plan = SensitivityPlan(
+        name=head["name"],
+        description=head["description"],
+        seed=head["seed"] if seed is None else seed,
+        week=week,
+        replications=head["replications"],
+        common_seeds=get_bool(src, "experiment", doc["experiment"], "common_seeds", True),
+        parameters=parameters,
+        factors=factors,
+        bounds=_bounds(src, table.get("bounds", {}), factors),
+        outcomes=outcomes,
+        methods=methods,
+        morris_trajectories=get_int(src, "sensitivity", table, "morris_trajectories", 10,
+                                    low=2),
+        morris_levels=levels,
+        sobol_samples=n_sobol,
+        second_order=get_bool(src, "sensitivity", table, "second_order", False),
+        source_path=str(src.path) if src.path else None,
+        source_text=src.text,
+        overrides={k: v for k, v in (("seed", seed), ("set", canonical(dict(sets or {}))))
+                   if v},
+    )
+    plan.make_samples(src)
+    return plan
+
+
+def load_sensitivity(path: Path | str, **overrides: Any) -> SensitivityPlan:
+    src, doc = Source.read(path)
+    return parse_sensitivity(src, doc, **overrides)
+
+
+
+# ---------------------------------------------------------------------------------------------
+# Running and analysing
+# ---------------------------------------------------------------------------------------------
+
+
+def run_sensitivity(plan: SensitivityPlan, out: Path | str, executor: Executor | None = None,
+                    *, progress: bool | None = None, log: Any = _log,
+                    command: list[str] | None = None) -> tuple[SweepOutcome, Path | None]:
+    """Run the plan's runs into ``OUT/results`` (resumable) and, when all finished, write the
+    indices to ``OUT``. Returns the sweep outcome and the path of ``sensitivity.md``."""
+    import sys
+
+    executor = executor or LocalExecutor()
+    out = Path(out)
+    store = ResultStore(out / "results")
+    with store.writing():
+        resumed = store.prepare(plan.definition(), digest(plan.definition()), {
+            "experiment": plan.describe(),
+            "source": {"path": plan.source_path, "text": plan.source_text,
+                       "overrides": plan.overrides},
+            "command": command if command is not None else sys.argv,
+        })
+        runs = plan.runs()
+        finished = store.finished()
+        pending = [r for r in runs if r.run_id not in finished]
+        outcome = SweepOutcome(out / "results", total=len(runs), skipped=len(runs) - len(pending))
+        sizes = ", ".join(f"{m} {len(x)} points" for m, x in plan.samples.items())
+        log(
+            f"{plan.name}: {len(runs)} runs ({sizes}; {plan.replications} replication(s), "
+            f"{plan.week} weeks each)"
+            + (f"; resuming: {outcome.skipped} finished" if resumed else "")
+            + f"; on {executor.description}"
+        )
+        outcome.failed = execute(pending, store, executor, total=len(runs), desc=plan.name,
+                                 progress=progress)
+    outcome.done = len(pending) - len(outcome.failed)
+    if outcome.failed:
+        return outcome, None
+    data = store.read()
+    tables = analyse(plan, data)
+    for method, table in tables.items():
+        table.to_csv(out / f"{method}.csv", index=False)
+    path = out / "sensitivity.md"
+    path.write_text(markdown(plan, tables), encoding="utf-8")
+    return outcome, path
+
+
+def outputs(plan: SensitivityPlan, data: pd.DataFrame, method: str) -> dict[str, np.ndarray]:
+    """Per outcome: the model output at each sample point of ``method`` (mean over the
+    replications), in the order of the design."""
+    values = data[data["step"] == plan.week].set_index("run_id")
+    out = {}
+    for o in plan.outcomes:
+        y = np.empty(len(plan.points[method]))
+        for i, cond in enumerate(plan.points[method]):
+            ids = [plan.run_for(cond, r).run_id for r in range(plan.replications)]
+            y[i] = float(values.loc[ids, o].mean())
+        out[o] = y
+    return out
+
+
+def analyse(plan: SensitivityPlan, data: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Morris (mu, mu*, sigma, mu* confidence) and Sobol (S1, ST with confidence) indices of
+    every factor for every outcome, as long tables."""
+    salib = _salib()
+    tables: dict[str, pd.DataFrame] = {}
+    for method in plan.methods:
+        frames = []
+        for o, y in outputs(plan, data, method).items():
+            seed = plan.design_seed(f"{method}-analysis")
+            if method == "morris":
+                res = salib.morris_analyze(plan.problem, plan.samples[method], y,
+                                           num_levels=plan.morris_levels, seed=seed)
+                df = pd.DataFrame({
+                    "parameter": list(plan.factors),
+                    "mu": res["mu"], "mu_star": res["mu_star"], "sigma": res["sigma"],
+                    "mu_star_conf": res["mu_star_conf"],
+                })
+            else:
+                res = salib.sobol_analyze(plan.problem, y, calc_second_order=plan.second_order,
+                                          seed=seed)
+                df = pd.DataFrame({
+                    "parameter": list(plan.factors),
+                    "S1": res["S1"], "S1_conf": res["S1_conf"],
+                    "ST": res["ST"], "ST_conf": res["ST_conf"],
+                })
+            df.insert(0, "outcome", o)
+            frames.append(df)
+        tables[method] = pd.concat(frames, ignore_index=True)
+    return tables
+
+
+def markdown(plan: SensitivityPlan, tables: Mapping[str, pd.DataFrame]) -> str:
+    lines = [f"# Sensitivity analysis: {plan.name}", ""]
+    if plan.description:
+        lines += [plan.description.strip(), ""]
+    lines += [
+        f"Outcomes at week {plan.week}; {plan.replications} run(s) per sample point "
+        + ("with the same seeds at every point (common random numbers)"
+           if plan.common_seeds else "with a seed per run")
+        + f"; experiment seed {plan.seed}. Fixed parameters: "
+        + (", ".join(f"`{k}` = {v!r}" for k, v in plan.parameters.items()) or "none")
+        + "; all others at their defaults.",
+        "",
+        "| factor | low | high |", "|---|---|---|",
+        *[f"| `{f}` | {plan.bounds[f][0]:g} | {plan.bounds[f][1]:g} |" for f in plan.factors],
+    ]
+    if "morris" in tables:
+        lines += [
+            "", "## Morris screening", "",
+            f"{plan.morris_trajectories} trajectories on a {plan.morris_levels}-level grid. "
+            "mu* (mean absolute elementary effect) ranks the factors' influence; sigma large "
+            "against mu* means interactions or non-linearity.",
+        ]
+        for o, t in tables["morris"].groupby("outcome", sort=False):
+            lines += ["", f"### {o}", "", "| factor | mu* | ±95% | mu | sigma |",
+                      "|---|---|---|---|---|"]
+            for _, r in t.sort_values("mu_star", ascending=False).iterrows():
+                lines.append(f"| `{r['parameter']}` | {r['mu_star']:.4f} | "
+                             f"{r['mu_star_conf']:.4f} | {r['mu']:.4f} | {r['sigma']:.4f} |")
+    if "sobol" in tables:
+        lines += [
+            "", "## Sobol indices", "",
+            f"Saltelli design with N = {plan.sobol_samples}. S1: share of the output variance "
+            "due to the factor alone; ST: including all its interactions. With few samples the "
+            "intervals are wide and small indices may come out slightly negative.",
+        ]
+        for o, t in tables["sobol"].groupby("outcome", sort=False):
+            lines += ["", f"### {o}", "", "| factor | ST | ±95% | S1 | ±95% |",
+                      "|---|---|---|---|---|"]
+            for _, r in t.sort_values("ST", ascending=False).iterrows():
+                lines.append(f"| `{r['parameter']}` | {r['ST']:.3f} | {r['ST_conf']:.3f} | "
+                             f"{r['S1']:.3f} | {r['S1_conf']:.3f} |")
+    return "\n".join(lines) + "\n"
