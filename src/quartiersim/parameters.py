@@ -50,6 +50,7 @@ class Parameter:
 
     @property
     def cli_flag(self) -> str:
+        """The command-line flag: ``n_residents`` → ``--n-residents``."""
         return "--" + self.name.replace("_", "-")
 
     def allowed(self) -> str:
@@ -154,7 +155,7 @@ _DECLARATION: tuple[Parameter, ...] = (
     _p("routine_repair_weeks", 104.0, float, "Mean weeks until the administration fixes a "
        "visible, non-structural problem on its own routine (without any claim).",
        unit="weeks", low=1.0, high=100_000.0),
-    _p("initial_helplessness", 0.45, float, "Mean learned helplessness at the start "
+    _p("initial_helplessness", 0.4, float, "Mean learned helplessness at the start "
        "(erlernte Hilflosigkeit).", low=0.0, high=1.0,
        source="Stylised: a disadvantaged quarter where resignation is common (Herriger)."),
     _p("withdrawal_threshold", 0.7, float, "Helplessness above which a resident retreats "
@@ -184,10 +185,10 @@ _DECLARATION: tuple[Parameter, ...] = (
     _p("tie_min", 0.02, float, "Ties weaker than this are forgotten (pruned).", low=0.0,
        high=0.5, group="ties"),
     # --- learned helplessness and resources ---------------------------------------------------
-    _p("problem_stress", 0.015, float, "Weekly rise of helplessness from exposure to unsolved, "
+    _p("problem_stress", 0.02, float, "Weekly rise of helplessness from exposure to unsolved, "
        "uncontrollable problems (per unit of strain).", unit="1/week", low=0.0, high=1.0,
        group="helplessness", source="Seligman & Maier 1967; Herriger: learned helplessness."),
-    _p("support_relief", 0.02, float, "Weekly fall of helplessness from social support along "
+    _p("support_relief", 0.015, float, "Weekly fall of helplessness from social support along "
        "ties (per unit of support).", unit="1/week", low=0.0, high=1.0, group="helplessness"),
     _p("mastery_effect", 0.25, float, "Fall of helplessness from one full mastery experience "
        "(success through one's own action).", low=0.0, high=1.0, group="helplessness"),
@@ -215,7 +216,7 @@ _DECLARATION: tuple[Parameter, ...] = (
        "problem start a group when one of them can organise.", unit="1/week", low=0.0,
        high=1.0, group="groups", source="Difu 2005/06: new problem-focused groups formed in "
        "over 60% of areas after a programme started."),
-    _p("initiator_level", 0.45, float, "Activated organising resource a resident needs to "
+    _p("initiator_level", 0.35, float, "Activated organising resource a resident needs to "
        "start a group without help.", low=0.0, high=1.0, group="groups"),
     _p("dropout_rate", 0.03, float, "Weekly chance that a member of a group without recent "
        "success drifts away.", unit="1/week", low=0.0, high=1.0, group="groups",
