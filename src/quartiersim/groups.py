@@ -99,12 +99,15 @@ class ActionGroups:
 
     @property
     def active(self) -> list[ActionGroup]:
+        """The groups that have not dissolved."""
         return [g for g in self.groups if g.active]
 
     def members(self, group: ActionGroup) -> np.ndarray:
+        """Ids of the residents active in ``group``."""
         return np.flatnonzero(self.model.residents.group == group.id)
 
     def by_problem(self, problem: int) -> ActionGroup | None:
+        """The active group working on ``problem``, if any."""
         for g in self.groups:
             if g.active and g.problem == problem:
                 return g
@@ -157,6 +160,7 @@ class ActionGroups:
         return self._parts
 
     def competence(self, members: np.ndarray, domains: list[int]) -> float:
+        """Mean activated resources of ``members`` in ``domains``, in [0, 1]."""
         if len(members) == 0:
             return 0.0
         return float(self.model.residents.activated[members][:, domains].mean())
@@ -277,6 +281,7 @@ class ActionGroups:
                 self.dissolve(g, reason="leaderless" if leaderless else "attendance")
 
     def dissolve(self, g: ActionGroup, reason: str) -> None:
+        """End group ``g`` (too few members): members are free, allies leave."""
         m = self.model
         g.active = False
         m.residents.group[m.residents.group == g.id] = -1

@@ -148,6 +148,8 @@ class QuartierModel(mesa.Model):
         return self.steps <= self.project_weeks
 
     def develop_problems(self) -> None:
+        """Problems develop: one may arise, open ones worsen, routine problems are repaired,
+        residents who can speak up make latent ones visible."""
         pr = self.problems
         if self.rng.random() < 1.0 / self.p["problem_arrival_weeks"]:
             p = self.add_problem(int(self.rng.integers(len(PROBLEM_KINDS))))
@@ -163,10 +165,13 @@ class QuartierModel(mesa.Model):
             self.log("problem_noticed", problem=int(p))
 
     def everyday_encounters(self) -> None:
+        """Encounters in house communities and at public places form and renew ties."""
         for a, b in (encounters.house_community(self), encounters.public_places(self)):
             self.ties.reinforce(a, b, self.p["tie_gain"])
 
     def everyday_life(self) -> None:
+        """Residents' week: support along ties, helplessness, resources, withdrawal, belonging,
+        trust."""
         r = self.residents
         adjacency = self.ties.adjacency()
         r.update_support(adjacency)
@@ -204,6 +209,7 @@ class QuartierModel(mesa.Model):
         self._used[who, domain] = True
 
     def random_location(self) -> tuple[int, int]:
+        """A random cell of the quarter, as (x, y)."""
         return int(self.rng.integers(self.p["width"])), int(self.rng.integers(self.p["height"]))
 
     def add_problem(
