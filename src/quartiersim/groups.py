@@ -138,7 +138,7 @@ class ActionGroups:
         inside = r.group >= 0
         act = r.activated[inside]
         key = (
-            t.version, hash(r.group.tobytes()), hash(act.tobytes()), self.model.steps,
+            t.version, r.group.tobytes(), act.tobytes(), self.model.steps,
             len(self.groups),
         )
         if self._parts_key == key:

@@ -52,11 +52,16 @@ class QuartierModel(mesa.Model):
     """A disadvantaged urban quarter, its residents, their groups and the community workers.
 
     Every parameter of :data:`quartiersim.PARAMETERS` is a keyword argument with a default;
-    ``rng`` (an int seed or a ``numpy.random.Generator``) makes a run reproducible. Invalid
-    parameters raise ``ValueError`` naming the parameter, the value and what is allowed.
+    ``rng`` (an int seed or a ``numpy.random.Generator``; ``seed`` is accepted as another name
+    for it) makes a run reproducible. Invalid parameters raise ``ValueError`` naming the
+    parameter, the value and what is allowed.
     """
 
-    def __init__(self, *, rng: Any = None, **params: Any) -> None:
+    def __init__(self, *, rng: Any = None, seed: int | None = None, **params: Any) -> None:
+        if seed is not None:
+            if rng is not None:
+                raise ValueError("give either rng or seed, not both")
+            rng = seed
         p = validate(**params)
         mix = role_mix_for(p["strategy"], p["role_mix"])
         super().__init__(rng=rng)
