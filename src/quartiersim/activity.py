@@ -14,6 +14,8 @@ from quartiersim.problems import PROBLEM_KINDS
 
 @dataclass(frozen=True)
 class Entry:
+    """One record of the activity log: the week, what happened (``key``, see :data:`MESSAGES`) and
+    its details."""
     week: int
     key: str
     data: dict[str, Any] = field(default_factory=dict)
@@ -124,6 +126,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
 
 
 def problem_label(kind: int, lang: str = "en") -> str:
+    """A problem kind's name for people: English (``poor lighting``) or German (``schlechte
+    Beleuchtung``)."""
     spec = PROBLEM_KINDS[kind]
     return spec.german if lang == "de" else spec.name.replace("_", " ")
 

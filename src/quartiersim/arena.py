@@ -65,6 +65,7 @@ class Arena:
     # -- measures ---------------------------------------------------------------------------
     @property
     def allies(self) -> int:
+        """Allies currently supporting some group."""
         return int((self.ally_of >= 0).sum())
 
     def recent_success(self) -> float:
@@ -74,10 +75,13 @@ class Arena:
         return sum(g for _, g in self.decisions) / len(self.decisions)
 
     def group_allies(self, g: ActionGroup) -> int:
+        """Allies currently supporting group ``g``."""
         return int((self.ally_of == g.id).sum())
 
     # -- weekly -----------------------------------------------------------------------------
     def weekly(self) -> None:
+        """The arena's week: responsiveness drifts back, old decisions leave the record, allies of
+        fading groups leave, and every ``assembly_weeks`` an assembly is held."""
         m = self.model
         self.responsiveness += RESPONSIVENESS_DRIFT * (self.baseline - self.responsiveness)
         self.translation *= 0.95
@@ -250,6 +254,7 @@ class Arena:
                 m.log("ally_lost", group=g.id, ally=int(ally))
 
     def release_allies(self, g: ActionGroup) -> None:
+        """Group ``g`` has dissolved: its allies are free again."""
         self.ally_of[self.ally_of == g.id] = -1
 
 

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Event:
+    """An event that strikes the quarter: its name, English and German title and effect, and the
+    function that applies it."""
     name: str
     en: str
     de: str

@@ -98,10 +98,12 @@ def political_influence_parts(m: QuartierModel) -> dict[str, float]:
 
 
 def participation(m: QuartierModel) -> float:
+    """Share of residents active in an action group."""
     return float((m.residents.group >= 0).mean())
 
 
 def largest_component_share(m: QuartierModel) -> float:
+    """Share of residents in the largest connected part of the tie network."""
     if len(m.ties) == 0:
         return 1.0 / m.residents.n
     _, labels = connected_components(m.ties.adjacency(), directed=False)
@@ -118,6 +120,7 @@ def gini(values: np.ndarray) -> float:
 
 
 def voice_equality(m: QuartierModel) -> float:
+    """1 − Gini of the participation rates of the origin groups (1: equal voice)."""
     r = m.residents
     counts = np.bincount(r.origin, minlength=m.p["n_origins"])
     active = np.bincount(r.origin, weights=r.group >= 0, minlength=m.p["n_origins"])

@@ -19,6 +19,8 @@ STATUS_NAMES = ("latent", "visible", "solved")
 
 @dataclass(frozen=True)
 class ProblemKind:
+    """A kind of structural problem (strukturelle Problemlage): who cares how much, how far it
+    reaches, which kind it opposes, whether only politics can fix it."""
     name: str
     german: str
     concern_by_age: tuple[float, float, float]  # youth, adult, elderly
@@ -63,10 +65,12 @@ class Problems:
 
     @property
     def open(self) -> np.ndarray:
+        """Problems not solved (latent or visible)."""
         return self.status != SOLVED
 
     @property
     def visible(self) -> np.ndarray:
+        """Problems that are publicly visible and not solved."""
         return self.status == VISIBLE
 
     def add(
@@ -102,6 +106,7 @@ class Problems:
         return self.concern @ np.where(self.open, self.severity, 0.0)
 
     def aggravate(self) -> None:
+        """A week passes: open problems worsen (Verschärfung), public attention fades."""
         open_ = self.open
         self.severity[open_] = np.minimum(1.0, self.severity[open_] + AGGRAVATION)
         self.attention *= 0.95
@@ -122,6 +127,7 @@ class Problems:
         return found
 
     def solve(self, p: int) -> None:
+        """Problem ``p`` is solved."""
         self.status[p] = SOLVED
         self.severity[p] = 0.0
 

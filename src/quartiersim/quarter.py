@@ -32,10 +32,12 @@ class Layout:
 
     @property
     def n_buildings(self) -> int:
+        """Number of residential buildings (house communities)."""
         return int(self.building.max()) + 1
 
     @property
     def n_places(self) -> int:
+        """Number of public places."""
         return len(self.place_kind)
 
 

@@ -139,6 +139,7 @@ class Residents:
         self.experience(who, success=True, agency=0.0, strength=strength)
 
     def adjust_trust(self, who: np.ndarray, delta: float) -> None:
+        """Change the trust in institutions of residents ``who`` by ``delta`` (kept in [0, 1])."""
         who = np.unique(np.asarray(who, dtype=np.int64))
         self.trust[who] = np.clip(self.trust[who] + delta, 0.0, 1.0)
 
@@ -218,26 +219,32 @@ class Resident(CellAgent):
 
     @property
     def state(self) -> Residents:
+        """The arrays of all residents; this resident is row :attr:`index`."""
         return self.model.residents
 
     @property
     def helplessness(self) -> float:
+        """Learned helplessness (erlernte Hilflosigkeit), 0..1."""
         return float(self.state.helplessness[self.index])
 
     @property
     def withdrawn(self) -> bool:
+        """Whether this resident has withdrawn into resigned privacy (resignative Privatheit)."""
         return bool(self.state.withdrawn[self.index])
 
     @property
     def origin(self) -> int:
+        """Origin group (0 = long-established)."""
         return int(self.state.origin[self.index])
 
     @property
     def age_group(self) -> str:
+        """``youth``, ``adult`` or ``elderly``."""
         return AGE_GROUPS[self.state.age[self.index]]
 
     @property
     def group(self) -> int:
+        """Id of the action group this resident is active in, -1 for none."""
         return int(self.state.group[self.index])
 
     @property
@@ -248,6 +255,7 @@ class Resident(CellAgent):
 
     @property
     def self_efficacy(self) -> float:
+        """Self-efficacy (Selbstwirksamkeit), 0..1."""
         return float(self.state.self_efficacy[self.index])
 
     def profile(self) -> dict:

@@ -58,6 +58,7 @@ class Budget:
     spent: float = 0.0
 
     def take(self, cost: float) -> bool:
+        """Pay ``cost`` hours if they are left; return whether the task can be done."""
         if self.hours - self.spent + 1e-9 < cost:
             return False
         self.spent += cost

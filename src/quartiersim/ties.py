@@ -36,6 +36,7 @@ class Ties:
 
     @property
     def keys(self) -> np.ndarray:
+        """One sortable key per tie, ``i * n + j``."""
         return self.i * self.n + self.j
 
     def adjacency(self) -> sp.csr_matrix:

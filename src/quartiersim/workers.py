@@ -41,6 +41,7 @@ class CommunityWorker(CellAgent):
         return role if share > 0 else None
 
     def move_to(self, x: int, y: int) -> None:
+        """Go to cell (x, y) (where the worker is drawn on the map)."""
         self.cell = self.model.grid[(int(x), int(y))]
 
     def step(self) -> None:
