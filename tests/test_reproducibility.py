@@ -72,6 +72,17 @@ def test_same_seed_gives_identical_data_and_state(strategy: str) -> None:
     assert a.activity == b.activity
 
 
+def test_seed_is_another_name_for_rng() -> None:
+    a = QuartierModel(seed=7, **SMALL)
+    b = QuartierModel(rng=7, **SMALL)
+    for _ in range(3):
+        a.step()
+        b.step()
+    pd.testing.assert_frame_equal(data(a), data(b))
+    with pytest.raises(ValueError, match="rng or seed"):
+        QuartierModel(rng=1, seed=1, **SMALL)
+
+
 def test_same_generator_state_gives_identical_data() -> None:
     """``rng`` may also be a NumPy Generator: the same generator state, the same run."""
     a = run(np.random.default_rng(11))
@@ -108,16 +119,19 @@ def test_batch_run_reproduces_direct_runs_of_the_same_seeds() -> None:
         display_progress=False,
     )
     batch = pd.DataFrame(results)
-    assert sorted(batch["rng"].unique()) == [1, 2]
+    # batch_run passes the seed as ``seed`` when the model's signature has that name, else
+    # as ``rng``; the model takes both.
+    key = "seed" if "seed" in batch else "rng"
+    assert sorted(batch[key].unique()) == [1, 2]
     for seed in (1, 2):
-        rows = batch[batch["rng"] == seed].set_index("Step").sort_index()
+        rows = batch[batch[key] == seed].set_index("Step").sort_index()
         assert list(rows.index) == list(range(weeks + 1))  # Mesa may report steps as floats
         rows.index = rows.index.astype(int)
         direct = data(run(seed, weeks=weeks, strategy="empowerment"))
         pd.testing.assert_frame_equal(
             rows[list(MEASURES)], direct, check_names=False, check_dtype=False
         )
-    final = batch[batch["Step"] == weeks].set_index("rng")
+    final = batch[batch["Step"] == weeks].set_index(key)
     assert not final.loc[1, list(MEASURES)].equals(final.loc[2, list(MEASURES)])
 
 
