@@ -9,6 +9,7 @@ Subcommands::
     quartiersim report       statistics and figures from a results folder
     quartiersim sensitivity  Morris screening and Sobol indices (SALib)
     quartiersim app          the browser view
+    quartiersim validate     the validation report (docs/validation.md)
 
 Every model parameter is a flag generated from :data:`quartiersim.PARAMETERS`
 (``n_residents`` → ``--n-residents``). Bad input is answered with a message naming what is wrong
@@ -186,8 +187,11 @@ def given_parameters(args: argparse.Namespace) -> dict[str, Any]:
 def _check_parameters(params: dict[str, Any]) -> dict[str, Any]:
     from quartiersim.strategies import role_mix_for
 
-    full = validate(**params)
-    role_mix_for(full["strategy"], full["role_mix"])
+    try:
+        full = validate(**params)
+        role_mix_for(full["strategy"], full["role_mix"])
+    except ValueError as e:
+        raise UsageError(str(e)) from None
     return full
 
 
@@ -470,6 +474,12 @@ def cmd_app(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_validate(args: argparse.Namespace) -> int:
+    from quartiersim.validation.__main__ import run
+
+    return run(args, command=f"quartiersim validate --config {args.config} --out {args.out}")
+
+
 def _open_when_ready(host: str, port: int) -> None:
     """Open the browser once the server accepts connections (in a background thread)."""
     import socket
@@ -655,6 +665,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--open", action=argparse.BooleanOptionalAction, default=False,
                    help="open the view in the default browser once it is up (default: no)")
     p.set_defaults(handler=cmd_app)
+
+    p = sub.add_parser(
+        "validate", formatter_class=_Formatter,
+        help="the validation report: known results, calibration, claims tested, robustness",
+        description="Run the validation experiment file and write the Markdown report with its "
+        "figures (docs/validation.md, docs/images/validation/).",
+        epilog="example:\n  quartiersim validate --config experiments/validation.toml "
+        "--out docs/validation.md",
+    )
+    from quartiersim.validation.__main__ import add_arguments as add_validation_arguments
+
+    add_validation_arguments(p)
+    p.set_defaults(handler=cmd_validate)
     return parser
 
 
@@ -664,7 +687,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.handler(args)
-    except ValueError as e:  # UsageError, and the model's own checks: bad input, nothing ran
+    except UsageError as e:  # bad input (the model's own checks included): nothing ran
         print(f"quartiersim {args.command}: error: {e}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
