@@ -194,6 +194,16 @@ def test_command_line_answers_bad_input_with_a_message_and_exit_code_2(tmp_path,
     assert "no such file" in capsys.readouterr().err
 
 
+def test_quartiersim_validate_is_the_same_command(tmp_path, capsys):
+    from quartiersim.cli import main as cli_main
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[validation]\nseed = 1\n[robustness.ranges]\nsegregation = [0.5, 0.2]\n")
+    assert cli_main(["validate", "--config", str(bad), "--out", str(tmp_path / "r.md")]) == 2
+    err = capsys.readouterr().err
+    assert "segregation=[0.5, 0.2]" in err and "low < high" in err and "Traceback" not in err
+
+
 def test_the_shipped_experiment_file_is_valid():
     cfg_path = Path(__file__).parents[1] / "experiments" / "validation.toml"
     from quartiersim.validation import load

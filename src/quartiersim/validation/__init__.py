@@ -15,7 +15,21 @@ Modules: :mod:`~quartiersim.validation.config` (the experiment file),
 :mod:`~quartiersim.validation.figures` and :mod:`~quartiersim.validation.report`.
 """
 
+from typing import Any
+
 from quartiersim.validation.config import ValidationConfig, from_dict, load
-from quartiersim.validation.report import COMMAND, FIGURES, SECTIONS, generate
+
+_FROM_REPORT = ("COMMAND", "FIGURES", "SECTIONS", "generate")
+
+
+def __getattr__(name: str) -> Any:
+    # The report pulls in matplotlib and SciPy's optimisers; load it only when it is used, so
+    # `quartiersim --help` and the experiment-file checks stay quick.
+    if name in _FROM_REPORT:
+        from quartiersim.validation import report
+
+        return getattr(report, name)
+    raise AttributeError(f"module 'quartiersim.validation' has no attribute {name!r}")
+
 
 __all__ = ["COMMAND", "FIGURES", "SECTIONS", "ValidationConfig", "from_dict", "generate", "load"]

@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-from quartiersim.validation.config import load
-from quartiersim.validation.report import COMMAND, generate
+from quartiersim.validation.config import COMMAND, load
 
 
-def _progress() -> callable:
+def _progress() -> Callable[[int, int], None]:
     started = time.time()
 
     def show(done: int, total: int) -> None:
@@ -57,6 +57,8 @@ def run(args: argparse.Namespace, command: str = COMMAND) -> int:
     except ValueError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    from quartiersim.validation.report import generate  # heavy: matplotlib, SciPy
+
     out = generate(cfg, args.out, images=args.images, processes=args.processes,
                    progress=_progress(), command=command)
     print(f"wrote {out}", file=sys.stderr)

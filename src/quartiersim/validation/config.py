@@ -10,6 +10,12 @@ from typing import Any
 
 from quartiersim.parameters import PARAMETERS, STRATEGY_NAMES, validate
 
+COMMAND = (
+    "python -m quartiersim.validation --config experiments/validation.toml "
+    "--out docs/validation.md"
+)
+"""The one command that regenerates the report from a clean checkout."""
+
 # section -> key -> (type, default); None as default means "required".
 _SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
     "validation": {

@@ -144,6 +144,7 @@ def interval_panels(panels: dict[str, pd.DataFrame], path: Path, xlabel: str,
         ax.invert_yaxis()
         ax.set_title(title, fontsize=10)
         ax.set_xlabel(xlabel)
+        ax.tick_params(axis="x", labelsize=7)
     for ax in axes[0][1:]:
         ax.set_yticklabels([])
     _save(fig, path)
