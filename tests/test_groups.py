@@ -245,15 +245,15 @@ def test_residents_who_do_not_care_about_the_cause_do_not_join() -> None:
 
 
 def test_capacity_grows_with_members_activated_competences() -> None:
-    """A group's capacity comes from what its members can do, not only from its size."""
-    m = model()
-    r = m.residents
-    members = np.flatnonzero(~r.withdrawn)[:6]
+    """A group's capacity comes from what its members can do, not only from its size: the
+    same members, once their organising, speaking and bureaucratic resources are uncovered
+    by mastery, make a more capable group."""
+    m = model(activation_gain=1.0)
+    members = np.flatnonzero(~m.residents.withdrawn)[:6]
     g = m.groups.found(-1, members, funds=0.0)
-    r.activated[np.ix_(members, [ORGANISING, SPEAKING, BUREAUCRACY])] = 0.0
     low = m.groups.capacity(g)
-    r.resources[np.ix_(members, [ORGANISING, SPEAKING, BUREAUCRACY])] = 1.0
-    r.activated[np.ix_(members, [ORGANISING, SPEAKING, BUREAUCRACY])] = 1.0
+    for domain in (ORGANISING, SPEAKING, BUREAUCRACY):
+        m.residents.mastery(members, strength=1.0, domain=domain)
     high = m.groups.capacity(g)
     assert 0.0 <= low < high <= 1.0
 
@@ -268,7 +268,7 @@ def test_capacity_grows_with_funds_and_help_and_is_zero_without_members() -> Non
     g.help = 1.0
     c2 = m.groups.capacity(g)
     assert c0 < c1 < c2 <= 1.0
-    m.residents.group[members] = -1
+    m.replace_residents(members)  # all members move away
     assert m.groups.capacity(g) == 0.0
 
 
