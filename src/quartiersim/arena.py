@@ -236,8 +236,11 @@ class Arena:
         free = np.flatnonzero(self.ally_of < 0)
         if len(free) == 0:
             return False
+        draw = m.rng.random()
+        if draw >= chance:  # no chance at all this time: no need to judge credibility
+            return False
         credibility = m.groups.capacity(g) * (1.0 + 0.5 * min(g.wins, 2))
-        if m.rng.random() < chance * min(1.0, credibility):
+        if draw < chance * min(1.0, credibility):
             ally = int(m.rng.choice(free))
             self.ally_of[ally] = g.id
             m.log("ally_won", group=g.id, ally=ally)

@@ -37,6 +37,7 @@ def threshold_cascade(
     *,
     eligible: np.ndarray | None = None,
     rounds: int | None = None,
+    strength: np.ndarray | None = None,
 ) -> np.ndarray:
     """Granovetter's threshold model, run to its end (or for ``rounds`` rounds).
 
@@ -44,7 +45,8 @@ def threshold_cascade(
     joins when at least that many others are active. With an adjacency matrix (weights allowed)
     ``thresholds`` are *shares*: a person joins when the weighted share of their ties that is
     active reaches it; a person without ties never joins this way. ``eligible`` (default all)
-    marks who may join at all. Returns the boolean active vector.
+    marks who may join at all; ``strength`` (the adjacency's row sums) may be passed in when
+    the rule runs many times on one network. Returns the boolean active vector.
     """
     thresholds = np.asarray(thresholds, dtype=float)
     n = len(thresholds)
@@ -52,7 +54,8 @@ def threshold_cascade(
     eligible = np.ones(n, dtype=bool) if eligible is None else np.asarray(eligible, dtype=bool)
     if adjacency is not None:
         adjacency = sp.csr_matrix(adjacency)
-        strength = np.asarray(adjacency.sum(axis=1)).ravel()
+        if strength is None:
+            strength = np.asarray(adjacency.sum(axis=1)).ravel()
     step = 0
     while rounds is None or step < rounds:
         if adjacency is None:
@@ -94,8 +97,6 @@ class ActionGroups:
     def __init__(self, model: QuartierModel) -> None:
         self.model = model
         self.groups: list[ActionGroup] = []
-        self._parts_key: tuple | None = None
-        self._parts: tuple[np.ndarray, np.ndarray, np.ndarray] = (np.zeros(0),) * 3
 
     @property
     def active(self) -> list[ActionGroup]:
@@ -115,40 +116,27 @@ class ActionGroups:
 
     # -- capacity -------------------------------------------------------------------------
     def capacity(self, group: ActionGroup) -> float:
-        """What a group can do, in [0, 1].
+        """What ``group`` can do, in [0, 1] (see :meth:`capacities`)."""
+        return float(self.capacities()[group.id])
+
+    def capacities(self) -> np.ndarray:
+        """What each group can do, in [0, 1], indexed by group id (0 for empty groups).
 
         Size (saturating), its members' activated competences for collective action
         (organising, speaking, bureaucracy; the best organiser counts as leadership), its
-        internal cohesion (tie strength per member), its funds and outside help.
+        internal cohesion (tie strength per member), its funds and outside help. Computed for
+        all groups at once from the current state.
         """
-        size, competence, cohesion = self._member_parts()
-        g = group.id
-        if size[g] == 0:
-            return 0.0
-        funds = group.funds / (group.funds + 500.0)
-        scale = 1.0 - np.exp(-size[g] / 8.0)
-        core = 0.5 * competence[g] + 0.3 * cohesion[g] + 0.2 * funds
-        return float(min(1.0, scale * core + 0.15 * min(group.help, 1.0)))
-
-    def _member_parts(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Per group: members, competence, cohesion — for all groups at once, and only
-        recomputed when membership, members' activated resources or ties have changed since
-        the last call."""
         r, t = self.model.residents, self.model.ties
+        n_groups = len(self.groups)
         inside = r.group >= 0
         act = r.activated[inside]
-        key = (
-            t.version, r.group.tobytes(), act.tobytes(), self.model.steps,
-            len(self.groups),
-        )
-        if self._parts_key == key:
-            return self._parts
-        n_groups = len(self.groups)
         gid = r.group[inside]
         size = np.bincount(gid, minlength=n_groups)
         safe = np.maximum(size, 1)
-        mean_act = np.bincount(gid, act[:, [ORGANISING, SPEAKING, BUREAUCRACY]].mean(axis=1),
-                               n_groups) / safe
+        mean_act = np.bincount(
+            gid, act[:, [ORGANISING, SPEAKING, BUREAUCRACY]].mean(axis=1), n_groups
+        ) / safe
         best_organiser = np.zeros(n_groups)
         np.maximum.at(best_organiser, gid, act[:, ORGANISING])  # leadership
         competence = 0.5 * mean_act + 0.5 * best_organiser
@@ -156,8 +144,11 @@ class ActionGroups:
         same = (gi == gj) & (gi >= 0)
         inner = np.bincount(gi[same], t.weight[same], n_groups) / safe
         cohesion = inner / (inner + 0.5)
-        self._parts_key, self._parts = key, (size, competence, cohesion)
-        return self._parts
+        funds = np.array([g.funds for g in self.groups])
+        help_ = np.minimum(np.array([g.help for g in self.groups]), 1.0)
+        core = 0.5 * competence + 0.3 * cohesion + 0.2 * funds / (funds + 500.0)
+        scale = 1.0 - np.exp(-size / 8.0)
+        return np.where(size > 0, np.minimum(1.0, scale * core + 0.15 * help_), 0.0)
 
     def competence(self, members: np.ndarray, domains: list[int]) -> float:
         """Mean activated resources of ``members`` in ``domains``, in [0, 1]."""
@@ -171,7 +162,7 @@ class ActionGroups:
         m = self.model
         g = ActionGroup(id=len(self.groups), problem=problem, founded=m.steps, funds=funds)
         self.groups.append(g)
-        m.residents.group[founders] = g.id
+        m.residents.set_group(founders, g.id)
         m.log("group_founded", group=g.id, problem=problem, members=len(founders))
         return g
 
@@ -211,31 +202,35 @@ class ActionGroups:
         """One round of the threshold rule for every active group."""
         m, r = self.model, self.model.residents
         adjacency = m.ties.adjacency()
+        strength = np.asarray(adjacency.sum(axis=1)).ravel()
         thresholds = self.thresholds()
+        free = (r.group < 0) & ~r.withdrawn
         for g in self.active:
             if g.problem >= 0:
                 cares = m.problems.concern[:, g.problem] >= JOIN_CONCERN
             else:
                 cares = np.ones(r.n, dtype=bool)
-            eligible = cares & (r.group < 0) & ~r.withdrawn
+            eligible = cares & free
             if not eligible.any():
                 continue
             # People join what seems to work: a group's pull fades with its momentum.
             joined = threshold_cascade(
                 thresholds / max(g.momentum, 0.05), adjacency, r.group == g.id,
-                eligible=eligible, rounds=1,
+                eligible=eligible, rounds=1, strength=strength,
             )
             new = np.flatnonzero(joined & eligible)
             if len(new):
-                r.group[new] = g.id
+                r.set_group(new, g.id)
+                free[new] = False
                 m.log("residents_joined", group=g.id, count=len(new))
 
     def act(self) -> None:
         """Small local actions (clean-up, street party, repair day): members meet and win."""
         m, r = self.model, self.model.residents
+        capacities = self.capacities()  # as the week's actions begin
         for g in self.active:
             members = self.members(g)
-            cap = self.capacity(g)
+            cap = float(capacities[g.id])
             if m.rng.random() >= ACTION_RATE * (0.5 + cap):
                 continue
             present = members[~r.withdrawn[members] & (m.rng.random(len(members)) < 0.7)]
@@ -268,7 +263,7 @@ class ActionGroups:
             )
             rate *= 1.0 - 0.5 * min(g.help, 1.0)  # organisational help keeps meetings going
             leaving = members[(m.rng.random(len(members)) < rate) | r.withdrawn[members]]
-            r.group[leaving] = -1
+            r.set_group(leaving, -1)
             g.momentum *= 0.97
             g.help *= 0.9
             g.access *= 0.95
@@ -284,7 +279,7 @@ class ActionGroups:
         """End group ``g`` (too few members): members are free, allies leave."""
         m = self.model
         g.active = False
-        m.residents.group[m.residents.group == g.id] = -1
+        m.residents.set_group(m.residents.group == g.id, -1)
         m.arena.release_allies(g)
         m.log("group_dissolved", group=g.id, reason=reason)
 

@@ -126,6 +126,16 @@ class Residents:
         h = h + p["noncontingency_effect"] * strength * (1.0 - agency) * (1.0 - h)
         self.helplessness[who] = np.clip(h, 0.0, 1.0)
 
+    def set_group(self, who: np.ndarray, group: int) -> None:
+        """Residents ``who`` become active in ``group`` (-1: in none)."""
+        self.group[who] = group
+
+    def uncover(self, who: np.ndarray, domain: int, share: float) -> None:
+        """Activate ``share`` of the buried part of resource ``domain`` (a diagnosis made it
+        visible to them)."""
+        gap = self.resources[who, domain] - self.activated[who, domain]
+        self.activated[who, domain] += share * gap
+
     def mastery(self, who: np.ndarray, strength: float = 1.0, domain: int | None = None) -> None:
         """Success through one's own action (Bewältigungserfahrung)."""
         self.experience(who, success=True, agency=1.0, strength=strength, domain=domain)
@@ -177,7 +187,7 @@ class Residents:
         entering = ~self.withdrawn & (self.helplessness > threshold)
         leaving = self.withdrawn & (self.helplessness < threshold - RETURN_MARGIN)
         self.withdrawn = (self.withdrawn | entering) & ~leaving
-        self.group[entering] = -1
+        self.set_group(entering, -1)
         return np.flatnonzero(leaving)
 
     def update_belonging(self, strength: np.ndarray) -> None:

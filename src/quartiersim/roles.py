@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from quartiersim.arena import bridge
+from quartiersim.arena import cross_pairs
 from quartiersim.groups import CONCERN_LEVEL, MIN_MEMBERS, SEED_FUNDS
 from quartiersim.problems import LATENT, STRUCTURAL, VISIBLE
 from quartiersim.residents import BUREAUCRACY, ORGANISING, SPEAKING
@@ -94,28 +94,32 @@ def resource_diagnostician(m: QuartierModel, w: CommunityWorker, budget: Budget)
     # New doors every half year; residents the team knows to have withdrawn, every month
     # (relationship work, Beziehungsarbeit).
     due = (since >= OUTREACH_REPEAT_WEEKS) | (r.known & r.withdrawn & (since >= FOLLOW_UP_WEEKS))
-    isolation = 1.0 / (1.0 + m.ties.degree())  # neighbours tell who is never seen
-    while budget.take(VISIT_HOURS):
-        candidates = np.flatnonzero(due)
-        if len(candidates) == 0:
-            break
-        # Where the team knows of burden or isolation, go there first.
-        need = m.team_need[m.building_of[candidates]]
-        weights = need + isolation[candidates] + 0.05
-        i = int(m.rng.choice(candidates, p=weights / weights.sum()))
-        due[i] = False
-        m.offered_week[i] = m.steps
-        w.move_to(*m.home_xy[i])
-        if not r.known[i] and m.rng.random() >= m.p["outreach_acceptance"]:
-            continue
-        was_withdrawn = bool(r.withdrawn[i])
-        r.known[i] = True
-        domain = int(np.argmax(r.buried[i]))
-        r.activated[i, domain] += 0.5 * m.p["activation_gain"] * r.buried[i, domain]
-        r.mastery([i], strength=0.5, domain=domain)
-        m.mark_used(np.array([i]), domain)
-        r.invited[i] = True
-        m.log("outreach_visit", resident=i, withdrawn=was_withdrawn, worker=w.name)
+    candidates = np.flatnonzero(due)
+    visits = 0
+    while visits < len(candidates) and budget.take(VISIT_HOURS):
+        visits += 1
+    if visits == 0:
+        return
+    # Where the team knows of burden or isolation, go there first: neighbours tell who is
+    # never seen.
+    isolation = 1.0 / (1.0 + m.ties.degree()[candidates])
+    weights = m.team_need[m.building_of[candidates]] + isolation + 0.05
+    visited = m.rng.choice(candidates, size=visits, replace=False, p=weights / weights.sum())
+    m.offered_week[visited] = m.steps
+    w.move_to(*m.home_xy[visited[-1]])
+    # Known residents open the door again; strangers accept at the observed rate.
+    accepted = visited[r.known[visited] | (m.rng.random(visits) < m.p["outreach_acceptance"])]
+    was_withdrawn = r.withdrawn[accepted].tolist()
+    r.known[accepted] = True
+    diagnosed = np.argmax(r.buried[accepted], axis=1)  # the most buried resource of each
+    for domain in np.unique(diagnosed):  # a loop over the five domains, not over residents
+        who = accepted[diagnosed == domain]
+        r.uncover(who, int(domain), 0.5 * m.p["activation_gain"])
+        r.mastery(who, strength=0.5, domain=int(domain))
+        m.mark_used(who, int(domain))
+    r.invited[accepted] = True
+    for i, withdrawn in zip(accepted.tolist(), was_withdrawn, strict=True):
+        m.log("outreach_visit", resident=i, withdrawn=withdrawn, worker=w.name)
 
 
 def organisation_helper(m: QuartierModel, w: CommunityWorker, budget: Budget) -> None:
@@ -144,7 +148,8 @@ def organisation_helper(m: QuartierModel, w: CommunityWorker, budget: Budget) ->
         m.mark_used(founders, ORGANISING)
         r.invited[concerned] = True
         m.log("worker_founded_group", group=g.id, worker=w.name)
-    for g in sorted(m.groups.active, key=m.groups.capacity):
+    capacities = m.groups.capacities()
+    for g in sorted(m.groups.active, key=lambda g: capacities[g.id]):  # the weakest first
         if not budget.take(GROUP_HELP_HOURS):
             return
         members = m.groups.members(g)
@@ -180,7 +185,8 @@ def door_opener(m: QuartierModel, w: CommunityWorker, budget: Budget) -> None:
     """Advice and advocacy: access to administration, politics and business, coaching of
     bureaucratic competence, and bringing allies to groups."""
     r = m.residents
-    for g in sorted(m.groups.active, key=m.groups.capacity, reverse=True):
+    capacities = m.groups.capacities()
+    for g in sorted(m.groups.active, key=lambda g: -capacities[g.id]):  # the strongest first
         if g.problem < 0:
             continue
         if not budget.take(ADVOCACY_HOURS):
@@ -226,10 +232,11 @@ def conflict_mediator(m: QuartierModel, w: CommunityWorker, budget: Budget) -> N
         MEDIATION_BANK_HOURS
     ):
         a.mediation_hours += MEDIATION_BANK_HOURS
+    present = np.flatnonzero(~r.withdrawn)
+    if len(present) < 2:
+        return
+    pairs_a, pairs_b, met = [], [], []
     while budget.take(DIALOGUE_MEETING_HOURS):
-        present = np.flatnonzero(~r.withdrawn)
-        if len(present) < 2:
-            return
         origins = m.rng.choice(r.origin[present], size=2, replace=False)
         side_a = present[r.origin[present] == origins[0]]
         side_b = present[r.origin[present] != origins[0]]
@@ -238,11 +245,16 @@ def conflict_mediator(m: QuartierModel, w: CommunityWorker, budget: Budget) -> N
             side_a, side_b = present[ages == ages[0]], present[ages != ages[0]]
         side_a = m.rng.choice(side_a, size=min(8, len(side_a)), replace=False)
         side_b = m.rng.choice(side_b, size=min(8, len(side_b)), replace=False)
-        bridge(m, side_a, side_b, gain=m.p["tie_gain"])
-        both = np.concatenate([side_a, side_b])
-        r.mastery(both, strength=0.15, domain=SPEAKING)
-        m.mark_used(both, SPEAKING)
-        m.log("dialogue_meeting", residents=len(both), worker=w.name)
+        a, b = cross_pairs(m, side_a, side_b, k=max(len(side_a), len(side_b)))
+        pairs_a.append(a)
+        pairs_b.append(b)
+        met.append(np.concatenate([side_a, side_b]))
+        m.log("dialogue_meeting", residents=len(side_a) + len(side_b), worker=w.name)
+    if met:  # the week's meetings: new ties across, and practice in speaking up
+        m.ties.reinforce(np.concatenate(pairs_a), np.concatenate(pairs_b), m.p["tie_gain"])
+        everyone = np.concatenate(met)
+        r.mastery(everyone, strength=0.15, domain=SPEAKING)
+        m.mark_used(everyone, SPEAKING)
 
 
 def case_work(m: QuartierModel, w: CommunityWorker, budget: Budget) -> None:

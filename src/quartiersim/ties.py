@@ -27,8 +27,6 @@ class Ties:
         self.weight = np.zeros(0)
         self.reinforced = np.zeros(0, dtype=bool)
         self._csr: sp.csr_matrix | None = None
-        #: increases with every change, so that derived quantities know when to recompute
-        self.version = 0
 
     # -- reading ----------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -136,8 +134,7 @@ class Ties:
         self._changed()
 
     def _changed(self) -> None:
-        self._csr = None
-        self.version += 1
+        self._csr = None  # the CSR view is rebuilt on the next query
 
     def _find(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Positions of ``keys`` in the sorted edge list, and which of them exist."""
