@@ -59,7 +59,7 @@ class Arena:
         self.claims_granted = 0
         self.conflicts_open = 0
         self.conflicts_mediated = 0
-        self.mediation_hours = 0.0  # banked by the conflict mediator for the next assembly
+        self.mediation_hours = 0.0  # prepared by the conflict mediator for coming conflicts
         self.translation = 0.0  # dialogue manager's help in phrasing claims (decays)
 
     # -- measures ---------------------------------------------------------------------------
@@ -103,7 +103,6 @@ class Arena:
         claims.sort(key=lambda c: c.backing, reverse=True)
         for claim in claims[: m.p["admin_attention"]]:
             self.decide(claim)
-        self.mediation_hours = 0.0
 
     def claim_of(self, g: ActionGroup) -> Claim | None:
         """A group with a visible cause and enough capacity raises a claim; its backing."""
@@ -173,7 +172,7 @@ class Arena:
         """A conflict is mediated by a worker's banked hours, or by the residents themselves
         when ties across the two groups and speaking competence allow it."""
         m = self.model
-        if self.mediation_hours >= MEDIATION_HOURS:
+        if m.project_running and self.mediation_hours >= MEDIATION_HOURS:
             self.mediation_hours -= MEDIATION_HOURS
             return True
         if len(ma) == 0 or len(mb) == 0:

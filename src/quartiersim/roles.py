@@ -21,7 +21,7 @@ import numpy as np
 
 from quartiersim.arena import cross_pairs
 from quartiersim.groups import CONCERN_LEVEL, MIN_MEMBERS, SEED_FUNDS
-from quartiersim.problems import LATENT, STRUCTURAL, VISIBLE
+from quartiersim.problems import LATENT, OPPOSING, STRUCTURAL, VISIBLE
 from quartiersim.residents import BUREAUCRACY, ORGANISING, SPEAKING
 from quartiersim.ties import random_pairs
 
@@ -46,6 +46,7 @@ PLANNING_HOURS = 6.0  # expert planning on one problem
 PLANNING_RELIEF = 0.01  # severity one planning session takes off a problem
 
 WALK_RADIUS = 8.0
+KNOWN_PER_FESTIVAL = 4  # guests a worker gets to know at a party
 OUTREACH_REPEAT_WEEKS = 26  # a declined visit is offered again after half a year
 FOLLOW_UP_WEEKS = 4  # known withdrawn residents are visited again after a month
 
@@ -177,6 +178,8 @@ def festival(m: QuartierModel, w: CommunityWorker) -> None:
     # A mixed format, so no homophily filter; but a party meeting is brief: half a tie's gain.
     m.ties.reinforce(a, b, 0.5 * m.p["tie_gain"])
     r.invited[guests] = True
+    # The worker gets to know a few guests: the team's diagnosis grows beyond home visits.
+    r.known[m.rng.choice(guests, size=min(KNOWN_PER_FESTIVAL, len(guests)), replace=False)] = True
     r.belonging[guests] = np.minimum(1.0, r.belonging[guests] + 0.02)
     m.log("festival", guests=len(guests), place=m.layout.place_kind[place], worker=w.name)
 
@@ -227,7 +230,8 @@ def conflict_mediator(m: QuartierModel, w: CommunityWorker, budget: Budget) -> N
     """Mediates conflicts between resident groups into compromises (hours banked for the next
     assembly) and repairs ties across origin and age groups in dialogue meetings."""
     r, a = m.residents, m.arena
-    rivals = sum(1 for g in m.groups.active if g.problem >= 0) >= 2
+    causes = {int(m.problems.kind[g.problem]) for g in m.groups.active if g.problem >= 0}
+    rivals = any(OPPOSING[k] in causes for k in causes)  # opposed claims are coming
     if rivals and a.mediation_hours < 2 * MEDIATION_BANK_HOURS and budget.take(
         MEDIATION_BANK_HOURS
     ):
