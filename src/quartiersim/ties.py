@@ -40,8 +40,10 @@ class Ties:
     def adjacency(self) -> sp.csr_matrix:
         """Symmetric ``n`` x ``n`` CSR matrix of tie weights (cached until the ties change)."""
         if self._csr is None:
-            a = sp.coo_matrix((self.weight, (self.i, self.j)), shape=(self.n, self.n))
-            self._csr = (a + a.T).tocsr()
+            rows = np.concatenate([self.i, self.j])
+            cols = np.concatenate([self.j, self.i])
+            data = np.concatenate([self.weight, self.weight])
+            self._csr = sp.csr_matrix((data, (rows, cols)), shape=(self.n, self.n))
         return self._csr
 
     def degree(self) -> np.ndarray:
