@@ -1,0 +1,15 @@
+"""The trainer's browser view (Solara): ``solara run quartiersim.app`` or ``quartiersim app``.
+
+:func:`Page` is the page Solara serves; :func:`quartiersim.app.server.serve` starts it on
+127.0.0.1; ``python -m quartiersim.app --port 8765`` does the same from a shell.
+"""
+
+import solara
+
+from quartiersim.app.page import Page
+
+# One page. Without explicit routes Solara would turn every submodule of this package that
+# holds a component into a page of its own (with tabs in the app bar).
+routes = [solara.Route(path="/", component=Page, label="QuartierSim")]
+
+__all__ = ["Page", "routes"]

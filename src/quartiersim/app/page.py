@@ -1,0 +1,573 @@
+"""The trainer's page: watch, steer and compare strategies live.
+
+Layout: the sidebar holds the controls (run, strategy, events, compare mode, seed and the
+model parameters generated from :data:`quartiersim.PARAMETERS`); the main area shows the quarter
+map and the network of ties (side by side; in compare mode quarter A beside quarter B), the
+measures over time, a resident inspector and the activity feed. Every view carries an explain
+panel, and the whole page switches between English and German.
+
+State: one :class:`~quartiersim.app.session.Session` per browser tab holds the models; the page
+keeps a ``version`` counter that every change bumps, and the pictures are redrawn only when it
+(or the language, colouring, selection) changes. Every component that reads the session takes
+``version`` as a prop: reacton skips re-rendering a component whose props are unchanged, and
+the session object itself stays the same object while the models inside it change.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import reacton.ipyvuetify as rv
+import solara
+
+from quartiersim import EVENTS, PARAMETERS, STRATEGIES
+from quartiersim.activity import Entry, describe
+from quartiersim.app import figures, texts
+from quartiersim.app.session import Notice, Session, tunable_parameters
+from quartiersim.app.texts import t
+from quartiersim.parameters import ACTIVITIES, Parameter
+
+SPEEDS = (1, 4, 13, 52)
+"""Weeks per frame while playing: a week, a month, a quarter, a year."""
+
+FRAME_GAP = 0.05
+"""Seconds the play loop yields between frames, so clicks (Pause!) get through at once."""
+
+FEED_LENGTH = 12
+DEFAULT_EXTRA = ("helplessness", "participation", "claims_granted")
+EXTRA_CHOICES = (
+    "helplessness", "participation", "claims_granted", "withdrawn_share", "activated_resources",
+    "self_efficacy", "feel_influential", "bridging_ties", "bonding_ties", "mean_degree",
+    "support", "belonging", "allies", "responsiveness", "institutional_trust", "voice_equality",
+    "active_groups", "problems_open", "problems_solved", "claims_raised", "conflicts_mediated",
+)
+"""Measures the plot view offers besides social capital and political influence (those the
+model records; see :func:`extra_choices`)."""
+
+CSS = """
+.qs-figure { width: 100%; height: auto; }
+.qs-map-a, .qs-map-b, .qs-network-a, .qs-network-b { max-width: 620px; }
+.qs-resident-figure { max-width: 760px; }
+.qs-caption { font-size: 12px; color: #666; margin: -6px 0 6px 0; line-height: 1.3; }
+.qs-status { font-size: 15px; }
+.qs-feed { font-size: 13px; line-height: 1.45; }
+.qs-feed .qs-week-tag { color: #888; display: inline-block; min-width: 3.2em; }
+.qs-sidebar-heading { font-weight: 600; margin-top: 10px; }
+"""
+
+
+def extra_choices() -> list[str]:
+    from quartiersim import MEASURES
+
+    return [m for m in EXTRA_CHOICES if m in MEASURES]
+
+
+def notice_text(notice: Notice, lang: str) -> str:
+    """A :class:`Notice` as a sentence in ``lang``."""
+    data = dict(notice.data)
+    if notice.key == "bad_parameter":
+        spec: Parameter = data.pop("spec")
+        data["label"] = texts.parameter_label(spec.name, lang)
+        data["allowed"] = allowed_text(spec, lang)
+    return t(notice.key, lang, **data)
+
+
+def allowed_text(spec: Parameter, lang: str) -> str:
+    if spec.choices is None and spec.kind in (int, float):
+        key = "allowed_int" if spec.kind is int else "allowed_float"
+        return t(key, lang, low=spec.low, high=spec.high)
+    return t("allowed_other", lang, allowed=spec.allowed())
+
+
+def feed_lines(model: Any, lang: str, length: int = FEED_LENGTH) -> list[tuple[int, str]]:
+    """The newest ``length`` log entries of ``model`` as (week, sentence), newest first."""
+    lines = []
+    for entry in reversed(model.activity[-length:]):
+        data = dict(entry.data)
+        if entry.key == "event" and data.get("event") in EVENTS:
+            ev = EVENTS[data["event"]]
+            data["event"] = ev.de if lang == "de" else ev.en
+        if isinstance(data.get("place"), str):
+            data["place"] = texts.label(texts.PLACE_LABELS, data["place"], lang)
+        entry = Entry(entry.week, entry.key, data)
+        try:
+            text = describe(entry, lang, problem_kinds=model.problems.kind)
+        except (KeyError, IndexError, ValueError):
+            # A log key newer than this view's texts: show it rather than break the feed.
+            text = f"{entry.key}: {entry.data}"
+        lines.append((entry.week, text))
+    return lines
+
+
+# -- small building blocks ---------------------------------------------------------------------
+
+
+@solara.component
+def Caption(text: str):
+    solara.Text(text, classes=["qs-caption"])
+
+
+@solara.component
+def Explain(view: str, lang: str):
+    """The explain panel of a view: what it shows, how it works, what to notice and try."""
+    body = texts.EXPLAIN[view][lang]
+    with (
+        solara.Details(summary=t("explain", lang)),
+        solara.Column(gap="4px", classes=[f"qs-explain-{view}"]),
+    ):
+        for section in texts.SECTIONS:
+            solara.Markdown(f"**{t(section, lang)}.** {body[section]}")
+
+
+@solara.component
+def Picture(make: Callable[[], Any], dependencies: list, css_class: str):
+    """A matplotlib figure as a PNG image, redrawn only when ``dependencies`` change."""
+    data = solara.use_memo(lambda: figures.png(make()), dependencies)
+    solara.Image(data, width="100%", classes=["qs-figure", css_class])
+
+
+def strategy_items(lang: str) -> list[dict[str, str]]:
+    return [{"text": texts.label(texts.STRATEGY_LABELS, s, lang), "value": s}
+            for s in PARAMETERS["strategy"].choices or STRATEGIES]
+
+
+def describe_strategy(name: str, lang: str) -> str:
+    s = STRATEGIES[name]
+    return s.de if lang == "de" else s.en
+
+
+# -- sidebar controls --------------------------------------------------------------------------
+
+
+@solara.component
+def ParameterControl(session: Session, spec: Parameter, lang: str, changed: Callable[[], None]):
+    """One control generated from a parameter's declaration: a slider for a narrow numeric
+    range, a checked text field for a wide one, a select for choices, a checkbox for a flag."""
+    value = session.params[spec.name]
+    text, set_text = solara.use_state(str(value))
+    error, set_error = solara.use_state(None)  # a Notice or None
+    label = texts.parameter_label(spec.name, lang)
+
+    def choose(new: Any) -> None:
+        notice = session.set_param(spec.name, new)
+        set_error(notice)
+        changed()
+
+    def typed(new: str) -> None:
+        set_text(new)
+        choose(new)
+
+    if spec.kind is bool:
+        solara.Checkbox(label=label, value=bool(value), on_value=choose)
+    elif spec.choices:
+        rv.Select(label=label, items=list(spec.choices), v_model=value, on_v_model=choose,
+                  dense=True)
+    elif spec.kind is int and spec.high - spec.low <= 100:
+        solara.SliderInt(label, value=int(value), min=int(spec.low), max=int(spec.high),
+                         on_value=choose, thumb_label="always")
+    elif spec.kind is float and spec.high - spec.low <= 10:
+        solara.SliderFloat(label, value=float(value), min=spec.low, max=spec.high,
+                           step=(spec.high - spec.low) / 100, on_value=choose,
+                           thumb_label="always")
+    else:
+        solara.InputText(label, value=text, on_value=typed, continuous_update=False,
+                         error=notice_text(error, lang) if error else False)
+    Caption(texts.parameter_meaning(spec.name, lang))
+
+
+@solara.component
+def ParameterPanels(session: Session, lang: str, changed: Callable[[], None]):
+    """The model parameters, generated from the one declaration, grouped as declared."""
+    groups: dict[str, list[Parameter]] = {}
+    for spec in tunable_parameters():
+        groups.setdefault(spec.group, []).append(spec)
+    for group, specs in groups.items():
+        with (
+            solara.Details(summary=texts.label(texts.GROUP_LABELS, group, lang)),
+            solara.Column(gap="2px", classes=[f"qs-params-{group}"]),
+        ):
+            for spec in specs:
+                ParameterControl(session, spec, lang, changed)
+
+
+@solara.component
+def SeedInput(session: Session, lang: str, changed: Callable[[], None]):
+    text, set_text = solara.use_state(str(session.seed))
+    error, set_error = solara.use_state(None)
+
+    def typed(new: str) -> None:
+        set_text(new)
+        set_error(session.set_seed(new))
+        changed()
+
+    solara.InputText(t("seed", lang), value=text, on_value=typed, continuous_update=False,
+                     error=notice_text(error, lang) if error else False, classes=["qs-seed"])
+
+
+@solara.component
+def CustomMix(session: Session, lang: str, changed: Callable[[], None], version: int):
+    """Sliders for the custom mix: the six roles and, for contrast, top-down case work."""
+    solara.Text(t("custom_mix", lang), classes=["qs-sidebar-heading"])
+    for activity in ACTIVITIES:
+
+        def set_share(share: float, activity: str = activity) -> None:
+            session.set_custom_share(activity, share)
+            changed()
+
+        solara.SliderFloat(texts.label(texts.ACTIVITY_LABELS, activity, lang),
+                           value=session.custom_mix[activity], min=0.0, max=1.0, step=0.05,
+                           on_value=set_share)
+
+
+@solara.component
+def Controls(
+    session: Session,
+    lang: str,
+    playing: solara.Reactive[bool],
+    speed: solara.Reactive[int],
+    changed: Callable[[], None],
+    report: Callable[[Notice | None], None],
+    version: int,
+):
+    def step() -> None:
+        report(None)
+        session.step(1)
+        changed()
+
+    def play() -> None:
+        report(None)
+        playing.set(True)
+
+    def reset() -> None:
+        playing.set(False)
+        report(session.reset())
+        changed()
+
+    def choose_strategy(which: int) -> Callable[[str], None]:
+        def choose(name: str) -> None:
+            report(session.set_strategy(which, name))
+            changed()
+
+        return choose
+
+    def set_compare(on: bool) -> None:
+        playing.set(False)
+        notice = session.set_compare(on)
+        report(notice or (Notice("restarted", {"seed": session.seed}) if on else None))
+        changed()
+
+    def trigger(name: str) -> Callable[[], None]:
+        def fire() -> None:
+            session.trigger(name)
+            changed()
+
+        return fire
+
+    solara.Text(t("run", lang), classes=["qs-sidebar-heading"])
+    with solara.Row(gap="6px", style={"flex-wrap": "wrap"}):
+        solara.Button(t("step", lang), on_click=step, disabled=playing.value, color="primary",
+                      classes=["qs-step"])
+        solara.Button(t("play", lang), on_click=play,
+                      disabled=playing.value, color="primary", classes=["qs-play"])
+        solara.Button(t("pause", lang), on_click=lambda: playing.set(False),
+                      disabled=not playing.value, color="primary", classes=["qs-pause"])
+        solara.Button(t("reset", lang), on_click=reset, outlined=True, classes=["qs-reset"])
+    rv.Select(label=t("speed", lang), items=list(SPEEDS), v_model=speed.value,
+              on_v_model=speed.set, dense=True)
+
+    label = t("strategy_a", lang) if session.compare else t("strategy", lang)
+    rv.Select(label=label, items=strategy_items(lang), v_model=session.strategy_a,
+              on_v_model=choose_strategy(0), class_="qs-strategy-a")
+    Caption(describe_strategy(session.strategy_a, lang))
+    solara.Switch(label=t("compare", lang), value=session.compare, on_value=set_compare,
+                  classes=["qs-compare"])
+    if session.compare:
+        rv.Select(label=t("strategy_b", lang), items=strategy_items(lang),
+                  v_model=session.strategy_b, on_v_model=choose_strategy(1),
+                  class_="qs-strategy-b")
+        Caption(describe_strategy(session.strategy_b, lang))
+    else:
+        Caption(t("compare_hint", lang))
+    if "custom" in session.strategies() or "custom" in (session.strategy_a, session.strategy_b):
+        CustomMix(session, lang, changed, version)
+
+    solara.Text(t("events", lang), classes=["qs-sidebar-heading"])
+    Caption(t("events_hint", lang))
+    with solara.Column(gap="4px"):
+        for name, event in EVENTS.items():
+            with solara.Tooltip(event.effect_de if lang == "de" else event.effect_en):
+                solara.Button(event.de if lang == "de" else event.en, on_click=trigger(name),
+                              small=True, outlined=True, classes=[f"qs-event-{name}"])
+
+    solara.Text(t("parameters", lang), classes=["qs-sidebar-heading"])
+    Caption(t("parameters_hint", lang))
+    # Parameters and seed change only through these controls themselves (their own state
+    # re-renders them), so they take no `version`: stepping does not re-render ~40 controls.
+    SeedInput(session, lang, changed)
+    ParameterPanels(session, lang, changed)
+    if session.pending:
+        solara.Warning(t("pending", lang), dense=True, classes=["qs-pending"])
+    Explain("controls", lang)
+
+
+# -- main area views ---------------------------------------------------------------------------
+
+
+@solara.component
+def Status(session: Session, lang: str, version: int):
+    with session.lock:
+        rows = []
+        for k, q in enumerate(session.quarters):
+            m = q.model
+            state = t("running" if m.project_running else "ended", lang, exit=m.project_weeks)
+            hours = {}
+            for w in m.workers:
+                for activity, h in w.spent_week.items():
+                    hours[activity] = hours.get(activity, 0.0) + h
+            rows.append((k, texts.label(texts.STRATEGY_LABELS, q.strategy, lang), state, hours))
+        week = session.week
+    with solara.Column(gap="2px", classes=["qs-status"]):
+        solara.Text(t("week", lang, week=week), classes=["qs-week"],
+                    style={"font-weight": "600", "font-size": "18px"})
+        for k, strategy, state, hours in rows:
+            prefix = f"{t('quarter', lang, name='AB'[k])}: " if len(rows) > 1 else ""
+            spent = ", ".join(f"{texts.label(texts.ACTIVITY_LABELS, a, lang)} {h:.0f} h"
+                              for a, h in hours.items() if h > 0) or t("no_hours", lang)
+            solara.Text(f"{prefix}{strategy} — {state}. {t('hours_week', lang)}: {spent}",
+                        classes=[f"qs-status-{'ab'[k]}"])
+
+
+@solara.component
+def MapView(session: Session, which: int, lang: str, colour_by: str, selected: int,
+            version: int):
+    compare = len(session.quarters) > 1
+    title = (f"{t('quarter', lang, name='AB'[which])}: "
+             f"{texts.label(texts.STRATEGY_LABELS, session.strategies()[which], lang)}"
+             if compare else "")
+
+    def make():
+        with session.lock:
+            return figures.draw_map(session.models[which], colour_by, lang, selected, title)
+
+    Picture(make, [version, which, lang, colour_by, selected, title],
+            f"qs-map-{'ab'[which]}")
+
+
+@solara.component
+def NetworkView(session: Session, which: int, lang: str, selected: int, version: int):
+    compare = len(session.quarters) > 1
+    title = (f"{t('quarter', lang, name='AB'[which])}: "
+             f"{texts.label(texts.STRATEGY_LABELS, session.strategies()[which], lang)}"
+             if compare else "")
+
+    def make():
+        with session.lock:
+            return figures.draw_network(session.models[which], lang, selected, title)
+
+    Picture(make, [version, which, lang, selected, title], f"qs-network-{'ab'[which]}")
+
+
+@solara.component
+def PlotsView(session: Session, lang: str, version: int):
+    extra, set_extra = solara.use_state(list(DEFAULT_EXTRA))
+    items = [{"text": texts.label(texts.MEASURE_LABELS, m, lang), "value": m}
+             for m in extra_choices()]
+    with solara.Card(t("plots", lang), classes=["qs-plots-card"]):
+        rv.Select(label=t("more_measures", lang), items=items, v_model=extra,
+                  on_v_model=set_extra, multiple=True, chips=True, dense=True)
+        Picture(lambda: figures.draw_plots(session, extra, lang),
+                [version, lang, tuple(extra), len(session.quarters)], "qs-plots")
+        Explain("plots", lang)
+
+
+@solara.component
+def Inspector(session: Session, lang: str, selected: solara.Reactive[int], version: int):
+    error, set_error = solara.use_state(None)
+    picker = solara.use_memo(lambda: np.random.default_rng(), [])  # not the model's generator
+    with session.lock:
+        model = session.model
+        n = model.residents.n
+        r = model.residents
+        chosen = min(max(selected.value, 0), n - 1)
+        profile = model.resident_agents[chosen].profile()
+        bridging = np.flatnonzero(
+            (r.origin[list(profile["ties"])] != r.origin[chosen])
+            | (r.age[list(profile["ties"])] != r.age[chosen])
+        ) if profile["ties"] else []
+        others = [q.model.resident_agents[chosen].profile() for q in session.quarters[1:]]
+        candidates = {
+            "pick_helpless": [int(np.argmax(r.helplessness))],
+            "pick_withdrawn": np.flatnonzero(r.withdrawn).tolist(),
+            "pick_member": np.flatnonzero(r.group >= 0).tolist(),
+            "pick_random": list(range(n)),
+        }
+
+    def typed(text: str) -> None:
+        try:
+            value = int(text.strip())
+        except ValueError:
+            value = -1
+        if not 0 <= value < n:
+            set_error(Notice("bad_resident", {"value": text, "last": n - 1}))
+            return
+        set_error(None)
+        selected.set(value)
+
+    def pick(key: str) -> Callable[[], None]:
+        def choose() -> None:
+            options = candidates[key]
+            if options:
+                set_error(None)
+                selected.set(int(picker.choice(options)))
+            else:
+                set_error(Notice("nobody", {}))
+
+        return choose
+
+    def profile_line(p: dict) -> str:
+        group = (t("in_group", lang, id=p["group"]) if p["group"] >= 0
+                 else t("no_group", lang))
+        withdrawn = t("withdrawn_yes" if p["withdrawn"] else "withdrawn_no", lang)
+        return t("profile", lang, age=texts.label(texts.AGE_LABELS, p["age_group"], lang),
+                 origin=p["origin"], group=group, withdrawn=withdrawn)
+
+    with solara.Card(t("inspector", lang), classes=["qs-inspector"]):
+        with solara.Row(gap="6px", style={"flex-wrap": "wrap", "align-items": "center"}):
+            solara.InputText(t("resident", lang), value=str(chosen), on_value=typed,
+                             continuous_update=False, classes=["qs-resident"],
+                             style={"max-width": "11em"},
+                             error=notice_text(error, lang) if error else False)
+            for key in candidates:
+                solara.Button(t(key, lang), on_click=pick(key), small=True, text=True,
+                              classes=[f"qs-{key.replace('_', '-')}"])
+        strongest = sorted(profile["ties"].items(), key=lambda kv: -kv[1])[:4]
+        ties = (t("ties_line", lang, n=len(profile["ties"]), bridging=len(bridging),
+                  strongest=", ".join(f"#{j} ({w:.2f})" for j, w in strongest))
+                if profile["ties"] else t("no_ties", lang))
+        with solara.Column(gap="2px", classes=["qs-profile"]):
+            for k, p in enumerate([profile, *others]):
+                prefix = f"{t('quarter', lang, name='AB'[k])}: " if others else ""
+                solara.Text(prefix + profile_line(p))
+            solara.Text(
+                f"{t('self_efficacy', lang, v=profile['self_efficacy'])} · "
+                f"{t('belonging', lang, v=profile['belonging'])} · "
+                f"{t('trust', lang, v=profile['trust'])}"
+                + (f" ({t('quarter', lang, name='A')})" if others else "")
+            )
+            solara.Text(ties + (f" ({t('quarter', lang, name='A')})" if others else ""))
+        Picture(lambda: figures.draw_resident(session, chosen, lang),
+                [version, lang, chosen, len(session.quarters)], "qs-resident-figure")
+        Explain("inspector", lang)
+
+
+@solara.component
+def Feed(session: Session, lang: str, version: int):
+    with session.lock:
+        columns = [feed_lines(q.model, lang) for q in session.quarters]
+    with solara.Card(t("feed", lang), classes=["qs-feed-card"]):
+        with solara.Columns([1] * len(columns)):
+            for k, lines in enumerate(columns):
+                with solara.Column(gap="0px", classes=["qs-feed", f"qs-feed-{'ab'[k]}"]):
+                    if len(columns) > 1:
+                        solara.Text(t("quarter", lang, name="AB"[k]),
+                                    style={"font-weight": "600"})
+                    if not lines:
+                        solara.Text(t("feed_empty", lang))
+                    for week, text in lines:
+                        with solara.Div():
+                            solara.Text(str(week), classes=["qs-week-tag"])
+                            solara.Text(text)
+        Explain("feed", lang)
+
+
+# -- the page ----------------------------------------------------------------------------------
+
+
+@solara.component
+def Page(session: Session | None = None):
+    """The whole view. ``session`` lets tests and notebooks pass a prepared quarter."""
+    given = session
+    session = solara.use_memo(lambda: given if given is not None else Session(), [])
+    version, set_version = solara.use_state(0)
+    lang = solara.use_reactive("en")
+    playing = solara.use_reactive(False)
+    speed = solara.use_reactive(1)
+    colour_by = solara.use_reactive("helplessness")
+    selected = solara.use_reactive(0)
+    notice = solara.use_reactive(None)  # the latest Notice to show, or None
+    failure = solara.use_reactive(None)  # an unexpected error while playing, as text
+
+    def changed() -> None:
+        set_version(lambda v: v + 1)
+
+    def report(n: Notice | None) -> None:
+        notice.set(n)
+
+    def play(cancel: threading.Event) -> None:
+        while playing.value and not cancel.is_set():
+            try:
+                session.step(speed.value)
+            except Exception as e:  # a model bug must not kill the page silently
+                failure.set(f"{type(e).__name__}: {e}")
+                playing.set(False)
+                return
+            changed()
+            cancel.wait(FRAME_GAP)
+
+    solara.use_thread(play, dependencies=[playing.value], intrusive_cancel=False)
+
+    solara.Style(CSS)
+    solara.Title(t("title", lang.value))  # the browser tab and the app bar
+
+    with solara.Sidebar():
+        with solara.ToggleButtonsSingle(value=lang.value, on_value=lang.set, dense=True,
+                                        classes=["qs-language"]):
+            for code, name in texts.LANGUAGES.items():
+                solara.Button(name, value=code, text=True, classes=[f"qs-lang-{code}"])
+        Controls(session, lang.value, playing, speed, changed, report, version)
+
+    with solara.Column(gap="12px", classes=["qs-main"]):
+        Status(session, lang.value, version)
+        if notice.value is not None:
+            show = solara.Info if notice.value.key == "restarted" else solara.Warning
+            show(notice_text(notice.value, lang.value), classes=["qs-notice"])
+        if failure.value:
+            solara.Error(t("error", lang.value, detail=failure.value), classes=["qs-error"])
+        quarters = range(len(session.quarters))
+        attribute_items = [{"text": texts.pick(v, lang.value), "value": k}
+                           for k, v in texts.ATTRIBUTES.items()]
+
+        def colour_select() -> None:
+            rv.Select(label=t("colour_by", lang.value), items=attribute_items,
+                      v_model=colour_by.value, on_v_model=colour_by.set, dense=True,
+                      class_="qs-colour-by", style_="max-width: 22em")
+
+        if len(quarters) == 1:
+            with solara.Columns([1, 1]):
+                with solara.Card(t("map", lang.value), classes=["qs-map-card"]):
+                    colour_select()
+                    MapView(session, 0, lang.value, colour_by.value, selected.value, version)
+                    Explain("map", lang.value)
+                with solara.Card(t("network", lang.value), classes=["qs-network-card"]):
+                    NetworkView(session, 0, lang.value, selected.value, version)
+                    Explain("network", lang.value)
+        else:
+            with solara.Card(t("map", lang.value), classes=["qs-map-card"]):
+                colour_select()
+                with solara.Columns([1, 1]):
+                    for k in quarters:
+                        MapView(session, k, lang.value, colour_by.value, selected.value,
+                                version)
+                Explain("map", lang.value)
+            with solara.Card(t("network", lang.value), classes=["qs-network-card"]):
+                with solara.Columns([1, 1]):
+                    for k in quarters:
+                        NetworkView(session, k, lang.value, selected.value, version)
+                Explain("network", lang.value)
+        PlotsView(session, lang.value, version)
+        with solara.Columns([3, 2]):
+            Inspector(session, lang.value, selected, version)
+            Feed(session, lang.value, version)

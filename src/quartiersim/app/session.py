@@ -1,0 +1,282 @@
+"""What one browser tab is working with: the quarter(s), the chosen settings, their history.
+
+A :class:`Session` owns one :class:`~quartiersim.QuartierModel` — two in compare mode, built
+from the same seed and parameters and differing only in strategy — and everything the page
+needs to change them: strategy switches, events, parameters, seed, reset. It knows nothing of
+Solara, so the same object is driven by the page, by tests and by the benchmark.
+
+Stepping may happen in the page's play thread while a button click arrives in another thread,
+so every change and every read of the models goes through :attr:`Session.lock`.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from quartiersim import PARAMETERS, ROLES, STRATEGIES, QuartierModel, validate
+from quartiersim.parameters import ACTIVITIES, Parameter
+
+DEFAULT_SEED = 1
+"""Seed of a fresh page: a trainer who reloads sees the same quarter as in the rehearsal."""
+
+HISTORY_CAPACITY = 256
+"""Samples kept per resident for the inspector's helplessness curve (see :class:`Thinned`)."""
+
+PLOT_POINTS = 300
+"""Most points drawn per plotted series, however long the run: redraw cost stays flat."""
+
+SKIPPED = ("strategy",)
+"""Parameters with their own control (the strategy selector), not a generic one."""
+
+
+def tunable_parameters() -> list[Parameter]:
+    """The parameters that get a generic control, in declaration order."""
+    return [p for p in PARAMETERS.values() if p.tunable and p.name not in SKIPPED]
+
+
+def thin_indices(length: int, points: int = PLOT_POINTS) -> np.ndarray:
+    """At most ``points`` evenly spread indices into a series of ``length``, first and last
+    included, so a plot of a long history costs the same as a short one."""
+    if length <= points:
+        return np.arange(length)
+    return np.unique(np.linspace(0, length - 1, points).round().astype(int))
+
+
+class Thinned:
+    """A bounded history of one value per resident and week.
+
+    Keeps every ``stride``-th week; when ``capacity`` samples are held it drops every second
+    one and doubles the stride. Memory and drawing cost stay bounded, and the whole run remains
+    visible at a resolution that coarsens as it grows.
+    """
+
+    def __init__(self, n: int, capacity: int = HISTORY_CAPACITY) -> None:
+        self.capacity = capacity
+        self.stride = 1
+        self.weeks = np.zeros(capacity, dtype=np.int64)
+        self.rows = np.zeros((capacity, n), dtype=np.float32)
+        self.count = 0
+
+    def record(self, week: int, values: np.ndarray) -> None:
+        if week % self.stride:
+            return
+        if self.count == self.capacity:
+            keep = slice(0, self.count, 2)
+            kept = len(range(*keep.indices(self.count)))
+            self.weeks[:kept] = self.weeks[keep]
+            self.rows[:kept] = self.rows[keep]
+            self.count = kept
+            self.stride *= 2
+            if week % self.stride:
+                return
+        self.weeks[self.count] = week
+        self.rows[self.count] = values
+        self.count += 1
+
+    def series(self, resident: int) -> tuple[np.ndarray, np.ndarray]:
+        """Weeks and values recorded for one resident (copies)."""
+        return self.weeks[: self.count].copy(), self.rows[: self.count, resident].astype(float)
+
+
+@dataclass
+class Quarter:
+    """One running model with its strategy and its residents' recorded helplessness."""
+
+    model: QuartierModel
+    strategy: str
+    history: Thinned
+
+    def record(self) -> None:
+        self.history.record(self.model.steps, self.model.residents.helplessness)
+
+
+class Session:
+    """The state behind one page: settings chosen in the controls and the running quarter(s).
+
+    Methods that take user input return ``None`` on success or a :class:`Notice` describing
+    what was wrong; they never raise for bad input and never lose the running quarter.
+    """
+
+    def __init__(self, seed: int = DEFAULT_SEED, **params: Any) -> None:
+        self.lock = threading.RLock()
+        checked = validate(**params)
+        #: chosen values of the generic parameters (applied at the next reset)
+        self.params: dict[str, Any] = {p.name: checked[p.name] for p in tunable_parameters()}
+        self.seed = seed
+        self.strategy_a: str = checked["strategy"]
+        self.strategy_b: str = "top_down" if self.strategy_a != "top_down" else "empowerment"
+        #: hours shares for 'custom' (roles and case work); empowerment's balance to start with
+        self.custom_mix: dict[str, float] = {a: (1.0 if a in ROLES else 0.0) for a in ACTIVITIES}
+        if checked["role_mix"] is not None:
+            self.custom_mix = dict(checked["role_mix"])
+        self.compare = False
+        self.quarters: list[Quarter] = []
+        self.applied: dict[str, Any] = {}
+        self.applied_seed = seed
+        self.reset()
+
+    # -- reading ----------------------------------------------------------------------------
+    @property
+    def model(self) -> QuartierModel:
+        """The main quarter (A)."""
+        return self.quarters[0].model
+
+    @property
+    def models(self) -> list[QuartierModel]:
+        return [q.model for q in self.quarters]
+
+    @property
+    def week(self) -> int:
+        return self.model.steps
+
+    @property
+    def pending(self) -> bool:
+        """Whether parameter or seed changes wait for a reset."""
+        return self.params != self.applied or self.seed != self.applied_seed
+
+    def strategies(self) -> list[str]:
+        return [q.strategy for q in self.quarters]
+
+    # -- building ---------------------------------------------------------------------------
+    def _build(self, strategy: str) -> Quarter:
+        role_mix = self.custom_mix if strategy == "custom" else None
+        model = QuartierModel(rng=self.seed, strategy=strategy, role_mix=role_mix, **self.params)
+        quarter = Quarter(model, strategy, Thinned(model.residents.n))
+        quarter.record()
+        return quarter
+
+    def reset(self) -> Notice | None:
+        """Build the quarter(s) anew at week 0 from the chosen parameters and seed.
+
+        On invalid parameters (e.g. more households than the grid can house) the running
+        quarters stay and the problem is returned.
+        """
+        with self.lock:
+            try:
+                validate(**self.params)
+            except ValueError as e:
+                return Notice("invalid_combination", {"detail": str(e)})
+            strategies = [self.strategy_a] + ([self.strategy_b] if self.compare else [])
+            self.quarters = [self._build(s) for s in strategies]
+            self.applied = dict(self.params)
+            self.applied_seed = self.seed
+        return None
+
+    def set_compare(self, on: bool) -> Notice | None:
+        """Compare mode: two quarters, same seed and parameters, strategies A and B.
+
+        Switching it on restarts both at week 0, so they differ in nothing but the strategy;
+        switching it off keeps quarter A running.
+        """
+        with self.lock:
+            if on == self.compare:
+                return None
+            self.compare = on
+            if on:
+                problem = self.reset()
+                if problem is not None:
+                    self.compare = False
+                return problem
+            self.quarters = self.quarters[:1]
+        return None
+
+    # -- running ----------------------------------------------------------------------------
+    def step(self, weeks: int = 1) -> None:
+        """Advance every quarter by ``weeks`` weeks, together."""
+        with self.lock:
+            for _ in range(weeks):
+                for q in self.quarters:
+                    q.model.step()
+                    q.record()
+
+    def trigger(self, event: str) -> None:
+        """Apply an event now, to every quarter (in compare mode both get it, for fairness)."""
+        with self.lock:
+            for q in self.quarters:
+                q.model.trigger(event)
+
+    def set_strategy(self, which: int, strategy: str) -> Notice | None:
+        """Switch quarter ``which`` (0 = A, 1 = B) to ``strategy``, live."""
+        if strategy not in STRATEGIES:
+            return Notice("unknown_strategy", {"value": strategy})
+        with self.lock:
+            if which == 0:
+                self.strategy_a = strategy
+            else:
+                self.strategy_b = strategy
+            if which < len(self.quarters):
+                q = self.quarters[which]
+                mix = self.custom_mix if strategy == "custom" else None
+                q.model.set_strategy(strategy, mix)
+                q.strategy = strategy
+        return None
+
+    def set_custom_share(self, activity: str, share: float) -> Notice | None:
+        """Set one activity's share of the custom mix; quarters on 'custom' follow live."""
+        if activity not in ACTIVITIES:
+            return Notice("unknown_activity", {"value": activity})
+        if not 0.0 <= share <= 1.0:
+            return Notice("bad_share", {"value": share})
+        with self.lock:
+            self.custom_mix[activity] = float(share)
+            for q in self.quarters:
+                if q.strategy == "custom":
+                    q.model.set_strategy("custom", self.custom_mix)
+        return None
+
+    # -- settings that apply at reset -----------------------------------------------------
+    def set_param(self, name: str, value: Any) -> Notice | None:
+        """Choose a parameter value (text from an input is accepted); applies at reset."""
+        spec = PARAMETERS.get(name)
+        if spec is None or name not in self.params:
+            return Notice("unknown_parameter", {"name": name})
+        if isinstance(value, str):
+            value = value.strip().replace(",", ".") if spec.kind is float else value.strip()
+        try:
+            self.params[name] = spec.check(value)
+        except ValueError:
+            return Notice("bad_parameter", {"name": name, "value": value, "spec": spec})
+        return None
+
+    def set_seed(self, text: str | int) -> Notice | None:
+        """Choose the seed from user input (text); applies at reset."""
+        seed = parse_seed(text)
+        if seed is None:
+            return Notice("bad_seed", {"value": text, "seed": self.seed})
+        self.seed = seed
+        return None
+
+    # -- data for the views -----------------------------------------------------------------
+    def series(self, which: int, measure: str) -> tuple[np.ndarray, np.ndarray]:
+        """Weeks and values of a measure for quarter ``which``, thinned to plotting size."""
+        with self.lock:
+            values = self.quarters[which].model.datacollector.model_vars[measure]
+            idx = thin_indices(len(values))
+            return idx, np.asarray([values[k] for k in idx], dtype=float)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something the user asked for that could not be done: a key into the page's texts and
+    the details to fill in (so the message can be shown in either language)."""
+
+    key: str
+    data: dict[str, Any]
+
+
+def parse_seed(text: str | int) -> int | None:
+    """A seed from user input: a whole number >= 0 (``" 42 "`` works), else ``None``."""
+    if isinstance(text, bool):
+        return None
+    if isinstance(text, int):
+        return text if text >= 0 else None
+    try:
+        seed = int(str(text).strip())
+    except ValueError:
+        return None
+    return seed if seed >= 0 else None
+

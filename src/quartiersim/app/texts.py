@@ -1,0 +1,602 @@
+"""Every text the browser view shows, in English and German, in one place.
+
+Labels are ``(english, german)`` pairs; :func:`t` picks one. Names that come from the model
+(parameters, measures, roles, strategies, events) are keyed by the model's own names, so a
+translation can be checked against the model's declarations (``tests/test_app.py`` does).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+LANGUAGES: dict[str, str] = {"en": "English", "de": "Deutsch"}
+
+Pair = tuple[str, str]
+
+
+def pick(pair: Pair, lang: str) -> str:
+    """The German text for ``lang == "de"``, else the English one."""
+    return pair[1] if lang == "de" else pair[0]
+
+
+def t(key: str, lang: str, **data: Any) -> str:
+    """The UI text ``key`` in ``lang``, with ``{placeholders}`` filled from ``data``."""
+    text = pick(UI[key], lang)
+    return text.format(**data) if data else text
+
+
+UI: dict[str, Pair] = {
+    # page and sidebar
+    "title": ("QuartierSim — empowerment in the quarter", "QuartierSim — Empowerment im Quartier"),
+    "language": ("Language", "Sprache"),
+    "run": ("Run", "Ablauf"),
+    "step": ("Step", "Schritt"),
+    "play": ("Play", "Start"),
+    "pause": ("Pause", "Pause"),
+    "reset": ("Reset", "Neu starten"),
+    "speed": ("Weeks per frame", "Wochen pro Bild"),
+    "strategy": ("Strategy", "Strategie"),
+    "strategy_a": ("Strategy (quarter A)", "Strategie (Quartier A)"),
+    "strategy_b": ("Strategy (quarter B)", "Strategie (Quartier B)"),
+    "custom_mix": ("Custom mix: share of working hours", "Eigene Mischung: Anteil der Arbeitszeit"),
+    "events": ("Events", "Ereignisse"),
+    "events_hint": ("Strikes the running quarter now (in compare mode: both).",
+                    "Trifft das laufende Quartier sofort (im Vergleich: beide)."),
+    "compare": ("Compare two strategies", "Zwei Strategien vergleichen"),
+    "compare_hint": ("Two quarters with the same seed and parameters, stepped together. "
+                     "Switching on restarts both at week 0.",
+                     "Zwei Quartiere mit gleichem Startwert und gleichen Parametern, die "
+                     "gemeinsam laufen. Einschalten startet beide neu in Woche 0."),
+    "seed": ("Seed (whole number)", "Startwert (ganze Zahl)"),
+    "parameters": ("Model parameters", "Modellparameter"),
+    "parameters_hint": ("Changes apply when you press Reset.",
+                        "Änderungen gelten nach „Neu starten“."),
+    "pending": ("Changed settings wait for Reset.", "Geänderte Einstellungen warten auf "
+                "„Neu starten“."),
+    # status
+    "week": ("Week {week}", "Woche {week}"),
+    "running": ("project running, exit after week {exit}", "Projekt läuft, Ende nach Woche {exit}"),
+    "ended": ("project ended after week {exit}: the workers have left",
+              "Projekt beendet nach Woche {exit}: die Fachkräfte sind gegangen"),
+    "quarter": ("Quarter {name}", "Quartier {name}"),
+    "hours_week": ("Workers' hours this week", "Arbeitsstunden dieser Woche"),
+    "no_hours": ("no hours worked", "keine Arbeitsstunden"),
+    # views
+    "map": ("Quarter map", "Quartierskarte"),
+    "network": ("Network of ties", "Beziehungsnetz"),
+    "plots": ("Development over time", "Entwicklung über die Zeit"),
+    "inspector": ("Resident inspector", "Bewohner im Blick"),
+    "feed": ("What happened", "Was geschah"),
+    "colour_by": ("Colour residents by", "Bewohner färben nach"),
+    "more_measures": ("Also plot", "Außerdem zeigen"),
+    "explain": ("Explain this view", "Diese Ansicht erklären"),
+    "what": ("What it shows", "Was sie zeigt"),
+    "how": ("How it works", "Wie es funktioniert"),
+    "notice": ("Things to notice", "Worauf achten"),
+    "try": ("Things to try", "Zum Ausprobieren"),
+    # map and network legends
+    "street": ("street", "Straße"),
+    "building": ("building", "Haus"),
+    "place": ("public place", "öffentlicher Ort"),
+    "latent": ("latent problem", "verborgenes Problem"),
+    "visible": ("visible problem", "sichtbares Problem"),
+    "solved": ("solved problem", "gelöstes Problem"),
+    "worker": ("worker: {role}", "Fachkraft: {role}"),
+    "workers_left": ("workers have left", "Fachkräfte sind gegangen"),
+    "bonding": ("bonding ties ({n})", "bindende Beziehungen ({n})"),
+    "bridging": ("bridging ties ({n})", "brückenbildende Beziehungen ({n})"),
+    "no_group": ("in no group", "in keiner Gruppe"),
+    "group": ("group {id} ({n})", "Gruppe {id} ({n})"),
+    "more_groups": ("+{n} more groups", "+{n} weitere Gruppen"),
+    "selected": ("inspected resident", "betrachtete Person"),
+    "withdrawn_yes": ("withdrawn", "zurückgezogen"),
+    "withdrawn_no": ("not withdrawn", "nicht zurückgezogen"),
+    "exit_line": ("project exit", "Projektende"),
+    "helplessness_scale": ("helplessness (0 none … 1 complete)",
+                           "Hilflosigkeit (0 keine … 1 völlige)"),
+    "activated_scale": ("share of own resources activated",
+                        "Anteil aktivierter eigener Ressourcen"),
+    "weeks_axis": ("week", "Woche"),
+    # inspector
+    "resident": ("Resident number", "Nummer der Person"),
+    "pick_helpless": ("most helpless", "am hilflosesten"),
+    "pick_withdrawn": ("a withdrawn one", "eine zurückgezogene"),
+    "pick_member": ("a group member", "ein Gruppenmitglied"),
+    "pick_random": ("random", "zufällig"),
+    "nobody": ("nobody fits", "niemand passt"),
+    "resources": ("Resources: activated and buried", "Ressourcen: aktiviert und verschüttet"),
+    "activated": ("activated", "aktiviert"),
+    "buried": ("buried", "verschüttet"),
+    "helpless_time": ("Helplessness over time", "Hilflosigkeit im Verlauf"),
+    "threshold": ("withdrawal threshold", "Rückzugsschwelle"),
+    "profile": ("{age}, origin group {origin}; {group}; {withdrawn}.",
+                "{age}, Herkunftsgruppe {origin}; {group}; {withdrawn}."),
+    "in_group": ("member of group {id}", "Mitglied von Gruppe {id}"),
+    "self_efficacy": ("self-efficacy {v:.2f}", "Selbstwirksamkeit {v:.2f}"),
+    "belonging": ("belonging {v:.2f}", "Zugehörigkeit {v:.2f}"),
+    "trust": ("trust in institutions {v:.2f}", "Vertrauen in Institutionen {v:.2f}"),
+    "ties_line": ("{n} ties ({bridging} bridging); strongest with: {strongest}",
+                  "{n} Beziehungen ({bridging} brückenbildend); am stärksten mit: {strongest}"),
+    "no_ties": ("no ties", "keine Beziehungen"),
+    # feed
+    "feed_empty": ("Nothing yet — press Step or Play.",
+                   "Noch nichts — „Schritt“ oder „Start“ drücken."),
+    # messages (bad input)
+    "bad_seed": ("Seed “{value}” is not a whole number ≥ 0; the seed stays {seed}.",
+                 "Startwert „{value}“ ist keine ganze Zahl ≥ 0; der Startwert bleibt {seed}."),
+    "bad_parameter": ("{label}: “{value}” is not allowed — expected {allowed}.",
+                      "{label}: „{value}“ ist nicht erlaubt — erwartet: {allowed}."),
+    "invalid_combination": ("These settings do not fit together: {detail}. The running quarter "
+                            "is kept.",
+                            "Diese Einstellungen passen nicht zusammen: {detail}. Das laufende "
+                            "Quartier bleibt."),
+    "unknown_strategy": ("Unknown strategy “{value}”.", "Unbekannte Strategie „{value}“."),
+    "unknown_activity": ("Unknown activity “{value}”.", "Unbekannte Tätigkeit „{value}“."),
+    "bad_share": ("A share must lie between 0 and 1, not {value}.",
+                  "Ein Anteil muss zwischen 0 und 1 liegen, nicht {value}."),
+    "unknown_parameter": ("Unknown parameter “{name}”.", "Unbekannter Parameter „{name}“."),
+    "bad_resident": ("Resident number “{value}”: expected a whole number from 0 to {last}.",
+                     "Nummer „{value}“: erwartet wird eine ganze Zahl von 0 bis {last}."),
+    "error": ("Something went wrong: {detail}", "Etwas ist schiefgegangen: {detail}"),
+    "allowed_int": ("a whole number from {low:g} to {high:g}",
+                    "eine ganze Zahl von {low:g} bis {high:g}"),
+    "allowed_float": ("a number from {low:g} to {high:g}", "eine Zahl von {low:g} bis {high:g}"),
+    "allowed_other": ("{allowed}", "{allowed}"),
+    "restarted": ("Both quarters restarted at week 0 with seed {seed}.",
+                  "Beide Quartiere starten neu in Woche 0 mit Startwert {seed}."),
+}
+
+# -- names from the model -----------------------------------------------------------------------
+
+STRATEGY_LABELS: dict[str, Pair] = {
+    "none": ("No intervention", "Keine Intervention"),
+    "top_down": ("Top-down care", "Fürsorge von oben"),
+    "networking": ("Networking", "Vernetzung"),
+    "political": ("Political capability", "Politikfähigkeit"),
+    "empowerment": ("Empowerment", "Empowerment"),
+    "custom": ("Custom mix", "Eigene Mischung"),
+}
+
+ACTIVITY_LABELS: dict[str, Pair] = {
+    "problem_sensor": ("problem sensor", "Problemsensor"),
+    "resource_diagnostician": ("resource diagnostician", "Ressourcendiagnostiker"),
+    "organisation_helper": ("organisation helper", "Organisationshelfer"),
+    "door_opener": ("door opener", "Türöffner"),
+    "dialogue_manager": ("dialogue manager", "Dialogmanager"),
+    "conflict_mediator": ("conflict mediator", "Konfliktmediator"),
+    "case_work": ("case work (top-down)", "Fallarbeit (von oben)"),
+}
+IDLE: Pair = ("idle", "untätig")
+
+ATTRIBUTES: dict[str, Pair] = {
+    "helplessness": ("helplessness", "Hilflosigkeit"),
+    "activated": ("activated resources", "aktivierte Ressourcen"),
+    "origin": ("origin group", "Herkunftsgruppe"),
+    "age": ("age group", "Altersgruppe"),
+    "group": ("group membership", "Gruppenmitgliedschaft"),
+    "withdrawn": ("withdrawn", "Rückzug"),
+}
+"""What residents on the map can be coloured by."""
+
+AGE_LABELS: dict[str, Pair] = {
+    "youth": ("youth", "Jugendliche"),
+    "adult": ("adult", "Erwachsene"),
+    "elderly": ("elderly", "Ältere"),
+}
+ORIGIN_LABEL: Pair = ("origin {k}", "Herkunft {k}")
+
+PLACE_LABELS: dict[str, Pair] = {
+    "community_centre": ("community centre", "Stadtteilzentrum"),
+    "playground": ("playground", "Spielplatz"),
+    "square": ("square", "Platz"),
+    "cafe": ("café", "Café"),
+}
+
+DOMAIN_LABELS: dict[str, Pair] = {
+    "organising": ("organising", "Organisieren"),
+    "speaking": ("speaking up", "sich äußern"),
+    "practical": ("practical skills", "praktisches Können"),
+    "bureaucracy": ("language / bureaucracy", "Sprache / Behörden"),
+    "caring": ("caring", "Fürsorge"),
+}
+
+GROUP_LABELS: dict[str, Pair] = {
+    "quarter": ("The quarter", "Das Quartier"),
+    "ties": ("Encounters and ties", "Begegnungen und Beziehungen"),
+    "helplessness": ("Helplessness and resources", "Hilflosigkeit und Ressourcen"),
+    "groups": ("Action groups", "Aktionsgruppen"),
+    "arena": ("Political arena", "Politische Arena"),
+    "workers": ("Community workers", "Fachkräfte"),
+    "events": ("Events", "Ereignisse"),
+}
+"""Headings of the parameter panels (``Parameter.group``)."""
+
+MEASURE_LABELS: dict[str, Pair] = {
+    "social_capital": ("social capital", "Sozialkapital"),
+    "political_influence": ("political influence", "politischer Einfluss"),
+    "helplessness": ("helplessness", "Hilflosigkeit"),
+    "withdrawn_share": ("withdrawn share", "Anteil Zurückgezogener"),
+    "activated_resources": ("activated resources", "aktivierte Ressourcen"),
+    "self_efficacy": ("self-efficacy", "Selbstwirksamkeit"),
+    "feel_influential": ("feel influential", "fühlen sich einflussreich"),
+    "participation": ("participation", "Beteiligung"),
+    "bonding_ties": ("bonding ties", "bindende Beziehungen"),
+    "bridging_ties": ("bridging ties", "brückenbildende Beziehungen"),
+    "mean_degree": ("ties per resident", "Beziehungen pro Person"),
+    "core_ties": ("strong ties per resident", "starke Beziehungen pro Person"),
+    "mean_tie_strength": ("tie strength", "Beziehungsstärke"),
+    "largest_component": ("largest connected part", "größter verbundener Teil"),
+    "support": ("social support", "soziale Unterstützung"),
+    "belonging": ("belonging", "Zugehörigkeit"),
+    "claims_raised": ("claims raised", "gestellte Forderungen"),
+    "claims_granted": ("claims granted", "erfüllte Forderungen"),
+    "claims_success": ("claims success (last year)", "Erfolgsquote (letztes Jahr)"),
+    "problems_open": ("open problems", "offene Probleme"),
+    "problems_visible": ("visible problems", "sichtbare Probleme"),
+    "problems_solved": ("problems solved", "gelöste Probleme"),
+    "allies": ("allies", "Verbündete"),
+    "responsiveness": ("administration's responsiveness", "Offenheit der Verwaltung"),
+    "institutional_trust": ("trust in institutions", "Vertrauen in Institutionen"),
+    "voice_equality": ("equal voice across origins", "gleiche Stimme aller Herkünfte"),
+    "active_groups": ("active groups", "aktive Gruppen"),
+    "conflicts_open": ("open conflicts", "offene Konflikte"),
+    "conflicts_mediated": ("mediated conflicts", "vermittelte Konflikte"),
+    "worker_hours": ("workers' hours", "Arbeitsstunden"),
+    "project_running": ("project running", "Projekt läuft"),
+}
+
+PARAMETER_TEXTS: dict[str, tuple[str, str, str]] = {
+    # name: (English label, German label, German meaning); the English meaning is the model's
+    "n_residents": ("Households", "Haushalte",
+                    "Haushalte im Quartier (ein Agent kann für einen Haushalt stehen)."),
+    "width": ("Width", "Breite", "Breite des Quartiersgitters (Zellen)."),
+    "height": ("Height", "Höhe", "Höhe des Quartiersgitters (Zellen)."),
+    "segregation": ("Segregation", "Segregation",
+                    "Räumliche Trennung nach Herkunft: 0 gemischt, 1 jeder Haushalt im Teil "
+                    "seiner Herkunftsgruppe."),
+    "n_origins": ("Origin groups", "Herkunftsgruppen",
+                  "Zahl der Herkunftsgruppen (Alteingesessene und Zugewanderte)."),
+    "n_problems": ("Problems at start", "Probleme zu Beginn",
+                   "Strukturelle Probleme zu Beginn (schlechte Beleuchtung, kein Jugendtreff, "
+                   "Mietdruck, Lärm, verwahrloste Grünflächen …)."),
+    "problem_arrival_weeks": ("Weeks between new problems", "Wochen zwischen neuen Problemen",
+                              "Mittlere Zahl der Wochen, bis ein neues strukturelles Problem "
+                              "entsteht."),
+    "routine_repair_weeks": ("Weeks until routine repair", "Wochen bis zur Routinereparatur",
+                             "Mittlere Zahl der Wochen, bis die Verwaltung ein sichtbares, "
+                             "nicht strukturelles Problem von sich aus behebt (ohne "
+                             "Forderung)."),
+    "initial_helplessness": ("Initial helplessness", "Anfängliche Hilflosigkeit",
+                             "Mittlere erlernte Hilflosigkeit zu Beginn."),
+    "withdrawal_threshold": ("Withdrawal threshold", "Rückzugsschwelle",
+                             "Hilflosigkeit, ab der sich jemand in resignative Privatheit "
+                             "zurückzieht: keine freiwilligen Begegnungen mehr."),
+    "initial_activation": ("Initial activation", "Anfängliche Aktivierung",
+                           "Anteil der eigenen Ressourcen, der zu Beginn aktiviert ist; der Rest "
+                           "ist verschüttet."),
+    "house_encounters": ("House encounters per week", "Begegnungen im Haus pro Woche",
+                         "Mittlere Begegnungen pro Woche in der Hausgemeinschaft."),
+    "place_visit_rate": ("Visits to public places", "Besuche öffentlicher Orte",
+                         "Wöchentliche Wahrscheinlichkeit, einen öffentlichen Ort zu besuchen "
+                         "(Stadtteilzentrum, Spielplatz, Platz, Café)."),
+    "tie_gain": ("Tie gain per encounter", "Beziehungszuwachs pro Begegnung",
+                 "Stärke, die eine Begegnung einer Beziehung hinzufügt."),
+    "bridging_openness": ("Openness across groups", "Offenheit über Gruppen hinweg",
+                          "Wahrscheinlichkeit, dass eine Begegnung über Alters- oder "
+                          "Herkunftsgrenzen eine Beziehung stiftet, relativ zu einer innerhalb "
+                          "(Homophilie)."),
+    "bridge_survival_year": ("Bridges surviving a year", "Brücken, die ein Jahr halten",
+                             "Anteil nicht gepflegter brückenbildender Beziehungen, die nach "
+                             "einem Jahr noch bestehen."),
+    "bond_survival_year": ("Bonds surviving a year", "Bindungen, die ein Jahr halten",
+                           "Anteil nicht gepflegter bindender Beziehungen, die nach einem Jahr "
+                           "noch bestehen."),
+    "tie_fade": ("Weekly fading of ties", "Wöchentliches Verblassen",
+                 "Wöchentlicher Verlust an Beziehungsstärke ohne Kontakt."),
+    "tie_min": ("Weakest remembered tie", "Schwächste erinnerte Beziehung",
+                "Beziehungen schwächer als dieser Wert werden vergessen."),
+    "problem_stress": ("Stress from problems", "Belastung durch Probleme",
+                       "Wöchentlicher Anstieg der Hilflosigkeit durch ungelöste, "
+                       "unkontrollierbare Probleme (je Belastungseinheit)."),
+    "support_relief": ("Relief from support", "Entlastung durch Unterstützung",
+                       "Wöchentlicher Rückgang der Hilflosigkeit durch soziale Unterstützung "
+                       "über Beziehungen."),
+    "mastery_effect": ("Effect of mastery", "Wirkung von Bewältigung",
+                       "Rückgang der Hilflosigkeit durch eine volle Bewältigungserfahrung "
+                       "(Erfolg durch eigenes Handeln)."),
+    "failure_effect": ("Effect of failure", "Wirkung von Misserfolg",
+                       "Anstieg der Hilflosigkeit durch einen vollen Misserfolg (abgelehnte "
+                       "Forderung, Zerfall)."),
+    "noncontingency_effect": ("Effect of being handled", "Wirkung von Betreuung",
+                              "Anstieg der Hilflosigkeit durch ein Ergebnis, das nicht vom "
+                              "eigenen Handeln abhing (als Fall behandelt werden)."),
+    "activation_gain": ("Activation by mastery", "Aktivierung durch Bewältigung",
+                        "Anteil der verschütteten Lücke eines Bereichs, den eine volle "
+                        "Bewältigungserfahrung darin aktiviert."),
+    "resource_disuse": ("Fading of unused resources", "Verblassen ungenutzter Ressourcen",
+                        "Wöchentlicher Verlust aktivierter Ressourcen, die ungenutzt bleiben."),
+    "base_threshold": ("Joining threshold", "Beitrittsschwelle",
+                       "Granovetter-Schwelle: Anteil der eigenen Beziehungen, die schon in einer "
+                       "Gruppe sind, ab dem eine durchschnittliche Person beitritt."),
+    "threshold_heterogeneity": ("Spread of thresholds", "Streuung der Schwellen",
+                                "Unterschiede der Beitrittsschwellen zwischen Personen: manche "
+                                "treten früh bei, manche nie."),
+    "threshold_spread": ("Threshold sensitivity", "Empfindlichkeit der Schwelle",
+                         "Wie stark Hilflosigkeit die Beitrittsschwelle hebt und "
+                         "Selbstwirksamkeit sie senkt."),
+    "founding_rate": ("Founding rate", "Gründungsrate",
+                      "Wöchentliche Chance, dass Betroffene eines sichtbaren Problems eine "
+                      "Gruppe gründen, wenn eine von ihnen organisieren kann."),
+    "initiator_level": ("Initiator's organising level", "Organisationskraft für Gründung",
+                        "Aktivierte Organisationsressource, die jemand braucht, um ohne Hilfe "
+                        "eine Gruppe zu gründen."),
+    "dropout_rate": ("Drop-out rate", "Ausstiegsrate",
+                     "Wöchentliche Chance, dass ein Mitglied einer Gruppe ohne jüngeren Erfolg "
+                     "wegbleibt."),
+    "assembly_weeks": ("Weeks between assemblies", "Wochen zwischen Versammlungen",
+                       "Wochen zwischen Bewohnerversammlungen, auf denen Forderungen gebündelt "
+                       "und an die Verwaltung gegeben werden."),
+    "admin_attention": ("Administration's attention", "Aufmerksamkeit der Verwaltung",
+                        "Forderungen, mit denen sich die Verwaltung pro Versammlung befassen "
+                        "kann."),
+    "admin_responsiveness": ("Administration's responsiveness", "Offenheit der Verwaltung",
+                             "Anfängliche Offenheit von Verwaltung und Lokalpolitik für "
+                             "Forderungen der Bewohner."),
+    "n_potential_allies": ("Potential allies", "Mögliche Verbündete",
+                           "Verbände, Lokalpolitiker und zivilgesellschaftliche Akteure, die "
+                           "Verbündete werden könnten."),
+    "n_workers": ("Community workers", "Fachkräfte",
+                  "Fachkräfte der Gemeinwesenarbeit (Quartiersmanagement-Team)."),
+    "hours_per_week": ("Hours per week", "Stunden pro Woche",
+                       "Arbeitsstunden pro Fachkraft und Woche."),
+    "project_weeks": ("Project length", "Projektdauer",
+                      "Dauer des geförderten Projekts in Wochen; danach gehen die Fachkräfte "
+                      "(Projektende)."),
+    "outreach_acceptance": ("Outreach accepted", "Angenommene Hausbesuche",
+                            "Wahrscheinlichkeit, dass ein aufsuchender Besuch angenommen wird."),
+}
+
+UNIT_LABELS: dict[str, Pair] = {
+    "households": ("households", "Haushalte"),
+    "cells": ("cells", "Zellen"),
+    "groups": ("groups", "Gruppen"),
+    "weeks": ("weeks", "Wochen"),
+    "encounters/week": ("encounters/week", "Begegnungen/Woche"),
+    "1/week": ("per week", "pro Woche"),
+    "claims": ("claims", "Forderungen"),
+    "actors": ("actors", "Akteure"),
+    "persons": ("persons", "Personen"),
+    "hours": ("hours", "Stunden"),
+}
+
+
+def parameter_label(name: str, lang: str) -> str:
+    """Short label of a parameter, with its unit; falls back to the parameter's name."""
+    from quartiersim import PARAMETERS
+
+    texts = PARAMETER_TEXTS.get(name)
+    label = (texts[1] if lang == "de" else texts[0]) if texts else name.replace("_", " ")
+    unit = PARAMETERS[name].unit
+    unit_text = pick(UNIT_LABELS.get(unit, (unit, unit)), lang)
+    if unit and unit_text.lower() not in label.lower():  # not "Households (households)"
+        label += f" ({unit_text})"
+    return label
+
+
+def parameter_meaning(name: str, lang: str) -> str:
+    """What a parameter means (the model's own English text, or its German translation)."""
+    from quartiersim import PARAMETERS
+
+    texts = PARAMETER_TEXTS.get(name)
+    if lang == "de" and texts:
+        return texts[2]
+    return PARAMETERS[name].meaning
+
+
+def label(table: dict[str, Pair], key: str, lang: str) -> str:
+    """``table[key]`` in ``lang``; an unknown key (say, a measure added later) shows as itself."""
+    return pick(table.get(key, (key.replace("_", " "),) * 2), lang)
+
+
+# -- explain panels (NetLogo's Info tab, per view) -------------------------------------------
+
+EXPLAIN: dict[str, dict[str, dict[str, str]]] = {
+    "map": {
+        "en": {
+            "what": "The quarter from above: streets (white), buildings (beige, each a house "
+            "community), public places (green), structural problems (circles: grey dashed = "
+            "latent, red = visible, green = solved), residents (dots, coloured by the attribute "
+            "you choose) and the community workers (large diamonds, coloured by the role they "
+            "spend most of their time on).",
+            "how": "Every week residents meet in their house and at public places, problems "
+            "worsen until somebody makes them public, action groups form around visible "
+            "problems and raise claims, and the workers spend their hours on the roles of the "
+            "strategy. A resident's colour is read from the model's state this week.",
+            "notice": "Withdrawn residents (colour by *withdrawn*) cluster around unsolved "
+            "problems. Under *empowerment* the colours for *helplessness* turn greener and "
+            "*group membership* spreads; under *top-down care* problems disappear quickly but "
+            "the residents' colours hardly change.",
+            "try": "Colour by *activated resources*, play two years, then switch the strategy. "
+            "Trigger a *rent increase* and watch the newcomers (no group, no ties). Raise "
+            "*segregation* and reset: origin groups sit in their own strips of the quarter.",
+        },
+        "de": {
+            "what": "Das Quartier von oben: Straßen (weiß), Häuser (beige, jedes eine "
+            "Hausgemeinschaft), öffentliche Orte (grün), strukturelle Probleme (Kreise: grau "
+            "gestrichelt = verborgen, rot = sichtbar, grün = gelöst), Bewohner (Punkte, gefärbt "
+            "nach dem gewählten Merkmal) und die Fachkräfte (große Rauten, gefärbt nach der "
+            "Rolle, in der sie die meiste Zeit arbeiten).",
+            "how": "Jede Woche begegnen sich Bewohner im Haus und an öffentlichen Orten, "
+            "Probleme verschärfen sich, bis jemand sie öffentlich macht, um sichtbare Probleme "
+            "bilden sich Aktionsgruppen und stellen Forderungen, und die Fachkräfte verteilen "
+            "ihre Stunden auf die Rollen der Strategie. Die Farbe einer Person ist ihr Zustand "
+            "in dieser Woche.",
+            "notice": "Zurückgezogene (färben nach *Rückzug*) häufen sich um ungelöste "
+            "Probleme. Mit *Empowerment* wird die *Hilflosigkeit* grüner und die "
+            "*Gruppenmitgliedschaft* breitet sich aus; mit *Fürsorge von oben* verschwinden "
+            "Probleme schnell, die Farben der Bewohner ändern sich aber kaum.",
+            "try": "Nach *aktivierten Ressourcen* färben, zwei Jahre laufen lassen, dann die "
+            "Strategie wechseln. Eine *Mieterhöhung* auslösen und die Neuzugezogenen "
+            "beobachten (keine Gruppe, keine Beziehungen). *Segregation* erhöhen und neu "
+            "starten: die Herkunftsgruppen wohnen in eigenen Streifen.",
+        },
+    },
+    "network": {
+        "en": {
+            "what": "Who is tied to whom. Each dot is a household at its home; each line a "
+            "social tie, blue when it is *bonding* (same origin and age group), orange when it "
+            "is *bridging* (across origin or age). Dots are coloured by the action group they "
+            "belong to; grey dots belong to none.",
+            "how": "Encounters create and strengthen ties; ties fade without contact, bridges "
+            "much faster than bonds (about nine in ten bridges of a year are gone the next, "
+            "Burt). Joint action in a group and mediated dialogue renew them. Line opacity is "
+            "tie strength.",
+            "notice": "Bonding ties stay short (within the house, within a strip of the "
+            "quarter); bridging ties span it. Groups recruit along ties: a coloured cluster "
+            "grows where members' friends join (Granovetter's threshold rule).",
+            "try": "Trigger an *open conflict* and look for lost orange lines near the "
+            "conflict. Compare *networking* with *political*: which keeps more bridges? After "
+            "the project exit, watch whether the orange lines survive.",
+        },
+        "de": {
+            "what": "Wer mit wem verbunden ist. Jeder Punkt ist ein Haushalt an seiner Wohnung, "
+            "jede Linie eine Beziehung: blau, wenn sie *bindend* ist (gleiche Herkunft und "
+            "Altersgruppe), orange, wenn sie *brückenbildend* ist (über Herkunft oder Alter "
+            "hinweg). Punkte sind nach Aktionsgruppe gefärbt; graue gehören zu keiner.",
+            "how": "Begegnungen stiften und stärken Beziehungen; ohne Kontakt verblassen sie, "
+            "Brücken viel schneller als Bindungen (etwa neun von zehn Brücken eines Jahres "
+            "sind im nächsten weg, Burt). Gemeinsames Handeln in einer Gruppe und vermittelter "
+            "Dialog erneuern sie. Die Deckkraft einer Linie ist ihre Stärke.",
+            "notice": "Bindende Beziehungen bleiben kurz (im Haus, im eigenen Streifen des "
+            "Quartiers); brückenbildende überspannen es. Gruppen werben über Beziehungen: ein "
+            "farbiger Schwarm wächst, wo Bekannte der Mitglieder beitreten "
+            "(Schwellenmodell nach Granovetter).",
+            "try": "Einen *offenen Konflikt* auslösen und nach verlorenen orangen Linien in "
+            "seiner Nähe suchen. *Vernetzung* und *Politikfähigkeit* vergleichen: wo bleiben "
+            "mehr Brücken? Nach dem Projektende beobachten, ob die orangen Linien halten.",
+        },
+    },
+    "plots": {
+        "en": {
+            "what": "The quarter's measures week by week: social capital and political "
+            "influence always, plus the measures you choose. The dashed vertical line is the "
+            "project exit. In compare mode quarter A is drawn solid, quarter B dashed.",
+            "how": "*Social capital* is the mean of five parts of the network (ties, their "
+            "strength, bridging, connectedness, support). *Political influence* is the mean "
+            "of four parts (organised share, claims granted in the last year, allies, the "
+            "administration's responsiveness). Both are computed from the state each week "
+            "(docs/measures.md). Long runs are thinned to at most 300 points per curve.",
+            "notice": "The decisive moment is after the exit: does a curve hold or fall back? "
+            "Top-down care brings quick relief in solved problems, but helplessness does not "
+            "fall and influence stays low; empowerment builds slowly and lasts.",
+            "try": "Turn on compare mode with *empowerment* against *top-down care*, play past "
+            "the exit (week 156), and add *participation* and *claims granted*. Trigger an "
+            "*early exit* in year one and see what has not yet grown.",
+        },
+        "de": {
+            "what": "Die Kennzahlen des Quartiers Woche für Woche: Sozialkapital und "
+            "politischer Einfluss immer, dazu die gewählten Kennzahlen. Die gestrichelte "
+            "senkrechte Linie ist das Projektende. Im Vergleich ist Quartier A durchgezogen, "
+            "Quartier B gestrichelt.",
+            "how": "*Sozialkapital* ist der Mittelwert aus fünf Teilen des Netzes "
+            "(Beziehungen, ihre Stärke, Brücken, Zusammenhang, Unterstützung). *Politischer "
+            "Einfluss* ist der Mittelwert aus vier Teilen (organisierter Anteil, erfüllte "
+            "Forderungen im letzten Jahr, Verbündete, Offenheit der Verwaltung). Beide werden "
+            "jede Woche aus dem Zustand berechnet (docs/measures.md). Lange Läufe werden auf "
+            "höchstens 300 Punkte je Kurve ausgedünnt.",
+            "notice": "Entscheidend ist die Zeit nach dem Projektende: hält eine Kurve oder "
+            "fällt sie zurück? Fürsorge von oben löst schnell Probleme, aber die "
+            "Hilflosigkeit sinkt nicht und der Einfluss bleibt gering; Empowerment wächst "
+            "langsam und bleibt.",
+            "try": "Vergleich einschalten mit *Empowerment* gegen *Fürsorge von oben*, über das "
+            "Projektende (Woche 156) hinaus laufen lassen und *Beteiligung* und *erfüllte "
+            "Forderungen* dazunehmen. Im ersten Jahr ein *vorzeitiges Projektende* auslösen "
+            "und sehen, was noch nicht gewachsen ist.",
+        },
+    },
+    "inspector": {
+        "en": {
+            "what": "One resident as a person: which of their competences are activated and "
+            "which are buried, how their learned helplessness developed, their ties and their "
+            "group. The resident is ringed in black on the map and in the network.",
+            "how": "Each resident has five competence domains with a true level; the activated "
+            "part grows through mastery experiences in that domain and fades when unused. "
+            "Helplessness rises with uncontrollable strain, failures and being handled as a "
+            "case, and falls with support and mastery. Above the withdrawal threshold a "
+            "resident retreats into private life.",
+            "notice": "In compare mode it is the *same* person in both quarters (same seed): "
+            "their different lives come only from the workers' strategy.",
+            "try": "Pick *a withdrawn one* and follow them under *empowerment* (outreach may "
+            "reach them) and under *top-down care*.",
+        },
+        "de": {
+            "what": "Eine Person statt eines Punkts: welche ihrer Fähigkeiten aktiviert und "
+            "welche verschüttet sind, wie sich ihre erlernte Hilflosigkeit entwickelt hat, "
+            "ihre Beziehungen und ihre Gruppe. Die Person ist auf Karte und Netz schwarz "
+            "umkreist.",
+            "how": "Jede Person hat fünf Kompetenzbereiche mit einem wahren Niveau; der "
+            "aktivierte Teil wächst durch Bewältigungserfahrungen in diesem Bereich und "
+            "verblasst ungenutzt. Hilflosigkeit steigt durch unkontrollierbare Belastung, "
+            "Misserfolge und das Behandeltwerden als Fall und sinkt durch Unterstützung und "
+            "Bewältigung. Über der Rückzugsschwelle zieht sich eine Person ins Private zurück.",
+            "notice": "Im Vergleich ist es *dieselbe* Person in beiden Quartieren (gleicher "
+            "Startwert): ihr unterschiedliches Leben kommt allein von der Strategie der "
+            "Fachkräfte.",
+            "try": "*Eine zurückgezogene* wählen und sie unter *Empowerment* (aufsuchende Arbeit "
+            "kann sie erreichen) und unter *Fürsorge von oben* verfolgen.",
+        },
+    },
+    "feed": {
+        "en": {
+            "what": "The most recent entries of the quarter's weekly log: what the workers, the "
+            "residents' groups, the administration and events did.",
+            "how": "Every mechanism of the model writes what it did into the log; the newest "
+            "entries are shown first.",
+            "notice": "Under empowerment the workers *help groups organise*, *open doors* and "
+            "*bring residents together*; under top-down care they *handle cases* and experts "
+            "*solve problems for the residents*.",
+            "try": "Trigger an event and find it here; watch for the first group to be founded "
+            "and for the first granted claim.",
+        },
+        "de": {
+            "what": "Die neuesten Einträge des wöchentlichen Protokolls: was Fachkräfte, "
+            "Bewohnergruppen, Verwaltung und Ereignisse getan haben.",
+            "how": "Jeder Mechanismus des Modells schreibt ins Protokoll, was er getan hat; die "
+            "neuesten Einträge stehen oben.",
+            "notice": "Mit Empowerment *unterstützen* die Fachkräfte *Gruppen*, *öffnen Türen* "
+            "und *bringen Menschen zusammen*; mit Fürsorge von oben *bearbeiten sie Fälle* und "
+            "Fachleute *lösen Probleme stellvertretend*.",
+            "try": "Ein Ereignis auslösen und es hier finden; auf die erste Gruppengründung und "
+            "die erste erfüllte Forderung achten.",
+        },
+    },
+    "controls": {
+        "en": {
+            "what": "How to run the quarter: Step advances one week, Play runs on, Pause "
+            "stops, Reset builds the quarter anew with the chosen seed and parameters. The "
+            "strategy decides how the workers split their hours over the six roles.",
+            "how": "A strategy is nothing but a mix of working hours; the model never reads "
+            "the strategy's name. *Custom mix* lets you set the shares yourself. Strategy and "
+            "events act on the running quarter at once; parameters and seed apply at Reset.",
+            "notice": "The same seed gives the same quarter: reset with seed 1 and you can "
+            "repeat a demonstration exactly.",
+            "try": "Choose *custom mix* with only the door opener: influence without a base. "
+            "Then add the organisation helper.",
+        },
+        "de": {
+            "what": "So läuft das Quartier: „Schritt“ rückt eine Woche vor, „Start“ läuft "
+            "weiter, „Pause“ hält an, „Neu starten“ baut das Quartier mit Startwert und "
+            "Parametern neu. Die Strategie bestimmt, wie die Fachkräfte ihre Stunden auf die "
+            "sechs Rollen verteilen.",
+            "how": "Eine Strategie ist nichts als eine Mischung der Arbeitszeit; das Modell "
+            "liest nie den Namen der Strategie. Mit *Eigene Mischung* lassen sich die Anteile "
+            "selbst setzen. Strategie und Ereignisse wirken sofort auf das laufende Quartier; "
+            "Parameter und Startwert gelten nach „Neu starten“.",
+            "notice": "Gleicher Startwert, gleiches Quartier: mit Startwert 1 lässt sich eine "
+            "Vorführung genau wiederholen.",
+            "try": "*Eigene Mischung* nur mit dem Türöffner wählen: Einfluss ohne Basis. Dann "
+            "den Organisationshelfer dazunehmen.",
+        },
+    },
+}
+SECTIONS: tuple[str, ...] = ("what", "how", "notice", "try")

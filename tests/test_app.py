@@ -1,0 +1,332 @@
+"""The browser view's page, rendered in-process with ``solara.render`` (no browser).
+
+Each test drives the page through its widgets, as a trainer would through the browser, and
+checks that the model behind it really changed (not only a label). A small quarter keeps them
+quick; the real browser test is ``tests/test_browser_app.py``.
+"""
+
+from __future__ import annotations
+
+import ipyvuetify as v
+import ipywidgets
+import numpy as np
+import pytest
+import solara
+
+from quartiersim import EVENTS, PARAMETERS, STRATEGIES, QuartierModel
+from quartiersim.app import Page, texts
+from quartiersim.app.session import Session, tunable_parameters
+
+SMALL = {"n_residents": 80, "width": 20, "height": 20}
+
+
+@pytest.fixture
+def session() -> Session:
+    return Session(seed=3, **SMALL)
+
+
+@pytest.fixture
+def view(session: Session):
+    """The page with its sidebar (AppLayout), around a small quarter."""
+    _, rc = solara.render(solara.AppLayout(children=[Page(session=session)]),
+                          handle_error=False)
+    yield rc
+    rc.close()
+
+
+# -- helpers -------------------------------------------------------------------------------------
+
+def button(rc, label: str) -> v.Btn:
+    return rc.find(v.Btn, children=[label]).widget
+
+
+def field(rc, widget_class, label: str):
+    return rc.find(widget_class, label=label).widget
+
+
+def image(rc, css_class: str) -> ipywidgets.Image:
+    found = [w for w in rc.find(ipywidgets.Image).widgets if css_class in w._dom_classes]
+    assert len(found) == 1, f"expected one image .{css_class}, found {len(found)}"
+    return found[0]
+
+
+def images(rc) -> set[str]:
+    return {c for w in rc.find(ipywidgets.Image).widgets for c in w._dom_classes
+            if c.startswith("qs-") and c != "qs-figure"}
+
+
+def text_of(rc, css_class: str) -> str:
+    return "".join(rc.find(v.Html, class_=css_class).widget.children)
+
+
+def widgets(rc):
+    """Every widget on the page, depth first."""
+    seen: set[int] = set()
+    stack = list(rc.find(ipywidgets.Widget).widgets)
+    while stack:
+        w = stack.pop()
+        if id(w) in seen:
+            continue
+        seen.add(id(w))
+        yield w
+        for name in w.keys:
+            value = getattr(w, name)
+            items = value if isinstance(value, list | tuple) else [value]
+            for item in items:
+                if isinstance(item, dict):  # v_slots
+                    item = item.get("children")
+                for child in item if isinstance(item, list) else [item]:
+                    if isinstance(child, ipywidgets.Widget):
+                        stack.append(child)
+
+
+def all_text(rc) -> str:
+    """Every text shown as a widget's content, label or message (Markdown excluded)."""
+    parts = []
+    for w in widgets(rc):
+        parts += [c for c in getattr(w, "children", []) or [] if isinstance(c, str)]
+        parts += [m for m in getattr(w, "messages", []) or [] if isinstance(m, str)]
+        label = getattr(w, "label", None)
+        if isinstance(label, str):
+            parts.append(label)
+    return "\n".join(parts)
+
+
+def error_of(widget: v.TextField) -> str | None:
+    """The error message a text field shows, if any."""
+    return " ".join(widget.messages) if widget.error else None
+
+
+def type_into(widget: v.TextField, text: str) -> None:
+    """Type ``text`` and press Enter (the page's text fields act on Enter or leaving them)."""
+    widget.v_model = text
+    widget.fire_event("keyup.enter", None)
+
+
+def choose(rc, label: str, value) -> None:
+    field(rc, v.Select, label).v_model = value
+
+
+# -- controls ------------------------------------------------------------------------------------
+
+def test_page_shows_map_network_plots_inspector_for_a_fresh_quarter(view, session):
+    assert images(view) == {"qs-map-a", "qs-network-a", "qs-plots", "qs-resident-figure"}
+    assert text_of(view, "qs-week") == "Week 0"
+    assert all(image(view, c).value[:4] == b"\x89PNG" for c in images(view))
+    assert session.week == 0
+
+
+def test_step_advances_the_quarter_and_redraws_the_views(view, session):
+    before = {c: image(view, c).value for c in ("qs-map-a", "qs-plots", "qs-network-a")}
+    button(view, "Step").click()
+    button(view, "Step").click()
+    assert session.week == 2
+    assert session.model.steps == 2
+    assert text_of(view, "qs-week") == "Week 2"
+    assert all(image(view, c).value != before[c] for c in before)
+
+
+def test_reset_rebuilds_the_quarter_from_the_typed_seed(view, session):
+    button(view, "Step").click()
+    type_into(field(view, v.TextField, "Seed (whole number)"), " 7 ")
+    assert "Changed settings wait for Reset." in all_text(view)
+    button(view, "Reset").click()
+    assert session.week == 0 and session.applied_seed == 7
+    fresh = QuartierModel(rng=7, strategy=session.strategy_a, **session.params)
+    assert np.array_equal(session.model.residents.helplessness, fresh.residents.helplessness)
+    assert "Changed settings wait for Reset." not in all_text(view)
+
+
+def test_a_bad_seed_gets_a_message_and_the_quarter_keeps_its_seed(view, session):
+    seed_field = field(view, v.TextField, "Seed (whole number)")
+    for typed in ("abc", "-1", "1.5", ""):
+        type_into(seed_field, typed)
+        assert session.seed == 3
+        message = f"Seed “{typed}” is not a whole number ≥ 0; the seed stays 3."
+        assert error_of(seed_field) == message
+    button(view, "Reset").click()  # still works, with the old seed
+    assert session.applied_seed == 3 and session.week == 0
+
+
+def test_a_control_is_generated_for_every_tunable_parameter(view):
+    labels = {w.label for cls in (v.Slider, v.TextField, v.Select, v.Checkbox)
+              for w in view.find(cls).widgets}
+    for spec in tunable_parameters():
+        assert texts.parameter_label(spec.name, "en") in labels, spec.name
+    # the strategy has its own selector; the non-tunable ones get no generic control
+    assert "strategy" not in {p.name for p in tunable_parameters()}
+    assert not {p.name for p in tunable_parameters()} & {"role_mix", "events"}
+
+
+def test_slider_parameters_keep_the_declared_range_and_apply_at_reset(view, session):
+    spec = PARAMETERS["n_workers"]
+    slider = field(view, v.Slider, texts.parameter_label("n_workers", "en"))
+    assert (slider.min, slider.max) == (spec.low, spec.high)
+    slider.v_model = 3
+    assert session.params["n_workers"] == 3 and len(session.model.workers) == 2
+    button(view, "Reset").click()
+    assert len(session.model.workers) == 3
+
+
+def test_an_out_of_range_parameter_is_refused_with_its_allowed_range(view, session):
+    box = field(view, v.TextField, texts.parameter_label("n_residents", "en"))
+    for typed in ("5", "lots", "1e9"):
+        type_into(box, typed)
+        assert session.params["n_residents"] == 80
+        assert error_of(box) == (f"Households: “{typed}” is not allowed — expected a whole "
+                                 "number from 10 to 50000.")
+    type_into(box, "90")
+    assert session.params["n_residents"] == 90 and error_of(box) is None
+
+
+def test_parameters_that_do_not_fit_together_keep_the_running_quarter(view, session):
+    button(view, "Step").click()
+    type_into(field(view, v.TextField, texts.parameter_label("n_residents", "en")), "2000")
+    button(view, "Reset").click()  # a 20x20 quarter houses at most 1600 households
+    assert session.week == 1 and session.model.residents.n == 80
+    assert "These settings do not fit together" in all_text(view)
+    assert "n_residents=2000" in all_text(view)
+
+
+# -- strategy ------------------------------------------------------------------------------------
+
+def test_switching_strategy_changes_what_the_workers_do_in_the_running_quarter(view, session):
+    button(view, "Step").click()
+    choose(view, "Strategy", "top_down")
+    assert session.week == 1  # live, no restart
+    assert all(w.role_mix == STRATEGIES["top_down"].mix for w in session.model.workers)
+    button(view, "Step").click()
+    assert sum(w.spent_week["case_work"] for w in session.model.workers) > 0
+    assert "case work (top-down)" in text_of(view, "qs-status-a")
+    assert STRATEGIES["top_down"].en in all_text(view)
+
+
+def test_custom_strategy_shows_the_role_sliders_and_follows_them_live(view, session):
+    role_label = texts.label(texts.ACTIVITY_LABELS, "door_opener", "en")
+    assert not view.find(v.Slider, label=role_label)
+    choose(view, "Strategy", "custom")
+    for activity in texts.ACTIVITY_LABELS:  # the six roles and case work
+        assert view.find(v.Slider, label=texts.label(texts.ACTIVITY_LABELS, activity, "en"))
+    for activity in texts.ACTIVITY_LABELS:
+        if activity != "door_opener":
+            field(view, v.Slider, texts.label(texts.ACTIVITY_LABELS, activity, "en")).v_model = 0
+    assert all(w.role_mix["door_opener"] == pytest.approx(1.0) for w in session.model.workers)
+    button(view, "Step").click()
+    spent = {a: sum(w.spent_week[a] for w in session.model.workers) for a in texts.ACTIVITY_LABELS}
+    assert spent["door_opener"] >= 0 and sum(v for a, v in spent.items() if a != "door_opener") == 0
+
+
+# -- events --------------------------------------------------------------------------------------
+
+def test_there_is_one_event_button_per_event(view):
+    for event in EVENTS.values():
+        assert view.find(v.Btn, children=[event.en])
+
+
+def test_event_buttons_act_on_the_running_quarter(view, session):
+    button(view, "Step").click()
+    hours = session.model.hours_per_week
+    button(view, "Funding cut").click()
+    assert session.model.hours_per_week == pytest.approx(hours / 2)
+    assert session.model.activity[-1].key == "event"
+    assert "Event: Funding cut." in all_text(view)
+
+    button(view, "Early exit").click()
+    assert session.model.project_weeks == 1  # the workers leave at the end of this week
+    button(view, "Step").click()
+    assert not session.model.project_running
+    assert sum(w.spent_week[a] for w in session.model.workers for a in w.spent_week) == 0
+    assert "project ended after week 1" in text_of(view, "qs-status-a")
+
+
+# -- compare mode --------------------------------------------------------------------------------
+
+def test_compare_mode_runs_two_quarters_with_one_seed_and_two_strategies(view, session):
+    button(view, "Step").click()
+    field(view, v.Switch, "Compare two strategies").v_model = True
+    a, b = session.models
+    assert session.week == 0  # both restarted together
+    assert session.strategies() == ["empowerment", "top_down"]
+    assert np.array_equal(a.residents.helplessness, b.residents.helplessness)
+    assert np.array_equal(a.home_xy, b.home_xy)
+    assert images(view) >= {"qs-map-a", "qs-map-b", "qs-network-a", "qs-network-b"}
+
+    button(view, "Step").click()
+    assert a.steps == b.steps == 1
+    assert sum(w.spent_week["case_work"] for w in b.workers) > 0
+    assert sum(w.spent_week["case_work"] for w in a.workers) == 0
+
+    choose(view, "Strategy (quarter B)", "none")
+    assert all(w.role_mix == STRATEGIES["none"].mix for w in b.workers)
+    assert a.workers[0].role_mix == STRATEGIES["empowerment"].mix
+
+    button(view, "Rent increase").click()  # events strike both quarters
+    assert a.activity[-1].key == b.activity[-1].key == "event"
+
+    field(view, v.Switch, "Compare two strategies").v_model = False
+    assert session.models == [a] and "qs-map-b" not in images(view)
+
+
+def test_compare_mode_overlays_both_quarters_in_the_plots(view, session):
+    single = image(view, "qs-plots").value
+    field(view, v.Switch, "Compare two strategies").v_model = True
+    assert image(view, "qs-plots").value != single
+    for which in (0, 1):
+        weeks, values = session.series(which, "social_capital")
+        assert list(weeks) == [0] and len(values) == 1
+
+
+# -- language ------------------------------------------------------------------------------------
+
+def test_language_switch_translates_the_whole_page(view, session):
+    button(view, "Step").click()
+    english = all_text(view)
+    view.find(v.BtnToggle, class_="qs-language").widget.v_model = 1  # Deutsch
+    german = all_text(view)
+    for en, de in (("Step", "Schritt"), ("Quarter map", "Quartierskarte"),
+                   ("Funding cut", "Mittelkürzung"), ("Resident inspector", "Bewohner im Blick"),
+                   ("Compare two strategies", "Zwei Strategien vergleichen")):
+        assert en in english and de in german and en not in german
+    assert text_of(view, "qs-week") == "Woche 1"
+    assert texts.parameter_label("n_workers", "de") in german
+    button(view, "Schritt").click()  # the translated controls still work
+    assert session.week == 2
+    view.find(v.BtnToggle, class_="qs-language").widget.v_model = 0
+    assert "Step" in all_text(view)
+
+
+def test_every_text_exists_in_both_languages():
+    from quartiersim import ACTIVITIES, MEASURES
+
+    for key, (en, de) in texts.UI.items():
+        assert en and de, key
+    missing = [p.name for p in tunable_parameters() if p.name not in texts.PARAMETER_TEXTS]
+    assert not missing, f"add German texts for {missing} to quartiersim/app/texts.py"
+    assert set(STRATEGIES) <= set(texts.STRATEGY_LABELS)
+    assert set(ACTIVITIES) <= set(texts.ACTIVITY_LABELS)
+    assert set(MEASURES) <= set(texts.MEASURE_LABELS), set(MEASURES) - set(texts.MEASURE_LABELS)
+    assert all(e.en and e.de and e.effect_en and e.effect_de for e in EVENTS.values())
+    for view, langs in texts.EXPLAIN.items():
+        for lang in texts.LANGUAGES:
+            assert set(langs[lang]) == set(texts.SECTIONS), (view, lang)
+
+
+# -- inspector and feed --------------------------------------------------------------------------
+
+def test_the_inspector_picks_residents_and_refuses_unknown_numbers(view, session):
+    box = field(view, v.TextField, "Resident number")
+    type_into(box, "999")
+    assert error_of(box) == ("Resident number “999”: expected a whole number from 0 to "
+                                  "79.")
+    before = image(view, "qs-resident-figure").value
+    button(view, "most helpless").click()
+    wanted = int(np.argmax(session.model.residents.helplessness))
+    assert field(view, v.TextField, "Resident number").v_model == str(wanted)
+    assert image(view, "qs-resident-figure").value != before
+
+
+def test_the_feed_shows_the_latest_log_entries_in_the_chosen_language(view, session):
+    button(view, "New residents").click()
+    assert "Event: New residents." in all_text(view)
+    view.find(v.BtnToggle, class_="qs-language").widget.v_model = 1
+    assert "Ereignis: Neue Bewohner." in all_text(view)
