@@ -188,7 +188,8 @@ class DaskExecutor:
     def map_unordered(self, fn: Callable[[Any], Any], tasks: Iterable[Any]) -> Iterator[Any]:
         futures = [self.client.submit(fn, task, pure=False) for task in tasks]
         try:
-            for future in self._distributed.as_completed(futures):
+            # The loop is passed explicitly: this client is not the process-wide default.
+            for future in self._distributed.as_completed(futures, loop=self.client.loop):
                 yield future.result()
         finally:
             pending = [f for f in futures if not f.done()]

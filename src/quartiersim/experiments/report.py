@@ -258,17 +258,26 @@ def summary_table(points: pd.DataFrame, d: Design, point_list: Sequence[Point], 
                         row[f"p_vs_{b}"] = math.nan if same else stats.difference_test(x, y, test)
                     rows.append(row)
     table = pd.DataFrame(rows)
-    if table.empty:
+    if table.empty or not d.baselines:
         return table
-    for o, idx in table.groupby("outcome", sort=False).groups.items():
-        del o
-        cols = [f"p_vs_{b}" for b in d.baselines]
-        if not cols:
-            continue
-        block = table.loc[idx, cols].to_numpy(dtype=float)
-        adjusted = stats.holm(block.ravel()).reshape(block.shape)
-        for j, b in enumerate(d.baselines):
-            table.loc[idx, f"p_holm_vs_{b}"] = adjusted[:, j]
+    # Holm over the distinct comparisons of one outcome: "top_down vs none" and "none vs
+    # top_down" are one test, counted once.
+    for _, block in table.groupby("outcome", sort=False):
+        distinct: dict[tuple[Any, ...], float] = {}
+        cells = []
+        for i, r in block.iterrows():
+            for b in d.baselines:
+                p = r[f"p_vs_{b}"]
+                if not math.isnan(p):
+                    key = (r["point"], *(r[s] for s in d.strata), frozenset((r["group"], b)))
+                    distinct.setdefault(key, p)
+                    cells.append((i, b, key))
+        adjusted = dict(zip(distinct, stats.holm(list(distinct.values())), strict=True))
+        for i, b, key in cells:
+            table.loc[i, f"p_holm_vs_{b}"] = adjusted[key]
+    for b in d.baselines:
+        if f"p_holm_vs_{b}" not in table:
+            table[f"p_holm_vs_{b}"] = math.nan
     return table
 
 
@@ -502,9 +511,9 @@ def _markdown(manifest: dict[str, Any], results: Path, data: pd.DataFrame,
         + "): Hedges' g (standardised mean difference, positive = higher than the baseline) "
         "and a two-sided "
         + ("Welch t-test" if test == "welch" else "Mann–Whitney U test")
-        + "; p-values are Holm-adjusted over all comparisons of one outcome (both points, all "
-        "conditions and baselines). Time series: mean per week and the t-based 95% band of the "
-        "mean; the dashed line marks the exit.",
+        + "; p-values are Holm-adjusted over all distinct comparisons of one outcome (every "
+        "point, condition and baseline). Time series: mean per week and the t-based 95% band "
+        "of the mean; the dashed line marks the exit.",
         "",
         "Per-run values: [`outcomes.csv`](outcomes.csv); all statistics: "
         "[`summary.csv`](summary.csv).",
