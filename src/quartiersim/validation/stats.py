@@ -86,6 +86,21 @@ def compare(a: np.ndarray, b: np.ndarray) -> Comparison:
     return Comparison(diff, d, p)
 
 
+def welch(a: np.ndarray, b: np.ndarray) -> Estimate:
+    """Difference of means ``a - b`` of two *independent* samples with Welch's 95% interval."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    diff = float(a.mean() - b.mean())
+    if len(a) < 2 or len(b) < 2:
+        return Estimate(diff, float("nan"), float("nan"), min(len(a), len(b)))
+    va, vb = a.var(ddof=1) / len(a), b.var(ddof=1) / len(b)
+    se = float(np.sqrt(va + vb))
+    if se == 0.0:
+        return Estimate(diff, diff, diff, min(len(a), len(b)))
+    df = (va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1))
+    half = float(stats.t.ppf(0.5 + LEVEL / 2, df)) * se
+    return Estimate(diff, diff - half, diff + half, min(len(a), len(b)))
+
+
 def holm(pvalues: list[float]) -> list[float]:
     """Holm–Bonferroni adjusted p-values (same order as given)."""
     p = np.asarray(pvalues, dtype=float)
