@@ -16,7 +16,7 @@ import pytest
 from quartiersim.validation import FIGURES, SECTIONS, from_dict, generate, known
 from quartiersim.validation.__main__ import main
 from quartiersim.validation.runs import make_job, run_jobs, run_model
-from quartiersim.validation.stats import compare, fit_growth, holm, logistic, mean_ci
+from quartiersim.validation.stats import compare, fit_growth, hedges_g, logistic, mean_ci, welch
 
 SMALL = {"n_residents": 300, "width": 25, "height": 25}
 
@@ -96,11 +96,20 @@ def test_paired_comparison_uses_per_seed_differences():
     assert c.diff.mean == pytest.approx(1.0)
     assert c.diff.low > 0 and c.direction() == 1
     assert c.p < 0.01
-    assert c.cohen_d == pytest.approx(1.0 / np.sqrt((a.var(ddof=1) + b.var(ddof=1)) / 2))
+    assert c.effect == pytest.approx(hedges_g(a, b))
+    assert c.effect == pytest.approx(
+        1.0 / np.sqrt((a.var(ddof=1) + b.var(ddof=1)) / 2) * (1 - 3 / (4 * 8 - 9))
+    )
 
 
-def test_holm_adjusts_in_step_down_order():
-    assert holm([0.01, 0.04, 0.03]) == pytest.approx([0.03, 0.06, 0.06])
+def test_welch_interval_of_independent_samples():
+    x, y = np.array([1.0, 2.0, 3.0]), np.array([5.0, 7.0, 9.0])
+    d = welch(x, y)
+    # var/n: 1/3 and 4/3; se = 1.2910; df = (5/3)^2 / ((1/9)/2 + (16/9)/2) = 2.9412;
+    # t(0.975, 2.9412) = 3.2187
+    assert d.mean == pytest.approx(-5.0)
+    assert d.high - d.mean == pytest.approx(1.2910 * 3.2187, rel=1e-3)
+    assert d.mean - d.low == pytest.approx(d.high - d.mean)
 
 
 @pytest.mark.parametrize(

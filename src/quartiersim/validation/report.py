@@ -155,7 +155,9 @@ def fmt_p(p: float) -> str:
 
 
 def fmt_d(d: float) -> str:
-    return "∞" if np.isinf(d) else f"{d:+.2f}"
+    if np.isnan(d):
+        return "–"
+    return ("+∞" if d > 0 else "−∞") if np.isinf(d) else f"{d:+.2f}"
 
 
 # -- hypotheses ----------------------------------------------------------------------------------
@@ -193,20 +195,20 @@ def evaluate(hypotheses: list[Hypothesis]) -> None:
     """Compare every hypothesis, then correct the p-values for multiple comparisons (Holm)."""
     for h in hypotheses:
         h.result = paired(h.a, h.b)
-    adjusted = holm([h.result.p for h in hypotheses if h.result is not None])
+    adjusted = holm([h.result.p for h in hypotheses if h.result is not None]).tolist()
     for h, p in zip(hypotheses, adjusted, strict=True):
         h.p_holm = p
 
 
 def hypothesis_table(hypotheses: list[Hypothesis], scale: int = 3) -> list[str]:
     lines = [
-        "| claim | contrast | difference [95% CI] | Cohen's d | p (Holm) | verdict |",
+        "| claim | contrast | difference [95% CI] | Hedges' g | p (Holm) | verdict |",
         "|---|---|---|---|---|---|",
     ]
     for h in hypotheses:
         assert h.result is not None
         lines.append(
-            f"| {h.claim} | {h.contrast} | {h.result.diff.fmt(scale)} | {fmt_d(h.result.cohen_d)}"
+            f"| {h.claim} | {h.contrast} | {h.result.diff.fmt(scale)} | {fmt_d(h.result.effect)}"
             f" | {fmt_p(h.p_holm)} | **{h.verdict}** |"
         )
     return lines
@@ -314,7 +316,7 @@ def _header(rep: Report, command: str, distinct: int) -> None:
         f"**Reading the numbers.** Replication *k* of every arm uses the same seed (common random "
         f"numbers: the same quarter, the same residents, the same first year of everyday life), so "
         f"differences between arms are taken seed by seed. Intervals are 95% t-intervals over "
-        f"replications; effect sizes are Cohen's d with the pooled standard deviation between "
+        f"replications; effect sizes are Hedges' g with the pooled standard deviation between "
         f"quarters; p-values are paired t-tests, corrected for multiple comparisons within each "
         f"table (Holm). *During the project* means week {cfg.during_week} (the last project "
         f"week), *after the exit* week {cfg.after_week} ({cfg.after_week - cfg.during_week} "
@@ -480,8 +482,8 @@ def _known(rep: Report, res: Results) -> None:
     )
     rep.para(
         f"From segregation {lo:g} to {hi:g} the bonding share changes by "
-        f"{bond.diff.fmt(3)} (d = {fmt_d(bond.cohen_d)}) and the number of bridging ties by "
-        f"{bridge.diff.fmt(0)} (d = {fmt_d(bridge.cohen_d)}): " + verdict + " Neal (2015) found "
+        f"{bond.diff.fmt(3)} (g = {fmt_d(bond.effect)}) and the number of bridging ties by "
+        f"{bridge.diff.fmt(0)} (g = {fmt_d(bridge.effect)}): " + verdict + " Neal (2015) found "
         "that segregated communities form more bonding and fewer bridging ties. The model's "
         "mechanism: house communities and the nearest public place bring together whoever "
         "lives nearby, and homophily (`bridging_openness`) lets fewer encounters across groups "
@@ -629,7 +631,7 @@ def _leader_sentence(res: Results, strategies: list[str], measure: str, week: in
     clear = c.diff.excludes_zero
     return (
         f"{label.capitalize()} (week {week}): **`{lead}` leads**, ahead of `{second}` by "
-        f"{c.diff.fmt(3)} (d = {fmt_d(c.cohen_d)}), "
+        f"{c.diff.fmt(3)} (g = {fmt_d(c.effect)}), "
         + ("a clear lead." if clear else "**not separable** from the runner-up at this "
            "number of replications.")
         + " Order: " + " > ".join(f"`{s}`" for s in order) + "."
@@ -894,9 +896,9 @@ def _ablation(rep: Report, res: Results) -> None:
                 full = res.series("ablation", "empowerment", week, measure)
                 less = res.series("ablation", f"without {role}", week, measure)
                 rows.append((role, measure, week, paired(full, less)))
-    adjusted = holm([c.p for *_, c in rows])
+    adjusted = holm([c.p for *_, c in rows]).tolist()
     rep.add(
-        "| role | outcome | week | full − without [95% CI] | Cohen's d | p (Holm) | verdict |",
+        "| role | outcome | week | full − without [95% CI] | Hedges' g | p (Holm) | verdict |",
         "|---|---|---|---|---|---|---|",
     )
     panels: dict[str, dict[str, Estimate]] = {}
@@ -907,7 +909,7 @@ def _ablation(rep: Report, res: Results) -> None:
                    0: "not shown"}[direction]
         if direction == 1:
             valuable.setdefault(role, []).append(f"{OUTCOMES[measure]} (week {week})")
-        rep.add(f"| {role} | {measure} | {week} | {c.diff.fmt(3)} | {fmt_d(c.cohen_d)} | "
+        rep.add(f"| {role} | {measure} | {week} | {c.diff.fmt(3)} | {fmt_d(c.effect)} | "
                 f"{fmt_p(p)} | {verdict} |")
         panels.setdefault(f"{OUTCOMES[measure]}, week {week}", {})[role] = c.diff
     rep.add("")
@@ -955,7 +957,7 @@ def _segregation(rep: Report, res: Results) -> None:
                 for base in ("none", "top_down"):
                     if "empowerment" in series and base in series:
                         c = paired(series["empowerment"], series[base])
-                        cells.append(f"{c.diff.fmt(3)} (d = {fmt_d(c.cohen_d)})")
+                        cells.append(f"{c.diff.fmt(3)} (g = {fmt_d(c.effect)})")
                     else:
                         cells.append("–")
                 rep.add(f"| {level:g} | {measure} | {week} | "

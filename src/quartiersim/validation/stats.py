@@ -13,6 +13,25 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize, stats
 
+# The toolkit's statistics (quartiersim.experiments.stats) are reused, not repeated: Holm's
+# adjustment and Hedges' g. What is added here is what the validation needs beyond them:
+# paired (common-random-number) differences, exact binomial intervals and growth-curve fits.
+from quartiersim.experiments.stats import hedges_g, holm
+
+__all__ = [
+    "Comparison",
+    "Estimate",
+    "GrowthFit",
+    "binomial_ci",
+    "compare",
+    "fit_growth",
+    "hedges_g",
+    "holm",
+    "logistic",
+    "mean_ci",
+    "welch",
+]
+
 LEVEL = 0.95
 
 
@@ -54,10 +73,10 @@ def mean_ci(values: np.ndarray) -> Estimate:
 
 @dataclass(frozen=True)
 class Comparison:
-    """Arm A minus arm B: the paired mean difference with its CI, Cohen's d and a p-value."""
+    """Arm A minus arm B: the paired mean difference with its CI, Hedges' g and a p-value."""
 
     diff: Estimate
-    cohen_d: float
+    effect: float
     p: float
 
     def direction(self) -> int:
@@ -70,20 +89,17 @@ class Comparison:
 def compare(a: np.ndarray, b: np.ndarray) -> Comparison:
     """Paired comparison of ``a`` and ``b`` (same length, element k from the same seed).
 
-    Cohen's d uses the pooled standard deviation of the two arms (the spread between quarters),
-    so it reads as "how many quarter-to-quarter standard deviations apart"; the CI and the
-    p-value (paired t-test) use the per-seed differences.
+    Hedges' g uses the pooled standard deviation of the two arms (the spread between
+    quarters), so it reads as "how many quarter-to-quarter standard deviations apart"; the CI
+    and the p-value (paired t-test) use the per-seed differences.
     """
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     diff = mean_ci(a - b)
-    pooled = np.sqrt((a.var(ddof=1) + b.var(ddof=1)) / 2) if len(a) > 1 else 0.0
-    d = float(diff.mean / pooled) if pooled > 0 else (0.0 if diff.mean == 0 else np.inf)
-    d = float(np.copysign(np.inf, diff.mean)) if np.isinf(d) else d
     if len(a) < 2 or np.allclose(a - b, (a - b)[0]):
         p = 0.0 if diff.mean != 0 else 1.0
     else:
         p = float(stats.ttest_rel(a, b).pvalue)
-    return Comparison(diff, d, p)
+    return Comparison(diff, float(hedges_g(a, b)), p)
 
 
 def welch(a: np.ndarray, b: np.ndarray) -> Estimate:
@@ -99,19 +115,6 @@ def welch(a: np.ndarray, b: np.ndarray) -> Estimate:
     df = (va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1))
     half = float(stats.t.ppf(0.5 + LEVEL / 2, df)) * se
     return Estimate(diff, diff - half, diff + half, min(len(a), len(b)))
-
-
-def holm(pvalues: list[float]) -> list[float]:
-    """Holm–Bonferroni adjusted p-values (same order as given)."""
-    p = np.asarray(pvalues, dtype=float)
-    m = len(p)
-    order = np.argsort(p)
-    adjusted = np.empty(m)
-    running = 0.0
-    for rank, idx in enumerate(order):
-        running = max(running, min(1.0, (m - rank) * p[idx]))
-        adjusted[idx] = running
-    return adjusted.tolist()
 
 
 def binomial_ci(successes: int, trials: int) -> tuple[float, float]:
