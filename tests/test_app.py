@@ -126,6 +126,21 @@ def test_step_advances_the_quarter_and_redraws_the_views(view, session):
     assert all(image(view, c).value != before[c] for c in before)
 
 
+def test_play_runs_on_until_pause_stops_it(view, session):
+    week_text = view.find(v.Html, class_="qs-week")
+    button(view, "Play").click()
+    assert button(view, "Step").disabled and not button(view, "Pause").disabled
+    week_text.assert_wait(lambda w: int(w.children[0].split()[1]) >= 3, timeout=60)
+    button(view, "Pause").click()
+    # Step comes back once the play loop has finished its last frame; then nothing moves
+    # by itself any more: one Step is exactly one week.
+    view.find(v.Btn, children=["Step"]).assert_wait(lambda b: not b.disabled, timeout=60)
+    paused_at = session.week
+    button(view, "Step").click()
+    assert session.week == paused_at + 1
+    assert text_of(view, "qs-week") == f"Week {paused_at + 1}"
+
+
 def test_reset_rebuilds_the_quarter_from_the_typed_seed(view, session):
     button(view, "Step").click()
     type_into(field(view, v.TextField, "Seed (whole number)"), " 7 ")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import sys
 
-from quartiersim.app.server import serve
+from quartiersim.app.server import is_loopback, serve
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -17,7 +18,10 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if not 0 <= args.port <= 65535:
         parser.error(f"--port {args.port}: expected a number from 0 to 65535")
-    with contextlib.suppress(KeyboardInterrupt):
+    if not is_loopback(args.host):
+        print(f"warning: --host {args.host} makes the view reachable from other machines",
+              file=sys.stderr)
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C is how a trainer stops the view
         serve(host=args.host, port=args.port)
 
 

@@ -162,10 +162,17 @@ def group_colours(model: QuartierModel, lang: str, most: int = 6):
     return colours, items
 
 
-def _square_figure(title: str) -> tuple[Figure, object]:
-    """A figure with a square plan of the quarter on top and room for a legend below."""
-    fig = Figure(figsize=(5.6, 6.4), dpi=DPI)
-    ax = fig.add_axes((0.03, 0.255, 0.94, 0.70 if title else 0.735))
+PLAN_INCHES = 4.7  # the square plan of the quarter
+MAP_LEGEND_INCHES = 1.75  # colour bar and up to 7 legend rows
+NETWORK_LEGEND_INCHES = 1.05  # up to 5 legend rows
+
+
+def _square_figure(title: str, below: float) -> tuple[Figure, object]:
+    """A figure with a square plan of the quarter on top and ``below`` inches for legends."""
+    top = 0.35 if title else 0.1
+    height = PLAN_INCHES + below + top
+    fig = Figure(figsize=(5.6, height), dpi=DPI)
+    ax = fig.add_axes((0.03, below / height, 0.94, PLAN_INCHES / height))
     return fig, ax
 
 
@@ -190,7 +197,7 @@ def draw_map(
     title: str = "",
 ) -> Figure:
     """The quarter map: layout, problems, residents coloured by ``colour_by``, workers."""
-    fig, ax = _square_figure(title)
+    fig, ax = _square_figure(title, below=MAP_LEGEND_INCHES)
     _background(ax, model, lang)
     if title:
         ax.set_title(title, fontsize=10)
@@ -214,7 +221,8 @@ def draw_map(
     if legend[0] == "scale":
         dots = ax.scatter(xy[:, 0], xy[:, 1], c=colours, cmap=legend[1], vmin=0, vmax=1, s=9,
                           linewidths=0.2, edgecolors="#333333", zorder=3)
-        cax = fig.add_axes((0.2, 0.215, 0.6, 0.018))
+        height = fig.get_figheight()
+        cax = fig.add_axes((0.2, (MAP_LEGEND_INCHES - 0.3) / height, 0.6, 0.12 / height))
         bar = fig.colorbar(dots, cax=cax, orientation="horizontal")
         bar.set_label(legend[2], fontsize=8)
         bar.ax.tick_params(labelsize=7)
@@ -243,8 +251,9 @@ def draw_map(
         worker_handles = [_dot("#ffffff", t("workers_left", lang), size=8, edge="#999999")]
     if selected is not None:
         worker_handles.append(_dot("none", t("selected", lang), size=9, edge="black"))
+    below = MAP_LEGEND_INCHES - (0.75 if legend[0] == "scale" else 0.05)
     _legend_below(fig, problem_handles + worker_handles + handles, ncol=3,
-                  top=0.16 if legend[0] == "scale" else 0.235)
+                  top=below / fig.get_figheight())
     return fig
 
 
@@ -281,7 +290,7 @@ def draw_network(
 ) -> Figure:
     """Ties between residents at their homes: bonding blue, bridging orange; action groups
     as node colours."""
-    fig, ax = _square_figure(title)
+    fig, ax = _square_figure(title, below=NETWORK_LEGEND_INCHES)
     lay = model.layout
     ax.set_facecolor("#fbfbfb")
     ax.set_xlim(-0.5, lay.width - 0.5)
@@ -320,7 +329,7 @@ def draw_network(
         Line2D([], [], color=BONDING, lw=2, label=t("bonding", lang, n=len(ties) - n_bridging)),
         Line2D([], [], color=BRIDGING, lw=2, label=t("bridging", lang, n=n_bridging)),
     ] + [_dot(c, text) for c, text in items]
-    _legend_below(fig, handles, ncol=2)
+    _legend_below(fig, handles, ncol=2, top=(NETWORK_LEGEND_INCHES - 0.05) / fig.get_figheight())
     return fig
 
 
@@ -356,8 +365,9 @@ def draw_plots(
                 ax.axvline(e, color="#444444", ls=":", lw=1.2)
         if measure in UNIT_MEASURES:
             ax.set_ylim(0, 1)
-        else:  # counts: from zero, and a visible range even while all are zero
+        else:  # counts: from zero, whole numbers, a visible range even while all are zero
             ax.set_ylim(bottom=0, top=max(1.0, ax.get_ylim()[1]))
+            ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     for ax in axes.flat[len(measures):]:
         ax.set_visible(False)

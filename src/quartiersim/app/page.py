@@ -36,6 +36,10 @@ SPEEDS = (1, 4, 13, 52)
 FRAME_GAP = 0.05
 """Seconds the play loop yields between frames, so clicks (Pause!) get through at once."""
 
+FRAME_TIMEOUT = 30.0
+"""Seconds the play loop waits for a frame to be drawn before it steps on regardless (a
+browser tab that went away does not render)."""
+
 FEED_LENGTH = 12
 DEFAULT_EXTRA = ("helplessness", "participation", "claims_granted")
 EXTRA_CHOICES = (
@@ -227,6 +231,7 @@ def Controls(
     session: Session,
     lang: str,
     playing: solara.Reactive[bool],
+    looping: bool,
     speed: solara.Reactive[int],
     changed: Callable[[], None],
     report: Callable[[Notice | None], None],
@@ -268,13 +273,16 @@ def Controls(
 
     solara.Text(t("run", lang), classes=["qs-sidebar-heading"])
     with solara.Row(gap="6px", style={"flex-wrap": "wrap"}):
-        solara.Button(t("step", lang), on_click=step, disabled=playing.value, color="primary",
-                      classes=["qs-step"])
+        # Step waits until the play loop has really stopped (its last frame included).
+        solara.Button(t("step", lang), on_click=step, disabled=playing.value or looping,
+                      color="primary", classes=["qs-step"])
         solara.Button(t("play", lang), on_click=play,
                       disabled=playing.value, color="primary", classes=["qs-play"])
         solara.Button(t("pause", lang), on_click=lambda: playing.set(False),
                       disabled=not playing.value, color="primary", classes=["qs-pause"])
         solara.Button(t("reset", lang), on_click=reset, outlined=True, classes=["qs-reset"])
+    if looping:
+        solara.Text(t("playing", lang), classes=["qs-playing", "qs-caption"])
     rv.Select(label=t("speed", lang), items=list(SPEEDS), v_model=speed.value,
               on_v_model=speed.set, dense=True)
 
@@ -327,16 +335,19 @@ def Status(session: Session, lang: str, version: int):
             for w in m.workers:
                 for activity, h in w.spent_week.items():
                     hours[activity] = hours.get(activity, 0.0) + h
-            rows.append((k, texts.label(texts.STRATEGY_LABELS, q.strategy, lang), state, hours))
+            budget = len(m.workers) * m.hours_per_week if m.project_running else 0.0
+            rows.append((k, texts.label(texts.STRATEGY_LABELS, q.strategy, lang), state, hours,
+                         budget))
         week = session.week
     with solara.Column(gap="2px", classes=["qs-status"]):
         solara.Text(t("week", lang, week=week), classes=["qs-week"],
                     style={"font-weight": "600", "font-size": "18px"})
-        for k, strategy, state, hours in rows:
+        for k, strategy, state, hours, budget in rows:
             prefix = f"{t('quarter', lang, name='AB'[k])}: " if len(rows) > 1 else ""
             spent = ", ".join(f"{texts.label(texts.ACTIVITY_LABELS, a, lang)} {h:.0f} h"
                               for a, h in hours.items() if h > 0) or t("no_hours", lang)
-            solara.Text(f"{prefix}{strategy} — {state}. {t('hours_week', lang)}: {spent}",
+            solara.Text(f"{prefix}{strategy} — {state}. "
+                        f"{t('hours_week', lang, budget=budget)}: {spent}",
                         classes=[f"qs-status-{'ab'[k]}"])
 
 
@@ -494,6 +505,7 @@ def Page(session: Session | None = None):
     version, set_version = solara.use_state(0)
     lang = solara.use_reactive("en")
     playing = solara.use_reactive(False)
+    looping = solara.use_reactive(False)  # the play loop's thread is still at work
     speed = solara.use_reactive(1)
     colour_by = solara.use_reactive("helplessness")
     selected = solara.use_reactive(0)
@@ -506,16 +518,28 @@ def Page(session: Session | None = None):
     def report(n: Notice | None) -> None:
         notice.set(n)
 
+    # The play loop steps only once the previous frame has been drawn: stepping faster than
+    # the page renders would change state during every render pass (reacton gives up), and
+    # frames nobody sees are wasted work.
+    drawn = solara.use_memo(threading.Event, [])
+    solara.use_effect(drawn.set, [version])  # effects run after the render is committed
+
     def play(cancel: threading.Event) -> None:
-        while playing.value and not cancel.is_set():
-            try:
+        if not playing.value:
+            return
+        looping.set(True)
+        try:
+            while playing.value and not cancel.is_set():
+                drawn.clear()
                 session.step(speed.value)
-            except Exception as e:  # a model bug must not kill the page silently
-                failure.set(f"{type(e).__name__}: {e}")
-                playing.set(False)
-                return
-            changed()
-            cancel.wait(FRAME_GAP)
+                changed()
+                drawn.wait(timeout=FRAME_TIMEOUT)
+                cancel.wait(FRAME_GAP)
+        except Exception as e:  # a model bug must not kill the page silently
+            failure.set(f"{type(e).__name__}: {e}")
+            playing.set(False)
+        finally:
+            looping.set(False)
 
     solara.use_thread(play, dependencies=[playing.value], intrusive_cancel=False)
 
@@ -527,7 +551,7 @@ def Page(session: Session | None = None):
                                         classes=["qs-language"]):
             for code, name in texts.LANGUAGES.items():
                 solara.Button(name, value=code, text=True, classes=[f"qs-lang-{code}"])
-        Controls(session, lang.value, playing, speed, changed, report, version)
+        Controls(session, lang.value, playing, looping.value, speed, changed, report, version)
 
     with solara.Column(gap="12px", classes=["qs-main"]):
         Status(session, lang.value, version)

@@ -60,9 +60,6 @@ def serve(host: str = "127.0.0.1", port: int = 8765) -> None:
             "`.venv/bin/python tools/install-solara-assets`).",
             file=sys.stderr,
         )
-    if not is_loopback(host):
-        print(f"warning: listening on {host}: other machines can reach the view.",
-              file=sys.stderr)
     shown = f"[{host}]" if ":" in host else host
     print(f"QuartierSim view: open http://{shown}:{port} in a browser (Ctrl+C stops it).",
           flush=True)

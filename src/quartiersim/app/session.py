@@ -177,6 +177,8 @@ class Session:
                 return None
             self.compare = on
             if on:
+                if self.strategy_b == self.strategy_a:  # a comparison needs two strategies
+                    self.strategy_b = "top_down" if self.strategy_a != "top_down" else "empowerment"
                 problem = self.reset()
                 if problem is not None:
                     self.compare = False

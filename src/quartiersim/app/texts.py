@@ -35,6 +35,7 @@ UI: dict[str, Pair] = {
     "pause": ("Pause", "Pause"),
     "reset": ("Reset", "Neu starten"),
     "speed": ("Weeks per frame", "Wochen pro Bild"),
+    "playing": ("playing …", "läuft …"),
     "strategy": ("Strategy", "Strategie"),
     "strategy_a": ("Strategy (quarter A)", "Strategie (Quartier A)"),
     "strategy_b": ("Strategy (quarter B)", "Strategie (Quartier B)"),
@@ -59,7 +60,8 @@ UI: dict[str, Pair] = {
     "ended": ("project ended after week {exit}: the workers have left",
               "Projekt beendet nach Woche {exit}: die Fachkräfte sind gegangen"),
     "quarter": ("Quarter {name}", "Quartier {name}"),
-    "hours_week": ("Workers' hours this week", "Arbeitsstunden dieser Woche"),
+    "hours_week": ("Workers' hours this week (of {budget:.0f} h)",
+                   "Arbeitsstunden dieser Woche (von {budget:.0f} h)"),
     "no_hours": ("no hours worked", "keine Arbeitsstunden"),
     # views
     "map": ("Quarter map", "Quartierskarte"),
