@@ -392,7 +392,7 @@ def _known(rep: Report, res: Results) -> None:
     figures.take_offs(takes, part, rep.images / "take_off.png")
     rep.para(
         f"In {cfg.s_curve_runs} run{'s' if cfg.s_curve_runs > 1 else ''} with the empowerment "
-        "strategy ({cfg.s_curve_weeks} weeks), "
+        f"strategy ({cfg.s_curve_weeks} weeks), "
         "the group with the largest growth was followed week by week. A fixed rule picks the "
         f"window: {known.TAKE_OFF_WINDOW} weeks starting 10 weeks before its fastest 4-week "
         "growth. Three shapes were fitted by least squares: logistic (an S: slow, take-off, "
@@ -616,6 +616,42 @@ def _leaders(rep: Report, res: Results) -> None:
         for label, week in (("during the project", cfg.during_week),
                             ("after the exit", cfg.after_week)):
             rep.para(_leader_sentence(res, cfg.strategies, measure, week, label))
+    _retention(rep, res)
+
+
+def _retention(rep: Report, res: Results) -> None:
+    """How much of each strategy's advantage over ``none`` is left after the exit."""
+    cfg = rep.cfg
+    if "none" not in cfg.strategies:
+        return
+    rep.add(
+        "**What lasts.** Each strategy's advantage over `none` (paired by seed) at the end of "
+        f"the project (week {cfg.during_week}) and {cfg.after_week - cfg.during_week} weeks "
+        "after the exit; *kept* is the second as a share of the first.",
+        "",
+        "| strategy | outcome | advantage, end of project | advantage, after exit | kept |",
+        "|---|---|---|---|---|",
+    )
+    for s in cfg.strategies:
+        if s == "none":
+            continue
+        for measure in OUTCOMES:
+            gain = {w: paired(res.series("comparison", s, w, measure),
+                              res.series("comparison", "none", w, measure)).diff
+                    for w in (cfg.during_week, cfg.after_week)}
+            before, after = gain[cfg.during_week], gain[cfg.after_week]
+            kept = (f"{after.mean / before.mean:.0%}" if before.excludes_zero and before.mean > 0
+                    else "–")
+            rep.add(f"| {s} | {measure} | {before.fmt(3)} | {after.fmt(3)} | {kept} |")
+    rep.add("")
+    rep.para(
+        "Why advantages shrink after the exit, by mechanism: bridges that nobody renews decay "
+        "(section 1.2); the administration's responsiveness drifts back to its baseline "
+        "(`RESPONSIVENESS_DRIFT`); allies leave groups that lose momentum; the record of granted "
+        "claims counts only the last 52 weeks; groups without an activated organiser fade "
+        "(`ActionGroups.drift`). What remains is carried by residents: activated resources that "
+        "stay in use, lower helplessness, and groups that keep acting on their own."
+    )
 
 
 def _leader_sentence(res: Results, strategies: list[str], measure: str, week: int,
