@@ -882,6 +882,22 @@ def _claims(res: Results, cfg: ValidationConfig) -> list[Hypothesis]:
         "(`resource_disuse`), so without groups in which residents keep using them the "
         "activation does not last.",
     ))
+    open_after = {s: v(s, after, "problems_open").mean() for s in ("top_down", "none")}
+    evidence = (
+        f"(open problems at week {after}: {open_after['top_down']:.1f} after top-down care, "
+        f"{open_after['none']:.1f} without intervention)"
+    )
+    if open_after["top_down"] < open_after["none"]:
+        strain = (
+            "Problems that top-down care solved stay solved after the exit, so its quarter is "
+            f"*less* strained than the untouched one {evidence}."
+        )
+    else:
+        strain = (
+            f"After the exit the two quarters are about equally strained {evidence}, and the "
+            "small non-contingent increments left by case handling are worn off by the "
+            "everyday drift of helplessness (support along ties, `support_relief`)."
+        )
     out.append(Hypothesis(
         family="Dependency",
         claim="top-down care leaves residents more helpless after the exit than no intervention",
@@ -890,13 +906,12 @@ def _claims(res: Results, cfg: ValidationConfig) -> list[Hypothesis]:
         why_holds="Being handled as a case is a non-contingent outcome and teaches helplessness "
         "(`handled_as_case`); when the case relief ends with the exit, residents are left with "
         "that lesson and no activated resources of their own.",
-        why_not="In the model the dependency channel is weak next to the relief channel: every "
-        "solved problem permanently removes strain (and with it the weekly rise of helplessness "
-        "from `problem_stress`), while the non-contingency effect is a one-off increment per "
-        "case (`noncontingency_effect`). Problems that top-down care solved stay solved after "
-        "the exit, so its quarter is *less* strained than the untouched one. The theory's "
-        "dependency works through more than helplessness (lost initiative, institutions "
-        "expected to act); the model represents it only as non-contingent relief.",
+        why_not="In the model the dependency channel is weak next to the relief channel: a "
+        "solved problem permanently removes strain (and with it the weekly rise of "
+        "helplessness from `problem_stress`), while the non-contingency effect is a one-off "
+        f"increment per case (`noncontingency_effect`). {strain} The theory's dependency works "
+        "through more than helplessness (lost initiative, institutions expected to act); the "
+        "model represents it only as non-contingent relief.",
     ))
     out.append(Hypothesis(
         family="Dependency",
@@ -907,11 +922,9 @@ def _claims(res: Results, cfg: ValidationConfig) -> list[Hypothesis]:
         why_holds="With the exit the case relief (`case_relief`) decays within weeks and the "
         "strain returns in full to residents who learned that others solve their problems.",
         why_not="With the exit the non-contingent 'lessons' of case handling stop (each one "
-        "raised helplessness a little, `noncontingency_effect`), while the problems the "
-        "experts solved stay solved and new ones arrive only every `problem_arrival_weeks` "
-        "weeks: the quarter is less strained than the untouched one, so helplessness falls "
-        "back instead of rising. The case relief itself (`case_relief`) was small and decays "
-        "within weeks.",
+        "raised helplessness a little, `noncontingency_effect`) and the case relief "
+        f"(`case_relief`) decays within weeks. {strain} So helplessness does not rebound more "
+        "than in the untouched quarter.",
     ))
     return out
 
@@ -964,10 +977,11 @@ def _ablation(rep: Report, res: Results) -> None:
             "mechanisms overlap (the organisation helper's festivals and the conflict "
             "mediator's dialogue meetings both build bridging ties; door opener and dialogue "
             "manager both raise a group's access). Some roles act only when their occasion "
-            "arises: the conflict mediator banks hours only when two groups with opposed causes "
-            "exist, and an unmediated conflict can also be settled by residents with ties "
-            "across the two groups. A role without a credible loss here is not useless in "
-            "every quarter; its value depends on how often its occasion arises."
+            "arises: the conflict mediator prepares a mediation only when groups with opposed "
+            "causes are active (`roles.conflict_mediator`), and a conflict can also be settled "
+            "by residents with ties across the two groups (`Arena.mediate`). A role without a "
+            "credible loss here is not useless in every quarter; its value depends on how often "
+            "its occasion arises."
         )
 
 
@@ -1147,6 +1161,8 @@ def _reproduce(rep: Report, command: str, distinct: int, seconds: float,
         "```sh",
         f".venv/bin/{command}",
         "```",
+        "",
+        "(`quartiersim validate` is the same command with the same options.)",
         "",
         f"Runtime of this report: {seconds / 60:.1f} minutes for {distinct} distinct runs"
         f" ({processes or 'all'} processes). Every run's seed is "
