@@ -214,6 +214,15 @@ def test_quartiersim_validate_is_the_same_command(tmp_path, capsys):
     assert "segregation=[0.5, 0.2]" in err and "low < high" in err and "Traceback" not in err
 
 
+def test_a_bad_scheduler_address_is_a_clear_error_before_any_run(tmp_path, capsys):
+    cfg_path = Path(__file__).parents[1] / "experiments" / "validation.toml"
+    out = tmp_path / "report.md"
+    assert main(["--config", str(cfg_path), "--out", str(out), "--scheduler", "no address"]) == 2
+    err = capsys.readouterr().err
+    assert "--scheduler 'no address'" in err and "tcp://HOST:PORT" in err
+    assert "runs 1/" not in err and not out.exists()
+
+
 def test_the_shipped_experiment_file_is_valid():
     cfg_path = Path(__file__).parents[1] / "experiments" / "validation.toml"
     from quartiersim.validation import load

@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from quartiersim.experiments.errors import UsageError
 from quartiersim.validation.config import COMMAND, load
 
 
@@ -44,6 +45,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="folder for the figures (default: images/validation next to --out)")
     parser.add_argument("--processes", default=None, type=int,
                         help="worker processes (default: all cores); results do not depend on it")
+    parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                        help="send the runs to the Dask scheduler at tcp://HOST:PORT instead "
+                        "(needs the 'cluster' extra)")
 
 
 def run(args: argparse.Namespace, command: str = COMMAND) -> int:
@@ -59,8 +63,12 @@ def run(args: argparse.Namespace, command: str = COMMAND) -> int:
         return 2
     from quartiersim.validation.report import generate  # heavy: matplotlib, SciPy
 
-    out = generate(cfg, args.out, images=args.images, processes=args.processes,
-                   progress=_progress(), command=command)
+    try:
+        out = generate(cfg, args.out, images=args.images, processes=args.processes,
+                       progress=_progress(), command=command, scheduler=args.scheduler)
+    except UsageError as e:  # e.g. a scheduler address that is no address, or unreachable
+        print(f"error: {e}", file=sys.stderr)
+        return 2
     print(f"wrote {out}", file=sys.stderr)
     return 0
 

@@ -258,9 +258,11 @@ def generate(
     processes: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     command: str = COMMAND,
+    scheduler: str | None = None,
 ) -> Path:
     """Run the whole validation and write the report to ``out`` (figures to ``images``,
-    default ``<out's folder>/images/validation``). Returns ``out``."""
+    default ``<out's folder>/images/validation``). Runs go to ``processes`` local worker
+    processes (default: all cores) or to the Dask cluster at ``scheduler``. Returns ``out``."""
     started = time.time()
     out = Path(out)
     images = Path(images) if images is not None else out.parent / "images" / "validation"
@@ -273,7 +275,8 @@ def generate(
     samples = robustness_samples(cfg)
     jobs = build_jobs(cfg, samples)
     distinct = len({j.key for j in jobs})
-    results = Results(run_jobs(jobs, processes=processes, progress=progress))
+    results = Results(run_jobs(jobs, processes=processes, progress=progress,
+                               scheduler=scheduler))
 
     rep = Report(cfg, images, link)
     _header(rep, command, distinct)
@@ -281,7 +284,9 @@ def generate(
     _calibration(rep, results)
     _hypotheses(rep, results)
     _robustness(rep, results, samples)
-    _reproduce(rep, command, distinct, time.time() - started, processes)
+    where = f"the Dask cluster at {scheduler}" if scheduler else (
+        f"{processes} local processes" if processes else "all local cores")
+    _reproduce(rep, command, distinct, time.time() - started, where)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(rep.text(), encoding="utf-8")
     return out
@@ -1151,8 +1156,7 @@ def _robustness(rep: Report, res: Results, samples: pd.DataFrame) -> None:
     rep.figure("robustness.png", "Robustness")
 
 
-def _reproduce(rep: Report, command: str, distinct: int, seconds: float,
-               processes: int | None) -> None:
+def _reproduce(rep: Report, command: str, distinct: int, seconds: float, where: str) -> None:
     cfg = rep.cfg
     rep.add(SECTIONS[4], "")
     rep.add(
@@ -1162,15 +1166,16 @@ def _reproduce(rep: Report, command: str, distinct: int, seconds: float,
         f".venv/bin/{command}",
         "```",
         "",
-        "(`quartiersim validate` is the same command with the same options.)",
+        "(`quartiersim validate` is the same command with the same options; add "
+        "`--processes N`, or `--scheduler tcp://HOST:PORT` to send the runs to a Dask cluster.)",
         "",
         f"Runtime of this report: {seconds / 60:.1f} minutes for {distinct} distinct runs"
-        f" ({processes or 'all'} processes). Every run's seed is "
+        f" on {where}. Every run's seed is "
         f"`numpy.random.SeedSequence([{cfg.seed}, stream, replication]).generate_state(1)[0]` "
         "(stream 0: the strategy runs, 1: the tie-decay quarters, 2: the take-off runs), so any "
         "single number can be repeated with `QuartierModel(rng=seed, **parameters)`; see "
-        "`quartiersim.validation.runs.replication_seed`. The same number of processes is not "
-        "needed: results do not depend on it.",
+        "`quartiersim.validation.runs.replication_seed`. Results do not depend on the number "
+        "of processes or on the executor.",
         "",
         f"The experiment file `{cfg.source}` as used:",
         "",

@@ -1,4 +1,4 @@
-"""Running the validation's model runs: seeds, jobs, and a process pool.
+"""Running the validation's model runs: seeds, jobs, and the toolkit's executors.
 
 Each run's seed comes from the experiment seed and the replication number alone
 (``numpy.random.SeedSequence([seed, 0, replication])``), so replication *k* of every arm starts
@@ -8,16 +8,18 @@ depend on the order or the number of processes.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
+import hashlib
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from quartiersim.experiments.executors import make_executor
+from quartiersim.experiments.runner import simulate
+from quartiersim.experiments.spec import RunSpec
+from quartiersim.measures import MEASURES
 from quartiersim.model import QuartierModel
 
 STREAMS = {"runs": 0, "decay": 1, "s_curve": 2}
@@ -64,7 +66,7 @@ def make_job(block: str, arm: str, replication: int, seed: int, steps: int,
 
 
 def run_model(seed: int, steps: int, params: dict[str, Any]) -> pd.DataFrame:
-    """One run; every week's measures (row 0 = the state before the first week)."""
+    """One run in this process; every week's measures (row 0 = the state before week 1)."""
     model = QuartierModel(rng=seed, **params)
     for _ in range(steps):
         model.step()
@@ -73,45 +75,53 @@ def run_model(seed: int, steps: int, params: dict[str, Any]) -> pd.DataFrame:
     return df
 
 
-def _run_key(key: tuple) -> pd.DataFrame:
+def _spec(key: tuple) -> RunSpec:
+    """The toolkit's task for one distinct run (every week, every measure recorded)."""
     seed, steps, frozen = key
     params = {k: (dict(v) if k == "role_mix" and v is not None else v) for k, v in frozen}
-    return run_model(seed, steps, params)
+    run_id = hashlib.sha256(repr(key).encode()).hexdigest()[:16]
+    return RunSpec(run_id=run_id, replication=0, seed=seed, params=params, columns={},
+                   steps=steps, record=tuple(range(steps + 1)), measures=tuple(MEASURES))
+
+
+def _simulate(spec: RunSpec) -> tuple[str, pd.DataFrame]:
+    return spec.run_id, simulate(spec)
 
 
 def run_jobs(
     jobs: Iterable[Job],
     processes: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    scheduler: str | None = None,
 ) -> pd.DataFrame:
     """Run all ``jobs`` (each distinct run once) and return one long table: a row per job and
     week with ``block``, ``arm``, ``replication``, ``seed``, ``week``, the extra labels and
-    every measure."""
+    every measure.
+
+    The runs go through the researcher's toolkit (:mod:`quartiersim.experiments`): local worker
+    processes (``processes``, default all cores) or a Dask cluster (``scheduler``,
+    ``tcp://HOST:PORT``). The seed is part of each task, so results do not depend on where or
+    in which order the runs ran.
+    """
     jobs = list(jobs)
-    keys = list(dict.fromkeys(j.key for j in jobs))
-    processes = processes or os.cpu_count() or 1
+    specs = {key: _spec(key) for key in dict.fromkeys(j.key for j in jobs)}
+    by_id = {spec.run_id: key for key, spec in specs.items()}
     results: dict[tuple, pd.DataFrame] = {}
-    if processes == 1 or len(keys) <= 1:
-        for n, key in enumerate(keys, 1):
-            results[key] = _run_key(key)
+    executor = make_executor(processes, scheduler)
+    try:
+        done = executor.map_unordered(_simulate, list(specs.values()))
+        for n, (run_id, frame) in enumerate(done, 1):
+            frame = frame.drop(columns=["run_id", "replication", "seed"])
+            results[by_id[run_id]] = frame.rename(columns={"step": "week"})
             if progress:
-                progress(n, len(keys))
-    else:
-        # Longest runs first (the workers' strategies cost most), so no process idles at the end.
-        order = sorted(keys, key=lambda k: -k[1])
-        # "spawn": fresh interpreters, safe even when the caller has threads (fork is not).
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
-            for n, (key, df) in enumerate(zip(order, pool.map(_run_key, order), strict=True), 1):
-                results[key] = df
-                if progress:
-                    progress(n, len(keys))
+                progress(n, len(specs))
+    finally:
+        executor.close()
     frames = []
     for j in jobs:
-        df = results[j.key].reset_index()
         labels = {"block": j.block, "arm": j.arm, "replication": j.replication, "seed": j.seed,
                   **dict(j.extra)}
-        frames.append(df.assign(**labels))
+        frames.append(results[j.key].assign(**labels))
     table = pd.concat(frames, ignore_index=True)
     extra = list(dict.fromkeys(k for j in jobs for k, _ in j.extra))
     first = ["block", "arm", "replication", "seed", *extra, "week"]
