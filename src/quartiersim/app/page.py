@@ -524,24 +524,31 @@ def Page(session: Session | None = None):
     drawn = solara.use_memo(threading.Event, [])
     solara.use_effect(drawn.set, [version])  # effects run after the render is committed
 
-    def play(cancel: threading.Event) -> None:
-        if not playing.value:
-            return
+    def play(stop: threading.Event) -> None:
         looping.set(True)
         try:
-            while playing.value and not cancel.is_set():
+            while playing.value and not stop.is_set():
                 drawn.clear()
                 session.step(speed.value)
                 changed()
                 drawn.wait(timeout=FRAME_TIMEOUT)
-                cancel.wait(FRAME_GAP)
+                stop.wait(FRAME_GAP)
         except Exception as e:  # a model bug must not kill the page silently
             failure.set(f"{type(e).__name__}: {e}")
             playing.set(False)
         finally:
-            looping.set(False)
+            looping.set(False)  # the thread's last touch of the page
 
-    solara.use_thread(play, dependencies=[playing.value], intrusive_cancel=False)
+    def start_playing() -> Callable[[], None] | None:
+        # A plain thread rather than solara.use_thread: that one renders once more after
+        # the loop has ended, racing with the next click (a Step right after Pause).
+        if not playing.value:
+            return None
+        stop = threading.Event()
+        threading.Thread(target=play, args=(stop,), daemon=True).start()
+        return stop.set  # on Pause, Reset, or when the page goes away
+
+    solara.use_effect(start_playing, [playing.value])
 
     solara.Style(CSS)
     solara.Title(t("title", lang.value))  # the browser tab and the app bar
