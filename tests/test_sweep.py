@@ -40,16 +40,19 @@ strategy = ["none", "empowerment"]
 RUNS = 24
 
 
-def cli(*args: object, **kw) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "quartiersim.cli", *map(str, args)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw,
-    )
+def cli(*args: object, log: Path, **kw) -> subprocess.Popen:
+    """The command in its own process; stderr goes to ``log`` (a file, not a pipe: a killed
+    process's workers could otherwise hold the pipe open and hang the reader)."""
+    with open(log, "w") as err:
+        return subprocess.Popen(
+            [sys.executable, "-m", "quartiersim.cli", *map(str, args)],
+            stdout=subprocess.DEVNULL, stderr=err, **kw,
+        )
 
 
-def finish(proc: subprocess.Popen, timeout: float = 300) -> tuple[int, str]:
-    _, err = proc.communicate(timeout=timeout)
-    return proc.returncode, err
+def finish(proc: subprocess.Popen, log: Path, timeout: float = 300) -> tuple[int, str]:
+    proc.wait(timeout=timeout)
+    return proc.returncode, log.read_text()
 
 
 def read(folder: Path) -> pd.DataFrame:
@@ -183,33 +186,37 @@ def test_sweep_killed_with_sigkill_resumes_to_identical_results(
     """SIGKILL the coordinating process after some runs are stored: its worker processes end by
     themselves, and running the same command again completes the sweep with exactly the data
     of an uninterrupted sweep."""
-    out = tmp_path / "results"
+    out, log = tmp_path / "results", tmp_path / "stderr.txt"
     args = ("sweep", experiment_file, "--out", out, "--processes", "2")
-    proc = cli(*args)
+    proc = cli(*args, log=log)
+    workers: list[psutil.Process] = []
     try:
         wait_for(lambda: len(run_files(out)) >= 4 or proc.poll() is not None, 180,
                  "the first stored runs")
         workers = psutil.Process(proc.pid).children(recursive=True)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
+        stored = len(run_files(out))
+        assert 4 <= stored < RUNS, "the sweep must be killed midway"
+        _, alive = psutil.wait_procs(workers, timeout=30)
+        assert not alive, "orphaned worker processes must end when the coordinator is killed"
     finally:
         if proc.poll() is None:
             proc.kill()
-        proc.communicate()
-    stored = len(run_files(out))
-    assert 4 <= stored < RUNS, "the sweep must be killed midway"
-    _, alive = psutil.wait_procs(workers, timeout=30)
-    assert not alive, "orphaned worker processes must end when the coordinator is killed"
+        for w in workers:  # only if the assertion above failed: leave no orphans behind
+            if w.is_running():
+                w.kill()
 
-    code, err = finish(cli(*args))
+    code, err = finish(cli(*args, log=log), log)
     assert code == 0, err
     assert f"resuming: {stored} finished, {RUNS - stored} to run" in err
     pd.testing.assert_frame_equal(read(out), reference)
 
 
 def test_one_and_two_processes_give_identical_results(tmp_path, experiment_file, reference):
-    out = tmp_path / "results"
-    code, err = finish(cli("sweep", experiment_file, "--out", out, "--processes", "2"))
+    out, log = tmp_path / "results", tmp_path / "stderr.txt"
+    code, err = finish(cli("sweep", experiment_file, "--out", out, "--processes", "2", log=log),
+                       log)
     assert code == 0, err
     assert "on 2 processes" in err
     pd.testing.assert_frame_equal(read(out), reference)
@@ -218,14 +225,14 @@ def test_one_and_two_processes_give_identical_results(tmp_path, experiment_file,
 def test_interrupt_keeps_finished_runs_and_says_how_to_resume(tmp_path, experiment_file):
     """Ctrl-C (SIGINT to the process group) stops the sweep with exit code 130; the stored runs
     stay and the message says how to resume."""
-    out = tmp_path / "results"
-    proc = cli("sweep", experiment_file, "--out", out, "--processes", "2",
+    out, log = tmp_path / "results", tmp_path / "stderr.txt"
+    proc = cli("sweep", experiment_file, "--out", out, "--processes", "2", log=log,
                start_new_session=True)
     try:
         wait_for(lambda: len(run_files(out)) >= 2 or proc.poll() is not None, 180,
                  "the first stored runs")
         os.killpg(proc.pid, signal.SIGINT)
-        code, err = finish(proc, timeout=60)
+        code, err = finish(proc, log, timeout=60)
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)

@@ -7,8 +7,10 @@ run's seed is part of its task (see :mod:`quartiersim.experiments.spec`).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
+import multiprocessing.context
 import os
 import re
 import signal
@@ -16,6 +18,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.connection import Connection
 from typing import Any, Protocol
 
 from quartiersim.experiments.errors import UsageError
@@ -49,25 +52,38 @@ class WorkerDied(RuntimeError):
 # ---------------------------------------------------------------------------------------------
 
 
-def _watch_parent(parent: int) -> None:
+def _watch_coordinator(lifeline: Connection) -> None:
     # A worker whose coordinating process was killed (SIGKILL cannot be caught, so nobody
-    # shuts the pool down) would otherwise run on as an orphan, holding a core.
-    stop = threading.Event()
-    while not stop.wait(0.5):
-        if os.getppid() != parent:
-            os._exit(1)
+    # shuts the pool down) would otherwise run on as an orphan, holding a core (and, under a
+    # fork server, keeping the server alive too). Only the coordinator holds the other end of
+    # the lifeline and never writes to it: the read ends when the coordinator ends.
+    with contextlib.suppress(EOFError, OSError):
+        lifeline.recv_bytes()
+    os._exit(1)
 
 
-def _worker_init(parent: int) -> None:
+def _worker_init(lifeline: Connection) -> None:
     # Ctrl-C reaches the whole process group; the coordinator alone decides what to do with it,
     # so the workers do not print a traceback each.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    threading.Thread(target=_watch_coordinator, args=(lifeline,), daemon=True).start()
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """Start workers from a fork server that has imported the model once: starting a worker
+    then takes milliseconds instead of a full interpreter start and import per worker. Where
+    there is no fork server (Windows), every worker starts fresh (spawn)."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["quartiersim.experiments.runner"])
+    return ctx
 
 
 class LocalExecutor:
     """Runs tasks in worker processes on this machine (in this process when ``processes`` is
-    1). Workers are started with ``spawn``: a clean interpreter each, the same on every OS."""
+    1). Workers start from a fork server (see :func:`_context`), never by forking this
+    process, which may hold threads (progress bar, Dask client)."""
 
     def __init__(self, processes: int | None = None) -> None:
         self.processes = processes or available_cores()
@@ -82,11 +98,13 @@ class LocalExecutor:
             for task in tasks:
                 yield fn(task)
             return
+        ctx = _context()
+        lifeline, keep_alive = ctx.Pipe(duplex=False)
         pool = ProcessPoolExecutor(
             max_workers=min(self.processes, len(tasks)),
-            mp_context=multiprocessing.get_context("spawn"),
+            mp_context=ctx,
             initializer=_worker_init,
-            initargs=(os.getpid(),),
+            initargs=(lifeline,),
         )
         finished = False
         try:
@@ -111,6 +129,8 @@ class LocalExecutor:
                 else:
                     for process in list((getattr(pool, "_processes", None) or {}).values()):
                         process.terminate()
+            keep_alive.close()
+            lifeline.close()
 
     def close(self) -> None:
         pass
