@@ -7,10 +7,11 @@ measures over time, a resident inspector and the activity feed. Every view carri
 panel, and the whole page switches between English and German.
 
 State: one :class:`~quartiersim.app.session.Session` per browser tab holds the models; the page
-keeps a ``version`` counter that every change bumps, and the pictures are redrawn only when it
-(or the language, colouring, selection) changes. Every component that reads the session takes
-``version`` as a prop: reacton skips re-rendering a component whose props are unchanged, and
-the session object itself stays the same object while the models inside it change.
+keeps a ``version`` counter that every change bumps; the pictures are redrawn only when the
+models changed (``Session.frame``) or the language, colouring or selection did. Every
+component that reads the session takes ``version`` as a prop: reacton skips re-rendering a
+component whose props are unchanged, and the session stays the same object while the models
+inside it change.
 """
 
 from __future__ import annotations
@@ -284,7 +285,7 @@ def Controls(
     if looping:
         solara.Text(t("playing", lang), classes=["qs-playing", "qs-caption"])
     rv.Select(label=t("speed", lang), items=list(SPEEDS), v_model=speed.value,
-              on_v_model=speed.set, dense=True)
+              on_v_model=speed.set, dense=True, class_="qs-speed")
 
     label = t("strategy_a", lang) if session.compare else t("strategy", lang)
     rv.Select(label=label, items=strategy_items(lang), v_model=session.strategy_a,
@@ -344,11 +345,12 @@ def Status(session: Session, lang: str, version: int):
                     style={"font-weight": "600", "font-size": "18px"})
         for k, strategy, state, hours, budget in rows:
             prefix = f"{t('quarter', lang, name='AB'[k])}: " if len(rows) > 1 else ""
-            spent = ", ".join(f"{texts.label(texts.ACTIVITY_LABELS, a, lang)} {h:.0f} h"
-                              for a, h in hours.items() if h > 0) or t("no_hours", lang)
-            solara.Text(f"{prefix}{strategy} — {state}. "
-                        f"{t('hours_week', lang, budget=budget)}: {spent}",
-                        classes=[f"qs-status-{'ab'[k]}"])
+            line = f"{prefix}{strategy} — {state}."
+            if budget > 0:
+                spent = ", ".join(f"{texts.label(texts.ACTIVITY_LABELS, a, lang)} {h:.0f} h"
+                                  for a, h in hours.items() if h > 0) or t("no_hours", lang)
+                line += f" {t('hours_week', lang, budget=budget)}: {spent}"
+            solara.Text(line, classes=[f"qs-status-{'ab'[k]}"])
 
 
 @solara.component
@@ -363,7 +365,7 @@ def MapView(session: Session, which: int, lang: str, colour_by: str, selected: i
         with session.lock:
             return figures.draw_map(session.models[which], colour_by, lang, selected, title)
 
-    Picture(make, [version, which, lang, colour_by, selected, title],
+    Picture(make, [session.frame, which, lang, colour_by, selected, title],
             f"qs-map-{'ab'[which]}")
 
 
@@ -378,7 +380,7 @@ def NetworkView(session: Session, which: int, lang: str, selected: int, version:
         with session.lock:
             return figures.draw_network(session.models[which], lang, selected, title)
 
-    Picture(make, [version, which, lang, selected, title], f"qs-network-{'ab'[which]}")
+    Picture(make, [session.frame, which, lang, selected, title], f"qs-network-{'ab'[which]}")
 
 
 @solara.component
@@ -390,7 +392,7 @@ def PlotsView(session: Session, lang: str, version: int):
         rv.Select(label=t("more_measures", lang), items=items, v_model=extra,
                   on_v_model=set_extra, multiple=True, chips=True, dense=True)
         Picture(lambda: figures.draw_plots(session, extra, lang),
-                [version, lang, tuple(extra), len(session.quarters)], "qs-plots")
+                [session.frame, lang, tuple(extra)], "qs-plots")
         Explain("plots", lang)
 
 
@@ -470,7 +472,7 @@ def Inspector(session: Session, lang: str, selected: solara.Reactive[int], versi
             )
             solara.Text(ties + (f" ({t('quarter', lang, name='A')})" if others else ""))
         Picture(lambda: figures.draw_resident(session, chosen, lang),
-                [version, lang, chosen, len(session.quarters)], "qs-resident-figure")
+                [session.frame, lang, chosen], "qs-resident-figure")
         Explain("inspector", lang)
 
 

@@ -114,6 +114,8 @@ class Session:
         if checked["role_mix"] is not None:
             self.custom_mix = dict(checked["role_mix"])
         self.compare = False
+        #: counts changes of the models (not of settings): pictures are redrawn when it moves
+        self.frame = 0
         self.quarters: list[Quarter] = []
         self.applied: dict[str, Any] = {}
         self.applied_seed = seed
@@ -162,6 +164,7 @@ class Session:
                 return Notice("invalid_combination", {"detail": str(e)})
             strategies = [self.strategy_a] + ([self.strategy_b] if self.compare else [])
             self.quarters = [self._build(s) for s in strategies]
+            self.frame += 1
             self.applied = dict(self.params)
             self.applied_seed = self.seed
         return None
@@ -184,6 +187,7 @@ class Session:
                     self.compare = False
                 return problem
             self.quarters = self.quarters[:1]
+            self.frame += 1
         return None
 
     # -- running ----------------------------------------------------------------------------
@@ -194,12 +198,14 @@ class Session:
                 for q in self.quarters:
                     q.model.step()
                     q.record()
+            self.frame += 1
 
     def trigger(self, event: str) -> None:
         """Apply an event now, to every quarter (in compare mode both get it, for fairness)."""
         with self.lock:
             for q in self.quarters:
                 q.model.trigger(event)
+            self.frame += 1
 
     def set_strategy(self, which: int, strategy: str) -> Notice | None:
         """Switch quarter ``which`` (0 = A, 1 = B) to ``strategy``, live."""
@@ -215,6 +221,7 @@ class Session:
                 mix = self.custom_mix if strategy == "custom" else None
                 q.model.set_strategy(strategy, mix)
                 q.strategy = strategy
+                self.frame += 1
         return None
 
     def set_custom_share(self, activity: str, share: float) -> Notice | None:
@@ -228,6 +235,7 @@ class Session:
             for q in self.quarters:
                 if q.strategy == "custom":
                     q.model.set_strategy("custom", self.custom_mix)
+                    self.frame += 1
         return None
 
     # -- settings that apply at reset -----------------------------------------------------
