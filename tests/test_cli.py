@@ -118,7 +118,8 @@ def test_strategies_prints_one_row_per_strategy(capsys):
     rows = {line.split()[0]: line.split()[1:] for line in lines[header + 1:]}
     assert set(rows) == {"none", "top_down", "networking", "political", "empowerment"}
     assert "social_capital" in out and "political_influence" in out
-    assert "project end (6)" in out and "end of run (12)" in out
+    assert "end wk 6" in out and "after wk 12" in out
+    assert "after = the run's end" in out  # 6 weeks after the exit, not two years
     assert all(len(cells) == 8 for cells in rows.values())  # 4 cells: mean (sd) each
 
 

@@ -81,19 +81,21 @@ def format_table(data: pd.DataFrame, weeks: tuple[int, int], strategies: Sequenc
     quarters = data["run_id"].str.rsplit("-", n=1).str[1].nunique()
     exit_text = (f"the workers leave after week {project_weeks}" if project_weeks < steps
                  else "the project runs to the end (no exit)")
+    labels = {end: "end", after: "after"}
+    legend = "end = the project's end"
+    if after != end:
+        legend += (", after = two years after the exit" if after - end >= AFTER_EXIT_WEEKS
+                   else ", after = the run's end")
     lines = [
         f"{len(strategies)} strategies × {quarters} quarters (the same quarters for every "
         f"strategy), {steps} weeks; {exit_text}.",
-        "Mean (sd) over the quarters.",
+        f"Mean (sd) over the quarters; {legend}.",
         "",
     ]
     width = 17
-    head1 = f"{'':<13}" + "".join(f"{o:<{width * 2 if end != after else width}}"
-                                  for o in QUICK_OUTCOMES)
-    labels = {end: "project end", after: "2 yrs after exit"}
-    if after - end < AFTER_EXIT_WEEKS:
-        labels[after] = "end of run"
-    head2 = f"{'strategy':<13}" + "".join(f"{labels[w] + f' ({w})':<{width}}" for _, w in cols)
+    per_outcome = width * len(dict.fromkeys((end, after)))
+    head1 = f"{'':<13}" + "".join(f"{o:<{per_outcome}}" for o in QUICK_OUTCOMES)
+    head2 = f"{'strategy':<13}" + "".join(f"{f'{labels[w]} wk {w}':<{width}}" for _, w in cols)
     lines += [head1.rstrip(), head2.rstrip()]
     for s in strategies:
         sub = data[data["strategy"] == s]

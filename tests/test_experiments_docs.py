@@ -1,0 +1,44 @@
+"""docs/researchers.md keeps up with the code: every key of an experiment file, every command
+and every measure of the result files is documented there."""
+
+from pathlib import Path
+
+import pytest
+
+from quartiersim import MEASURES
+from quartiersim.experiments import sensitivity, spec
+
+PAGE = Path(__file__).resolve().parents[1] / "docs" / "researchers.md"
+TEXT = PAGE.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("key", list(spec.EXPERIMENT_KEYS))
+def test_every_experiment_key_is_documented(key):
+    assert f"`[experiment] {key}`" in TEXT
+
+
+@pytest.mark.parametrize("key", list(spec.REPORT_KEYS))
+def test_every_report_key_is_documented(key):
+    assert f"`[report] {key}`" in TEXT
+
+
+@pytest.mark.parametrize("key", [k for k in sensitivity.KEYS if k != "bounds"])
+def test_every_sensitivity_key_is_documented(key):
+    assert f"| `{key}` |" in TEXT
+    assert "`[sensitivity.bounds] NAME`" in TEXT
+
+
+@pytest.mark.parametrize("section", list(spec.SECTIONS))
+def test_every_section_is_documented(section):
+    assert f"[{section}" in TEXT
+
+
+@pytest.mark.parametrize("name", list(MEASURES))
+def test_every_measure_is_in_the_data_dictionary(name):
+    assert f"| `{name}` | {MEASURES[name].split(' (')[0].split(',')[0]}" in TEXT
+
+
+@pytest.mark.parametrize("command", ["run", "strategies", "sweep", "compare", "report",
+                                     "sensitivity"])
+def test_every_research_command_is_shown(command):
+    assert f"\nquartiersim {command}" in TEXT
