@@ -148,6 +148,43 @@ def test_unreachable_scheduler_is_reported_without_starting_runs(tmp_path, capsy
     assert not out.exists()
 
 
+@pytest.mark.parametrize(
+    ("module", "args", "fragment"),
+    [
+        ("distributed", ["--scheduler", "tcp://127.0.0.1:8786"],
+         "pip install 'quartiersim[cluster]'"),
+        ("SALib", None, "pip install 'quartiersim[sensitivity]'"),
+    ],
+)
+def test_missing_optional_extra_is_named(tmp_path, capsys, monkeypatch, module, args, fragment):
+    """Without Dask (or SALib) installed, the command says which extra to install."""
+    for name in list(sys.modules):
+        if name == module or name.startswith(module + "."):
+            monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, module, None)  # makes `import module` fail
+    out = tmp_path / "out"
+    if args is None:
+        path = tmp_path / "sens.toml"
+        path.write_text(SENSITIVITY)
+        code, err = run_cli(capsys, ["sensitivity", path, "--out", out])
+    else:
+        path = tmp_path / "exp.toml"
+        path.write_text(GOOD)
+        code, err = run_cli(capsys, ["sweep", path, "--out", out, *args])
+    assert code == 2 and fragment in err and "Traceback" not in err
+    assert not out.exists()
+
+
+def test_report_refuses_a_sensitivity_folder(tmp_path, capsys):
+    path = tmp_path / "sens.toml"
+    path.write_text(SENSITIVITY)
+    out = tmp_path / "out"
+    assert run_cli(capsys, ["sensitivity", path, "--out", out, "--processes", "1",
+                            "--no-progress"])[0] == 0
+    code, err = run_cli(capsys, ["report", out / "results", "--out", tmp_path / "report"])
+    assert code == 2 and "holds the runs of a sensitivity analysis" in err
+
+
 def test_folder_of_another_experiment_is_refused(tmp_path, capsys):
     path = tmp_path / "exp.toml"
     path.write_text(GOOD)

@@ -433,6 +433,11 @@ def make_report(results: Path | str, out: Path | str, *, outcomes: Sequence[str]
         raise UsageError(f"--bootstrap {n_boot}: use at least 100 resamples")
     store = ResultStore(results)
     manifest = store.manifest()
+    if manifest.get("definition", {}).get("kind") == "sensitivity":
+        raise UsageError(
+            f"{results} holds the runs of a sensitivity analysis; its indices are in "
+            f"{results.parent / 'sensitivity.md'} (and morris.csv, sobol.csv)"
+        )
     inside = out.resolve() == results.resolve() or results.resolve() in out.resolve().parents
     if inside and not out.name.startswith(("_", ".")):
         raise UsageError(
