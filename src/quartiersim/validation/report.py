@@ -39,6 +39,7 @@ from quartiersim.validation.stats import (
 )
 
 SECTIONS = (
+    "## Headline findings",
     "## 1. Known results reproduced",
     "## 2. Calibration: the quarter without intervention",
     "## 3. The theory's claims as hypotheses",
@@ -223,6 +224,9 @@ class Report:
         self.images = images
         self.link = image_link.rstrip("/")
         self.lines: list[str] = []
+        #: one-line findings collected while the sections are written (the headline summary)
+        self.findings: list[str] = []
+        self.summary_at = 0
 
     def add(self, *lines: str) -> None:
         self.lines.extend(lines)
@@ -280,6 +284,7 @@ def generate(
 
     rep = Report(cfg, images, link)
     _header(rep, command, distinct)
+    rep.summary_at = len(rep.lines)
     _known(rep, results)
     _calibration(rep, results)
     _hypotheses(rep, results)
@@ -287,6 +292,10 @@ def generate(
     where = f"the Dask cluster at {scheduler}" if scheduler else (
         f"{processes} local processes" if processes else "all local cores")
     _reproduce(rep, command, distinct, time.time() - started, where)
+    summary = [SECTIONS[0], "",
+               *(f"- {f}" for f in rep.findings), "",
+               "Details, figures and the mechanisms behind each finding follow.", ""]
+    rep.lines[rep.summary_at:rep.summary_at] = summary
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(rep.text(), encoding="utf-8")
     return out
@@ -338,7 +347,7 @@ def _params_text(params: dict[str, Any]) -> str:
 # -- section 1 -----------------------------------------------------------------------------------
 def _known(rep: Report, res: Results) -> None:
     cfg = rep.cfg
-    rep.add(SECTIONS[0], "")
+    rep.add(SECTIONS[1], "")
 
     rep.add("### 1.1 Granovetter's threshold cascade (exact)", "")
     g = known.granovetter()
@@ -355,6 +364,10 @@ def _known(rep: Report, res: Results) -> None:
         "not the average disposition, decides whether collective action takes off."
     )
     rep.figure("granovetter.png", "Granovetter cascade")
+    rep.findings.append(
+        f"Granovetter's cascade: {g['uniform'].final} of 100 join, and {g['perturbed'].final} "
+        "after one threshold changes — " + ("exact." if ok else "**not reproduced**.")
+    )
 
     rep.add("### 1.2 Decay of unreinforced bridging ties (Burt 2002)", "")
     decays = known.tie_decay(cfg.seed, cfg.decay_quarters, cfg.parameters)
@@ -390,6 +403,11 @@ def _known(rep: Report, res: Results) -> None:
         "why they are lost quickly once nobody brings people together."
     )
     rep.figure("tie_decay.png", "Tie decay")
+    bd = decays["bridging"]
+    rep.findings.append(
+        f"Burt's decay of bridges: {bd.observed:.1%} of unreinforced bridging ties survive a "
+        f"year (exact 95% CI {bd.low:.1%}–{bd.high:.1%}; target {bd.target:.0%})."
+    )
 
     rep.add("### 1.3 S-shaped growth when a group takes off", "")
     takes = known.take_offs(cfg.seed, cfg.s_curve_runs, cfg.s_curve_weeks, cfg.parameters)
@@ -454,6 +472,11 @@ def _known(rep: Report, res: Results) -> None:
             "weeks, so its slow phase is short."
         )
     rep.figure("take_off.png", "Take-off of groups")
+    rep.findings.append(
+        f"S-shaped take-off: {n_s} of {len(takes)} strongest group take-offs are S-shaped "
+        "(logistic clearly best by AIC); the quarter's total participation rises fast from the "
+        "start and saturates."
+    )
 
     rep.add("### 1.4 Segregation raises bonding and lowers bridging ties (Neal 2015)", "")
     summary = _neal_summary(res, cfg)
@@ -495,6 +518,11 @@ def _known(rep: Report, res: Results) -> None:
         "turn into ties; segregation (`quarter.place_households`) changes who lives nearby."
     )
     rep.figure("segregation_ties.png", "Segregation and ties")
+    rep.findings.append(
+        f"Segregation (Neal 2015): from {lo:g} to {hi:g} the bonding share changes by "
+        f"{bond.diff.mean:+.3f} and bridging ties by {bridge.diff.mean:+.0f} — "
+        + ("reproduced." if holds else "**not reproduced**.")
+    )
 
 
 def _shape_words(fit: Any) -> str:
@@ -563,7 +591,7 @@ tolerance around the stylised facts, stated so a reader can disagree with them."
 
 def _calibration(rep: Report, res: Results) -> None:
     cfg = rep.cfg
-    rep.add(SECTIONS[1], "")
+    rep.add(SECTIONS[2], "")
     if "none" not in cfg.strategies:
         rep.para("The comparison has no `none` arm, so the calibration could not be measured.")
         return
@@ -579,6 +607,7 @@ def _calibration(rep: Report, res: Results) -> None:
         "source | verdict |",
         "|---|---|---|---|---|---|---|---|",
     )
+    calibration: list[str] = []
     for measure, meaning, (lo, hi), target, source in CALIBRATION:
         start = mean_ci(table[table["week"] == 0][measure].to_numpy())
         over = mean_ci(per_run[measure].mean().to_numpy())
@@ -588,7 +617,10 @@ def _calibration(rep: Report, res: Results) -> None:
             verdict = "**below**" if over.mean < lo else "**above**"
         rep.add(f"| `{measure}` | {meaning} | {start.fmt(3)} | {over.fmt(3)} | {target} | "
                 f"{lo:g}–{hi:g} | {source} | {verdict} |")
+        calibration.append(f"`{measure}` {over.mean:.2f} (target {target}: "
+                           f"{verdict.strip('*')})")
     rep.add("")
+    rep.findings.append("Calibration without intervention: " + "; ".join(calibration) + ".")
     rep.para(
         "How to read this: participation in the model is membership of an *action group on a "
         "problem of the quarter*, a narrower thing than the survey's civic participation (which "
@@ -620,7 +652,9 @@ def _leaders(rep: Report, res: Results) -> None:
         rep.add("")
         for label, week in (("during the project", cfg.during_week),
                             ("after the exit", cfg.after_week)):
-            rep.para(_leader_sentence(res, cfg.strategies, measure, week, label))
+            sentence = _leader_sentence(res, cfg.strategies, measure, week, label)
+            rep.para(sentence)
+            rep.findings.append(f"{title.capitalize()}, " + sentence[0].lower() + sentence[1:])
     _retention(rep, res)
 
 
@@ -681,7 +715,7 @@ def _leader_sentence(res: Results, strategies: list[str], measure: str, week: in
 
 def _hypotheses(rep: Report, res: Results) -> None:
     cfg = rep.cfg
-    rep.add(SECTIONS[2], "")
+    rep.add(SECTIONS[3], "")
     rep.para(
         "Each claim is a paired comparison between two strategies at a stated week. **holds**: "
         "the difference has the claimed sign and is significant after Holm correction; "
@@ -708,6 +742,17 @@ def _hypotheses(rep: Report, res: Results) -> None:
     hyps = _claims(res, cfg)
     if hyps:
         evaluate(hyps)
+        opposite = [h for h in hyps if h.verdict.startswith("does not hold")]
+        unshown = [h for h in hyps if h.verdict == "not shown"]
+        held = len(hyps) - len(opposite) - len(unshown)
+        finding = f"The theory's claims (section 3.2): **{held} of {len(hyps)} hold**."
+        if opposite:
+            finding += " The opposite holds for: " + "; ".join(
+                f"*{h.claim}* ({h.contrast})" for h in opposite) + "."
+        if unshown:
+            finding += " Not shown: " + "; ".join(
+                f"*{h.claim}* ({h.contrast})" for h in unshown) + "."
+        rep.findings.append(finding)
         rep.add("### 3.2 The claims, tested", "")
         rep.add(*hypothesis_table(hyps), "")
         for family in dict.fromkeys(h.family for h in hyps):
@@ -957,12 +1002,15 @@ def _ablation(rep: Report, res: Results) -> None:
     )
     panels: dict[str, dict[str, Estimate]] = {}
     valuable: dict[str, list[str]] = {}
+    costly: dict[str, list[str]] = {}
     for (role, measure, week, c), p in zip(rows, adjusted, strict=True):
         direction = c.direction() if p < ALPHA else 0
         verdict = {1: "adds value", -1: "**costs** (others do better with its hours)",
                    0: "not shown"}[direction]
         if direction == 1:
             valuable.setdefault(role, []).append(f"{OUTCOMES[measure]} (week {week})")
+        elif direction == -1:
+            costly.setdefault(role, []).append(f"{OUTCOMES[measure]} (week {week})")
         rep.add(f"| {role} | {measure} | {week} | {c.diff.fmt(3)} | {fmt_d(c.effect)} | "
                 f"{fmt_p(p)} | {verdict} |")
         panels.setdefault(f"{OUTCOMES[measure]}, week {week}", {})[role] = c.diff
@@ -974,6 +1022,23 @@ def _ablation(rep: Report, res: Results) -> None:
     if valuable:
         rep.para("Roles whose removal credibly hurts: " + "; ".join(
             f"`{r}` — {', '.join(v)}" for r, v in valuable.items()) + ".")
+    rep.findings.append(
+        "Role ablation: removing " + (", ".join(f"`{r}`" for r in valuable) or "no role")
+        + " credibly lowers an outcome; removing " + (", ".join(f"`{r}`" for r in costly)
+                                                      or "no role")
+        + " credibly raises one (its hours buy more of it in the other roles)."
+    )
+    if costly:
+        rep.para(
+            "Roles whose removal credibly *raises* an outcome: " + "; ".join(
+                f"`{r}` — {', '.join(v)}" for r, v in costly.items()) + ". Their hours, "
+            "shared out among the other five roles, buy more of that outcome: more dialogue "
+            "meetings, festivals and outreach visits build and renew ties directly, while "
+            "walks, advocacy and round tables act on the arena (problems made visible, access, "
+            "responsiveness) and reach the tie network only through groups. A cost on social "
+            "capital is the price of the role's work on influence, not a sign that it does "
+            "nothing."
+        )
     missing = [r for r in ROLES if r not in valuable]
     if missing:
         rep.para(
@@ -1042,6 +1107,11 @@ def _segregation(rep: Report, res: Results) -> None:
         for m in OUTCOMES for w in (cfg.during_week, cfg.after_week)
         if len({leaders[(lv, m, w)] for lv in cfg.segregation_levels}) > 1
     ]
+    rep.findings.append(
+        "Segregation and the comparison: " + ("the leader changes — " + "; ".join(changes)
+                                              if changes else "the same leaders at every level")
+        + "."
+    )
     if changes:
         rep.para("The leader changes with segregation — " + "; ".join(changes) + ".")
     else:
@@ -1079,7 +1149,7 @@ def _segregation(rep: Report, res: Results) -> None:
 # -- section 4 -----------------------------------------------------------------------------------
 def _robustness(rep: Report, res: Results, samples: pd.DataFrame) -> None:
     cfg = rep.cfg
-    rep.add(SECTIONS[3], "")
+    rep.add(SECTIONS[4], "")
     if samples.empty:
         rep.para("No robustness sample was configured (`[robustness] samples = 0`).")
         figures.robustness(pd.DataFrame({"x": [], "o": [], "o_flipped": []}), ["x"],
@@ -1131,6 +1201,10 @@ def _robustness(rep: Report, res: Results, samples: pd.DataFrame) -> None:
              + "; ".join(f"{OUTCOMES[m]} week {w}: `{default_leader[k]}`"
                          for k, (m, w) in outcomes.items()) + ").")
     flips = {k: int(table[f"{k}_flipped"].sum()) for k in outcomes}
+    rep.findings.append(
+        f"Robustness ({len(table)} parameter sets): the leader flips in " + "; ".join(
+            f"{flips[k]} for {OUTCOMES[m]} week {w}" for k, (m, w) in outcomes.items()) + "."
+    )
     rep.para("Flips per outcome: " + "; ".join(
         f"{OUTCOMES[m]} week {w}: **{flips[k]} of {len(table)}**"
         for k, (m, w) in outcomes.items()) + ".")
@@ -1158,7 +1232,7 @@ def _robustness(rep: Report, res: Results, samples: pd.DataFrame) -> None:
 
 def _reproduce(rep: Report, command: str, distinct: int, seconds: float, where: str) -> None:
     cfg = rep.cfg
-    rep.add(SECTIONS[4], "")
+    rep.add(SECTIONS[5], "")
     rep.add(
         "From a clean checkout (after `make setup`):",
         "",
