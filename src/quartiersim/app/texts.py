@@ -408,8 +408,8 @@ EXPLAIN: dict[str, dict[str, dict[str, str]]] = {
             "what": "The quarter from above: streets (white), buildings (beige, each a house "
             "community), public places (green), structural problems (circles: grey dashed = "
             "latent, red = visible, green = solved), residents (dots, coloured by the attribute "
-            "you choose) and the community workers (large diamonds, coloured by the role they "
-            "spend most of their time on).",
+            "you choose) and the community workers (numbered pie charts: how each worker's hours "
+            "went this week, one colour per role).",
             "how": "Every week residents meet in their house and at public places, problems "
             "worsen until somebody makes them public, action groups form around visible "
             "problems and raise claims, and the workers spend their hours on the roles of the "
@@ -426,8 +426,9 @@ EXPLAIN: dict[str, dict[str, dict[str, str]]] = {
             "what": "Das Quartier von oben: Straßen (weiß), Häuser (beige, jedes eine "
             "Hausgemeinschaft), öffentliche Orte (grün), strukturelle Probleme (Kreise: grau "
             "gestrichelt = verborgen, rot = sichtbar, grün = gelöst), Bewohner (Punkte, gefärbt "
-            "nach dem gewählten Merkmal) und die Fachkräfte (große Rauten, gefärbt nach der "
-            "Rolle, in der sie die meiste Zeit arbeiten).",
+            "nach dem gewählten Merkmal) und die Fachkräfte (nummerierte Tortendiagramme: wie "
+            "sich die Stunden jeder Fachkraft diese Woche auf die Rollen verteilten, eine Farbe "
+            "je Rolle).",
             "how": "Jede Woche begegnen sich Bewohner im Haus und an öffentlichen Orten, "
             "Probleme verschärfen sich, bis jemand sie öffentlich macht, um sichtbare Probleme "
             "bilden sich Aktionsgruppen und stellen Forderungen, und die Fachkräfte verteilen "
@@ -488,9 +489,10 @@ EXPLAIN: dict[str, dict[str, dict[str, str]]] = {
             "of four parts (organised share, claims granted in the last year, allies, the "
             "administration's responsiveness). Both are computed from the state each week "
             "(docs/measures.md). Long runs are thinned to at most 300 points per curve.",
-            "notice": "The decisive moment is after the exit: does a curve hold or fall back? "
-            "Top-down care brings quick relief in solved problems, but helplessness does not "
-            "fall and influence stays low; empowerment builds slowly and lasts.",
+            "notice": "The decisive moment is after the exit: which curves hold, which fall "
+            "back? Top-down care solves problems for the residents, but their helplessness "
+            "does not fall; see how much of what empowerment built (participation, ties, "
+            "influence) outlasts the workers.",
             "try": "Turn on compare mode with *empowerment* against *top-down care*, play past "
             "the exit (week 156), and add *participation* and *claims granted*. Trigger an "
             "*early exit* in year one and see what has not yet grown.",
@@ -506,10 +508,10 @@ EXPLAIN: dict[str, dict[str, dict[str, str]]] = {
             "Forderungen im letzten Jahr, Verbündete, Offenheit der Verwaltung). Beide werden "
             "jede Woche aus dem Zustand berechnet (docs/measures.md). Lange Läufe werden auf "
             "höchstens 300 Punkte je Kurve ausgedünnt.",
-            "notice": "Entscheidend ist die Zeit nach dem Projektende: hält eine Kurve oder "
-            "fällt sie zurück? Fürsorge von oben löst schnell Probleme, aber die "
-            "Hilflosigkeit sinkt nicht und der Einfluss bleibt gering; Empowerment wächst "
-            "langsam und bleibt.",
+            "notice": "Entscheidend ist die Zeit nach dem Projektende: welche Kurven halten, "
+            "welche fallen zurück? Fürsorge von oben löst Probleme für die Bewohner, aber ihre "
+            "Hilflosigkeit sinkt nicht; sehen Sie, wie viel von dem, was Empowerment aufgebaut "
+            "hat (Beteiligung, Beziehungen, Einfluss), die Fachkräfte überdauert.",
             "try": "Vergleich einschalten mit *Empowerment* gegen *Fürsorge von oben*, über das "
             "Projektende (Woche 156) hinaus laufen lassen und *Beteiligung* und *erfüllte "
             "Forderungen* dazunehmen. Im ersten Jahr ein *vorzeitiges Projektende* auslösen "
