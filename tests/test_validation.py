@@ -166,6 +166,8 @@ def test_report_is_generated_end_to_end_with_sections_and_figures(tmp_path):
         assert f"](images/validation/{name})" in text
     assert "python -m quartiersim.validation" in text  # the command is in the header
     assert "Experiment seed **3**" in text
+    # the docs tests run every shell block; the report's own 15-minute command is marked
+    assert "<!-- no-test" in text.split("```sh")[-2].splitlines()[-1]
     assert "**What lasts.**" in text and "{cfg." not in text  # no unformatted placeholders
     # every claim gets a verdict, every calibration target a value
     assert len(re.findall(r"\*\*(holds|does not hold \(opposite\)|not shown)\*\*", text)) >= 14
