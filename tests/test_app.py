@@ -205,6 +205,19 @@ def test_parameters_that_do_not_fit_together_keep_the_running_quarter(view, sess
     assert "n_residents=2000" in all_text(view)
 
 
+def test_a_failing_step_leaves_a_message_not_a_dead_page(view, session, monkeypatch):
+    def broken() -> None:
+        raise RuntimeError("the model broke")
+
+    monkeypatch.setattr(session.model, "step", broken)
+    button(view, "Step").click()
+    assert "Something went wrong: RuntimeError: the model broke" in all_text(view)
+    monkeypatch.undo()
+    button(view, "Step").click()  # the page still works
+    assert session.week == 1
+    assert "Something went wrong" not in all_text(view)
+
+
 # -- strategy ------------------------------------------------------------------------------------
 
 def test_switching_strategy_changes_what_the_workers_do_in_the_running_quarter(view, session):

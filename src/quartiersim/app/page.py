@@ -238,10 +238,19 @@ def Controls(
     report: Callable[[Notice | None], None],
     version: int,
 ):
-    def step() -> None:
-        report(None)
-        session.step(1)
+    def guarded(action: Callable[[], Notice | None]) -> None:
+        """Run a change of the models; whatever it reports (or raises) becomes the notice.
+
+        A failing model step must leave a message on the page, not a dead page.
+        """
+        try:
+            report(action())
+        except Exception as e:
+            report(Notice("error", {"detail": f"{type(e).__name__}: {e}"}))
         changed()
+
+    def step() -> None:
+        guarded(lambda: session.step(1))
 
     def play() -> None:
         report(None)
@@ -249,28 +258,22 @@ def Controls(
 
     def reset() -> None:
         playing.set(False)
-        report(session.reset())
-        changed()
+        guarded(session.reset)
 
     def choose_strategy(which: int) -> Callable[[str], None]:
-        def choose(name: str) -> None:
-            report(session.set_strategy(which, name))
-            changed()
-
-        return choose
+        return lambda name: guarded(lambda: session.set_strategy(which, name))
 
     def set_compare(on: bool) -> None:
         playing.set(False)
-        notice = session.set_compare(on)
-        report(notice or (Notice("restarted", {"seed": session.seed}) if on else None))
-        changed()
+
+        def switch() -> Notice | None:
+            notice = session.set_compare(on)
+            return notice or (Notice("restarted", {"seed": session.seed}) if on else None)
+
+        guarded(switch)
 
     def trigger(name: str) -> Callable[[], None]:
-        def fire() -> None:
-            session.trigger(name)
-            changed()
-
-        return fire
+        return lambda: guarded(lambda: session.trigger(name))
 
     solara.Text(t("run", lang), classes=["qs-sidebar-heading"])
     with solara.Row(gap="6px", style={"flex-wrap": "wrap"}):
