@@ -385,6 +385,10 @@ def plot_outcomes(points: pd.DataFrame, d: Design, outcome: str, point_list: Seq
 # ---------------------------------------------------------------------------------------------
 
 
+def _and(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def _num(x: float) -> str:
     return "–" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.3f}"
 
@@ -508,7 +512,7 @@ def _markdown(manifest: dict[str, Any], results: Path, data: pd.DataFrame,
         lines.append(f"- Fixed parameters: {fixed}; all others at their defaults.")
     lines += [
         "", "## Methods", "",
-        "Each run is reduced to its value " + "; ".join(p.title for p in point_list) + ". "
+        "Each run is reduced to its value " + _and([p.title for p in point_list]) + ". "
         "The exit is the last week in which the project ran. Per condition: the mean and a "
         f"percentile bootstrap 95% confidence interval ({n_boot} resamples, seeded). "
         "Against each baseline ("
