@@ -24,7 +24,7 @@ import numpy as np
 import reacton.ipyvuetify as rv
 import solara
 
-from quartiersim import EVENTS, PARAMETERS, STRATEGIES
+from quartiersim import EVENTS, MEASURES, PARAMETERS, STRATEGIES
 from quartiersim.activity import Entry, describe
 from quartiersim.app import figures, texts
 from quartiersim.app.session import Notice, Session, tunable_parameters
@@ -65,8 +65,6 @@ CSS = """
 
 
 def extra_choices() -> list[str]:
-    from quartiersim import MEASURES
-
     return [m for m in EXTRA_CHOICES if m in MEASURES]
 
 
@@ -303,7 +301,8 @@ def Controls(
         Caption(describe_strategy(session.strategy_b, lang))
     else:
         Caption(t("compare_hint", lang))
-    if "custom" in session.strategies() or "custom" in (session.strategy_a, session.strategy_b):
+    in_use = (session.strategy_a, session.strategy_b) if session.compare else (session.strategy_a,)
+    if "custom" in in_use:
         CustomMix(session, lang, changed, version)
 
     solara.Text(t("events", lang), classes=["qs-sidebar-heading"])
