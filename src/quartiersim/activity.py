@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from quartiersim.events import EVENTS
 from quartiersim.problems import PROBLEM_KINDS
+from quartiersim.quarter import PLACE_NAMES
 
 
 @dataclass(frozen=True)
@@ -140,6 +142,11 @@ def describe(entry: Entry, lang: str = "en", problem_kinds: Any = None) -> str:
         if key in data and problem_kinds is not None:
             ids = data[key] if isinstance(data[key], tuple | list) else (data[key],)
             data[key] = " + ".join(problem_label(problem_kinds[int(p)], lang) for p in ids)
+    if entry.key == "event" and data.get("event") in EVENTS:
+        event = EVENTS[data["event"]]
+        data["event"] = event.de if lang == "de" else event.en
+    if data.get("place") in PLACE_NAMES:
+        data["place"] = PLACE_NAMES[data["place"]][1 if lang == "de" else 0]
     if "worker" in data and lang == "de":
         data["worker"] = data["worker"].replace("worker", "Fachkraft")
     return (de if lang == "de" else en).format(**data)

@@ -13,6 +13,13 @@ from dataclasses import dataclass
 import numpy as np
 
 PLACE_KINDS: tuple[str, ...] = ("community_centre", "playground", "square", "cafe")
+PLACE_NAMES: dict[str, tuple[str, str]] = {
+    "community_centre": ("community centre", "Stadtteilzentrum"),
+    "playground": ("playground", "Spielplatz"),
+    "square": ("square", "Platz"),
+    "cafe": ("café", "Café"),
+}
+"""English and German name of each kind of public place."""
 
 BLOCK_W, BLOCK_H = 3, 4  # a building: 3 x 4 dwelling cells
 STREET_EVERY_X, STREET_EVERY_Y = 7, 5  # a street after two buildings across, one building down

@@ -25,7 +25,7 @@ import reacton.ipyvuetify as rv
 import solara
 
 from quartiersim import EVENTS, MEASURES, PARAMETERS, STRATEGIES
-from quartiersim.activity import Entry, describe
+from quartiersim.activity import describe
 from quartiersim.app import figures, texts
 from quartiersim.app.session import Notice, Session, tunable_parameters
 from quartiersim.app.texts import t
@@ -89,13 +89,6 @@ def feed_lines(model: Any, lang: str, length: int = FEED_LENGTH) -> list[tuple[i
     """The newest ``length`` log entries of ``model`` as (week, sentence), newest first."""
     lines = []
     for entry in reversed(model.activity[-length:]):
-        data = dict(entry.data)
-        if entry.key == "event" and data.get("event") in EVENTS:
-            ev = EVENTS[data["event"]]
-            data["event"] = ev.de if lang == "de" else ev.en
-        if isinstance(data.get("place"), str):
-            data["place"] = texts.label(texts.PLACE_LABELS, data["place"], lang)
-        entry = Entry(entry.week, entry.key, data)
         try:
             text = describe(entry, lang, problem_kinds=model.problems.kind)
         except (KeyError, IndexError, ValueError):

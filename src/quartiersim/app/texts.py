@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from quartiersim.quarter import PLACE_NAMES
+
 LANGUAGES: dict[str, str] = {"en": "English", "de": "Deutsch"}
 
 Pair = tuple[str, str]
@@ -187,12 +189,7 @@ AGE_LABELS: dict[str, Pair] = {
 }
 ORIGIN_LABEL: Pair = ("origin {k}", "Herkunft {k}")
 
-PLACE_LABELS: dict[str, Pair] = {
-    "community_centre": ("community centre", "Stadtteilzentrum"),
-    "playground": ("playground", "Spielplatz"),
-    "square": ("square", "Platz"),
-    "cafe": ("café", "Café"),
-}
+PLACE_LABELS: dict[str, Pair] = PLACE_NAMES
 
 DOMAIN_LABELS: dict[str, Pair] = {
     "organising": ("organising", "Organisieren"),
