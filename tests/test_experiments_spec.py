@@ -176,6 +176,7 @@ segregation = [0.1, 0.9]
     assert run.columns["variant"] == "door_only"
     assert run.columns["role_mix"] == "door_opener=1"
     assert exp.group_factor() == "variant"
+    assert list(exp.describe()["variants"]) == ["full", "door_only"]  # the file's order
 
 
 def test_events_tables_schedule_events_in_every_run():

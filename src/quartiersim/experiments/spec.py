@@ -533,9 +533,10 @@ class Experiment:
             "record_every": self.record_every,
             "measures": list(self.recorded_measures),
             "common_seeds": self.common_seeds,
-            "parameters": canonical(self.parameters),
-            "sweep": canonical(self.sweep),
-            "variants": canonical(self.variants),
+            # In the file's order (canonical() would sort): the report lists conditions so.
+            "parameters": {k: canonical(v) for k, v in self.parameters.items()},
+            "sweep": {k: canonical(v) for k, v in self.sweep.items()},
+            "variants": {k: canonical(v) for k, v in self.variants.items()},
             "label_columns": list(self.label_columns),
             "report": {
                 "baselines": list(self.report.baselines or []),
