@@ -205,9 +205,14 @@ class ActionGroups:
         strength = np.asarray(adjacency.sum(axis=1)).ravel()
         thresholds = self.thresholds()
         free = (r.group < 0) & ~r.withdrawn
-        for g in self.active:
+        active = self.active
+        causes = [g.problem for g in active if g.problem >= 0]
+        cares_about = m.problems.concern[:, causes] >= JOIN_CONCERN  # one column per cause
+        column = 0
+        for g in active:
             if g.problem >= 0:
-                cares = m.problems.concern[:, g.problem] >= JOIN_CONCERN
+                cares = cares_about[:, column]
+                column += 1
             else:
                 cares = np.ones(r.n, dtype=bool)
             eligible = cares & free

@@ -171,8 +171,12 @@ class QuartierModel(mesa.Model):
 
     def everyday_encounters(self) -> None:
         """Encounters in house communities and at public places form and renew ties."""
-        for a, b in (encounters.house_community(self), encounters.public_places(self)):
-            self.ties.reinforce(a, b, self.p["tie_gain"])
+        house_a, house_b = encounters.house_community(self)
+        place_a, place_b = encounters.public_places(self)
+        self.ties.reinforce(
+            np.concatenate([house_a, place_a]), np.concatenate([house_b, place_b]),
+            self.p["tie_gain"],
+        )
 
     def everyday_life(self) -> None:
         """Residents' week: support along ties, helplessness, resources, withdrawal, belonging,

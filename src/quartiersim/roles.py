@@ -239,14 +239,17 @@ def conflict_mediator(m: QuartierModel, w: CommunityWorker, budget: Budget) -> N
     present = np.flatnonzero(~r.withdrawn)
     if len(present) < 2:
         return
+    # Meetings bring one origin group together with the others (across age groups where the
+    # quarter has one origin only).
+    label = r.origin[present] if len(np.unique(r.origin[present])) > 1 else r.age[present]
+    sides = {
+        int(v): (present[label == v], present[label != v]) for v in np.unique(label)
+    }
     pairs_a, pairs_b, met = [], [], []
     while budget.take(DIALOGUE_MEETING_HOURS):
-        origins = m.rng.choice(r.origin[present], size=2, replace=False)
-        side_a = present[r.origin[present] == origins[0]]
-        side_b = present[r.origin[present] != origins[0]]
-        if len(side_b) == 0:  # one origin only: meet across age groups instead
-            ages = r.age[present]
-            side_a, side_b = present[ages == ages[0]], present[ages != ages[0]]
+        side_a, side_b = sides[int(label[m.rng.integers(len(present))])]
+        if len(side_b) == 0:
+            break
         side_a = m.rng.choice(side_a, size=min(8, len(side_a)), replace=False)
         side_b = m.rng.choice(side_b, size=min(8, len(side_b)), replace=False)
         a, b = cross_pairs(m, side_a, side_b, k=max(len(side_a), len(side_b)))
