@@ -169,8 +169,9 @@ _DECLARATION: tuple[Parameter, ...] = (
     _p("place_visit_rate", 0.25, float, "Weekly probability of visiting a public place "
        "(community centre, playground, square, café).", unit="1/week", low=0.0, high=1.0,
        group="ties"),
-    _p("tie_gain", 0.15, float, "Tie strength added by one encounter.", low=0.0, high=1.0,
-       group="ties"),
+    _p("tie_gain", 0.17, float, "Tie strength added by one encounter.", low=0.0, high=1.0,
+       group="ties", source="Calibrated so that residents have about two strong ties (a core "
+       "discussion network of 2.08: McPherson, Smith-Lovin & Brashears 2006)."),
     _p("bridging_openness", 0.5, float, "Chance that an encounter across age or origin "
        "builds a tie, relative to one within (homophily).", low=0.0, high=1.0, group="ties",
        source="McPherson, Smith-Lovin & Cook 2001 (homophily)."),
