@@ -348,13 +348,18 @@ def Status(session: Session, lang: str, version: int):
             solara.Text(line, classes=[f"qs-status-{'ab'[k]}"])
 
 
+def quarter_title(session: Session, which: int, lang: str) -> str:
+    """In compare mode, which quarter a picture shows and its strategy; else nothing."""
+    if len(session.quarters) <= 1:
+        return ""
+    strategy = texts.label(texts.STRATEGY_LABELS, session.strategies()[which], lang)
+    return f"{t('quarter', lang, name='AB'[which])}: {strategy}"
+
+
 @solara.component
 def MapView(session: Session, which: int, lang: str, colour_by: str, selected: int,
             version: int):
-    compare = len(session.quarters) > 1
-    title = (f"{t('quarter', lang, name='AB'[which])}: "
-             f"{texts.label(texts.STRATEGY_LABELS, session.strategies()[which], lang)}"
-             if compare else "")
+    title = quarter_title(session, which, lang)
 
     def make():
         with session.lock:
@@ -366,10 +371,7 @@ def MapView(session: Session, which: int, lang: str, colour_by: str, selected: i
 
 @solara.component
 def NetworkView(session: Session, which: int, lang: str, selected: int, version: int):
-    compare = len(session.quarters) > 1
-    title = (f"{t('quarter', lang, name='AB'[which])}: "
-             f"{texts.label(texts.STRATEGY_LABELS, session.strategies()[which], lang)}"
-             if compare else "")
+    title = quarter_title(session, which, lang)
 
     def make():
         with session.lock:
