@@ -196,6 +196,7 @@ def _check_parameters(params: dict[str, Any]) -> dict[str, Any]:
 
 
 def add_executor_flags(parser: argparse.ArgumentParser) -> None:
+    """Add --processes and --scheduler (where the runs go)."""
     where = parser.add_mutually_exclusive_group()
     where.add_argument(
         "--processes", type=_int_at_least(1), metavar="N",
@@ -219,6 +220,7 @@ def add_executor_flags(parser: argparse.ArgumentParser) -> None:
 
 def add_override_flags(parser: argparse.ArgumentParser, *, steps: bool = True,
                        replications: bool = True) -> None:
+    """Add --steps, --replications and --seed overrides of an experiment file."""
     group = parser.add_argument_group("overrides of the experiment file")
     if steps:
         group.add_argument("--steps", type=_int_at_least(1), metavar="WEEKS",
@@ -255,6 +257,7 @@ SUMMARY_MEASURES = ("social_capital", "political_influence", "helplessness", "pa
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    """quartiersim run: one run, summarised on screen or written to a file."""
     from quartiersim.experiments.runner import simulate
     from quartiersim.experiments.spec import RunSpec, column_value, record_steps
     from quartiersim.experiments.storage import write_atomic
@@ -359,6 +362,7 @@ def _report_outcome(outcome: Any) -> int:
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
+    """quartiersim sweep: an experiment file run in full (resumes a folder)."""
     from quartiersim.experiments.spec import load_experiment
 
     exp = load_experiment(args.file, steps=args.steps, replications=args.replications,
@@ -380,6 +384,7 @@ def experiments_dir() -> Path | None:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
+    """quartiersim compare: the headline strategy comparison and its report."""
     from quartiersim.experiments.report import make_report
     from quartiersim.experiments.spec import load_experiment
 
@@ -409,6 +414,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    """quartiersim report: statistics and figures from a results folder."""
     from quartiersim.experiments.report import make_report
 
     path = make_report(args.dir, args.out, outcomes=args.outcomes, baselines=args.baselines,
@@ -418,6 +424,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
+    """quartiersim sensitivity: Morris screening and Sobol indices (SALib)."""
     from quartiersim.experiments.executors import make_executor
     from quartiersim.experiments.sensitivity import load_sensitivity, run_sensitivity
 
@@ -440,6 +447,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
 
 
 def cmd_strategies(args: argparse.Namespace) -> int:
+    """quartiersim strategies: a quick table of every strategy over a few seeds."""
     from quartiersim.experiments.executors import LocalExecutor
     from quartiersim.experiments.quick import QUICK_STRATEGIES, compare_strategies, format_table
 
@@ -461,6 +469,7 @@ def cmd_strategies(args: argparse.Namespace) -> int:
 
 
 def cmd_app(args: argparse.Namespace) -> int:
+    """quartiersim app: start the browser view on this machine."""
     try:
         from quartiersim.app.server import serve
     except ImportError as e:
@@ -475,6 +484,7 @@ def cmd_app(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    """quartiersim validate: generate the validation report."""
     from quartiersim.validation.__main__ import run
 
     return run(args, command=f"quartiersim validate --config {args.config} --out {args.out}")
@@ -519,6 +529,7 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the quartiersim command and its subcommands."""
     parser = _Parser(
         prog="quartiersim",
         description="QuartierSim: empowerment work in a disadvantaged urban quarter, as an "

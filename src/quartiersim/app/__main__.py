@@ -10,6 +10,7 @@ from quartiersim.app.server import is_loopback, serve
 
 
 def main(argv: list[str] | None = None) -> None:
+    """python -m quartiersim.app: start the browser view."""
     parser = argparse.ArgumentParser(prog="python -m quartiersim.app",
                                      description="Start QuartierSim's browser view.")
     parser.add_argument("--host", default="127.0.0.1",

@@ -65,6 +65,7 @@ CSS = """
 
 
 def extra_choices() -> list[str]:
+    """Choices offered for a parameter beyond its declaration (none by default)."""
     return [m for m in EXTRA_CHOICES if m in MEASURES]
 
 
@@ -79,6 +80,7 @@ def notice_text(notice: Notice, lang: str) -> str:
 
 
 def allowed_text(spec: Parameter, lang: str) -> str:
+    """What a parameter allows, in the page's language."""
     if spec.choices is None and spec.kind in (int, float):
         key = "allowed_int" if spec.kind is int else "allowed_float"
         return t(key, lang, low=spec.low, high=spec.high)
@@ -103,6 +105,7 @@ def feed_lines(model: Any, lang: str, length: int = FEED_LENGTH) -> list[tuple[i
 
 @solara.component
 def Caption(text: str):
+    """A small grey line of text."""
     solara.Text(text, classes=["qs-caption"])
 
 
@@ -126,11 +129,13 @@ def Picture(make: Callable[[], Any], dependencies: list, css_class: str):
 
 
 def strategy_items(lang: str) -> list[dict[str, str]]:
+    """The strategy selector's entries in the page's language."""
     return [{"text": texts.label(texts.STRATEGY_LABELS, s, lang), "value": s}
             for s in PARAMETERS["strategy"].choices or STRATEGIES]
 
 
 def describe_strategy(name: str, lang: str) -> str:
+    """One sentence on what a strategy does, in the page's language."""
     s = STRATEGIES[name]
     return s.de if lang == "de" else s.en
 
@@ -191,6 +196,7 @@ def ParameterPanels(session: Session, lang: str, changed: Callable[[], None]):
 
 @solara.component
 def SeedInput(session: Session, lang: str, changed: Callable[[], None]):
+    """The seed as text; a bad seed leaves a message, not a crash."""
     text, set_text = solara.use_state(str(session.seed))
     error, set_error = solara.use_state(None)
 
@@ -229,6 +235,7 @@ def Controls(
     report: Callable[[Notice | None], None],
     version: int,
 ):
+    """The sidebar: run buttons, strategy, compare mode, events, parameters."""
     def guarded(action: Callable[[], Notice | None]) -> None:
         """Run a change of the models; whatever it reports (or raises) becomes the notice.
 
@@ -322,6 +329,7 @@ def Controls(
 
 @solara.component
 def Status(session: Session, lang: str, version: int):
+    """The line above the views: week, strategy, project phase, hours worked."""
     with session.lock:
         rows = []
         for k, q in enumerate(session.quarters):
@@ -359,6 +367,7 @@ def quarter_title(session: Session, which: int, lang: str) -> str:
 @solara.component
 def MapView(session: Session, which: int, lang: str, colour_by: str, selected: int,
             version: int):
+    """The quarter map of one quarter."""
     title = quarter_title(session, which, lang)
 
     def make():
@@ -371,6 +380,7 @@ def MapView(session: Session, which: int, lang: str, colour_by: str, selected: i
 
 @solara.component
 def NetworkView(session: Session, which: int, lang: str, selected: int, version: int):
+    """The network of ties of one quarter."""
     title = quarter_title(session, which, lang)
 
     def make():
@@ -382,6 +392,7 @@ def NetworkView(session: Session, which: int, lang: str, selected: int, version:
 
 @solara.component
 def PlotsView(session: Session, lang: str, version: int):
+    """The measures over time (both quarters in compare mode)."""
     extra, set_extra = solara.use_state(list(DEFAULT_EXTRA))
     items = [{"text": texts.label(texts.MEASURE_LABELS, m, lang), "value": m}
              for m in extra_choices()]
@@ -395,6 +406,7 @@ def PlotsView(session: Session, lang: str, version: int):
 
 @solara.component
 def Inspector(session: Session, lang: str, selected: solara.Reactive[int], version: int):
+    """One resident: resources, helplessness over time, ties and group."""
     error, set_error = solara.use_state(None)
     picker = solara.use_memo(lambda: np.random.default_rng(), [])  # not the model's generator
     with session.lock:
@@ -475,6 +487,7 @@ def Inspector(session: Session, lang: str, selected: solara.Reactive[int], versi
 
 @solara.component
 def Feed(session: Session, lang: str, version: int):
+    """The activity feed: what happened in the quarter, newest first."""
     with session.lock:
         columns = [feed_lines(q.model, lang) for q in session.quarters]
     with solara.Card(t("feed", lang), classes=["qs-feed-card"]):

@@ -25,11 +25,13 @@ def asset_cache() -> Path:
 
 
 def assets_installed() -> bool:
+    """Whether Solara's assets are cached locally (needed offline)."""
     scope, name = ASSET_PACKAGE.split("/")
     return any((asset_cache() / scope).glob(f"{name}@*"))
 
 
 def is_loopback(host: str) -> bool:
+    """Whether ``host`` only listens on this machine."""
     if host == "localhost":
         return True
     try:

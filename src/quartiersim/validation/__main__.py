@@ -26,6 +26,7 @@ def _progress() -> Callable[[int, int], None]:
 
 
 def build_parser(prog: str = "python -m quartiersim.validation") -> argparse.ArgumentParser:
+    """The argument parser of the validation command."""
     parser = argparse.ArgumentParser(
         prog=prog,
         description="Run the validation experiment and write the Markdown report with figures "
@@ -74,6 +75,7 @@ def run(args: argparse.Namespace, command: str = COMMAND) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """python -m quartiersim.validation: generate the report."""
     return run(build_parser().parse_args(argv))
 
 
