@@ -66,11 +66,17 @@ MEASURES: dict[str, str] = {
 """Every measure the model records each week, with its meaning (the data dictionary)."""
 
 
-def social_capital_parts(m: QuartierModel) -> dict[str, float]:
-    """The five parts of social capital, each in [0, 1] (see ``docs/measures.md``)."""
+def social_capital_parts(
+    m: QuartierModel, bridging: np.ndarray | None = None
+) -> dict[str, float]:
+    """The five parts of social capital, each in [0, 1] (see ``docs/measures.md``).
+
+    ``bridging`` (which ties are bridging) may be passed in when the caller has it already.
+    """
     r, t = m.residents, m.ties
     degree = 2.0 * len(t) / r.n
-    bridging = t.bridging(r.origin, r.age)
+    if bridging is None:
+        bridging = t.bridging(r.origin, r.age)
     # Bridging relative to what random mixing would give: 1 means no homophily at all.
     cell = r.origin * 3 + r.age
     shares = np.bincount(cell) / r.n
@@ -131,9 +137,10 @@ def voice_equality(m: QuartierModel) -> float:
 def compute(m: QuartierModel) -> dict[str, float]:
     """All measures of :data:`MEASURES` for the model's current state."""
     r, t, a, pr = m.residents, m.ties, m.arena, m.problems
-    sc = social_capital_parts(m)
+    is_bridging = t.bridging(r.origin, r.age)
+    sc = social_capital_parts(m, is_bridging)
     pi = political_influence_parts(m)
-    bridging = int(t.bridging(r.origin, r.age).sum())
+    bridging = int(is_bridging.sum())
     efficacy = r.self_efficacy
     return {
         "social_capital": float(np.mean(list(sc.values()))),
