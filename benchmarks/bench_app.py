@@ -46,7 +46,8 @@ def frame_parts(session: Session) -> dict[str, float]:
         tag = "" if which == 0 else " B"
         parts["map" + tag] = timed(lambda m=model: figures.png(figures.draw_map(m, selected=0)))
         parts["network" + tag] = timed(
-            lambda m=model: figures.png(figures.draw_network(m, selected=0)))
+            lambda m=model: figures.png(figures.draw_network(m, selected=0))
+        )
     parts["plots"] = timed(lambda: figures.png(figures.draw_plots(session)))
     parts["inspector"] = timed(lambda: figures.png(figures.draw_resident(session, 0)))
     return parts
@@ -59,8 +60,7 @@ def page_frame(session: Session, repeats: int) -> float:
 
     from quartiersim.app import Page
 
-    _, rc = solara.render(solara.AppLayout(children=[Page(session=session)]),
-                          handle_error=False)
+    _, rc = solara.render(solara.AppLayout(children=[Page(session=session)]), handle_error=False)
     step = rc.find(v.Btn, children=["Step"]).widget
     step.click()  # warm-up
     times = [timed(step.click) for _ in range(repeats)]
@@ -89,28 +89,40 @@ def main() -> None:
     histories = QUICK_HISTORIES if args.quick else HISTORIES
     repeats = args.repeats or (3 if args.quick else 7)
 
-    print(f"browser view, default quarter (600 households); load average "
-          f"{os.getloadavg()[0]:.1f}; plots thinned to {PLOT_POINTS} points per curve")
-    header = (f"{'weeks run':>10} {'step':>7} {'map':>7} {'network':>8} {'plots':>7} "
-              f"{'inspector':>10} {'frame':>8} {'page':>8}   (ms, median of {repeats})")
+    print(
+        f"browser view, default quarter (600 households); load average "
+        f"{os.getloadavg()[0]:.1f}; plots thinned to {PLOT_POINTS} points per curve"
+    )
+    header = (
+        f"{'weeks run':>10} {'step':>7} {'map':>7} {'network':>8} {'plots':>7} "
+        f"{'inspector':>10} {'frame':>8} {'page':>8}   (ms, median of {repeats})"
+    )
     print(header)
     frames = {}
     for history in histories:
         r = measure(history, repeats)
         frames[history] = r["frame"]
-        print(f"{history:>10} {r['step']:>7.1f} {r['map']:>7.1f} {r['network']:>8.1f} "
-              f"{r['plots']:>7.1f} {r['inspector']:>10.1f} {r['frame']:>8.1f} "
-              f"{r['page']:>8.1f}")
+        print(
+            f"{history:>10} {r['step']:>7.1f} {r['map']:>7.1f} {r['network']:>8.1f} "
+            f"{r['plots']:>7.1f} {r['inspector']:>10.1f} {r['frame']:>8.1f} "
+            f"{r['page']:>8.1f}"
+        )
     r = measure(histories[-1], repeats, compare=True)
-    print(f"{histories[-1]:>10} compare mode (two quarters): frame {r['frame']:.1f} ms, "
-          f"page {r['page']:.1f} ms")
+    print(
+        f"{histories[-1]:>10} compare mode (two quarters): frame {r['frame']:.1f} ms, "
+        f"page {r['page']:.1f} ms"
+    )
 
     growth = frames[histories[-1]] / frames[histories[0]]
     verdict = "ok" if growth <= TARGET_GROWTH else "ABOVE TARGET"
-    print(f"frame cost at {histories[-1]} weeks / at {histories[0]} weeks: {growth:.2f} "
-          f"(target <= {TARGET_GROWTH}: {verdict})")
-    print(f"playing at one week per frame: about {1000 / frames[histories[0]]:.1f} frames/s "
-          "before the browser's own work")
+    print(
+        f"frame cost at {histories[-1]} weeks / at {histories[0]} weeks: {growth:.2f} "
+        f"(target <= {TARGET_GROWTH}: {verdict})"
+    )
+    print(
+        f"playing at one week per frame: about {1000 / frames[histories[0]]:.1f} frames/s "
+        "before the browser's own work"
+    )
 
 
 if __name__ == "__main__":

@@ -53,8 +53,7 @@ def timed_sweep(exp, processes: int, folder: Path) -> tuple[float, float]:
     """Wall time of the sweep, and the CPU time this process used meanwhile."""
     cpu = time.process_time()
     start = time.perf_counter()
-    outcome = run_sweep(exp, folder, LocalExecutor(processes), progress=False,
-                        log=lambda _: None)
+    outcome = run_sweep(exp, folder, LocalExecutor(processes), progress=False, log=lambda _: None)
     assert not outcome.failed, outcome.failed[0][1]
     return time.perf_counter() - start, time.process_time() - cpu
 
@@ -69,24 +68,35 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         one, one_cpu = timed_sweep(exp, 1, Path(tmp) / "one")
         two, _ = timed_sweep(exp, 2, Path(tmp) / "two")
-        same = pd.read_parquet(Path(tmp) / "one").sort_values(["run_id", "step"]).reset_index(
-            drop=True).equals(pd.read_parquet(Path(tmp) / "two").sort_values(
-                ["run_id", "step"]).reset_index(drop=True))
+        same = (
+            pd.read_parquet(Path(tmp) / "one")
+            .sort_values(["run_id", "step"])
+            .reset_index(drop=True)
+            .equals(
+                pd.read_parquet(Path(tmp) / "two")
+                .sort_values(["run_id", "step"])
+                .reset_index(drop=True)
+            )
+        )
     runs = len(exp.runs())
     efficiency = one / (2 * two)
     print(f"sweep: {runs} runs × {args.steps} weeks × {args.residents} households")
     print(f"1 process:   {one:7.1f} s  ({one / runs:.2f} s per run)")
     print(f"2 processes: {two:7.1f} s")
-    print(f"parallel efficiency on 2 processes: {efficiency:.2f} (target >= {TARGET}) "
-          f"{'OK' if efficiency >= TARGET else 'BELOW TARGET'}")
+    print(
+        f"parallel efficiency on 2 processes: {efficiency:.2f} (target >= {TARGET}) "
+        f"{'OK' if efficiency >= TARGET else 'BELOW TARGET'}"
+    )
     print(f"identical results: {'yes' if same else 'NO'}")
     # On 1 process the runs use this process only: CPU time / wall time shows how much of a
     # core it got. Well below 1, other work competed for the cores and the efficiency above
     # says more about the machine than about the sweep.
     share = one_cpu / one
-    print(f"share of a core the 1-process sweep got: {share:.2f}; load average "
-          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
-          + ("" if share > 0.9 else " (busy machine: repeat on an idle one)"))
+    print(
+        f"share of a core the 1-process sweep got: {share:.2f}; load average "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+        + ("" if share > 0.9 else " (busy machine: repeat on an idle one)")
+    )
 
 
 if __name__ == "__main__":

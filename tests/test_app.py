@@ -28,13 +28,13 @@ def session() -> Session:
 @pytest.fixture
 def view(session: Session):
     """The page with its sidebar (AppLayout), around a small quarter."""
-    _, rc = solara.render(solara.AppLayout(children=[Page(session=session)]),
-                          handle_error=False)
+    _, rc = solara.render(solara.AppLayout(children=[Page(session=session)]), handle_error=False)
     yield rc
     rc.close()
 
 
 # -- helpers -------------------------------------------------------------------------------------
+
 
 def button(rc, label: str) -> v.Btn:
     return rc.find(v.Btn, children=[label]).widget
@@ -51,8 +51,12 @@ def image(rc, css_class: str) -> ipywidgets.Image:
 
 
 def images(rc) -> set[str]:
-    return {c for w in rc.find(ipywidgets.Image).widgets for c in w._dom_classes
-            if c.startswith("qs-") and c != "qs-figure"}
+    return {
+        c
+        for w in rc.find(ipywidgets.Image).widgets
+        for c in w._dom_classes
+        if c.startswith("qs-") and c != "qs-figure"
+    }
 
 
 def text_of(rc, css_class: str) -> str:
@@ -108,6 +112,7 @@ def choose(rc, label: str, value) -> None:
 
 
 # -- controls ------------------------------------------------------------------------------------
+
 
 def test_page_shows_map_network_plots_inspector_for_a_fresh_quarter(view, session):
     assert images(view) == {"qs-map-a", "qs-network-a", "qs-plots", "qs-resident-figure"}
@@ -166,8 +171,11 @@ def test_a_bad_seed_gets_a_message_and_the_quarter_keeps_its_seed(view, session)
 
 
 def test_a_control_is_generated_for_every_tunable_parameter(view):
-    labels = {w.label for cls in (v.Slider, v.TextField, v.Select, v.Checkbox)
-              for w in view.find(cls).widgets}
+    labels = {
+        w.label
+        for cls in (v.Slider, v.TextField, v.Select, v.Checkbox)
+        for w in view.find(cls).widgets
+    }
     for spec in tunable_parameters():
         assert texts.parameter_label(spec.name, "en") in labels, spec.name
     # the strategy has its own selector; the non-tunable ones get no generic control
@@ -190,8 +198,9 @@ def test_an_out_of_range_parameter_is_refused_with_its_allowed_range(view, sessi
     for typed in ("5", "lots", "1e9"):
         type_into(box, typed)
         assert session.params["n_residents"] == 80
-        assert error_of(box) == (f"Households: “{typed}” is not allowed — expected a whole "
-                                 "number from 10 to 50000.")
+        assert error_of(box) == (
+            f"Households: “{typed}” is not allowed — expected a whole number from 10 to 50000."
+        )
     type_into(box, "90")
     assert session.params["n_residents"] == 90 and error_of(box) is None
 
@@ -219,6 +228,7 @@ def test_a_failing_step_leaves_a_message_not_a_dead_page(view, session, monkeypa
 
 
 # -- strategy ------------------------------------------------------------------------------------
+
 
 def test_switching_strategy_changes_what_the_workers_do_in_the_running_quarter(view, session):
     button(view, "Step").click()
@@ -248,6 +258,7 @@ def test_custom_strategy_shows_the_role_sliders_and_follows_them_live(view, sess
 
 # -- events --------------------------------------------------------------------------------------
 
+
 def test_there_is_one_event_button_per_event(view):
     for event in EVENTS.values():
         assert view.find(v.Btn, children=[event.en])
@@ -270,6 +281,7 @@ def test_event_buttons_act_on_the_running_quarter(view, session):
 
 
 # -- compare mode --------------------------------------------------------------------------------
+
 
 def test_compare_mode_runs_two_quarters_with_one_seed_and_two_strategies(view, session):
     button(view, "Step").click()
@@ -308,14 +320,19 @@ def test_compare_mode_overlays_both_quarters_in_the_plots(view, session):
 
 # -- language ------------------------------------------------------------------------------------
 
+
 def test_language_switch_translates_the_whole_page(view, session):
     button(view, "Step").click()
     english = all_text(view)
     view.find(v.BtnToggle, class_="qs-language").widget.v_model = 1  # Deutsch
     german = all_text(view)
-    for en, de in (("Step", "Schritt"), ("Quarter map", "Quartierskarte"),
-                   ("Funding cut", "Mittelkürzung"), ("Resident inspector", "Bewohner im Blick"),
-                   ("Compare two strategies", "Zwei Strategien vergleichen")):
+    for en, de in (
+        ("Step", "Schritt"),
+        ("Quarter map", "Quartierskarte"),
+        ("Funding cut", "Mittelkürzung"),
+        ("Resident inspector", "Bewohner im Blick"),
+        ("Compare two strategies", "Zwei Strategien vergleichen"),
+    ):
         assert en in english and de in german and en not in german
     assert text_of(view, "qs-week") == "Woche 1"
     assert texts.parameter_label("n_workers", "de") in german
@@ -343,11 +360,11 @@ def test_every_text_exists_in_both_languages():
 
 # -- inspector and feed --------------------------------------------------------------------------
 
+
 def test_the_inspector_picks_residents_and_refuses_unknown_numbers(view, session):
     box = field(view, v.TextField, "Resident number")
     type_into(box, "999")
-    assert error_of(box) == ("Resident number “999”: expected a whole number from 0 to "
-                                  "79.")
+    assert error_of(box) == ("Resident number “999”: expected a whole number from 0 to 79.")
     before = image(view, "qs-resident-figure").value
     button(view, "most helpless").click()
     wanted = int(np.argmax(session.model.residents.helplessness))

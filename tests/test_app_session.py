@@ -56,9 +56,19 @@ def test_plot_series_stay_bounded_however_long_the_run():
     assert values[-1] == full[-1] and values[0] == full[0]
 
 
-@pytest.mark.parametrize(("text", "seed"), [("7", 7), (" 42 ", 42), (0, 0), ("-3", None),
-                                            ("seven", None), ("1.5", None), ("", None),
-                                            (True, None)])
+@pytest.mark.parametrize(
+    ("text", "seed"),
+    [
+        ("7", 7),
+        (" 42 ", 42),
+        (0, 0),
+        ("-3", None),
+        ("seven", None),
+        ("1.5", None),
+        ("", None),
+        (True, None),
+    ],
+)
 def test_seeds_are_whole_numbers_from_text(text, seed):
     assert parse_seed(text) == seed
 
@@ -93,8 +103,12 @@ def test_serving_refuses_a_port_outside_the_range():
 
 
 def test_python_m_app_answers_a_bad_port_with_a_message():
-    result = subprocess.run([sys.executable, "-m", "quartiersim.app", "--port", "99999"],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "quartiersim.app", "--port", "99999"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 2
     assert "--port 99999: expected a number from 0 to 65535" in result.stderr
     assert "Traceback" not in result.stderr

@@ -49,8 +49,7 @@ def wait_until_serving(url: str, proc: subprocess.Popen, log: Path) -> None:
                     return
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.1)  # polling interval of a readiness check, not synchronisation
-    pytest.fail(f"the server did not answer at {url} within {START_TIMEOUT} s:\n"
-                f"{log.read_text()}")
+    pytest.fail(f"the server did not answer at {url} within {START_TIMEOUT} s:\n{log.read_text()}")
 
 
 @pytest.fixture
@@ -79,7 +78,8 @@ def painted(page: Page, css_class: str) -> None:
     page.wait_for_function(
         "cls => { const i = document.querySelector('img.' + cls);"
         " return i !== null && i.complete && i.naturalWidth > 100; }",
-        arg=css_class, timeout=UI_TIMEOUT,
+        arg=css_class,
+        timeout=UI_TIMEOUT,
     )
 
 
@@ -106,11 +106,15 @@ def test_trainer_demonstration_in_a_real_browser(page: Page, app_url: str, tmp_p
     failed: list[str] = []
     outside: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400
-            else None)
-    page.on("request", lambda r: outside.append(r.url)
+    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    page.on(
+        "request",
+        lambda r: (
+            outside.append(r.url)
             if not r.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:"))
-            else None)
+            else None
+        ),
+    )
     page.set_viewport_size({"width": 1500, "height": 2600})
     expect.set_options(timeout=UI_TIMEOUT)
 

@@ -45,10 +45,17 @@ def test_numeric_flags_take_the_declared_range(name):
 
 
 def test_role_mix_and_events_flags_parse_into_the_model_values():
-    args = build_parser().parse_args([
-        "run", "--strategy", "custom", "--role-mix", "door_opener=2,dialogue_manager=1",
-        "--events", "104:rent_increase,12:funding_cut",
-    ])
+    args = build_parser().parse_args(
+        [
+            "run",
+            "--strategy",
+            "custom",
+            "--role-mix",
+            "door_opener=2,dialogue_manager=1",
+            "--events",
+            "104:rent_increase,12:funding_cut",
+        ]
+    )
     assert args.param_role_mix["door_opener"] == pytest.approx(2 / 3)
     assert args.param_role_mix["dialogue_manager"] == pytest.approx(1 / 3)
     assert args.param_events == ((12, "funding_cut"), (104, "rent_increase"))
@@ -56,8 +63,20 @@ def test_role_mix_and_events_flags_parse_into_the_model_values():
 
 def test_run_writes_the_models_data_to_parquet_and_csv(tmp_path, capsys):
     """The file holds exactly what the model records, for the given parameters and seed."""
-    args = ["run", "--steps", "8", "--seed", "5", "--strategy", "custom", "--role-mix",
-            "door_opener=2,dialogue_manager=1", "--events", "3:open_conflict", *SMALL]
+    args = [
+        "run",
+        "--steps",
+        "8",
+        "--seed",
+        "5",
+        "--strategy",
+        "custom",
+        "--role-mix",
+        "door_opener=2,dialogue_manager=1",
+        "--events",
+        "3:open_conflict",
+        *SMALL,
+    ]
     assert main([*args, "--out", str(tmp_path / "run.parquet")]) == 0
     assert main([*args, "--out", str(tmp_path / "run.csv")]) == 0
     parquet = pd.read_parquet(tmp_path / "run.parquet")
@@ -66,12 +85,17 @@ def test_run_writes_the_models_data_to_parquet_and_csv(tmp_path, capsys):
     assert set(MEASURES) <= set(parquet.columns)
     assert parquet["role_mix"].iloc[0] == "door_opener=0.6667,dialogue_manager=0.3333"
     assert parquet["events"].iloc[0] == "3:open_conflict"
-    pd.testing.assert_frame_equal(parquet[list(MEASURES)], csv[list(MEASURES)],
-                                  check_dtype=False)
+    pd.testing.assert_frame_equal(parquet[list(MEASURES)], csv[list(MEASURES)], check_dtype=False)
 
-    model = QuartierModel(rng=5, strategy="custom",
-                          role_mix={"door_opener": 2, "dialogue_manager": 1},
-                          events=("3:open_conflict",), n_residents=60, width=20, height=20)
+    model = QuartierModel(
+        rng=5,
+        strategy="custom",
+        role_mix={"door_opener": 2, "dialogue_manager": 1},
+        events=("3:open_conflict",),
+        n_residents=60,
+        width=20,
+        height=20,
+    )
     for _ in range(8):
         model.step()
     direct = model.datacollector.get_model_vars_dataframe()
@@ -83,10 +107,24 @@ def test_run_without_seed_says_which_seed_it_used(tmp_path, capsys):
     assert main(["run", "--steps", "3", *SMALL, "--out", str(tmp_path / "a.parquet")]) == 0
     err = capsys.readouterr().err
     seed = int(err.split("pass --seed ")[1].split()[0])
-    assert main(["run", "--steps", "3", *SMALL, "--seed", str(seed),
-                 "--out", str(tmp_path / "b.parquet")]) == 0
-    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "a.parquet"),
-                                  pd.read_parquet(tmp_path / "b.parquet"))
+    assert (
+        main(
+            [
+                "run",
+                "--steps",
+                "3",
+                *SMALL,
+                "--seed",
+                str(seed),
+                "--out",
+                str(tmp_path / "b.parquet"),
+            ]
+        )
+        == 0
+    )
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(tmp_path / "a.parquet"), pd.read_parquet(tmp_path / "b.parquet")
+    )
 
 
 def test_run_without_out_prints_a_summary(capsys):
@@ -98,9 +136,27 @@ def test_run_without_out_prints_a_summary(capsys):
 
 def test_record_every_and_measures_select_rows_and_columns(tmp_path):
     out = tmp_path / "run.parquet"
-    assert main(["run", "--steps", "10", "--seed", "1", "--record-every", "4",
-                 "--project-weeks", "5", "--measures", "helplessness", *SMALL,
-                 "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "run",
+                "--steps",
+                "10",
+                "--seed",
+                "1",
+                "--record-every",
+                "4",
+                "--project-weeks",
+                "5",
+                "--measures",
+                "helplessness",
+                *SMALL,
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     frame = pd.read_parquet(out)
     assert list(frame["step"]) == [0, 4, 5, 8, 10]
     assert "helplessness" in frame and "social_capital" not in frame
@@ -109,13 +165,25 @@ def test_record_every_and_measures_select_rows_and_columns(tmp_path):
 def test_strategies_prints_one_row_per_strategy(capsys):
     """The quick look of issue 4: each strategy on the same quarters, social capital and
     political influence at the project's end and after the exit."""
-    code = main(["strategies", "--quarters", "2", "--steps", "12", "--project-weeks", "6",
-                 "--processes", "1", *SMALL])
+    code = main(
+        [
+            "strategies",
+            "--quarters",
+            "2",
+            "--steps",
+            "12",
+            "--project-weeks",
+            "6",
+            "--processes",
+            "1",
+            *SMALL,
+        ]
+    )
     assert code == 0
     out = capsys.readouterr().out
     lines = out.splitlines()
     header = next(i for i, line in enumerate(lines) if line.startswith("strategy "))
-    rows = {line.split()[0]: line.split()[1:] for line in lines[header + 1:]}
+    rows = {line.split()[0]: line.split()[1:] for line in lines[header + 1 :]}
     assert set(rows) == {"none", "top_down", "networking", "political", "empowerment"}
     assert "social_capital" in out and "political_influence" in out
     assert "end wk 6" in out and "after wk 12" in out

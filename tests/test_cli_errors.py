@@ -38,66 +38,176 @@ def line_of(text: str, needle: str) -> int:
 
 # (id, file text, extra arguments, fragments the message must contain)
 FILE_CASES = [
-    ("malformed-toml", edit("steps = 5", "steps = = 5"), [],
-     ["malformed TOML", "line 3"]),
-    ("unknown-section", GOOD + "\n[sweeep]\nsegregation = [0.1]\n", [],
-     ["unknown section [sweeep]", "did you mean 'sweep'", "line 15"]),
-    ("unknown-experiment-key", edit("replications = 2", "replicatons = 2"), [],
-     ["line 4", "[experiment] replicatons", "did you mean 'replications'", "allowed keys"]),
+    ("malformed-toml", edit("steps = 5", "steps = = 5"), [], ["malformed TOML", "line 3"]),
+    (
+        "unknown-section",
+        GOOD + "\n[sweeep]\nsegregation = [0.1]\n",
+        [],
+        ["unknown section [sweeep]", "did you mean 'sweep'", "line 15"],
+    ),
+    (
+        "unknown-experiment-key",
+        edit("replications = 2", "replicatons = 2"),
+        [],
+        ["line 4", "[experiment] replicatons", "did you mean 'replications'", "allowed keys"],
+    ),
     ("missing-seed", edit("seed = 42\n", ""), [], ["[experiment]", "missing required key 'seed'"]),
-    ("steps-wrong-type", edit("steps = 5", 'steps = "5"'), [],
-     ["line 3", "[experiment] steps", "expected an integer >= 1", "a text"]),
-    ("replications-zero", edit("replications = 2", "replications = 0"), [],
-     ["[experiment] replications", "expected an integer >= 1, got 0"]),
-    ("unknown-parameter", edit("n_residents = 60", "n_residnts = 60"), [],
-     ["line 8", "[parameters] n_residnts", "unknown parameter", "did you mean 'n_residents'"]),
-    ("bad-value", edit("width = 20", "width = 20\nsegregation = 1.5"), [],
-     ["line 10", "[parameters] segregation", "segregation=1.5 is not allowed", "[0, 1]"]),
-    ("bool-for-number", edit("width = 20", "width = true"), [],
-     ["[parameters] width", "width=True is not allowed", "an integer in [10, 400]"]),
-    ("list-in-parameters", edit("height = 20", 'height = 20\nstrategy = ["none"]'), [],
-     ["[parameters] strategy", "list them under [sweep]"]),
-    ("seed-as-parameter", edit("height = 20", "height = 20\nrng = 3"), [],
-     ["[parameters] rng", "set [experiment] seed"]),
-    ("bad-sweep-value", edit('["none", "empowerment"]', '["none", "nonee"]'), [],
-     ["line 13", "[sweep] strategy[1]", "strategy='nonee' is not allowed", "'top_down'"]),
-    ("sweep-not-a-list", edit('["none", "empowerment"]', '"none"'), [],
-     ["[sweep] strategy", "expected a non-empty list"]),
-    ("sweep-repeats", edit('["none", "empowerment"]', '["none", "none"]'), [],
-     ["[sweep] strategy", "same value twice"]),
-    ("fixed-and-swept", edit("height = 20", 'height = 20\nstrategy = "none"'), [],
-     ["[sweep] strategy", "both fixed in [parameters] and swept"]),
-    ("unknown-event", GOOD + '\n[[events]]\nweek = 3\nevent = "flood"\n', [],
-     ["[events]", "entry 1", "unknown event 'flood'", "rent_increase"]),
-    ("event-week-text", GOOD + '\n[[events]]\nweek = "three"\nevent = "funding_cut"\n', [],
-     ["[events]", "week must be a whole number"]),
-    ("event-extra-key", GOOD + '\n[[events]]\nweek = 3\nevent = "funding_cut"\nwhen = 4\n', [],
-     ["[events]", "unknown key 'when'"]),
-    ("unknown-activity", edit('strategy = ["none", "empowerment"]', 'strategy = ["custom"]')
-     + "\n[variants.x]\nrole_mix = {door_openr = 1}\n", [],
-     ["[variants.x] role_mix", "unknown activity 'door_openr'"]),
-    ("custom-without-mix", edit('["none", "empowerment"]', '["custom"]'), [],
-     ["strategy='custom'", "needs role_mix"]),
-    ("residents-do-not-fit", edit("n_residents = 60", "n_residents = 5000"), [],
-     ["n_residents=5000", "houses at most 1600"]),
-    ("unknown-measure", edit("seed = 42", 'seed = 42\nmeasures = ["social_capitol"]'), [],
-     ["[experiment] measures", "unknown measure 'social_capitol'",
-      "did you mean 'social_capital'"]),
-    ("unknown-baseline", GOOD + '\n[report]\nbaselines = ["nobody"]\n', [],
-     ["[report] baselines", "unknown strategy 'nobody'", "allowed: none, empowerment"]),
-    ("group-by-not-varied", GOOD + '\n[report]\ngroup_by = "segregation"\n', [],
-     ["[report] group_by", "not varied", "'strategy'"]),
-    ("sensitivity-file-to-sweep", GOOD.replace("[sweep]", "[sensitivity]"), [],
-     ["sensitivity-analysis file", "quartiersim sensitivity"]),
-    ("unknown-set", GOOD, ["--set", "n_residnts=70"],
-     ["--set n_residnts", "unknown parameter", "did you mean 'n_residents'"]),
-    ("bad-set-value", GOOD, ["--set", "segregation=2"],
-     ["--set segregation", "segregation=2 is not allowed"]),
+    (
+        "steps-wrong-type",
+        edit("steps = 5", 'steps = "5"'),
+        [],
+        ["line 3", "[experiment] steps", "expected an integer >= 1", "a text"],
+    ),
+    (
+        "replications-zero",
+        edit("replications = 2", "replications = 0"),
+        [],
+        ["[experiment] replications", "expected an integer >= 1, got 0"],
+    ),
+    (
+        "unknown-parameter",
+        edit("n_residents = 60", "n_residnts = 60"),
+        [],
+        ["line 8", "[parameters] n_residnts", "unknown parameter", "did you mean 'n_residents'"],
+    ),
+    (
+        "bad-value",
+        edit("width = 20", "width = 20\nsegregation = 1.5"),
+        [],
+        ["line 10", "[parameters] segregation", "segregation=1.5 is not allowed", "[0, 1]"],
+    ),
+    (
+        "bool-for-number",
+        edit("width = 20", "width = true"),
+        [],
+        ["[parameters] width", "width=True is not allowed", "an integer in [10, 400]"],
+    ),
+    (
+        "list-in-parameters",
+        edit("height = 20", 'height = 20\nstrategy = ["none"]'),
+        [],
+        ["[parameters] strategy", "list them under [sweep]"],
+    ),
+    (
+        "seed-as-parameter",
+        edit("height = 20", "height = 20\nrng = 3"),
+        [],
+        ["[parameters] rng", "set [experiment] seed"],
+    ),
+    (
+        "bad-sweep-value",
+        edit('["none", "empowerment"]', '["none", "nonee"]'),
+        [],
+        ["line 13", "[sweep] strategy[1]", "strategy='nonee' is not allowed", "'top_down'"],
+    ),
+    (
+        "sweep-not-a-list",
+        edit('["none", "empowerment"]', '"none"'),
+        [],
+        ["[sweep] strategy", "expected a non-empty list"],
+    ),
+    (
+        "sweep-repeats",
+        edit('["none", "empowerment"]', '["none", "none"]'),
+        [],
+        ["[sweep] strategy", "same value twice"],
+    ),
+    (
+        "fixed-and-swept",
+        edit("height = 20", 'height = 20\nstrategy = "none"'),
+        [],
+        ["[sweep] strategy", "both fixed in [parameters] and swept"],
+    ),
+    (
+        "unknown-event",
+        GOOD + '\n[[events]]\nweek = 3\nevent = "flood"\n',
+        [],
+        ["[events]", "entry 1", "unknown event 'flood'", "rent_increase"],
+    ),
+    (
+        "event-week-text",
+        GOOD + '\n[[events]]\nweek = "three"\nevent = "funding_cut"\n',
+        [],
+        ["[events]", "week must be a whole number"],
+    ),
+    (
+        "event-extra-key",
+        GOOD + '\n[[events]]\nweek = 3\nevent = "funding_cut"\nwhen = 4\n',
+        [],
+        ["[events]", "unknown key 'when'"],
+    ),
+    (
+        "unknown-activity",
+        edit('strategy = ["none", "empowerment"]', 'strategy = ["custom"]')
+        + "\n[variants.x]\nrole_mix = {door_openr = 1}\n",
+        [],
+        ["[variants.x] role_mix", "unknown activity 'door_openr'"],
+    ),
+    (
+        "custom-without-mix",
+        edit('["none", "empowerment"]', '["custom"]'),
+        [],
+        ["strategy='custom'", "needs role_mix"],
+    ),
+    (
+        "residents-do-not-fit",
+        edit("n_residents = 60", "n_residents = 5000"),
+        [],
+        ["n_residents=5000", "houses at most 1600"],
+    ),
+    (
+        "unknown-measure",
+        edit("seed = 42", 'seed = 42\nmeasures = ["social_capitol"]'),
+        [],
+        [
+            "[experiment] measures",
+            "unknown measure 'social_capitol'",
+            "did you mean 'social_capital'",
+        ],
+    ),
+    (
+        "unknown-baseline",
+        GOOD + '\n[report]\nbaselines = ["nobody"]\n',
+        [],
+        ["[report] baselines", "unknown strategy 'nobody'", "allowed: none, empowerment"],
+    ),
+    (
+        "group-by-not-varied",
+        GOOD + '\n[report]\ngroup_by = "segregation"\n',
+        [],
+        ["[report] group_by", "not varied", "'strategy'"],
+    ),
+    (
+        "sensitivity-file-to-sweep",
+        GOOD.replace("[sweep]", "[sensitivity]"),
+        [],
+        ["sensitivity-analysis file", "quartiersim sensitivity"],
+    ),
+    (
+        "unknown-set",
+        GOOD,
+        ["--set", "n_residnts=70"],
+        ["--set n_residnts", "unknown parameter", "did you mean 'n_residents'"],
+    ),
+    (
+        "bad-set-value",
+        GOOD,
+        ["--set", "segregation=2"],
+        ["--set segregation", "segregation=2 is not allowed"],
+    ),
     ("bad-processes", GOOD, ["--processes", "0"], ["--processes", "expected an integer >= 1"]),
-    ("processes-and-scheduler", GOOD, ["--processes", "2", "--scheduler", "tcp://127.0.0.1:1"],
-     ["not allowed with argument"]),
-    ("bad-scheduler-address", GOOD, ["--scheduler", "http://nowhere"],
-     ["--scheduler 'http://nowhere'", "tcp://HOST:PORT"]),
+    (
+        "processes-and-scheduler",
+        GOOD,
+        ["--processes", "2", "--scheduler", "tcp://127.0.0.1:1"],
+        ["not allowed with argument"],
+    ),
+    (
+        "bad-scheduler-address",
+        GOOD,
+        ["--scheduler", "http://nowhere"],
+        ["--scheduler 'http://nowhere'", "tcp://HOST:PORT"],
+    ),
 ]
 
 
@@ -114,8 +224,9 @@ def run_cli_exit(capsys, args):
         return e.code, capsys.readouterr().err
 
 
-@pytest.mark.parametrize(("text", "extra", "fragments"),
-                         [c[1:] for c in FILE_CASES], ids=[c[0] for c in FILE_CASES])
+@pytest.mark.parametrize(
+    ("text", "extra", "fragments"), [c[1:] for c in FILE_CASES], ids=[c[0] for c in FILE_CASES]
+)
 def test_bad_experiment_file_is_refused_before_any_run(tmp_path, capsys, text, extra, fragments):
     path = tmp_path / "exp.toml"
     path.write_text(text)
@@ -140,8 +251,19 @@ def test_unreachable_scheduler_is_reported_without_starting_runs(tmp_path, capsy
     path = tmp_path / "exp.toml"
     path.write_text(GOOD)
     out = tmp_path / "out"
-    code, err = run_cli(capsys, ["sweep", path, "--out", out, "--scheduler",
-                                 f"tcp://127.0.0.1:{free_port}", "--scheduler-timeout", "2"])
+    code, err = run_cli(
+        capsys,
+        [
+            "sweep",
+            path,
+            "--out",
+            out,
+            "--scheduler",
+            f"tcp://127.0.0.1:{free_port}",
+            "--scheduler-timeout",
+            "2",
+        ],
+    )
     assert code == 2
     assert f"cannot reach the Dask scheduler at tcp://127.0.0.1:{free_port}" in err
     assert "Traceback" not in err
@@ -151,8 +273,11 @@ def test_unreachable_scheduler_is_reported_without_starting_runs(tmp_path, capsy
 @pytest.mark.parametrize(
     ("module", "args", "fragment"),
     [
-        ("distributed", ["--scheduler", "tcp://127.0.0.1:8786"],
-         "pip install 'quartiersim[cluster]'"),
+        (
+            "distributed",
+            ["--scheduler", "tcp://127.0.0.1:8786"],
+            "pip install 'quartiersim[cluster]'",
+        ),
         ("SALib", None, "pip install 'quartiersim[sensitivity]'"),
     ],
 )
@@ -179,8 +304,10 @@ def test_report_refuses_a_sensitivity_folder(tmp_path, capsys):
     path = tmp_path / "sens.toml"
     path.write_text(SENSITIVITY)
     out = tmp_path / "out"
-    assert run_cli(capsys, ["sensitivity", path, "--out", out, "--processes", "1",
-                            "--no-progress"])[0] == 0
+    assert (
+        run_cli(capsys, ["sensitivity", path, "--out", out, "--processes", "1", "--no-progress"])[0]
+        == 0
+    )
     code, err = run_cli(capsys, ["report", out / "results", "--out", tmp_path / "report"])
     assert code == 2 and "holds the runs of a sensitivity analysis" in err
 
@@ -214,10 +341,18 @@ REPORT_CASES = [
     ("not-results", lambda d: d.parent, [], ["not a QuartierSim results folder"]),
     ("missing", lambda d: d / "nothing", [], ["no such results folder"]),
     ("bad-group-by", lambda d: d, ["--group-by", "segregation"], ["not varied", "strategy"]),
-    ("bad-baseline", lambda d: d, ["--baselines", "nobody"],
-     ["baseline 'nobody' is not a strategy", "empowerment"]),
-    ("bad-outcome", lambda d: d, ["--outcomes", "social_capitol"],
-     ["unknown measure 'social_capitol'"]),
+    (
+        "bad-baseline",
+        lambda d: d,
+        ["--baselines", "nobody"],
+        ["baseline 'nobody' is not a strategy", "empowerment"],
+    ),
+    (
+        "bad-outcome",
+        lambda d: d,
+        ["--outcomes", "social_capitol"],
+        ["unknown measure 'social_capitol'"],
+    ),
     ("bad-test", lambda d: d, ["--test", "chi2"], ["invalid choice: 'chi2'"]),
     ("out-inside-results", lambda d: d, ["--out-inside"], ["inside the results folder"]),
 ]
@@ -228,13 +363,28 @@ def results_dir(tmp_path_factory):
     root = tmp_path_factory.mktemp("report-errors")
     path = root / "exp.toml"
     path.write_text(GOOD)
-    assert main(["sweep", str(path), "--out", str(root / "results"), "--processes", "1",
-                 "--replications", "1", "--no-progress"]) == 0
+    assert (
+        main(
+            [
+                "sweep",
+                str(path),
+                "--out",
+                str(root / "results"),
+                "--processes",
+                "1",
+                "--replications",
+                "1",
+                "--no-progress",
+            ]
+        )
+        == 0
+    )
     return root / "results"
 
 
-@pytest.mark.parametrize(("where", "extra", "fragments"), [c[1:] for c in REPORT_CASES],
-                         ids=[c[0] for c in REPORT_CASES])
+@pytest.mark.parametrize(
+    ("where", "extra", "fragments"), [c[1:] for c in REPORT_CASES], ids=[c[0] for c in REPORT_CASES]
+)
 def test_bad_report_input(results_dir, tmp_path, capsys, where, extra, fragments):
     out = tmp_path / "report"
     if extra == ["--out-inside"]:
@@ -266,30 +416,55 @@ sobol_samples = 4
 """
 
 SENSITIVITY_CASES = [
-    ("not-power-of-two", ("sobol_samples = 4", "sobol_samples = 10"),
-     ["[sensitivity] sobol_samples", "power of two"]),
-    ("not-numeric", ('"segregation", "initial_helplessness"', '"segregation", "strategy"'),
-     ["[sensitivity] parameters", "unknown numeric parameter 'strategy'"]),
-    ("one-factor", ('"segregation", "initial_helplessness"', '"segregation"'),
-     ["at least two numeric parameters"]),
-    ("bounds-outside", ("sobol_samples = 4", "sobol_samples = 4\n[sensitivity.bounds]\n"
-                        "segregation = [0.2, 1.5]"),
-     ["[sensitivity.bounds] segregation", "segregation=1.5 is not allowed"]),
-    ("bounds-reversed", ("sobol_samples = 4", "sobol_samples = 4\n[sensitivity.bounds]\n"
-                         "segregation = [0.8, 0.2]"),
-     ["[sensitivity.bounds] segregation", "low must be below high"]),
-    ("unknown-key", ("sobol_samples = 4", "sobol_sample = 4"),
-     ["[sensitivity] sobol_sample", "did you mean 'sobol_samples'"]),
-    ("factor-also-fixed", ("height = 20", "height = 20\nsegregation = 0.3"),
-     ["segregation is also fixed"]),
-    ("odd-levels", ("sobol_samples = 4", "sobol_samples = 4\nmorris_levels = 3"),
-     ["morris_levels", "even number"]),
+    (
+        "not-power-of-two",
+        ("sobol_samples = 4", "sobol_samples = 10"),
+        ["[sensitivity] sobol_samples", "power of two"],
+    ),
+    (
+        "not-numeric",
+        ('"segregation", "initial_helplessness"', '"segregation", "strategy"'),
+        ["[sensitivity] parameters", "unknown numeric parameter 'strategy'"],
+    ),
+    (
+        "one-factor",
+        ('"segregation", "initial_helplessness"', '"segregation"'),
+        ["at least two numeric parameters"],
+    ),
+    (
+        "bounds-outside",
+        ("sobol_samples = 4", "sobol_samples = 4\n[sensitivity.bounds]\nsegregation = [0.2, 1.5]"),
+        ["[sensitivity.bounds] segregation", "segregation=1.5 is not allowed"],
+    ),
+    (
+        "bounds-reversed",
+        ("sobol_samples = 4", "sobol_samples = 4\n[sensitivity.bounds]\nsegregation = [0.8, 0.2]"),
+        ["[sensitivity.bounds] segregation", "low must be below high"],
+    ),
+    (
+        "unknown-key",
+        ("sobol_samples = 4", "sobol_sample = 4"),
+        ["[sensitivity] sobol_sample", "did you mean 'sobol_samples'"],
+    ),
+    (
+        "factor-also-fixed",
+        ("height = 20", "height = 20\nsegregation = 0.3"),
+        ["segregation is also fixed"],
+    ),
+    (
+        "odd-levels",
+        ("sobol_samples = 4", "sobol_samples = 4\nmorris_levels = 3"),
+        ["morris_levels", "even number"],
+    ),
     ("sweep-file", ("[sensitivity]", "[sweep]\n[sensitivity_]"), ["no [sensitivity] section"]),
 ]
 
 
-@pytest.mark.parametrize(("change", "fragments"), [c[1:] for c in SENSITIVITY_CASES],
-                         ids=[c[0] for c in SENSITIVITY_CASES])
+@pytest.mark.parametrize(
+    ("change", "fragments"),
+    [c[1:] for c in SENSITIVITY_CASES],
+    ids=[c[0] for c in SENSITIVITY_CASES],
+)
 def test_bad_sensitivity_file(tmp_path, capsys, change, fragments):
     old, new = change
     assert old in SENSITIVITY
@@ -307,8 +482,10 @@ def test_bad_sensitivity_file(tmp_path, capsys, change, fragments):
 @pytest.mark.parametrize(
     ("args", "fragments"),
     [
-        (["run", "--n-residents", "5"], ["--n-residents", "n_residents=5 is not allowed",
-                                         "[10, 50000]"]),
+        (
+            ["run", "--n-residents", "5"],
+            ["--n-residents", "n_residents=5 is not allowed", "[10, 50000]"],
+        ),
         (["run", "--segregation", "lots"], ["segregation='lots' is not allowed"]),
         (["run", "--strategy", "nonee"], ["strategy='nonee' is not allowed", "'empowerment'"]),
         (["run", "--strategy", "custom"], ["needs role_mix"]),
@@ -319,8 +496,10 @@ def test_bad_sensitivity_file(tmp_path, capsys, change, fragments):
         (["run", "--steps", "0"], ["--steps", "expected an integer >= 1"]),
         (["run", "--out", "x.txt", "--steps", "1"], ["--out x.txt", ".parquet or .csv"]),
         (["run", "--measures", "social"], ["unknown measure 'social'"]),
-        (["run", "--n-residents", "900", "--width", "10", "--height", "10"],
-         ["n_residents=900", "houses at most 400"]),
+        (
+            ["run", "--n-residents", "900", "--width", "10", "--height", "10"],
+            ["n_residents=900", "houses at most 400"],
+        ),
         (["strategies", "--strategies", "none,nonsense"], ["unknown strategy 'nonsense'"]),
         (["app", "--port", "70000"], ["port number 1..65535"]),
         (["nonsense"], ["invalid choice: 'nonsense'"]),
@@ -341,9 +520,19 @@ def test_the_installed_command_prints_no_traceback(tmp_path, case):
     path = tmp_path / "exp.toml"
     path.write_text(text)
     proc = subprocess.run(
-        [sys.executable, "-m", "quartiersim.cli", "sweep", str(path), "--out",
-         str(tmp_path / "out")],
-        capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONWARNINGS": ""},
+        [
+            sys.executable,
+            "-m",
+            "quartiersim.cli",
+            "sweep",
+            str(path),
+            "--out",
+            str(tmp_path / "out"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONWARNINGS": ""},
     )
     assert proc.returncode == 2
     assert proc.stderr.startswith("quartiersim sweep: error: ")

@@ -263,8 +263,12 @@ def test_seventh_role_exercise_works_as_described(tmp_path: Path) -> None:
     script.write_text(check[1], encoding="utf-8")
     env_path = {"PYTHONPATH": str(tmp_path)}
     result = subprocess.run(
-        [sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True,
-        timeout=BLOCK_TIMEOUT, env={**os.environ, **env_path},
+        [sys.executable, str(script)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=BLOCK_TIMEOUT,
+        env={**os.environ, **env_path},
     )
     assert result.returncode == 0, result.stderr[-3000:]
     sessions = int(result.stdout.split()[0])

@@ -38,7 +38,8 @@ def test_every_measure_is_in_the_data_dictionary(name):
     assert f"| `{name}` | {MEASURES[name].split(' (')[0].split(',')[0]}" in TEXT
 
 
-@pytest.mark.parametrize("command", ["run", "strategies", "sweep", "compare", "report",
-                                     "sensitivity"])
+@pytest.mark.parametrize(
+    "command", ["run", "strategies", "sweep", "compare", "report", "sensitivity"]
+)
 def test_every_research_command_is_shown(command):
     assert f"\nquartiersim {command}" in TEXT

@@ -63,10 +63,14 @@ def test_indices_recover_a_known_function():
     for conds in p.points.values():
         for c in conds:
             spec = p.run_for(c, 0)
-            rows.append({"run_id": spec.run_id, "step": p.week,
-                         "social_capital": 3 * c.full["segregation"],
-                         "helplessness": 2 * c.full["initial_helplessness"]
-                         + 0.25 * c.full["n_workers"]})
+            rows.append(
+                {
+                    "run_id": spec.run_id,
+                    "step": p.week,
+                    "social_capital": 3 * c.full["segregation"],
+                    "helplessness": 2 * c.full["initial_helplessness"] + 0.25 * c.full["n_workers"],
+                }
+            )
     data = pd.DataFrame(rows).drop_duplicates("run_id")
     tables = analyse(p, data)
     morris = tables["morris"].set_index(["outcome", "parameter"])
@@ -88,8 +92,10 @@ def test_sensitivity_command_writes_indices_and_resumes(tmp_path, capsys):
     path = tmp_path / "tiny.toml"
     path.write_text(PLAN.format(r=2, n=2))
     out = tmp_path / "out"
-    assert main(["sensitivity", str(path), "--out", str(out), "--processes", "1",
-                 "--no-progress"]) == 0
+    assert (
+        main(["sensitivity", str(path), "--out", str(out), "--processes", "1", "--no-progress"])
+        == 0
+    )
     morris = pd.read_csv(out / "morris.csv")
     sobol = pd.read_csv(out / "sobol.csv")
     assert len(morris) == len(sobol) == 3 * 2  # factors × outcomes
@@ -99,7 +105,9 @@ def test_sensitivity_command_writes_indices_and_resumes(tmp_path, capsys):
     runs = pd.read_parquet(out / "results")
     assert set(runs["step"]) == {6}
     capsys.readouterr()
-    assert main(["sensitivity", str(path), "--out", str(out), "--processes", "1",
-                 "--no-progress"]) == 0
+    assert (
+        main(["sensitivity", str(path), "--out", str(out), "--processes", "1", "--no-progress"])
+        == 0
+    )
     assert "resuming" in capsys.readouterr().err
     pd.testing.assert_frame_equal(pd.read_csv(out / "morris.csv"), morris)

@@ -46,8 +46,9 @@ def small(strategies='["none", "empowerment"]', **overrides):
     return experiment(SMALL.format(strategies=strategies), **overrides)
 
 
-@pytest.mark.parametrize("name", ["compare_strategies", "sustainability", "role_ablation",
-                                  "segregation"])
+@pytest.mark.parametrize(
+    "name", ["compare_strategies", "sustainability", "role_ablation", "segregation"]
+)
 def test_shipped_experiment_files_are_valid(name):
     exp = load_experiment(EXPERIMENTS / f"{name}.toml")
     assert exp.name == name
@@ -58,8 +59,13 @@ def test_shipped_compare_strategies_is_the_headline_experiment():
     """Issue 6: the five strategies, 30 replications, 260 weeks."""
     exp = load_experiment(EXPERIMENTS / "compare_strategies.toml")
     assert exp.steps == 260 and exp.replications == 30
-    assert set(exp.sweep["strategy"]) == {"none", "top_down", "networking", "political",
-                                          "empowerment"}
+    assert set(exp.sweep["strategy"]) == {
+        "none",
+        "top_down",
+        "networking",
+        "political",
+        "empowerment",
+    }
 
 
 def test_shipped_role_ablation_leaves_out_each_role_once():
@@ -98,8 +104,9 @@ def test_sweep_is_a_full_factorial_and_runs_go_replication_by_replication():
 def test_seed_depends_on_the_runs_identity_not_on_its_position():
     """Reordering the sweep lists changes the order of runs, not any run's id or seed."""
     a = {r.run_id: r.seed for r in small('["none", "empowerment"]').runs()}
-    b_exp = experiment(SMALL.format(strategies='["empowerment", "none"]')
-                       .replace("[0.2, 0.8]", "[0.8, 0.2]"))
+    b_exp = experiment(
+        SMALL.format(strategies='["empowerment", "none"]').replace("[0.2, 0.8]", "[0.8, 0.2]")
+    )
     b = {r.run_id: r.seed for r in b_exp.runs()}
     assert a == b
     assert [r.run_id for r in small().runs()] != [r.run_id for r in b_exp.runs()]
@@ -120,8 +127,11 @@ def test_more_replications_keep_the_seeds_of_the_first():
 
 
 def test_common_seeds_give_every_condition_of_a_replication_the_same_quarter():
-    exp = experiment(SMALL.format(strategies='["none", "empowerment"]')
-                     .replace("seed = 42", "seed = 42\ncommon_seeds = true"))
+    exp = experiment(
+        SMALL.format(strategies='["none", "empowerment"]').replace(
+            "seed = 42", "seed = 42\ncommon_seeds = true"
+        )
+    )
     by_rep: dict[int, set[int]] = {}
     for r in exp.runs():
         by_rep.setdefault(r.replication, set()).add(r.seed)
@@ -132,8 +142,12 @@ def test_common_seeds_give_every_condition_of_a_replication_the_same_quarter():
 def test_hash_ignores_name_and_replications_but_not_what_decides_the_data():
     base = small()
     assert small(replications=7).hash() == base.hash()
-    assert experiment(SMALL.format(strategies='["none", "empowerment"]')
-                      .replace('"small"', '"renamed"')).hash() == base.hash()
+    assert (
+        experiment(
+            SMALL.format(strategies='["none", "empowerment"]').replace('"small"', '"renamed"')
+        ).hash()
+        == base.hash()
+    )
     assert small(steps=21).hash() != base.hash()
     assert small(seed=1).hash() != base.hash()
     assert small(sets={"n_residents": 70}).hash() != base.hash()
@@ -169,7 +183,11 @@ segregation = [0.1, 0.9]
 """)
     conds = exp.conditions()
     assert [(c.variant, c.full["segregation"]) for c in conds] == [
-        ("full", 0.1), ("full", 0.9), ("door_only", 0.1), ("door_only", 0.9)]
+        ("full", 0.1),
+        ("full", 0.9),
+        ("door_only", 0.1),
+        ("door_only", 0.9),
+    ]
     assert conds[2].full["strategy"] == "custom"
     assert conds[2].full["role_mix"]["door_opener"] == 1.0
     run = exp.run_for(conds[2], 0)
@@ -180,7 +198,9 @@ segregation = [0.1, 0.9]
 
 
 def test_events_tables_schedule_events_in_every_run():
-    exp = experiment(SMALL.format(strategies='["none"]') + """
+    exp = experiment(
+        SMALL.format(strategies='["none"]')
+        + """
 [[events]]
 week = 12
 event = "funding_cut"
@@ -188,7 +208,8 @@ event = "funding_cut"
 [[events]]
 week = 5
 event = "open_conflict"
-""")
+"""
+    )
     for c in exp.conditions():
         assert c.full["events"] == ((5, "open_conflict"), (12, "funding_cut"))
     assert exp.runs()[0].columns["events"] == "5:open_conflict,12:funding_cut"
@@ -202,14 +223,18 @@ def test_recorded_weeks_include_the_exit_and_two_years_after():
 
 
 def test_project_running_is_always_recorded():
-    exp = experiment(SMALL.format(strategies='["none"]')
-                     .replace("seed = 42", 'seed = 42\nmeasures = ["social_capital"]'))
+    exp = experiment(
+        SMALL.format(strategies='["none"]').replace(
+            "seed = 42", 'seed = 42\nmeasures = ["social_capital"]'
+        )
+    )
     assert exp.runs()[0].measures == ("social_capital", "project_running")
 
 
 def test_message_names_file_line_and_key():
     text = SMALL.format(strategies='["none", "empowerment"]').replace(
-        "n_residents = 60", "n_residnts = 60")
+        "n_residents = 60", "n_residnts = 60"
+    )
     with pytest.raises(UsageError) as info:
         experiment(text)
     message = str(info.value)

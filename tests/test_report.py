@@ -51,12 +51,18 @@ def known_results(tmp_path):
         steps = np.arange(5)
         at_exit = AT_EXIT[s][r]
         social = np.where(steps <= 2, at_exit * steps / 2, at_exit + GAIN[s] * (steps - 2) / 2)
-        frame = pd.DataFrame({
-            "run_id": run.run_id, "replication": r, "seed": run.seed, "step": steps,
-            **run.columns,
-            "social_capital": social, "helplessness": 0.5 - social / 2,
-            "project_running": (steps <= 2).astype(float),
-        })
+        frame = pd.DataFrame(
+            {
+                "run_id": run.run_id,
+                "replication": r,
+                "seed": run.seed,
+                "step": steps,
+                **run.columns,
+                "social_capital": social,
+                "helplessness": 0.5 - social / 2,
+                "project_running": (steps <= 2).astype(float),
+            }
+        )
         store.write_run(run.run_id, frame)
     return tmp_path / "results", exp
 
@@ -80,20 +86,25 @@ def test_report_statistics_on_known_values(known_results, tmp_path):
     raw = {}
     for point, gain in (("end", 0.0), ("after", 0.05)):
         emp = np.array(AT_EXIT["empowerment"]) + gain
-        raw[(point, "empowerment", "none")] = sps.ttest_ind(emp, AT_EXIT["none"],
-                                                            equal_var=False).pvalue
-        raw[(point, "empowerment", "top_down")] = sps.ttest_ind(emp, AT_EXIT["top_down"],
-                                                                equal_var=False).pvalue
-        raw[(point, "top_down", "none")] = sps.ttest_ind(AT_EXIT["top_down"], AT_EXIT["none"],
-                                                         equal_var=False).pvalue
+        raw[(point, "empowerment", "none")] = sps.ttest_ind(
+            emp, AT_EXIT["none"], equal_var=False
+        ).pvalue
+        raw[(point, "empowerment", "top_down")] = sps.ttest_ind(
+            emp, AT_EXIT["top_down"], equal_var=False
+        ).pvalue
+        raw[(point, "top_down", "none")] = sps.ttest_ind(
+            AT_EXIT["top_down"], AT_EXIT["none"], equal_var=False
+        ).pvalue
     adjusted = dict(zip(raw, stats.holm(list(raw.values())), strict=True))
     for (point, group, base), p in raw.items():
         assert sc.loc[(point, group), f"p_vs_{base}"] == pytest.approx(p)
-        assert sc.loc[(point, group), f"p_holm_vs_{base}"] == pytest.approx(adjusted[
-            (point, group, base)])
+        assert sc.loc[(point, group), f"p_holm_vs_{base}"] == pytest.approx(
+            adjusted[(point, group, base)]
+        )
     # the same test seen from the other side is the same adjusted value
     assert sc.loc[("end", "none"), "p_holm_vs_top_down"] == pytest.approx(
-        sc.loc[("end", "top_down"), "p_holm_vs_none"])
+        sc.loc[("end", "top_down"), "p_holm_vs_none"]
+    )
     # bootstrap interval: inside the range of the data, around the mean
     lo, hi = sc.loc[("end", "empowerment"), ["ci_low", "ci_high"]]
     assert 0.4 <= lo < 0.5 < hi <= 0.6
@@ -109,7 +120,8 @@ def test_report_pages_state_replications_and_seeds(known_results, tmp_path):
     assert "+2.40" in md
     seeds = pd.read_csv(tmp_path / "report" / "seeds.csv")
     assert dict(zip(seeds["run_id"], seeds["seed"], strict=True)) == {
-        r.run_id: r.seed for r in exp.runs()}
+        r.run_id: r.seed for r in exp.runs()
+    }
     for name in ("timeseries_social_capital.png", "outcomes_helplessness.png"):
         assert (tmp_path / "report" / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         assert f"]({name})" in md
@@ -117,16 +129,23 @@ def test_report_pages_state_replications_and_seeds(known_results, tmp_path):
 
 def test_report_options_choose_outcomes_baselines_and_test(known_results, tmp_path):
     results, _ = known_results
-    make_report(results, tmp_path / "r", outcomes=["helplessness"], baselines=["top_down"],
-                test="mann-whitney", n_boot=500)
+    make_report(
+        results,
+        tmp_path / "r",
+        outcomes=["helplessness"],
+        baselines=["top_down"],
+        test="mann-whitney",
+        n_boot=500,
+    )
     table = pd.read_csv(tmp_path / "r" / "summary.csv")
     assert set(table["outcome"]) == {"helplessness"}
     assert "p_vs_top_down" in table and "p_vs_none" not in table
     row = table[(table["point"] == "end") & (table["group"] == "none")].iloc[0]
     # helplessness = 0.5 - social_capital / 2: [0.45, 0.4, 0.35] (none) against
     # [0.4, 0.35, 0.3] (top_down), compared by the Mann-Whitney U test
-    assert row["p_vs_top_down"] == pytest.approx(sps.mannwhitneyu(
-        [0.45, 0.4, 0.35], [0.4, 0.35, 0.3], alternative="two-sided").pvalue)
+    assert row["p_vs_top_down"] == pytest.approx(
+        sps.mannwhitneyu([0.45, 0.4, 0.35], [0.4, 0.35, 0.3], alternative="two-sided").pvalue
+    )
 
 
 def test_report_on_a_real_sweep_with_strata(tmp_path):
@@ -152,12 +171,17 @@ segregation = [0.2, 0.8]
 strategy = ["none", "empowerment"]
 """)
     results, report = tmp_path / "results", tmp_path / "report"
-    assert main(["sweep", str(path), "--out", str(results), "--processes", "1",
-                 "--no-progress"]) == 0
+    assert (
+        main(["sweep", str(path), "--out", str(results), "--processes", "1", "--no-progress"]) == 0
+    )
     assert main(["report", str(results), "--out", str(report), "--bootstrap", "500"]) == 0
     table = pd.read_csv(report / "summary.csv")
     assert set(zip(table["segregation"], table["group"], strict=True)) == {
-        (0.2, "none"), (0.2, "empowerment"), (0.8, "none"), (0.8, "empowerment")}
+        (0.2, "none"),
+        (0.2, "empowerment"),
+        (0.8, "none"),
+        (0.8, "empowerment"),
+    }
     assert set(table["point"]) == {"end", "after"}
     md = (report / "report.md").read_text()
     assert "within each segregation" in md

@@ -46,7 +46,9 @@ def cli(*args: object, log: Path, **kw) -> subprocess.Popen:
     with open(log, "w") as err:
         return subprocess.Popen(
             [sys.executable, "-m", "quartiersim.cli", *map(str, args)],
-            stdout=subprocess.DEVNULL, stderr=err, **kw,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            **kw,
         )
 
 
@@ -76,8 +78,12 @@ def experiment_file(tmp_path_factory) -> Path:
 def reference(experiment_file, tmp_path_factory) -> pd.DataFrame:
     """The sweep run without interruption, in this process."""
     out = tmp_path_factory.mktemp("reference") / "results"
-    assert main(["sweep", str(experiment_file), "--out", str(out), "--processes", "1",
-                 "--no-progress"]) == 0
+    assert (
+        main(
+            ["sweep", str(experiment_file), "--out", str(out), "--processes", "1", "--no-progress"]
+        )
+        == 0
+    )
     return read(out)
 
 
@@ -86,8 +92,16 @@ def test_results_read_as_one_table_with_pandas(reference, experiment_file):
     fixed parameters and every measure."""
     assert len(reference) == RUNS * 31
     assert reference["run_id"].nunique() == RUNS
-    for column in ("run_id", "replication", "seed", "step", "strategy", "n_residents",
-                   "project_weeks", *MEASURES):
+    for column in (
+        "run_id",
+        "replication",
+        "seed",
+        "step",
+        "strategy",
+        "n_residents",
+        "project_weeks",
+        *MEASURES,
+    ):
         assert column in reference.columns
     assert set(reference["strategy"]) == {"none", "empowerment"}
     assert sorted(reference["replication"].unique()) == list(range(12))
@@ -97,8 +111,14 @@ def test_results_read_as_one_table_with_pandas(reference, experiment_file):
 def test_a_stored_run_equals_the_model_run_directly(reference):
     """The row data are the model's own: same parameters and seed, same measures."""
     row = reference[(reference["strategy"] == "empowerment") & (reference["replication"] == 3)]
-    model = QuartierModel(rng=int(row["seed"].iloc[0]), n_residents=60, width=20, height=20,
-                          project_weeks=15, strategy="empowerment")
+    model = QuartierModel(
+        rng=int(row["seed"].iloc[0]),
+        n_residents=60,
+        width=20,
+        height=20,
+        project_weeks=15,
+        strategy="empowerment",
+    )
     for _ in range(30):
         model.step()
     direct = model.datacollector.get_model_vars_dataframe()
@@ -131,8 +151,13 @@ def test_running_again_skips_finished_runs(tmp_path, experiment_file):
 def test_more_replications_add_to_the_same_folder(tmp_path, experiment_file, reference):
     out = tmp_path / "results"
     for n in (2, 3):
-        run_sweep(load_experiment(experiment_file, replications=n), out, LocalExecutor(1),
-                  progress=False, log=lambda _: None)
+        run_sweep(
+            load_experiment(experiment_file, replications=n),
+            out,
+            LocalExecutor(1),
+            progress=False,
+            log=lambda _: None,
+        )
     extended = read(out)
     expected = reference[reference["replication"] < 3].reset_index(drop=True)
     pd.testing.assert_frame_equal(extended, expected)
@@ -150,7 +175,8 @@ def test_leftovers_of_a_killed_write_are_ignored_and_cleaned(tmp_path, experimen
 
 
 def test_a_second_sweep_into_the_same_folder_is_refused_while_the_first_runs(
-        tmp_path, experiment_file):
+    tmp_path, experiment_file
+):
     out = tmp_path / "results"
     store = ResultStore(out)
     exp = load_experiment(experiment_file, replications=1)
@@ -182,7 +208,8 @@ def wait_for(condition, timeout: float, what: str) -> None:
 
 
 def test_sweep_killed_with_sigkill_resumes_to_identical_results(
-        tmp_path, experiment_file, reference):
+    tmp_path, experiment_file, reference
+):
     """SIGKILL the coordinating process after some runs are stored: its worker processes end by
     themselves, and running the same command again completes the sweep with exactly the data
     of an uninterrupted sweep."""
@@ -191,8 +218,11 @@ def test_sweep_killed_with_sigkill_resumes_to_identical_results(
     proc = cli(*args, log=log)
     workers: list[psutil.Process] = []
     try:
-        wait_for(lambda: len(run_files(out)) >= 4 or proc.poll() is not None, 180,
-                 "the first stored runs")
+        wait_for(
+            lambda: len(run_files(out)) >= 4 or proc.poll() is not None,
+            180,
+            "the first stored runs",
+        )
         workers = psutil.Process(proc.pid).children(recursive=True)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
@@ -215,8 +245,9 @@ def test_sweep_killed_with_sigkill_resumes_to_identical_results(
 
 def test_one_and_two_processes_give_identical_results(tmp_path, experiment_file, reference):
     out, log = tmp_path / "results", tmp_path / "stderr.txt"
-    code, err = finish(cli("sweep", experiment_file, "--out", out, "--processes", "2", log=log),
-                       log)
+    code, err = finish(
+        cli("sweep", experiment_file, "--out", out, "--processes", "2", log=log), log
+    )
     assert code == 0, err
     assert "on 2 processes" in err
     pd.testing.assert_frame_equal(read(out), reference)
@@ -226,11 +257,15 @@ def test_interrupt_keeps_finished_runs_and_says_how_to_resume(tmp_path, experime
     """Ctrl-C (SIGINT to the process group) stops the sweep with exit code 130; the stored runs
     stay and the message says how to resume."""
     out, log = tmp_path / "results", tmp_path / "stderr.txt"
-    proc = cli("sweep", experiment_file, "--out", out, "--processes", "2", log=log,
-               start_new_session=True)
+    proc = cli(
+        "sweep", experiment_file, "--out", out, "--processes", "2", log=log, start_new_session=True
+    )
     try:
-        wait_for(lambda: len(run_files(out)) >= 2 or proc.poll() is not None, 180,
-                 "the first stored runs")
+        wait_for(
+            lambda: len(run_files(out)) >= 2 or proc.poll() is not None,
+            180,
+            "the first stored runs",
+        )
         os.killpg(proc.pid, signal.SIGINT)
         code, err = finish(proc, log, timeout=60)
     finally:

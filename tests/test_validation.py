@@ -128,8 +128,11 @@ def test_growth_fit_tells_an_s_from_a_line_and_from_saturation(curve, s_shaped):
 # -- runs ----------------------------------------------------------------------------------------
 def test_results_do_not_depend_on_the_number_of_processes():
     params = {"n_residents": 60, "width": 10, "height": 10, "project_weeks": 4}
-    jobs = [make_job("b", s, k, 5, 6, {**params, "strategy": s})
-            for s in ("none", "empowerment") for k in range(2)]
+    jobs = [
+        make_job("b", s, k, 5, 6, {**params, "strategy": s})
+        for s in ("none", "empowerment")
+        for k in range(2)
+    ]
     one = run_jobs(jobs, processes=1)
     two = run_jobs(jobs, processes=2)
     assert one.equals(two)
@@ -143,14 +146,21 @@ def test_results_do_not_depend_on_the_number_of_processes():
 TINY = {
     "validation": {"seed": 3, "steps": 16, "early_week": 4},
     "parameters": {"n_residents": 100, "width": 12, "height": 12, "project_weeks": 10},
-    "known": {"decay_quarters": 1, "s_curve_runs": 1, "s_curve_weeks": 16,
-              "segregation_levels": [0.0, 1.0], "segregation_replications": 2},
+    "known": {
+        "decay_quarters": 1,
+        "s_curve_runs": 1,
+        "s_curve_weeks": 16,
+        "segregation_levels": [0.0, 1.0],
+        "segregation_replications": 2,
+    },
     "comparison": {"strategies": ["none", "top_down", "empowerment"], "replications": 2},
     "ablation": {"replications": 2},
-    "segregation": {"levels": [0.0, 1.0], "strategies": ["none", "empowerment"],
-                    "replications": 2},
-    "robustness": {"samples": 4, "replications": 1,
-                   "ranges": {"base_threshold": [0.4, 0.8], "n_workers": [1, 3]}},
+    "segregation": {"levels": [0.0, 1.0], "strategies": ["none", "empowerment"], "replications": 2},
+    "robustness": {
+        "samples": 4,
+        "replications": 1,
+        "ranges": {"base_threshold": [0.4, 0.8], "n_workers": [1, 3]},
+    },
 }
 
 
@@ -184,8 +194,9 @@ def test_config_errors_name_the_file_and_key():
     with pytest.raises(ValueError, match=r"\[parameters\] n_residents=-4 is not allowed"):
         from_dict({"validation": {"seed": 1}, "parameters": {"n_residents": -4}}, "c")
     with pytest.raises(ValueError, match=r"\[robustness.ranges\] segregation=1.5"):
-        from_dict({"validation": {"seed": 1},
-                   "robustness": {"ranges": {"segregation": [0.0, 1.5]}}}, "c")
+        from_dict(
+            {"validation": {"seed": 1}, "robustness": {"ranges": {"segregation": [0.0, 1.5]}}}, "c"
+        )
     with pytest.raises(ValueError, match=r"\[validation\] seed is required"):
         from_dict({}, "c")
 

@@ -18,6 +18,7 @@ from quartiersim.quarter import PLACE_NAMES
 class Entry:
     """One record of the activity log: the week, what happened (``key``, see :data:`MESSAGES`) and
     its details."""
+
     week: int
     key: str
     data: dict[str, Any] = field(default_factory=dict)

@@ -91,8 +91,9 @@ def _number(text: str) -> Any:
         value = float(text)
     except ValueError:
         return text
-    return int(value) if value.is_integer() and "." not in text and "e" not in text.lower() \
-        else value
+    return (
+        int(value) if value.is_integer() and "." not in text and "e" not in text.lower() else value
+    )
 
 
 def _parameter_type(p: Parameter):
@@ -139,8 +140,11 @@ def _name_list(text: str) -> tuple[str, ...]:
 
 def _help_text(p: Parameter) -> str:
     if p.kind is dict:
-        allowed = ("activity=share pairs, e.g. door_opener=2,dialogue_manager=1 (activities: "
-                   + ", ".join(ACTIVITIES) + ")")
+        allowed = (
+            "activity=share pairs, e.g. door_opener=2,dialogue_manager=1 (activities: "
+            + ", ".join(ACTIVITIES)
+            + ")"
+        )
         default = "the strategy's preset"
     elif p.kind is tuple:
         allowed = "week:event entries separated by commas, e.g. 104:rent_increase,120:funding_cut"
@@ -155,23 +159,27 @@ def _help_text(p: Parameter) -> str:
 def add_parameter_flags(parser: argparse.ArgumentParser, exclude: Sequence[str] = ()) -> None:
     """One flag per model parameter, generated from the declaration."""
     group = parser.add_argument_group(
-        "model parameters", "every parameter of quartiersim.PARAMETERS; unset ones keep their "
-        "defaults"
+        "model parameters",
+        "every parameter of quartiersim.PARAMETERS; unset ones keep their defaults",
     )
     for p in PARAMETERS.values():
         if p.name in exclude:
             continue
-        kwargs: dict[str, Any] = {"dest": f"param_{p.name}", "default": None,
-                                  "help": _help_text(p)}
+        kwargs: dict[str, Any] = {"dest": f"param_{p.name}", "default": None, "help": _help_text(p)}
         if p.kind is bool:
             kwargs["action"] = argparse.BooleanOptionalAction
         else:
             kwargs["type"] = _parameter_type(p)
             kwargs["metavar"] = (
-                "{" + ",".join(p.choices) + "}" if p.choices
-                else "MIX" if p.kind is dict
-                else "SCHEDULE" if p.kind is tuple
-                else "N" if p.kind is int else "X"
+                "{" + ",".join(p.choices) + "}"
+                if p.choices
+                else "MIX"
+                if p.kind is dict
+                else "SCHEDULE"
+                if p.kind is tuple
+                else "N"
+                if p.kind is int
+                else "X"
             )
         group.add_argument(p.cli_flag, **kwargs)
 
@@ -179,7 +187,8 @@ def add_parameter_flags(parser: argparse.ArgumentParser, exclude: Sequence[str] 
 def given_parameters(args: argparse.Namespace) -> dict[str, Any]:
     """The model parameters set on the command line (checked values)."""
     return {
-        name: value for name in PARAMETERS
+        name: value
+        for name in PARAMETERS
         if (value := getattr(args, f"param_{name}", None)) is not None
     }
 
@@ -199,39 +208,63 @@ def add_executor_flags(parser: argparse.ArgumentParser) -> None:
     """Add --processes and --scheduler (where the runs go)."""
     where = parser.add_mutually_exclusive_group()
     where.add_argument(
-        "--processes", type=_int_at_least(1), metavar="N",
+        "--processes",
+        type=_int_at_least(1),
+        metavar="N",
         help="worker processes on this machine (default: one per core)",
     )
     where.add_argument(
-        "--scheduler", metavar="ADDRESS",
+        "--scheduler",
+        metavar="ADDRESS",
         help="run on a Dask distributed cluster: the scheduler's address, tcp://HOST:PORT "
         "(needs the 'cluster' extra)",
     )
     parser.add_argument(
-        "--scheduler-timeout", type=_int_at_least(1), default=30, metavar="SECONDS",
+        "--scheduler-timeout",
+        type=_int_at_least(1),
+        default=30,
+        metavar="SECONDS",
         help="with --scheduler: how long to wait for the scheduler and its first worker "
         "(default 30)",
     )
     parser.add_argument(
-        "--progress", action=argparse.BooleanOptionalAction, default=None,
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
         help="show a progress bar with rate and time left (default: when on a terminal)",
     )
 
 
-def add_override_flags(parser: argparse.ArgumentParser, *, steps: bool = True,
-                       replications: bool = True) -> None:
+def add_override_flags(
+    parser: argparse.ArgumentParser, *, steps: bool = True, replications: bool = True
+) -> None:
     """Add --steps, --replications and --seed overrides of an experiment file."""
     group = parser.add_argument_group("overrides of the experiment file")
     if steps:
-        group.add_argument("--steps", type=_int_at_least(1), metavar="WEEKS",
-                           help="weeks per run instead of [experiment] steps")
+        group.add_argument(
+            "--steps",
+            type=_int_at_least(1),
+            metavar="WEEKS",
+            help="weeks per run instead of [experiment] steps",
+        )
     if replications:
-        group.add_argument("--replications", type=_int_at_least(1), metavar="N",
-                           help="runs per condition instead of [experiment] replications")
-    group.add_argument("--seed", type=_int_at_least(0), metavar="SEED",
-                       help="experiment seed instead of [experiment] seed")
+        group.add_argument(
+            "--replications",
+            type=_int_at_least(1),
+            metavar="N",
+            help="runs per condition instead of [experiment] replications",
+        )
     group.add_argument(
-        "--set", action="append", default=[], metavar="NAME=VALUE",
+        "--seed",
+        type=_int_at_least(0),
+        metavar="SEED",
+        help="experiment seed instead of [experiment] seed",
+    )
+    group.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
         help="fix a model parameter for every run (replaces its [parameters] value, [sweep] "
         "list or variant value); the value is read as TOML, e.g. --set n_residents=200 "
         "--set strategy=none; repeatable",
@@ -252,8 +285,14 @@ def _on_sigterm(signum: int, frame: Any) -> None:
 # run
 # ---------------------------------------------------------------------------------------------
 
-SUMMARY_MEASURES = ("social_capital", "political_influence", "helplessness", "participation",
-                    "withdrawn_share", "activated_resources")
+SUMMARY_MEASURES = (
+    "social_capital",
+    "political_influence",
+    "helplessness",
+    "participation",
+    "withdrawn_share",
+    "activated_resources",
+)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -274,9 +313,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     if "project_running" not in measures:
         measures = (*measures, "project_running")
     spec = RunSpec(
-        run_id="run", replication=0, seed=seed, params=params,
-        columns={k: column_value(k, full[k]) for k in PARAMETERS
-                 if k in params or k == "strategy"},
+        run_id="run",
+        replication=0,
+        seed=seed,
+        params=params,
+        columns={k: column_value(k, full[k]) for k in PARAMETERS if k in params or k == "strategy"},
         steps=args.steps,
         record=record_steps(args.steps, args.record_every, full["project_weeks"]),
         measures=measures,
@@ -291,8 +332,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         write_atomic(out, lambda fh: fh.write(frame.to_csv(index=False).encode()))
     else:
         write_atomic(out, lambda fh: frame.to_parquet(fh, index=False))
-    print(f"{out}: {len(frame)} rows (weeks 0..{args.steps}), {len(frame.columns)} columns; "
-          f"strategy {full['strategy']}, seed {seed}", file=sys.stderr)
+    print(
+        f"{out}: {len(frame)} rows (weeks 0..{args.steps}), {len(frame.columns)} columns; "
+        f"strategy {full['strategy']}, seed {seed}",
+        file=sys.stderr,
+    )
     return EXIT_OK
 
 
@@ -301,8 +345,11 @@ def _run_summary(frame: Any, full: dict[str, Any], steps: int, seed: int) -> str
     weeks = [0] + ([exit_week] if 0 < exit_week < steps else []) + [steps]
     names = {0: "start", exit_week: "exit", steps: "end"}
     head = f"{'measure':<22}" + "".join(f"{names[w] + f' (wk {w})':>16}" for w in weeks)
-    lines = [f"strategy {full['strategy']}, seed {seed}, {steps} weeks, "
-             f"{full['n_residents']} households", head]
+    lines = [
+        f"strategy {full['strategy']}, seed {seed}, {steps} weeks, "
+        f"{full['n_residents']} households",
+        head,
+    ]
     by_step = frame.set_index("step")
     for m in SUMMARY_MEASURES:
         if m in by_step:
@@ -320,8 +367,11 @@ def _note_events(exp: Any) -> None:
     for cond in exp.conditions():
         late |= {f"{w}:{e}" for w, e in cond.full["events"] if w > exp.steps}
     if late:
-        print(f"note: events after the last week ({exp.steps}) never happen: "
-              f"{', '.join(sorted(late))}", file=sys.stderr)
+        print(
+            f"note: events after the last week ({exp.steps}) never happen: "
+            f"{', '.join(sorted(late))}",
+            file=sys.stderr,
+        )
 
 
 def _sweep(exp: Any, out: Path, args: argparse.Namespace) -> int:
@@ -335,8 +385,11 @@ def _sweep(exp: Any, out: Path, args: argparse.Namespace) -> int:
     try:
         outcome = run_sweep(exp, out, executor, progress=args.progress)
     except KeyboardInterrupt:
-        print(f"\ninterrupted: finished runs are saved in {out}; run the same command again "
-              "to resume", file=sys.stderr)
+        print(
+            f"\ninterrupted: finished runs are saved in {out}; run the same command again "
+            "to resume",
+            file=sys.stderr,
+        )
         return EXIT_INTERRUPTED
     finally:
         signal.signal(signal.SIGTERM, previous)
@@ -351,13 +404,19 @@ def _report_outcome(outcome: Any) -> int:
         log.write_text("\n\n".join(f"run {rid}:\n{tb}" for rid, tb in outcome.failed))
         rid, tb = outcome.failed[0]
         last = tb.strip().splitlines()[-1]
-        print(f"{len(outcome.failed)} of {outcome.total} runs failed (first: {rid}: {last}); "
-              f"tracebacks in {log}; finished runs are saved, run the same command again to "
-              "retry the failed ones", file=sys.stderr)
+        print(
+            f"{len(outcome.failed)} of {outcome.total} runs failed (first: {rid}: {last}); "
+            f"tracebacks in {log}; finished runs are saved, run the same command again to "
+            "retry the failed ones",
+            file=sys.stderr,
+        )
         return EXIT_FAILED
-    print(f"{out}: {outcome.total} runs complete ({outcome.done} run now, {outcome.skipped} "
-          f"already there) in {outcome.seconds:.1f} s; read them with "
-          f"pandas.read_parquet(\"{out}\")", file=sys.stderr)
+    print(
+        f"{out}: {outcome.total} runs complete ({outcome.done} run now, {outcome.skipped} "
+        f"already there) in {outcome.seconds:.1f} s; read them with "
+        f'pandas.read_parquet("{out}")',
+        file=sys.stderr,
+    )
     return EXIT_OK
 
 
@@ -365,8 +424,13 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     """quartiersim sweep: an experiment file run in full (resumes a folder)."""
     from quartiersim.experiments.spec import load_experiment
 
-    exp = load_experiment(args.file, steps=args.steps, replications=args.replications,
-                          seed=args.seed, sets=_sets(args))
+    exp = load_experiment(
+        args.file,
+        steps=args.steps,
+        replications=args.replications,
+        seed=args.seed,
+        sets=_sets(args),
+    )
     code = _sweep(exp, Path(args.out), args)
     if code == EXIT_OK:
         print(f"next: quartiersim report {args.out} --out {args.out}-report", file=sys.stderr)
@@ -397,8 +461,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
                 "folder and next to the package); pass --experiment FILE"
             )
         path = folder / "compare_strategies.toml"
-    exp = load_experiment(path, steps=args.steps, replications=args.replications,
-                          seed=args.seed, sets=_sets(args))
+    exp = load_experiment(
+        path, steps=args.steps, replications=args.replications, seed=args.seed, sets=_sets(args)
+    )
     out = Path(args.out)
     code = _sweep(exp, out / "results", args)
     if code != EXIT_OK:
@@ -417,8 +482,15 @@ def cmd_report(args: argparse.Namespace) -> int:
     """quartiersim report: statistics and figures from a results folder."""
     from quartiersim.experiments.report import make_report
 
-    path = make_report(args.dir, args.out, outcomes=args.outcomes, baselines=args.baselines,
-                       group_by=args.group_by, test=args.test, n_boot=args.bootstrap)
+    path = make_report(
+        args.dir,
+        args.out,
+        outcomes=args.outcomes,
+        baselines=args.baselines,
+        group_by=args.group_by,
+        test=args.test,
+        n_boot=args.bootstrap,
+    )
     print(f"report: {path}", file=sys.stderr)
     return EXIT_OK
 
@@ -434,8 +506,11 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     try:
         outcome, path = run_sensitivity(plan, args.out, executor, progress=args.progress)
     except KeyboardInterrupt:
-        print(f"\ninterrupted: finished runs are saved in {Path(args.out) / 'results'}; run "
-              "the same command again to resume", file=sys.stderr)
+        print(
+            f"\ninterrupted: finished runs are saved in {Path(args.out) / 'results'}; run "
+            "the same command again to resume",
+            file=sys.stderr,
+        )
         return EXIT_INTERRUPTED
     finally:
         signal.signal(signal.SIGTERM, previous)
@@ -461,7 +536,11 @@ def cmd_strategies(args: argparse.Namespace) -> int:
     params = given_parameters(args)
     full = _check_parameters(params)
     data, weeks = compare_strategies(
-        strategies, quarters=args.quarters, seed=args.seed, steps=args.steps, params=params,
+        strategies,
+        quarters=args.quarters,
+        seed=args.seed,
+        steps=args.steps,
+        params=params,
         executor=LocalExecutor(args.processes),
     )
     print(format_table(data, weeks, strategies, full["project_weeks"], args.steps))
@@ -475,8 +554,10 @@ def cmd_app(args: argparse.Namespace) -> int:
     except ImportError as e:
         raise UsageError(f"the browser view cannot start: {e}") from None
     if args.host not in ("127.0.0.1", "localhost", "::1"):
-        print(f"warning: --host {args.host} makes the view reachable from other machines",
-              file=sys.stderr)
+        print(
+            f"warning: --host {args.host} makes the view reachable from other machines",
+            file=sys.stderr,
+        )
     if args.open:
         _open_when_ready(args.host, args.port)
     serve(host=args.host, port=args.port)
@@ -540,7 +621,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     p = sub.add_parser(
-        "run", help="one run to a Parquet or CSV file (or a summary on screen)",
+        "run",
+        help="one run to a Parquet or CSV file (or a summary on screen)",
         formatter_class=_Formatter,
         description="Run the model once. Without --out, print a summary of the main measures "
         "at the start, the exit and the end.",
@@ -550,21 +632,43 @@ def build_parser() -> argparse.ArgumentParser:
         "--out run.parquet\n"
         "  quartiersim run --events 104:rent_increase,120:funding_cut --out run.csv",
     )
-    p.add_argument("--steps", type=_int_at_least(1), default=DEFAULT_STEPS, metavar="WEEKS",
-                   help=f"weeks to run (default {DEFAULT_STEPS})")
-    p.add_argument("--seed", "--rng", dest="seed", type=_int_at_least(0), metavar="SEED",
-                   help="random seed (default: a random one, printed)")
-    p.add_argument("--out", metavar="FILE", help="write one row per week to FILE "
-                   "(.parquet or .csv)")
-    p.add_argument("--record-every", type=_int_at_least(1), default=1, metavar="WEEKS",
-                   help="keep every N-th week (plus the exit and the last week; default 1)")
-    p.add_argument("--measures", type=_measure_list, metavar="LIST",
-                   help="measures to keep, separated by commas (default: all)")
+    p.add_argument(
+        "--steps",
+        type=_int_at_least(1),
+        default=DEFAULT_STEPS,
+        metavar="WEEKS",
+        help=f"weeks to run (default {DEFAULT_STEPS})",
+    )
+    p.add_argument(
+        "--seed",
+        "--rng",
+        dest="seed",
+        type=_int_at_least(0),
+        metavar="SEED",
+        help="random seed (default: a random one, printed)",
+    )
+    p.add_argument(
+        "--out", metavar="FILE", help="write one row per week to FILE (.parquet or .csv)"
+    )
+    p.add_argument(
+        "--record-every",
+        type=_int_at_least(1),
+        default=1,
+        metavar="WEEKS",
+        help="keep every N-th week (plus the exit and the last week; default 1)",
+    )
+    p.add_argument(
+        "--measures",
+        type=_measure_list,
+        metavar="LIST",
+        help="measures to keep, separated by commas (default: all)",
+    )
     add_parameter_flags(p)
     p.set_defaults(handler=cmd_run)
 
     p = sub.add_parser(
-        "strategies", formatter_class=_Formatter,
+        "strategies",
+        formatter_class=_Formatter,
         help="quick look: every strategy on the same few quarters, one table",
         description="Run every strategy (none, top_down, networking, political, empowerment) "
         "on the same few quarters and print social capital and political influence at the "
@@ -573,21 +677,45 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="examples:\n  quartiersim strategies\n"
         "  quartiersim strategies --quarters 2 --steps 60 --project-weeks 30 --n-residents 200",
     )
-    p.add_argument("--quarters", type=_int_at_least(1), default=3, metavar="N",
-                   help="quarters (seeds) per strategy (default 3)")
-    p.add_argument("--seed", type=_int_at_least(0), default=1, metavar="SEED",
-                   help="seed from which the quarters' seeds are derived (default 1)")
-    p.add_argument("--steps", type=_int_at_least(1), default=DEFAULT_STEPS, metavar="WEEKS",
-                   help=f"weeks per run (default {DEFAULT_STEPS})")
-    p.add_argument("--strategies", type=_name_list, metavar="LIST",
-                   help="strategies to compare, separated by commas (default: all presets)")
-    p.add_argument("--processes", type=_int_at_least(1), metavar="N",
-                   help="worker processes (default: one per core)")
+    p.add_argument(
+        "--quarters",
+        type=_int_at_least(1),
+        default=3,
+        metavar="N",
+        help="quarters (seeds) per strategy (default 3)",
+    )
+    p.add_argument(
+        "--seed",
+        type=_int_at_least(0),
+        default=1,
+        metavar="SEED",
+        help="seed from which the quarters' seeds are derived (default 1)",
+    )
+    p.add_argument(
+        "--steps",
+        type=_int_at_least(1),
+        default=DEFAULT_STEPS,
+        metavar="WEEKS",
+        help=f"weeks per run (default {DEFAULT_STEPS})",
+    )
+    p.add_argument(
+        "--strategies",
+        type=_name_list,
+        metavar="LIST",
+        help="strategies to compare, separated by commas (default: all presets)",
+    )
+    p.add_argument(
+        "--processes",
+        type=_int_at_least(1),
+        metavar="N",
+        help="worker processes (default: one per core)",
+    )
     add_parameter_flags(p, exclude=("strategy", "role_mix"))
     p.set_defaults(handler=cmd_strategies)
 
     p = sub.add_parser(
-        "sweep", formatter_class=_Formatter,
+        "sweep",
+        formatter_class=_Formatter,
         help="run an experiment file in full (resumable; local cores or a Dask cluster)",
         description="Run every run of an experiment file into the results folder OUT: one "
         "Parquet file per run, readable as one table with pandas.read_parquet(OUT). Running "
@@ -607,7 +735,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_sweep)
 
     p = sub.add_parser(
-        "compare", formatter_class=_Formatter,
+        "compare",
+        formatter_class=_Formatter,
         help="the headline comparison of the strategies, with its report",
         description="Run experiments/compare_strategies.toml (the five strategies, 30 "
         "replications, 260 weeks) into OUT/results and write its report to OUT/report. "
@@ -615,18 +744,31 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="examples:\n  quartiersim compare\n"
         "  quartiersim compare --replications 2 --steps 20 --out /tmp/quick-compare",
     )
-    p.add_argument("--experiment", metavar="FILE",
-                   help="experiment file (default: experiments/compare_strategies.toml)")
-    p.add_argument("--out", default="results/compare_strategies", metavar="DIR",
-                   help="folder for results/ and report/ (default results/compare_strategies)")
-    p.add_argument("--test", choices=("welch", "mann-whitney"), default="welch",
-                   help="significance test (default welch)")
+    p.add_argument(
+        "--experiment",
+        metavar="FILE",
+        help="experiment file (default: experiments/compare_strategies.toml)",
+    )
+    p.add_argument(
+        "--out",
+        default="results/compare_strategies",
+        metavar="DIR",
+        help="folder for results/ and report/ (default results/compare_strategies)",
+    )
+    p.add_argument(
+        "--test",
+        choices=("welch", "mann-whitney"),
+        default="welch",
+        help="significance test (default welch)",
+    )
     add_executor_flags(p)
     add_override_flags(p)
     p.set_defaults(handler=cmd_compare)
 
     p = sub.add_parser(
-        "report", formatter_class=_Formatter, help="statistics and figures from a results folder",
+        "report",
+        formatter_class=_Formatter,
+        help="statistics and figures from a results folder",
         description="Write REPORT_DIR/report.md with figures (time series with 95%% bands and "
         "the exit marked; outcomes per condition) and tables (mean, bootstrap 95%% CI, Hedges' "
         "g against the baselines, Holm-adjusted tests), plus summary.csv, outcomes.csv and "
@@ -636,24 +778,44 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("dir", metavar="DIR", help="results folder (from sweep or compare)")
     p.add_argument("--out", required=True, metavar="REPORT_DIR", help="folder for the report")
-    p.add_argument("--outcomes", type=_measure_list, metavar="LIST",
-                   help="measures to report, separated by commas (default: the experiment's "
-                   "[report] outcomes, else social_capital, political_influence, helplessness, "
-                   "participation, withdrawn_share, activated_resources)")
-    p.add_argument("--baselines", type=_name_list, metavar="LIST",
-                   help="conditions to compare against (default: [report] baselines, else none "
-                   "and top_down)")
-    p.add_argument("--group-by", metavar="FACTOR",
-                   help="the factor to compare: 'variant' or a swept parameter (default: "
-                   "variant, else strategy)")
-    p.add_argument("--test", choices=("welch", "mann-whitney"), default="welch",
-                   help="significance test (default welch)")
-    p.add_argument("--bootstrap", type=_int_at_least(100), default=10_000, metavar="N",
-                   help="bootstrap resamples for the confidence intervals (default 10000)")
+    p.add_argument(
+        "--outcomes",
+        type=_measure_list,
+        metavar="LIST",
+        help="measures to report, separated by commas (default: the experiment's "
+        "[report] outcomes, else social_capital, political_influence, helplessness, "
+        "participation, withdrawn_share, activated_resources)",
+    )
+    p.add_argument(
+        "--baselines",
+        type=_name_list,
+        metavar="LIST",
+        help="conditions to compare against (default: [report] baselines, else none and top_down)",
+    )
+    p.add_argument(
+        "--group-by",
+        metavar="FACTOR",
+        help="the factor to compare: 'variant' or a swept parameter (default: "
+        "variant, else strategy)",
+    )
+    p.add_argument(
+        "--test",
+        choices=("welch", "mann-whitney"),
+        default="welch",
+        help="significance test (default welch)",
+    )
+    p.add_argument(
+        "--bootstrap",
+        type=_int_at_least(100),
+        default=10_000,
+        metavar="N",
+        help="bootstrap resamples for the confidence intervals (default 10000)",
+    )
     p.set_defaults(handler=cmd_report)
 
     p = sub.add_parser(
-        "sensitivity", formatter_class=_Formatter,
+        "sensitivity",
+        formatter_class=_Formatter,
         help="global sensitivity analysis: Morris screening and Sobol indices (SALib)",
         description="Run the designs of a sensitivity file into OUT/results (resumable) and "
         "write the indices to OUT/morris.csv, OUT/sobol.csv and OUT/sensitivity.md.",
@@ -667,18 +829,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_sensitivity)
 
     p = sub.add_parser(
-        "app", formatter_class=_Formatter, help="the browser view",
+        "app",
+        formatter_class=_Formatter,
+        help="the browser view",
         description="Start the browser view (Solara) on this machine.",
     )
-    p.add_argument("--host", default="127.0.0.1",
-                   help="address to listen on (default 127.0.0.1: this machine only)")
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1: this machine only)",
+    )
     p.add_argument("--port", type=_port, default=8765, help="port (default 8765)")
-    p.add_argument("--open", action=argparse.BooleanOptionalAction, default=False,
-                   help="open the view in the default browser once it is up (default: no)")
+    p.add_argument(
+        "--open",
+        action=argparse.BooleanOptionalAction,
+        default=False,
+        help="open the view in the default browser once it is up (default: no)",
+    )
     p.set_defaults(handler=cmd_app)
 
     p = sub.add_parser(
-        "validate", formatter_class=_Formatter,
+        "validate",
+        formatter_class=_Formatter,
         help="the validation report: known results, calibration, claims tested, robustness",
         description="Run the validation experiment file and write the Markdown report with its "
         "figures (docs/validation.md, docs/images/validation/).",

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 class Event:
     """An event that strikes the quarter: its name, English and German title and effect, and the
     function that applies it."""
+
     name: str
     en: str
     de: str
@@ -90,28 +91,56 @@ def early_exit(m: QuartierModel) -> None:
 EVENTS: dict[str, Event] = {
     e.name: e
     for e in (
-        Event("rent_increase", "Rent increase", "Mieterhöhung",
-              "Rent pressure on the whole quarter; 5% of households are displaced.",
-              "Mietdruck im ganzen Quartier; 5% der Haushalte werden verdrängt.",
-              rent_increase),
-        Event("funding_cut", "Funding cut", "Mittelkürzung",
-              "Workers' hours and groups' funds are halved.",
-              "Arbeitsstunden und Gruppenmittel werden halbiert.", funding_cut),
-        Event("administration_change", "New administration", "Neue Verwaltungsspitze",
-              "Responsiveness is drawn anew; half of the allies are lost.",
-              "Die Offenheit der Verwaltung wird neu bestimmt; die Hälfte der Verbündeten "
-              "geht verloren.", administration_change),
-        Event("open_conflict", "Open conflict", "Offener Konflikt",
-              "Youth space vs. quiet: two opposed problems, damaged ties between young and old.",
-              "Jugendtreff gegen Ruhe: zwei gegensätzliche Probleme, beschädigte Beziehungen "
-              "zwischen Jung und Alt.", open_conflict),
-        Event("new_arrivals", "New residents", "Neue Bewohner",
-              "10% of households are replaced by newcomers without ties.",
-              "10% der Haushalte werden durch Neuzugezogene ohne Beziehungen ersetzt.",
-              new_arrivals),
-        Event("early_exit", "Early exit", "Vorzeitiges Projektende",
-              "The project ends now; the workers leave.",
-              "Das Projekt endet jetzt; die Fachkräfte gehen.", early_exit),
+        Event(
+            "rent_increase",
+            "Rent increase",
+            "Mieterhöhung",
+            "Rent pressure on the whole quarter; 5% of households are displaced.",
+            "Mietdruck im ganzen Quartier; 5% der Haushalte werden verdrängt.",
+            rent_increase,
+        ),
+        Event(
+            "funding_cut",
+            "Funding cut",
+            "Mittelkürzung",
+            "Workers' hours and groups' funds are halved.",
+            "Arbeitsstunden und Gruppenmittel werden halbiert.",
+            funding_cut,
+        ),
+        Event(
+            "administration_change",
+            "New administration",
+            "Neue Verwaltungsspitze",
+            "Responsiveness is drawn anew; half of the allies are lost.",
+            "Die Offenheit der Verwaltung wird neu bestimmt; die Hälfte der Verbündeten "
+            "geht verloren.",
+            administration_change,
+        ),
+        Event(
+            "open_conflict",
+            "Open conflict",
+            "Offener Konflikt",
+            "Youth space vs. quiet: two opposed problems, damaged ties between young and old.",
+            "Jugendtreff gegen Ruhe: zwei gegensätzliche Probleme, beschädigte Beziehungen "
+            "zwischen Jung und Alt.",
+            open_conflict,
+        ),
+        Event(
+            "new_arrivals",
+            "New residents",
+            "Neue Bewohner",
+            "10% of households are replaced by newcomers without ties.",
+            "10% der Haushalte werden durch Neuzugezogene ohne Beziehungen ersetzt.",
+            new_arrivals,
+        ),
+        Event(
+            "early_exit",
+            "Early exit",
+            "Vorzeitiges Projektende",
+            "The project ends now; the workers leave.",
+            "Das Projekt endet jetzt; die Fachkräfte gehen.",
+            early_exit,
+        ),
     )
 }
 

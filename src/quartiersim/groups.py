@@ -134,9 +134,10 @@ class ActionGroups:
         gid = r.group[inside]
         size = np.bincount(gid, minlength=n_groups)
         safe = np.maximum(size, 1)
-        mean_act = np.bincount(
-            gid, act[:, [ORGANISING, SPEAKING, BUREAUCRACY]].mean(axis=1), n_groups
-        ) / safe
+        mean_act = (
+            np.bincount(gid, act[:, [ORGANISING, SPEAKING, BUREAUCRACY]].mean(axis=1), n_groups)
+            / safe
+        )
         best_organiser = np.zeros(n_groups)
         np.maximum.at(best_organiser, gid, act[:, ORGANISING])  # leadership
         competence = 0.5 * mean_act + 0.5 * best_organiser
@@ -220,8 +221,12 @@ class ActionGroups:
                 continue
             # People join what seems to work: a group's pull fades with its momentum.
             joined = threshold_cascade(
-                thresholds / max(g.momentum, 0.05), adjacency, r.group == g.id,
-                eligible=eligible, rounds=1, strength=strength,
+                thresholds / max(g.momentum, 0.05),
+                adjacency,
+                r.group == g.id,
+                eligible=eligible,
+                rounds=1,
+                strength=strength,
             )
             new = np.flatnonzero(joined & eligible)
             if len(new):
@@ -293,9 +298,7 @@ class ActionGroups:
         m = self.model
         members = self.members(g)
         g.problem = -1
-        candidates = [
-            p for p in np.flatnonzero(m.problems.visible) if self.by_problem(p) is None
-        ]
+        candidates = [p for p in np.flatnonzero(m.problems.visible) if self.by_problem(p) is None]
         if candidates and len(members):
             care = m.problems.concern[np.ix_(members, candidates)].mean(axis=0)
             best = int(np.argmax(care))

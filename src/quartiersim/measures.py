@@ -66,9 +66,7 @@ MEASURES: dict[str, str] = {
 """Every measure the model records each week, with its meaning (the data dictionary)."""
 
 
-def social_capital_parts(
-    m: QuartierModel, bridging: np.ndarray | None = None
-) -> dict[str, float]:
+def social_capital_parts(m: QuartierModel, bridging: np.ndarray | None = None) -> dict[str, float]:
     """The five parts of social capital, each in [0, 1] (see ``docs/measures.md``).
 
     ``bridging`` (which ties are bridging) may be passed in when the caller has it already.

@@ -80,8 +80,11 @@ class QuartierModel(mesa.Model):
         n = p["n_residents"]
         self.residents = Residents(n, p["n_origins"], self.rng, p)
         home = place_households(
-            self.layout, self.residents.origin, origin_shares(p["n_origins"]),
-            p["segregation"], self.rng,
+            self.layout,
+            self.residents.origin,
+            origin_shares(p["n_origins"]),
+            p["segregation"],
+            self.rng,
         )
         self.home_xy = self.layout.dwellings[home]
         self.building_of = self.layout.building[self.home_xy[:, 0], self.home_xy[:, 1]]
@@ -174,7 +177,8 @@ class QuartierModel(mesa.Model):
         house_a, house_b = encounters.house_community(self)
         place_a, place_b = encounters.public_places(self)
         self.ties.reinforce(
-            np.concatenate([house_a, place_a]), np.concatenate([house_b, place_b]),
+            np.concatenate([house_a, place_a]),
+            np.concatenate([house_b, place_b]),
             self.p["tie_gain"],
         )
 

@@ -21,6 +21,7 @@ STATUS_NAMES = ("latent", "visible", "solved")
 class ProblemKind:
     """A kind of structural problem (strukturelle Problemlage): who cares how much, how far it
     reaches, which kind it opposes, whether only politics can fix it."""
+
     name: str
     german: str
     concern_by_age: tuple[float, float, float]  # youth, adult, elderly
@@ -40,9 +41,7 @@ PROBLEM_KINDS: tuple[ProblemKind, ...] = (
     ProblemKind("litter", "Müll und Verschmutzung", (0.5, 0.8, 0.9), 6),
 )
 KIND_INDEX = {k.name: i for i, k in enumerate(PROBLEM_KINDS)}
-OPPOSING = np.array(
-    [KIND_INDEX[k.opposes] if k.opposes else -1 for k in PROBLEM_KINDS], dtype=int
-)
+OPPOSING = np.array([KIND_INDEX[k.opposes] if k.opposes else -1 for k in PROBLEM_KINDS], dtype=int)
 STRUCTURAL = np.array([k.structural for k in PROBLEM_KINDS])
 AGGRAVATION = 0.002  # weekly worsening of an open problem (Verschärfung)
 NOTICE_RATE = 0.004  # weekly chance per unit of voiced concern that a problem becomes public

@@ -205,9 +205,22 @@ class Residents:
         k = len(who)
         fresh = Residents(k, n_origins, rng, self.params)
         for name in (
-            "origin", "age", "resources", "activated", "everyday", "helplessness", "withdrawn",
-            "belonging", "trust", "threshold_trait", "group", "strain", "support",
-            "case_relief", "known", "invited",
+            "origin",
+            "age",
+            "resources",
+            "activated",
+            "everyday",
+            "helplessness",
+            "withdrawn",
+            "belonging",
+            "trust",
+            "threshold_trait",
+            "group",
+            "strain",
+            "support",
+            "case_relief",
+            "known",
+            "invited",
         ):
             getattr(self, name)[who] = getattr(fresh, name)
 

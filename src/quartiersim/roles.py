@@ -232,8 +232,10 @@ def conflict_mediator(m: QuartierModel, w: CommunityWorker, budget: Budget) -> N
     r, a = m.residents, m.arena
     causes = {int(m.problems.kind[g.problem]) for g in m.groups.active if g.problem >= 0}
     rivals = any(OPPOSING[k] in causes for k in causes)  # opposed claims are coming
-    if rivals and a.mediation_hours < 2 * MEDIATION_BANK_HOURS and budget.take(
-        MEDIATION_BANK_HOURS
+    if (
+        rivals
+        and a.mediation_hours < 2 * MEDIATION_BANK_HOURS
+        and budget.take(MEDIATION_BANK_HOURS)
     ):
         a.mediation_hours += MEDIATION_BANK_HOURS
     present = np.flatnonzero(~r.withdrawn)
@@ -242,9 +244,7 @@ def conflict_mediator(m: QuartierModel, w: CommunityWorker, budget: Budget) -> N
     # Meetings bring one origin group together with the others (across age groups where the
     # quarter has one origin only).
     label = r.origin[present] if len(np.unique(r.origin[present])) > 1 else r.age[present]
-    sides = {
-        int(v): (present[label == v], present[label != v]) for v in np.unique(label)
-    }
+    sides = {int(v): (present[label == v], present[label != v]) for v in np.unique(label)}
     pairs_a, pairs_b, met = [], [], []
     while budget.take(DIALOGUE_MEETING_HOURS):
         side_a, side_b = sides[int(label[m.rng.integers(len(present))])]

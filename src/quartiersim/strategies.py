@@ -15,6 +15,7 @@ from quartiersim.parameters import ACTIVITIES, CASE_WORK, ROLES, check_role_mix
 @dataclass(frozen=True)
 class Strategy:
     """A strategy: a named role mix (``None`` for 'custom') with English and German descriptions."""
+
     name: str
     mix: dict[str, float] | None  # None: 'custom', the mix comes from the role_mix parameter
     en: str

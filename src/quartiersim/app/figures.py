@@ -42,8 +42,16 @@ AGE_COLOURS = ("#66c2a5", "#8da0cb", "#fc8d62")
 NO_GROUP = "#c8c8c8"
 # Saturated colours that stay apart from the ties' light blue and orange in the network view.
 GROUP_COLOURS = (
-    "#2ca02c", "#d62728", "#9467bd", "#e377c2", "#17becf", "#8c564b", "#bcbd22", "#1a1a6e",
-    "#006d2c", "#7f7f7f",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#e377c2",
+    "#17becf",
+    "#8c564b",
+    "#bcbd22",
+    "#1a1a6e",
+    "#006d2c",
+    "#7f7f7f",
 )
 WITHDRAWN_COLOURS = ("#9ecae1", "#b2182b")  # not withdrawn, withdrawn
 ROLE_COLOURS = {
@@ -57,13 +65,30 @@ ROLE_COLOURS = {
 }
 BONDING, BRIDGING = "#3182bd", "#f28e2b"
 MEASURE_COLOURS = (
-    "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf",
+    "#1f77b4",
+    "#d62728",
+    "#2ca02c",
+    "#9467bd",
+    "#ff7f0e",
+    "#8c564b",
+    "#e377c2",
+    "#17becf",
 )
 QUARTER_STYLES = ("-", "--")  # quarter A solid, quarter B dashed
 UNIT_MEASURES = (
-    "social_capital", "political_influence", "helplessness", "participation",
-    "withdrawn_share", "activated_resources", "self_efficacy", "feel_influential", "support",
-    "belonging", "responsiveness", "institutional_trust", "voice_equality",
+    "social_capital",
+    "political_influence",
+    "helplessness",
+    "participation",
+    "withdrawn_share",
+    "activated_resources",
+    "self_efficacy",
+    "feel_influential",
+    "support",
+    "belonging",
+    "responsiveness",
+    "institutional_trust",
+    "voice_equality",
 )
 """Measures in [0, 1], plotted on that fixed scale so curves of both quarters compare."""
 
@@ -101,12 +126,28 @@ def _background(ax, model: QuartierModel, lang: str) -> None:
     code = np.where(lay.building >= 0, 1 + lay.building % 2, 0)
     code = np.where(lay.place >= 0, 3, code)
     cmap = ListedColormap([STREET, BUILDING_A, BUILDING_B, PLACE])
-    ax.imshow(code.T, origin="lower", cmap=cmap, vmin=0, vmax=3, interpolation="nearest",
-              extent=(-0.5, lay.width - 0.5, -0.5, lay.height - 0.5))
+    ax.imshow(
+        code.T,
+        origin="lower",
+        cmap=cmap,
+        vmin=0,
+        vmax=3,
+        interpolation="nearest",
+        extent=(-0.5, lay.width - 0.5, -0.5, lay.height - 0.5),
+    )
     for (x, y), kind in zip(lay.place_xy, lay.place_kind, strict=True):
-        ax.text(x, y, texts.label(texts.PLACE_LABELS, kind, lang), ha="center", va="center",
-                fontsize=7, color="#1f4f1f", weight="bold", zorder=4,
-                path_effects=[patheffects.withStroke(linewidth=2.2, foreground="white")])
+        ax.text(
+            x,
+            y,
+            texts.label(texts.PLACE_LABELS, kind, lang),
+            ha="center",
+            va="center",
+            fontsize=7,
+            color="#1f4f1f",
+            weight="bold",
+            zorder=4,
+            path_effects=[patheffects.withStroke(linewidth=2.2, foreground="white")],
+        )
     ax.set_xlim(-0.5, lay.width - 0.5)
     ax.set_ylim(-0.5, lay.height - 0.5)
     ax.set_xticks([])
@@ -125,22 +166,30 @@ def resident_colours(model: QuartierModel, colour_by: str, lang: str):
         return share, ("scale", "viridis", t("activated_scale", lang))
     if colour_by == "origin":
         colours = rgba(ORIGIN_COLOURS)[r.origin % len(ORIGIN_COLOURS)]
-        items = [(ORIGIN_COLOURS[k % len(ORIGIN_COLOURS)],
-                  texts.pick(texts.ORIGIN_LABEL, lang).format(k=k))
-                 for k in range(model.p["n_origins"])]
+        items = [
+            (
+                ORIGIN_COLOURS[k % len(ORIGIN_COLOURS)],
+                texts.pick(texts.ORIGIN_LABEL, lang).format(k=k),
+            )
+            for k in range(model.p["n_origins"])
+        ]
         return colours, ("items", items)
     if colour_by == "age":
         colours = rgba(AGE_COLOURS)[r.age]
-        items = [(AGE_COLOURS[k], texts.label(texts.AGE_LABELS, name, lang))
-                 for k, name in enumerate(AGE_GROUPS)]
+        items = [
+            (AGE_COLOURS[k], texts.label(texts.AGE_LABELS, name, lang))
+            for k, name in enumerate(AGE_GROUPS)
+        ]
         return colours, ("items", items)
     if colour_by == "group":
         colours, items = group_colours(model, lang)
         return colours, ("items", items)
     if colour_by == "withdrawn":
         colours = rgba(WITHDRAWN_COLOURS)[r.withdrawn.astype(int)]
-        items = [(WITHDRAWN_COLOURS[0], t("withdrawn_no", lang)),
-                 (WITHDRAWN_COLOURS[1], t("withdrawn_yes", lang))]
+        items = [
+            (WITHDRAWN_COLOURS[0], t("withdrawn_no", lang)),
+            (WITHDRAWN_COLOURS[1], t("withdrawn_yes", lang)),
+        ]
         return colours, ("items", items)
     raise ValueError(f"colour_by={colour_by!r}: expected one of {', '.join(texts.ATTRIBUTES)}")
 
@@ -154,8 +203,10 @@ def group_colours(model: QuartierModel, lang: str, most: int = 6):
     colours[member] = rgba(GROUP_COLOURS)[r.group[member] % len(GROUP_COLOURS)]
     ids, sizes = np.unique(r.group[member], return_counts=True)
     order = np.argsort(-sizes, kind="stable")
-    items = [(GROUP_COLOURS[g % len(GROUP_COLOURS)], t("group", lang, id=int(g), n=int(s)))
-             for g, s in zip(ids[order][:most], sizes[order][:most], strict=True)]
+    items = [
+        (GROUP_COLOURS[g % len(GROUP_COLOURS)], t("group", lang, id=int(g), n=int(s)))
+        for g, s in zip(ids[order][:most], sizes[order][:most], strict=True)
+    ]
     if len(ids) > most:
         items.append((None, t("more_groups", lang, n=len(ids) - most)))
     items.append((NO_GROUP, t("no_group", lang)))
@@ -178,15 +229,32 @@ def _square_figure(title: str, below: float) -> tuple[Figure, object]:
 
 def _legend_below(fig: Figure, handles: list, ncol: int = 2, top: float = 0.235) -> None:
     if handles:
-        fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, top), ncol=ncol,
-                   fontsize=7.5, frameon=False, handletextpad=0.4, columnspacing=1.0)
+        fig.legend(
+            handles=handles,
+            loc="upper center",
+            bbox_to_anchor=(0.5, top),
+            ncol=ncol,
+            fontsize=7.5,
+            frameon=False,
+            handletextpad=0.4,
+            columnspacing=1.0,
+        )
 
 
 def _dot(colour: str | None, text: str, marker: str = "o", size: float = 6, **kw) -> Line2D:
     if colour is None:  # a text-only legend line
         return Line2D([], [], linestyle="", marker="", label=text)
-    return Line2D([], [], marker=marker, linestyle="", markerfacecolor=colour,
-                  markeredgecolor=kw.pop("edge", "#555555"), markersize=size, label=text, **kw)
+    return Line2D(
+        [],
+        [],
+        marker=marker,
+        linestyle="",
+        markerfacecolor=colour,
+        markeredgecolor=kw.pop("edge", "#555555"),
+        markersize=size,
+        label=text,
+        **kw,
+    )
 
 
 def draw_map(
@@ -204,12 +272,11 @@ def draw_map(
 
     pr = model.problems
     sizes = 60 + 220 * pr.severity
-    for status, style in ((LATENT, dict(facecolors="none", edgecolors="#666666",
-                                        linestyles="--", linewidths=1.4)),
-                          (VISIBLE, dict(facecolors="#e3342f", edgecolors="#8b0000",
-                                         alpha=0.55, linewidths=1.2)),
-                          (SOLVED, dict(facecolors="#38a169", edgecolors="#1c5b34",
-                                        alpha=0.5, linewidths=1.0))):
+    for status, style in (
+        (LATENT, dict(facecolors="none", edgecolors="#666666", linestyles="--", linewidths=1.4)),
+        (VISIBLE, dict(facecolors="#e3342f", edgecolors="#8b0000", alpha=0.55, linewidths=1.2)),
+        (SOLVED, dict(facecolors="#38a169", edgecolors="#1c5b34", alpha=0.5, linewidths=1.0)),
+    ):
         at = pr.status == status
         if at.any():
             s = sizes[at] if status != SOLVED else 50
@@ -219,21 +286,33 @@ def draw_map(
     xy = positions(model)
     handles: list = []
     if legend[0] == "scale":
-        dots = ax.scatter(xy[:, 0], xy[:, 1], c=colours, cmap=legend[1], vmin=0, vmax=1, s=9,
-                          linewidths=0.2, edgecolors="#333333", zorder=3)
+        dots = ax.scatter(
+            xy[:, 0],
+            xy[:, 1],
+            c=colours,
+            cmap=legend[1],
+            vmin=0,
+            vmax=1,
+            s=9,
+            linewidths=0.2,
+            edgecolors="#333333",
+            zorder=3,
+        )
         height = fig.get_figheight()
         cax = fig.add_axes((0.2, (MAP_LEGEND_INCHES - 0.3) / height, 0.6, 0.12 / height))
         bar = fig.colorbar(dots, cax=cax, orientation="horizontal")
         bar.set_label(legend[2], fontsize=8)
         bar.ax.tick_params(labelsize=7)
     else:
-        ax.scatter(xy[:, 0], xy[:, 1], c=colours, s=9, linewidths=0.2, edgecolors="#333333",
-                   zorder=3)
+        ax.scatter(
+            xy[:, 0], xy[:, 1], c=colours, s=9, linewidths=0.2, edgecolors="#333333", zorder=3
+        )
         handles += [_dot(c, text) for c, text in legend[1]]
 
     if selected is not None and 0 <= selected < len(xy):
-        ax.scatter(*xy[selected], s=140, facecolors="none", edgecolors="black", linewidths=2,
-                   zorder=5)
+        ax.scatter(
+            *xy[selected], s=140, facecolors="none", edgecolors="black", linewidths=2, zorder=5
+        )
 
     roles_seen = _draw_workers(ax, model) if model.project_running else []
     problem_handles = [
@@ -242,9 +321,12 @@ def draw_map(
         _dot("#9fd0b2", t("solved", lang), size=6, edge="#1c5b34"),
     ]
     worker_handles = [
-        _dot(ROLE_COLOURS[role], t("worker", lang,
-                                   role=texts.label(texts.ACTIVITY_LABELS, role, lang)),
-             size=8, edge="black")
+        _dot(
+            ROLE_COLOURS[role],
+            t("worker", lang, role=texts.label(texts.ACTIVITY_LABELS, role, lang)),
+            size=8,
+            edge="black",
+        )
         for role in roles_seen
     ]
     if model.workers and not model.project_running:
@@ -252,8 +334,9 @@ def draw_map(
     if selected is not None:
         worker_handles.append(_dot("none", t("selected", lang), size=9, edge="black"))
     below = MAP_LEGEND_INCHES - (0.75 if legend[0] == "scale" else 0.05)
-    _legend_below(fig, problem_handles + worker_handles + handles, ncol=3,
-                  top=below / fig.get_figheight())
+    _legend_below(
+        fig, problem_handles + worker_handles + handles, ncol=3, top=below / fig.get_figheight()
+    )
     return fig
 
 
@@ -273,15 +356,44 @@ def _draw_workers(ax, model: QuartierModel) -> list[str]:
         start = 90.0
         for activity, share in shares.items():
             sweep = 360.0 * share / total
-            ax.add_patch(Wedge((x, y), 1.1, start, start + sweep, facecolor=ROLE_COLOURS[
-                activity], edgecolor="black", linewidth=0.6, zorder=6))
+            ax.add_patch(
+                Wedge(
+                    (x, y),
+                    1.1,
+                    start,
+                    start + sweep,
+                    facecolor=ROLE_COLOURS[activity],
+                    edgecolor="black",
+                    linewidth=0.6,
+                    zorder=6,
+                )
+            )
             start += sweep
             shown[activity] = None
         if not shares:  # no hours at all (strategy 'none'): an empty circle
-            ax.add_patch(Wedge((x, y), 1.1, 0, 360, facecolor="white", edgecolor="black",
-                               linewidth=0.8, zorder=6))
-        ax.text(x, y - 1.3, str(k + 1), ha="center", va="top", fontsize=7, weight="bold",
-                zorder=7, path_effects=[patheffects.withStroke(linewidth=2, foreground="white")])
+            ax.add_patch(
+                Wedge(
+                    (x, y),
+                    1.1,
+                    0,
+                    360,
+                    facecolor="white",
+                    edgecolor="black",
+                    linewidth=0.8,
+                    zorder=6,
+                )
+            )
+        ax.text(
+            x,
+            y - 1.3,
+            str(k + 1),
+            ha="center",
+            va="top",
+            fontsize=7,
+            weight="bold",
+            zorder=7,
+            path_effects=[patheffects.withStroke(linewidth=2, foreground="white")],
+        )
     return [a for a in ROLE_COLOURS if a in shown]
 
 
@@ -312,18 +424,26 @@ def draw_network(
     for mask, colour in ((~bridging, BONDING), (bridging, BRIDGING)):
         rgba = np.tile(matplotlib.colors.to_rgba(colour), (int(mask.sum()), 1))
         rgba[:, 3] = alpha[mask]
-        ax.add_collection(LineCollection(segments[mask], colors=rgba, linewidths=widths[mask],
-                                         zorder=1))
+        ax.add_collection(
+            LineCollection(segments[mask], colors=rgba, linewidths=widths[mask], zorder=1)
+        )
 
     colours, items = group_colours(model, lang)
     member = r.group >= 0
-    ax.scatter(xy[~member, 0], xy[~member, 1], c=colours[~member], s=7, linewidths=0,
-               zorder=2)
-    ax.scatter(xy[member, 0], xy[member, 1], c=colours[member], s=16, linewidths=0.3,
-               edgecolors="#222222", zorder=3)
+    ax.scatter(xy[~member, 0], xy[~member, 1], c=colours[~member], s=7, linewidths=0, zorder=2)
+    ax.scatter(
+        xy[member, 0],
+        xy[member, 1],
+        c=colours[member],
+        s=16,
+        linewidths=0.3,
+        edgecolors="#222222",
+        zorder=3,
+    )
     if selected is not None and 0 <= selected < len(xy):
-        ax.scatter(*xy[selected], s=140, facecolors="none", edgecolors="black", linewidths=2,
-                   zorder=5)
+        ax.scatter(
+            *xy[selected], s=140, facecolors="none", edgecolors="black", linewidths=2, zorder=5
+        )
     n_bridging = int(bridging.sum())
     handles = [
         Line2D([], [], color=BONDING, lw=2, label=t("bonding", lang, n=len(ties) - n_bridging)),
@@ -340,8 +460,11 @@ def draw_plots(
 ) -> Figure:
     """Measures over time for every quarter of the session: social capital and political
     influence always, then ``extra``; quarter A solid, B dashed; the project exit marked."""
-    measures = ["social_capital", "political_influence", *[m for m in extra if m not in (
-        "social_capital", "political_influence")]]
+    measures = [
+        "social_capital",
+        "political_influence",
+        *[m for m in extra if m not in ("social_capital", "political_influence")],
+    ]
     ncols = 3 if len(measures) > 4 else 2
     nrows = -(-len(measures) // ncols)
     fig = Figure(figsize=(11, 1.1 + 2.1 * nrows), dpi=DPI)
@@ -369,19 +492,30 @@ def draw_plots(
             ax.set_ylim(bottom=0, top=max(1.0, ax.get_ylim()[1]))
             ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    for ax in axes.flat[len(measures):]:
+    for ax in axes.flat[len(measures) :]:
         ax.set_visible(False)
     for ax in axes[-1]:
         ax.set_xlabel(t("weeks_axis", lang), fontsize=8)
-    handles = [Line2D([], [], color="#333333", ls=style,
-                      label=f"{t('quarter', lang, name='AB'[w])}: {name}" if len(names) > 1
-                      else name)
-               for w, (style, name) in enumerate(zip(QUARTER_STYLES, names, strict=False))]
+    handles = [
+        Line2D(
+            [],
+            [],
+            color="#333333",
+            ls=style,
+            label=f"{t('quarter', lang, name='AB'[w])}: {name}" if len(names) > 1 else name,
+        )
+        for w, (style, name) in enumerate(zip(QUARTER_STYLES, names, strict=False))
+    ]
     handles.append(Line2D([], [], color="#444444", ls=":", label=t("exit_line", lang)))
-    fig.legend(handles=handles, loc="upper center", ncol=len(handles), fontsize=8.5,
-               frameon=False)
-    fig.subplots_adjust(left=0.05, right=0.99, top=1 - 0.55 / fig.get_figheight(),
-                        bottom=0.45 / fig.get_figheight() + 0.02, hspace=0.45, wspace=0.18)
+    fig.legend(handles=handles, loc="upper center", ncol=len(handles), fontsize=8.5, frameon=False)
+    fig.subplots_adjust(
+        left=0.05,
+        right=0.99,
+        top=1 - 0.55 / fig.get_figheight(),
+        bottom=0.45 / fig.get_figheight() + 0.02,
+        hspace=0.45,
+        wspace=0.18,
+    )
     return fig
 
 
@@ -398,30 +532,46 @@ def draw_resident(session: Session, resident: int, lang: str = "en") -> Figure:
             if weeks[-1:].tolist() != [q.model.steps]:
                 weeks = np.append(weeks, q.model.steps)
                 values = np.append(values, r.helplessness[resident])
-            rows.append((r.activated[resident].copy(), r.resources[resident].copy(), weeks,
-                         values))
+            rows.append((r.activated[resident].copy(), r.resources[resident].copy(), weeks, values))
         threshold = session.model.p["withdrawal_threshold"]
     y = np.arange(len(DOMAINS))
     height = 0.8 / len(rows)
     for which, (act, res, _, _) in enumerate(rows):
         offset = (which - (len(rows) - 1) / 2) * height
-        res_ax.barh(y + offset, act, height=height * 0.9, color="#2b8cbe",
-                    label=t("activated", lang) if which == 0 else None,
-                    hatch="//" if which else None, edgecolor="white")
-        res_ax.barh(y + offset, res - act, left=act, height=height * 0.9, color="#d9d9d9",
-                    label=t("buried", lang) if which == 0 else None,
-                    hatch="//" if which else None, edgecolor="white")
-    res_ax.set_yticks(y, [texts.label(texts.DOMAIN_LABELS, d, lang) for d in DOMAINS],
-                      fontsize=7.5)
+        res_ax.barh(
+            y + offset,
+            act,
+            height=height * 0.9,
+            color="#2b8cbe",
+            label=t("activated", lang) if which == 0 else None,
+            hatch="//" if which else None,
+            edgecolor="white",
+        )
+        res_ax.barh(
+            y + offset,
+            res - act,
+            left=act,
+            height=height * 0.9,
+            color="#d9d9d9",
+            label=t("buried", lang) if which == 0 else None,
+            hatch="//" if which else None,
+            edgecolor="white",
+        )
+    res_ax.set_yticks(y, [texts.label(texts.DOMAIN_LABELS, d, lang) for d in DOMAINS], fontsize=7.5)
     res_ax.set_xlim(0, 1)
     res_ax.invert_yaxis()
     res_ax.tick_params(labelsize=7)
     res_ax.set_title(t("resources", lang), fontsize=9)
-    res_ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2,
-                  frameon=False)
+    res_ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, frameon=False)
     for which, (_, _, weeks, values) in enumerate(rows):
-        time_ax.plot(weeks, values, QUARTER_STYLES[which], color="#b2182b", lw=1.6,
-                     label=t("quarter", lang, name="AB"[which]) if len(rows) > 1 else None)
+        time_ax.plot(
+            weeks,
+            values,
+            QUARTER_STYLES[which],
+            color="#b2182b",
+            lw=1.6,
+            label=t("quarter", lang, name="AB"[which]) if len(rows) > 1 else None,
+        )
     time_ax.axhline(threshold, color="#555555", ls=":", lw=1, label=t("threshold", lang))
     time_ax.set_ylim(0, 1)
     time_ax.set_xlim(left=0)

@@ -44,10 +44,27 @@ browser tab that went away does not render)."""
 FEED_LENGTH = 12
 DEFAULT_EXTRA = ("helplessness", "participation", "claims_granted")
 EXTRA_CHOICES = (
-    "helplessness", "participation", "claims_granted", "withdrawn_share", "activated_resources",
-    "self_efficacy", "feel_influential", "bridging_ties", "bonding_ties", "mean_degree",
-    "support", "belonging", "allies", "responsiveness", "institutional_trust", "voice_equality",
-    "active_groups", "problems_open", "problems_solved", "claims_raised", "conflicts_mediated",
+    "helplessness",
+    "participation",
+    "claims_granted",
+    "withdrawn_share",
+    "activated_resources",
+    "self_efficacy",
+    "feel_influential",
+    "bridging_ties",
+    "bonding_ties",
+    "mean_degree",
+    "support",
+    "belonging",
+    "allies",
+    "responsiveness",
+    "institutional_trust",
+    "voice_equality",
+    "active_groups",
+    "problems_open",
+    "problems_solved",
+    "claims_raised",
+    "conflicts_mediated",
 )
 """Measures the plot view offers besides social capital and political influence (those the
 model records; see :func:`extra_choices`)."""
@@ -130,8 +147,10 @@ def Picture(make: Callable[[], Any], dependencies: list, css_class: str):
 
 def strategy_items(lang: str) -> list[dict[str, str]]:
     """The strategy selector's entries in the page's language."""
-    return [{"text": texts.label(texts.STRATEGY_LABELS, s, lang), "value": s}
-            for s in PARAMETERS["strategy"].choices or STRATEGIES]
+    return [
+        {"text": texts.label(texts.STRATEGY_LABELS, s, lang), "value": s}
+        for s in PARAMETERS["strategy"].choices or STRATEGIES
+    ]
 
 
 def describe_strategy(name: str, lang: str) -> str:
@@ -164,18 +183,36 @@ def ParameterControl(session: Session, spec: Parameter, lang: str, changed: Call
     if spec.kind is bool:
         solara.Checkbox(label=label, value=bool(value), on_value=choose)
     elif spec.choices:
-        rv.Select(label=label, items=list(spec.choices), v_model=value, on_v_model=choose,
-                  dense=True)
+        rv.Select(
+            label=label, items=list(spec.choices), v_model=value, on_v_model=choose, dense=True
+        )
     elif spec.kind is int and spec.high - spec.low <= 100:
-        solara.SliderInt(label, value=int(value), min=int(spec.low), max=int(spec.high),
-                         on_value=choose, thumb_label="always")
+        solara.SliderInt(
+            label,
+            value=int(value),
+            min=int(spec.low),
+            max=int(spec.high),
+            on_value=choose,
+            thumb_label="always",
+        )
     elif spec.kind is float and spec.high - spec.low <= 10:
-        solara.SliderFloat(label, value=float(value), min=spec.low, max=spec.high,
-                           step=(spec.high - spec.low) / 100, on_value=choose,
-                           thumb_label="always")
+        solara.SliderFloat(
+            label,
+            value=float(value),
+            min=spec.low,
+            max=spec.high,
+            step=(spec.high - spec.low) / 100,
+            on_value=choose,
+            thumb_label="always",
+        )
     else:
-        solara.InputText(label, value=text, on_value=typed, continuous_update=False,
-                         error=notice_text(error, lang) if error else False)
+        solara.InputText(
+            label,
+            value=text,
+            on_value=typed,
+            continuous_update=False,
+            error=notice_text(error, lang) if error else False,
+        )
     Caption(texts.parameter_meaning(spec.name, lang))
 
 
@@ -205,8 +242,14 @@ def SeedInput(session: Session, lang: str, changed: Callable[[], None]):
         set_error(session.set_seed(new))
         changed()
 
-    solara.InputText(t("seed", lang), value=text, on_value=typed, continuous_update=False,
-                     error=notice_text(error, lang) if error else False, classes=["qs-seed"])
+    solara.InputText(
+        t("seed", lang),
+        value=text,
+        on_value=typed,
+        continuous_update=False,
+        error=notice_text(error, lang) if error else False,
+        classes=["qs-seed"],
+    )
 
 
 @solara.component
@@ -219,9 +262,14 @@ def CustomMix(session: Session, lang: str, changed: Callable[[], None], version:
             session.set_custom_share(activity, share)
             changed()
 
-        solara.SliderFloat(texts.label(texts.ACTIVITY_LABELS, activity, lang),
-                           value=session.custom_mix[activity], min=0.0, max=1.0, step=0.05,
-                           on_value=set_share)
+        solara.SliderFloat(
+            texts.label(texts.ACTIVITY_LABELS, activity, lang),
+            value=session.custom_mix[activity],
+            min=0.0,
+            max=1.0,
+            step=0.05,
+            on_value=set_share,
+        )
 
 
 @solara.component
@@ -236,6 +284,7 @@ def Controls(
     version: int,
 ):
     """The sidebar: run buttons, strategy, compare mode, events, parameters."""
+
     def guarded(action: Callable[[], Notice | None]) -> None:
         """Run a change of the models; whatever it reports (or raises) becomes the notice.
 
@@ -276,28 +325,62 @@ def Controls(
     solara.Text(t("run", lang), classes=["qs-sidebar-heading"])
     with solara.Row(gap="6px", style={"flex-wrap": "wrap"}):
         # Step waits until the play loop has really stopped (its last frame included).
-        solara.Button(t("step", lang), on_click=step, disabled=playing.value or looping,
-                      color="primary", classes=["qs-step"])
-        solara.Button(t("play", lang), on_click=play,
-                      disabled=playing.value, color="primary", classes=["qs-play"])
-        solara.Button(t("pause", lang), on_click=lambda: playing.set(False),
-                      disabled=not playing.value, color="primary", classes=["qs-pause"])
+        solara.Button(
+            t("step", lang),
+            on_click=step,
+            disabled=playing.value or looping,
+            color="primary",
+            classes=["qs-step"],
+        )
+        solara.Button(
+            t("play", lang),
+            on_click=play,
+            disabled=playing.value,
+            color="primary",
+            classes=["qs-play"],
+        )
+        solara.Button(
+            t("pause", lang),
+            on_click=lambda: playing.set(False),
+            disabled=not playing.value,
+            color="primary",
+            classes=["qs-pause"],
+        )
         solara.Button(t("reset", lang), on_click=reset, outlined=True, classes=["qs-reset"])
     if looping:
         solara.Text(t("playing", lang), classes=["qs-playing", "qs-caption"])
-    rv.Select(label=t("speed", lang), items=list(SPEEDS), v_model=speed.value,
-              on_v_model=speed.set, dense=True, class_="qs-speed")
+    rv.Select(
+        label=t("speed", lang),
+        items=list(SPEEDS),
+        v_model=speed.value,
+        on_v_model=speed.set,
+        dense=True,
+        class_="qs-speed",
+    )
 
     label = t("strategy_a", lang) if session.compare else t("strategy", lang)
-    rv.Select(label=label, items=strategy_items(lang), v_model=session.strategy_a,
-              on_v_model=choose_strategy(0), class_="qs-strategy-a")
+    rv.Select(
+        label=label,
+        items=strategy_items(lang),
+        v_model=session.strategy_a,
+        on_v_model=choose_strategy(0),
+        class_="qs-strategy-a",
+    )
     Caption(describe_strategy(session.strategy_a, lang))
-    solara.Switch(label=t("compare", lang), value=session.compare, on_value=set_compare,
-                  classes=["qs-compare"])
+    solara.Switch(
+        label=t("compare", lang),
+        value=session.compare,
+        on_value=set_compare,
+        classes=["qs-compare"],
+    )
     if session.compare:
-        rv.Select(label=t("strategy_b", lang), items=strategy_items(lang),
-                  v_model=session.strategy_b, on_v_model=choose_strategy(1),
-                  class_="qs-strategy-b")
+        rv.Select(
+            label=t("strategy_b", lang),
+            items=strategy_items(lang),
+            v_model=session.strategy_b,
+            on_v_model=choose_strategy(1),
+            class_="qs-strategy-b",
+        )
         Caption(describe_strategy(session.strategy_b, lang))
     else:
         Caption(t("compare_hint", lang))
@@ -310,8 +393,13 @@ def Controls(
     with solara.Column(gap="4px"):
         for name, event in EVENTS.items():
             with solara.Tooltip(event.effect_de if lang == "de" else event.effect_en):
-                solara.Button(event.de if lang == "de" else event.en, on_click=trigger(name),
-                              small=True, outlined=True, classes=[f"qs-event-{name}"])
+                solara.Button(
+                    event.de if lang == "de" else event.en,
+                    on_click=trigger(name),
+                    small=True,
+                    outlined=True,
+                    classes=[f"qs-event-{name}"],
+                )
 
     solara.Text(t("parameters", lang), classes=["qs-sidebar-heading"])
     Caption(t("parameters_hint", lang))
@@ -340,18 +428,25 @@ def Status(session: Session, lang: str, version: int):
                 for activity, h in w.spent_week.items():
                     hours[activity] = hours.get(activity, 0.0) + h
             budget = len(m.workers) * m.hours_per_week if m.project_running else 0.0
-            rows.append((k, texts.label(texts.STRATEGY_LABELS, q.strategy, lang), state, hours,
-                         budget))
+            rows.append(
+                (k, texts.label(texts.STRATEGY_LABELS, q.strategy, lang), state, hours, budget)
+            )
         week = session.week
     with solara.Column(gap="2px", classes=["qs-status"]):
-        solara.Text(t("week", lang, week=week), classes=["qs-week"],
-                    style={"font-weight": "600", "font-size": "18px"})
+        solara.Text(
+            t("week", lang, week=week),
+            classes=["qs-week"],
+            style={"font-weight": "600", "font-size": "18px"},
+        )
         for k, strategy, state, hours, budget in rows:
             prefix = f"{t('quarter', lang, name='AB'[k])}: " if len(rows) > 1 else ""
             line = f"{prefix}{strategy} — {state}."
             if budget > 0:
-                spent = ", ".join(f"{texts.label(texts.ACTIVITY_LABELS, a, lang)} {h:.0f} h"
-                                  for a, h in hours.items() if h > 0) or t("no_hours", lang)
+                spent = ", ".join(
+                    f"{texts.label(texts.ACTIVITY_LABELS, a, lang)} {h:.0f} h"
+                    for a, h in hours.items()
+                    if h > 0
+                ) or t("no_hours", lang)
                 line += f" {t('hours_week', lang, budget=budget)}: {spent}"
             solara.Text(line, classes=[f"qs-status-{'ab'[k]}"])
 
@@ -365,8 +460,7 @@ def quarter_title(session: Session, which: int, lang: str) -> str:
 
 
 @solara.component
-def MapView(session: Session, which: int, lang: str, colour_by: str, selected: int,
-            version: int):
+def MapView(session: Session, which: int, lang: str, colour_by: str, selected: int, version: int):
     """The quarter map of one quarter."""
     title = quarter_title(session, which, lang)
 
@@ -374,8 +468,7 @@ def MapView(session: Session, which: int, lang: str, colour_by: str, selected: i
         with session.lock:
             return figures.draw_map(session.models[which], colour_by, lang, selected, title)
 
-    Picture(make, [session.frame, which, lang, colour_by, selected, title],
-            f"qs-map-{'ab'[which]}")
+    Picture(make, [session.frame, which, lang, colour_by, selected, title], f"qs-map-{'ab'[which]}")
 
 
 @solara.component
@@ -394,13 +487,24 @@ def NetworkView(session: Session, which: int, lang: str, selected: int, version:
 def PlotsView(session: Session, lang: str, version: int):
     """The measures over time (both quarters in compare mode)."""
     extra, set_extra = solara.use_state(list(DEFAULT_EXTRA))
-    items = [{"text": texts.label(texts.MEASURE_LABELS, m, lang), "value": m}
-             for m in extra_choices()]
+    items = [
+        {"text": texts.label(texts.MEASURE_LABELS, m, lang), "value": m} for m in extra_choices()
+    ]
     with solara.Card(t("plots", lang), classes=["qs-plots-card"]):
-        rv.Select(label=t("more_measures", lang), items=items, v_model=extra,
-                  on_v_model=set_extra, multiple=True, chips=True, dense=True)
-        Picture(lambda: figures.draw_plots(session, extra, lang),
-                [session.frame, lang, tuple(extra)], "qs-plots")
+        rv.Select(
+            label=t("more_measures", lang),
+            items=items,
+            v_model=extra,
+            on_v_model=set_extra,
+            multiple=True,
+            chips=True,
+            dense=True,
+        )
+        Picture(
+            lambda: figures.draw_plots(session, extra, lang),
+            [session.frame, lang, tuple(extra)],
+            "qs-plots",
+        )
         Explain("plots", lang)
 
 
@@ -415,10 +519,14 @@ def Inspector(session: Session, lang: str, selected: solara.Reactive[int], versi
         r = model.residents
         chosen = min(max(selected.value, 0), n - 1)
         profile = model.resident_agents[chosen].profile()
-        bridging = np.flatnonzero(
-            (r.origin[list(profile["ties"])] != r.origin[chosen])
-            | (r.age[list(profile["ties"])] != r.age[chosen])
-        ) if profile["ties"] else []
+        bridging = (
+            np.flatnonzero(
+                (r.origin[list(profile["ties"])] != r.origin[chosen])
+                | (r.age[list(profile["ties"])] != r.age[chosen])
+            )
+            if profile["ties"]
+            else []
+        )
         others = [q.model.resident_agents[chosen].profile() for q in session.quarters[1:]]
         candidates = {
             "pick_helpless": [int(np.argmax(r.helplessness))],
@@ -450,25 +558,48 @@ def Inspector(session: Session, lang: str, selected: solara.Reactive[int], versi
         return choose
 
     def profile_line(p: dict) -> str:
-        group = (t("in_group", lang, id=p["group"]) if p["group"] >= 0
-                 else t("no_group", lang))
+        group = t("in_group", lang, id=p["group"]) if p["group"] >= 0 else t("no_group", lang)
         withdrawn = t("withdrawn_yes" if p["withdrawn"] else "withdrawn_no", lang)
-        return t("profile", lang, age=texts.label(texts.AGE_LABELS, p["age_group"], lang),
-                 origin=p["origin"], group=group, withdrawn=withdrawn)
+        return t(
+            "profile",
+            lang,
+            age=texts.label(texts.AGE_LABELS, p["age_group"], lang),
+            origin=p["origin"],
+            group=group,
+            withdrawn=withdrawn,
+        )
 
     with solara.Card(t("inspector", lang), classes=["qs-inspector"]):
         with solara.Row(gap="6px", style={"flex-wrap": "wrap", "align-items": "center"}):
-            solara.InputText(t("resident", lang), value=str(chosen), on_value=typed,
-                             continuous_update=False, classes=["qs-resident"],
-                             style={"max-width": "11em"},
-                             error=notice_text(error, lang) if error else False)
+            solara.InputText(
+                t("resident", lang),
+                value=str(chosen),
+                on_value=typed,
+                continuous_update=False,
+                classes=["qs-resident"],
+                style={"max-width": "11em"},
+                error=notice_text(error, lang) if error else False,
+            )
             for key in candidates:
-                solara.Button(t(key, lang), on_click=pick(key), small=True, text=True,
-                              classes=[f"qs-{key.replace('_', '-')}"])
+                solara.Button(
+                    t(key, lang),
+                    on_click=pick(key),
+                    small=True,
+                    text=True,
+                    classes=[f"qs-{key.replace('_', '-')}"],
+                )
         strongest = sorted(profile["ties"].items(), key=lambda kv: -kv[1])[:4]
-        ties = (t("ties_line", lang, n=len(profile["ties"]), bridging=len(bridging),
-                  strongest=", ".join(f"#{j} ({w:.2f})" for j, w in strongest))
-                if profile["ties"] else t("no_ties", lang))
+        ties = (
+            t(
+                "ties_line",
+                lang,
+                n=len(profile["ties"]),
+                bridging=len(bridging),
+                strongest=", ".join(f"#{j} ({w:.2f})" for j, w in strongest),
+            )
+            if profile["ties"]
+            else t("no_ties", lang)
+        )
         with solara.Column(gap="2px", classes=["qs-profile"]):
             for k, p in enumerate([profile, *others]):
                 prefix = f"{t('quarter', lang, name='AB'[k])}: " if others else ""
@@ -480,8 +611,11 @@ def Inspector(session: Session, lang: str, selected: solara.Reactive[int], versi
                 + (f" ({t('quarter', lang, name='A')})" if others else "")
             )
             solara.Text(ties + (f" ({t('quarter', lang, name='A')})" if others else ""))
-        Picture(lambda: figures.draw_resident(session, chosen, lang),
-                [session.frame, lang, chosen], "qs-resident-figure")
+        Picture(
+            lambda: figures.draw_resident(session, chosen, lang),
+            [session.frame, lang, chosen],
+            "qs-resident-figure",
+        )
         Explain("inspector", lang)
 
 
@@ -495,8 +629,7 @@ def Feed(session: Session, lang: str, version: int):
             for k, lines in enumerate(columns):
                 with solara.Column(gap="0px", classes=["qs-feed", f"qs-feed-{'ab'[k]}"]):
                     if len(columns) > 1:
-                        solara.Text(t("quarter", lang, name="AB"[k]),
-                                    style={"font-weight": "600"})
+                        solara.Text(t("quarter", lang, name="AB"[k]), style={"font-weight": "600"})
                     if not lines:
                         solara.Text(t("feed_empty", lang))
                     for week, text in lines:
@@ -566,8 +699,9 @@ def Page(session: Session | None = None):
     solara.Title(t("title", lang.value))  # the browser tab and the app bar
 
     with solara.Sidebar():
-        with solara.ToggleButtonsSingle(value=lang.value, on_value=lang.set, dense=True,
-                                        classes=["qs-language"]):
+        with solara.ToggleButtonsSingle(
+            value=lang.value, on_value=lang.set, dense=True, classes=["qs-language"]
+        ):
             for code, name in texts.LANGUAGES.items():
                 solara.Button(name, value=code, text=True, classes=[f"qs-lang-{code}"])
         Controls(session, lang.value, playing, looping.value, speed, changed, report, version)
@@ -580,13 +714,20 @@ def Page(session: Session | None = None):
         if failure.value:
             solara.Error(t("error", lang.value, detail=failure.value), classes=["qs-error"])
         quarters = range(len(session.quarters))
-        attribute_items = [{"text": texts.pick(v, lang.value), "value": k}
-                           for k, v in texts.ATTRIBUTES.items()]
+        attribute_items = [
+            {"text": texts.pick(v, lang.value), "value": k} for k, v in texts.ATTRIBUTES.items()
+        ]
 
         def colour_select() -> None:
-            rv.Select(label=t("colour_by", lang.value), items=attribute_items,
-                      v_model=colour_by.value, on_v_model=colour_by.set, dense=True,
-                      class_="qs-colour-by", style_="max-width: 22em")
+            rv.Select(
+                label=t("colour_by", lang.value),
+                items=attribute_items,
+                v_model=colour_by.value,
+                on_v_model=colour_by.set,
+                dense=True,
+                class_="qs-colour-by",
+                style_="max-width: 22em",
+            )
 
         if len(quarters) == 1:
             with solara.Columns([1, 1]):
@@ -602,8 +743,7 @@ def Page(session: Session | None = None):
                 colour_select()
                 with solara.Columns([1, 1]):
                     for k in quarters:
-                        MapView(session, k, lang.value, colour_by.value, selected.value,
-                                version)
+                        MapView(session, k, lang.value, colour_by.value, selected.value, version)
                 Explain("map", lang.value)
             with solara.Card(t("network", lang.value), classes=["qs-network-card"]):
                 with solara.Columns([1, 1]):

@@ -63,10 +63,21 @@ def serve(host: str = "127.0.0.1", port: int = 8765) -> None:
             file=sys.stderr,
         )
     shown = f"[{host}]" if ":" in host else host
-    print(f"QuartierSim view: open http://{shown}:{port} in a browser (Ctrl+C stops it).",
-          flush=True)
+    print(
+        f"QuartierSim view: open http://{shown}:{port} in a browser (Ctrl+C stops it).", flush=True
+    )
     run.main(
-        args=[APP, "--host", host, "--port", str(port), "--no-open", "--production",
-              "--no-check-version", "--log-level-uvicorn", "warning"],
+        args=[
+            APP,
+            "--host",
+            host,
+            "--port",
+            str(port),
+            "--no-open",
+            "--production",
+            "--no-check-version",
+            "--log-level-uvicorn",
+            "warning",
+        ],
         standalone_mode=False,
     )

@@ -289,4 +289,3 @@ def parse_seed(text: str | int) -> int | None:
     except ValueError:
         return None
     return seed if seed >= 0 else None
-

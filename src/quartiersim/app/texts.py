@@ -43,27 +43,39 @@ UI: dict[str, Pair] = {
     "strategy_b": ("Strategy (quarter B)", "Strategie (Quartier B)"),
     "custom_mix": ("Custom mix: share of working hours", "Eigene Mischung: Anteil der Arbeitszeit"),
     "events": ("Events", "Ereignisse"),
-    "events_hint": ("Strikes the running quarter now (in compare mode: both).",
-                    "Trifft das laufende Quartier sofort (im Vergleich: beide)."),
+    "events_hint": (
+        "Strikes the running quarter now (in compare mode: both).",
+        "Trifft das laufende Quartier sofort (im Vergleich: beide).",
+    ),
     "compare": ("Compare two strategies", "Zwei Strategien vergleichen"),
-    "compare_hint": ("Two quarters with the same seed and parameters, stepped together. "
-                     "Switching on restarts both at week 0.",
-                     "Zwei Quartiere mit gleichem Startwert und gleichen Parametern, die "
-                     "gemeinsam laufen. Einschalten startet beide neu in Woche 0."),
+    "compare_hint": (
+        "Two quarters with the same seed and parameters, stepped together. "
+        "Switching on restarts both at week 0.",
+        "Zwei Quartiere mit gleichem Startwert und gleichen Parametern, die "
+        "gemeinsam laufen. Einschalten startet beide neu in Woche 0.",
+    ),
     "seed": ("Seed (whole number)", "Startwert (ganze Zahl)"),
     "parameters": ("Model parameters", "Modellparameter"),
-    "parameters_hint": ("Changes apply when you press Reset.",
-                        "Änderungen gelten nach „Neu starten“."),
-    "pending": ("Changed settings wait for Reset.", "Geänderte Einstellungen warten auf "
-                "„Neu starten“."),
+    "parameters_hint": (
+        "Changes apply when you press Reset.",
+        "Änderungen gelten nach „Neu starten“.",
+    ),
+    "pending": (
+        "Changed settings wait for Reset.",
+        "Geänderte Einstellungen warten auf „Neu starten“.",
+    ),
     # status
     "week": ("Week {week}", "Woche {week}"),
     "running": ("project running, exit after week {exit}", "Projekt läuft, Ende nach Woche {exit}"),
-    "ended": ("project ended after week {exit}: the workers have left",
-              "Projekt beendet nach Woche {exit}: die Fachkräfte sind gegangen"),
+    "ended": (
+        "project ended after week {exit}: the workers have left",
+        "Projekt beendet nach Woche {exit}: die Fachkräfte sind gegangen",
+    ),
     "quarter": ("Quarter {name}", "Quartier {name}"),
-    "hours_week": ("Workers' hours this week (of {budget:.0f} h)",
-                   "Arbeitsstunden dieser Woche (von {budget:.0f} h)"),
+    "hours_week": (
+        "Workers' hours this week (of {budget:.0f} h)",
+        "Arbeitsstunden dieser Woche (von {budget:.0f} h)",
+    ),
     "no_hours": ("no hours worked", "keine Arbeitsstunden"),
     # views
     "map": ("Quarter map", "Quartierskarte"),
@@ -96,10 +108,14 @@ UI: dict[str, Pair] = {
     "withdrawn_yes": ("withdrawn", "zurückgezogen"),
     "withdrawn_no": ("not withdrawn", "nicht zurückgezogen"),
     "exit_line": ("project exit", "Projektende"),
-    "helplessness_scale": ("helplessness (0 none … 1 complete)",
-                           "Hilflosigkeit (0 keine … 1 völlige)"),
-    "activated_scale": ("share of own resources activated",
-                        "Anteil aktivierter eigener Ressourcen"),
+    "helplessness_scale": (
+        "helplessness (0 none … 1 complete)",
+        "Hilflosigkeit (0 keine … 1 völlige)",
+    ),
+    "activated_scale": (
+        "share of own resources activated",
+        "Anteil aktivierter eigener Ressourcen",
+    ),
     "weeks_axis": ("week", "Woche"),
     # inspector
     "resident": ("Resident number", "Nummer der Person"),
@@ -113,41 +129,59 @@ UI: dict[str, Pair] = {
     "buried": ("buried", "verschüttet"),
     "helpless_time": ("Helplessness over time", "Hilflosigkeit im Verlauf"),
     "threshold": ("withdrawal threshold", "Rückzugsschwelle"),
-    "profile": ("{age}, origin group {origin}; {group}; {withdrawn}.",
-                "{age}, Herkunftsgruppe {origin}; {group}; {withdrawn}."),
+    "profile": (
+        "{age}, origin group {origin}; {group}; {withdrawn}.",
+        "{age}, Herkunftsgruppe {origin}; {group}; {withdrawn}.",
+    ),
     "in_group": ("member of group {id}", "Mitglied von Gruppe {id}"),
     "self_efficacy": ("self-efficacy {v:.2f}", "Selbstwirksamkeit {v:.2f}"),
     "belonging": ("belonging {v:.2f}", "Zugehörigkeit {v:.2f}"),
     "trust": ("trust in institutions {v:.2f}", "Vertrauen in Institutionen {v:.2f}"),
-    "ties_line": ("{n} ties ({bridging} bridging); strongest with: {strongest}",
-                  "{n} Beziehungen ({bridging} brückenbildend); am stärksten mit: {strongest}"),
+    "ties_line": (
+        "{n} ties ({bridging} bridging); strongest with: {strongest}",
+        "{n} Beziehungen ({bridging} brückenbildend); am stärksten mit: {strongest}",
+    ),
     "no_ties": ("no ties", "keine Beziehungen"),
     # feed
-    "feed_empty": ("Nothing yet — press Step or Play.",
-                   "Noch nichts — „Schritt“ oder „Start“ drücken."),
+    "feed_empty": (
+        "Nothing yet — press Step or Play.",
+        "Noch nichts — „Schritt“ oder „Start“ drücken.",
+    ),
     # messages (bad input)
-    "bad_seed": ("Seed “{value}” is not a whole number ≥ 0; the seed stays {seed}.",
-                 "Startwert „{value}“ ist keine ganze Zahl ≥ 0; der Startwert bleibt {seed}."),
-    "bad_parameter": ("{label}: “{value}” is not allowed — expected {allowed}.",
-                      "{label}: „{value}“ ist nicht erlaubt — erwartet: {allowed}."),
-    "invalid_combination": ("These settings do not fit together: {detail}. The running quarter "
-                            "is kept.",
-                            "Diese Einstellungen passen nicht zusammen: {detail}. Das laufende "
-                            "Quartier bleibt."),
+    "bad_seed": (
+        "Seed “{value}” is not a whole number ≥ 0; the seed stays {seed}.",
+        "Startwert „{value}“ ist keine ganze Zahl ≥ 0; der Startwert bleibt {seed}.",
+    ),
+    "bad_parameter": (
+        "{label}: “{value}” is not allowed — expected {allowed}.",
+        "{label}: „{value}“ ist nicht erlaubt — erwartet: {allowed}.",
+    ),
+    "invalid_combination": (
+        "These settings do not fit together: {detail}. The running quarter is kept.",
+        "Diese Einstellungen passen nicht zusammen: {detail}. Das laufende Quartier bleibt.",
+    ),
     "unknown_strategy": ("Unknown strategy “{value}”.", "Unbekannte Strategie „{value}“."),
     "unknown_activity": ("Unknown activity “{value}”.", "Unbekannte Tätigkeit „{value}“."),
-    "bad_share": ("A share must lie between 0 and 1, not {value}.",
-                  "Ein Anteil muss zwischen 0 und 1 liegen, nicht {value}."),
+    "bad_share": (
+        "A share must lie between 0 and 1, not {value}.",
+        "Ein Anteil muss zwischen 0 und 1 liegen, nicht {value}.",
+    ),
     "unknown_parameter": ("Unknown parameter “{name}”.", "Unbekannter Parameter „{name}“."),
-    "bad_resident": ("Resident number “{value}”: expected a whole number from 0 to {last}.",
-                     "Nummer „{value}“: erwartet wird eine ganze Zahl von 0 bis {last}."),
+    "bad_resident": (
+        "Resident number “{value}”: expected a whole number from 0 to {last}.",
+        "Nummer „{value}“: erwartet wird eine ganze Zahl von 0 bis {last}.",
+    ),
     "error": ("Something went wrong: {detail}", "Etwas ist schiefgegangen: {detail}"),
-    "allowed_int": ("a whole number from {low:g} to {high:g}",
-                    "eine ganze Zahl von {low:g} bis {high:g}"),
+    "allowed_int": (
+        "a whole number from {low:g} to {high:g}",
+        "eine ganze Zahl von {low:g} bis {high:g}",
+    ),
     "allowed_float": ("a number from {low:g} to {high:g}", "eine Zahl von {low:g} bis {high:g}"),
     "allowed_other": ("{allowed}", "{allowed}"),
-    "restarted": ("Both quarters restarted at week 0 with seed {seed}.",
-                  "Beide Quartiere starten neu in Woche 0 mit Startwert {seed}."),
+    "restarted": (
+        "Both quarters restarted at week 0 with seed {seed}.",
+        "Beide Quartiere starten neu in Woche 0 mit Startwert {seed}.",
+    ),
 }
 
 # -- names from the model -----------------------------------------------------------------------
@@ -246,113 +280,216 @@ MEASURE_LABELS: dict[str, Pair] = {
 
 PARAMETER_TEXTS: dict[str, tuple[str, str, str]] = {
     # name: (English label, German label, German meaning); the English meaning is the model's
-    "n_residents": ("Households", "Haushalte",
-                    "Haushalte im Quartier (ein Agent kann für einen Haushalt stehen)."),
+    "n_residents": (
+        "Households",
+        "Haushalte",
+        "Haushalte im Quartier (ein Agent kann für einen Haushalt stehen).",
+    ),
     "width": ("Width", "Breite", "Breite des Quartiersgitters (Zellen)."),
     "height": ("Height", "Höhe", "Höhe des Quartiersgitters (Zellen)."),
-    "segregation": ("Segregation", "Segregation",
-                    "Räumliche Trennung nach Herkunft: 0 gemischt, 1 jeder Haushalt im Teil "
-                    "seiner Herkunftsgruppe."),
-    "n_origins": ("Origin groups", "Herkunftsgruppen",
-                  "Zahl der Herkunftsgruppen (Alteingesessene und Zugewanderte)."),
-    "n_problems": ("Problems at start", "Probleme zu Beginn",
-                   "Strukturelle Probleme zu Beginn (schlechte Beleuchtung, kein Jugendtreff, "
-                   "Mietdruck, Lärm, verwahrloste Grünflächen …)."),
-    "problem_arrival_weeks": ("Weeks between new problems", "Wochen zwischen neuen Problemen",
-                              "Mittlere Zahl der Wochen, bis ein neues strukturelles Problem "
-                              "entsteht."),
-    "routine_repair_weeks": ("Weeks until routine repair", "Wochen bis zur Routinereparatur",
-                             "Mittlere Zahl der Wochen, bis die Verwaltung ein sichtbares, "
-                             "nicht strukturelles Problem von sich aus behebt (ohne "
-                             "Forderung)."),
-    "initial_helplessness": ("Initial helplessness", "Anfängliche Hilflosigkeit",
-                             "Mittlere erlernte Hilflosigkeit zu Beginn."),
-    "withdrawal_threshold": ("Withdrawal threshold", "Rückzugsschwelle",
-                             "Hilflosigkeit, ab der sich jemand in resignative Privatheit "
-                             "zurückzieht: keine freiwilligen Begegnungen mehr."),
-    "initial_activation": ("Initial activation", "Anfängliche Aktivierung",
-                           "Anteil der eigenen Ressourcen, der zu Beginn aktiviert ist; der Rest "
-                           "ist verschüttet."),
-    "house_encounters": ("House encounters per week", "Begegnungen im Haus pro Woche",
-                         "Mittlere Begegnungen pro Woche in der Hausgemeinschaft."),
-    "place_visit_rate": ("Visits to public places", "Besuche öffentlicher Orte",
-                         "Wöchentliche Wahrscheinlichkeit, einen öffentlichen Ort zu besuchen "
-                         "(Stadtteilzentrum, Spielplatz, Platz, Café)."),
-    "tie_gain": ("Tie gain per encounter", "Beziehungszuwachs pro Begegnung",
-                 "Stärke, die eine Begegnung einer Beziehung hinzufügt."),
-    "bridging_openness": ("Openness across groups", "Offenheit über Gruppen hinweg",
-                          "Wahrscheinlichkeit, dass eine Begegnung über Alters- oder "
-                          "Herkunftsgrenzen eine Beziehung stiftet, relativ zu einer innerhalb "
-                          "(Homophilie)."),
-    "bridge_survival_year": ("Bridges surviving a year", "Brücken, die ein Jahr halten",
-                             "Anteil nicht gepflegter brückenbildender Beziehungen, die nach "
-                             "einem Jahr noch bestehen."),
-    "bond_survival_year": ("Bonds surviving a year", "Bindungen, die ein Jahr halten",
-                           "Anteil nicht gepflegter bindender Beziehungen, die nach einem Jahr "
-                           "noch bestehen."),
-    "tie_fade": ("Weekly fading of ties", "Wöchentliches Verblassen",
-                 "Wöchentlicher Verlust an Beziehungsstärke ohne Kontakt."),
-    "tie_min": ("Weakest remembered tie", "Schwächste erinnerte Beziehung",
-                "Beziehungen schwächer als dieser Wert werden vergessen."),
-    "problem_stress": ("Stress from problems", "Belastung durch Probleme",
-                       "Wöchentlicher Anstieg der Hilflosigkeit durch ungelöste, "
-                       "unkontrollierbare Probleme (je Belastungseinheit)."),
-    "support_relief": ("Relief from support", "Entlastung durch Unterstützung",
-                       "Wöchentlicher Rückgang der Hilflosigkeit durch soziale Unterstützung "
-                       "über Beziehungen."),
-    "mastery_effect": ("Effect of mastery", "Wirkung von Bewältigung",
-                       "Rückgang der Hilflosigkeit durch eine volle Bewältigungserfahrung "
-                       "(Erfolg durch eigenes Handeln)."),
-    "failure_effect": ("Effect of failure", "Wirkung von Misserfolg",
-                       "Anstieg der Hilflosigkeit durch einen vollen Misserfolg (abgelehnte "
-                       "Forderung, Zerfall)."),
-    "noncontingency_effect": ("Effect of being handled", "Wirkung von Betreuung",
-                              "Anstieg der Hilflosigkeit durch ein Ergebnis, das nicht vom "
-                              "eigenen Handeln abhing (als Fall behandelt werden)."),
-    "activation_gain": ("Activation by mastery", "Aktivierung durch Bewältigung",
-                        "Anteil der verschütteten Lücke eines Bereichs, den eine volle "
-                        "Bewältigungserfahrung darin aktiviert."),
-    "resource_disuse": ("Fading of unused resources", "Verblassen ungenutzter Ressourcen",
-                        "Wöchentlicher Verlust aktivierter Ressourcen, die ungenutzt bleiben."),
-    "base_threshold": ("Joining threshold", "Beitrittsschwelle",
-                       "Granovetter-Schwelle: Anteil der eigenen Beziehungen, die schon in einer "
-                       "Gruppe sind, ab dem eine durchschnittliche Person beitritt."),
-    "threshold_heterogeneity": ("Spread of thresholds", "Streuung der Schwellen",
-                                "Unterschiede der Beitrittsschwellen zwischen Personen: manche "
-                                "treten früh bei, manche nie."),
-    "threshold_spread": ("Threshold sensitivity", "Empfindlichkeit der Schwelle",
-                         "Wie stark Hilflosigkeit die Beitrittsschwelle hebt und "
-                         "Selbstwirksamkeit sie senkt."),
-    "founding_rate": ("Founding rate", "Gründungsrate",
-                      "Wöchentliche Chance, dass Betroffene eines sichtbaren Problems eine "
-                      "Gruppe gründen, wenn eine von ihnen organisieren kann."),
-    "initiator_level": ("Initiator's organising level", "Organisationskraft für Gründung",
-                        "Aktivierte Organisationsressource, die jemand braucht, um ohne Hilfe "
-                        "eine Gruppe zu gründen."),
-    "dropout_rate": ("Drop-out rate", "Ausstiegsrate",
-                     "Wöchentliche Chance, dass ein Mitglied einer Gruppe ohne jüngeren Erfolg "
-                     "wegbleibt."),
-    "assembly_weeks": ("Weeks between assemblies", "Wochen zwischen Versammlungen",
-                       "Wochen zwischen Bewohnerversammlungen, auf denen Forderungen gebündelt "
-                       "und an die Verwaltung gegeben werden."),
-    "admin_attention": ("Administration's attention", "Aufmerksamkeit der Verwaltung",
-                        "Forderungen, mit denen sich die Verwaltung pro Versammlung befassen "
-                        "kann."),
-    "admin_responsiveness": ("Administration's responsiveness", "Offenheit der Verwaltung",
-                             "Anfängliche Offenheit von Verwaltung und Lokalpolitik für "
-                             "Forderungen der Bewohner."),
-    "n_potential_allies": ("Potential allies", "Mögliche Verbündete",
-                           "Verbände, Lokalpolitiker und zivilgesellschaftliche Akteure, die "
-                           "Verbündete werden könnten."),
-    "n_workers": ("Community workers", "Fachkräfte",
-                  "Fachkräfte der Gemeinwesenarbeit (Quartiersmanagement-Team)."),
-    "hours_per_week": ("Hours per week", "Stunden pro Woche",
-                       "Arbeitsstunden pro Fachkraft und Woche."),
-    "project_weeks": ("Project length", "Projektdauer",
-                      "Dauer des geförderten Projekts in Wochen; danach gehen die Fachkräfte "
-                      "(Projektende)."),
-    "outreach_acceptance": ("Outreach accepted", "Angenommene Hausbesuche",
-                            "Wahrscheinlichkeit, dass ein aufsuchender Besuch angenommen wird."),
+    "segregation": (
+        "Segregation",
+        "Segregation",
+        "Räumliche Trennung nach Herkunft: 0 gemischt, 1 jeder Haushalt im Teil "
+        "seiner Herkunftsgruppe.",
+    ),
+    "n_origins": (
+        "Origin groups",
+        "Herkunftsgruppen",
+        "Zahl der Herkunftsgruppen (Alteingesessene und Zugewanderte).",
+    ),
+    "n_problems": (
+        "Problems at start",
+        "Probleme zu Beginn",
+        "Strukturelle Probleme zu Beginn (schlechte Beleuchtung, kein Jugendtreff, "
+        "Mietdruck, Lärm, verwahrloste Grünflächen …).",
+    ),
+    "problem_arrival_weeks": (
+        "Weeks between new problems",
+        "Wochen zwischen neuen Problemen",
+        "Mittlere Zahl der Wochen, bis ein neues strukturelles Problem entsteht.",
+    ),
+    "routine_repair_weeks": (
+        "Weeks until routine repair",
+        "Wochen bis zur Routinereparatur",
+        "Mittlere Zahl der Wochen, bis die Verwaltung ein sichtbares, "
+        "nicht strukturelles Problem von sich aus behebt (ohne "
+        "Forderung).",
+    ),
+    "initial_helplessness": (
+        "Initial helplessness",
+        "Anfängliche Hilflosigkeit",
+        "Mittlere erlernte Hilflosigkeit zu Beginn.",
+    ),
+    "withdrawal_threshold": (
+        "Withdrawal threshold",
+        "Rückzugsschwelle",
+        "Hilflosigkeit, ab der sich jemand in resignative Privatheit "
+        "zurückzieht: keine freiwilligen Begegnungen mehr.",
+    ),
+    "initial_activation": (
+        "Initial activation",
+        "Anfängliche Aktivierung",
+        "Anteil der eigenen Ressourcen, der zu Beginn aktiviert ist; der Rest ist verschüttet.",
+    ),
+    "house_encounters": (
+        "House encounters per week",
+        "Begegnungen im Haus pro Woche",
+        "Mittlere Begegnungen pro Woche in der Hausgemeinschaft.",
+    ),
+    "place_visit_rate": (
+        "Visits to public places",
+        "Besuche öffentlicher Orte",
+        "Wöchentliche Wahrscheinlichkeit, einen öffentlichen Ort zu besuchen "
+        "(Stadtteilzentrum, Spielplatz, Platz, Café).",
+    ),
+    "tie_gain": (
+        "Tie gain per encounter",
+        "Beziehungszuwachs pro Begegnung",
+        "Stärke, die eine Begegnung einer Beziehung hinzufügt.",
+    ),
+    "bridging_openness": (
+        "Openness across groups",
+        "Offenheit über Gruppen hinweg",
+        "Wahrscheinlichkeit, dass eine Begegnung über Alters- oder "
+        "Herkunftsgrenzen eine Beziehung stiftet, relativ zu einer innerhalb "
+        "(Homophilie).",
+    ),
+    "bridge_survival_year": (
+        "Bridges surviving a year",
+        "Brücken, die ein Jahr halten",
+        "Anteil nicht gepflegter brückenbildender Beziehungen, die nach einem Jahr noch bestehen.",
+    ),
+    "bond_survival_year": (
+        "Bonds surviving a year",
+        "Bindungen, die ein Jahr halten",
+        "Anteil nicht gepflegter bindender Beziehungen, die nach einem Jahr noch bestehen.",
+    ),
+    "tie_fade": (
+        "Weekly fading of ties",
+        "Wöchentliches Verblassen",
+        "Wöchentlicher Verlust an Beziehungsstärke ohne Kontakt.",
+    ),
+    "tie_min": (
+        "Weakest remembered tie",
+        "Schwächste erinnerte Beziehung",
+        "Beziehungen schwächer als dieser Wert werden vergessen.",
+    ),
+    "problem_stress": (
+        "Stress from problems",
+        "Belastung durch Probleme",
+        "Wöchentlicher Anstieg der Hilflosigkeit durch ungelöste, "
+        "unkontrollierbare Probleme (je Belastungseinheit).",
+    ),
+    "support_relief": (
+        "Relief from support",
+        "Entlastung durch Unterstützung",
+        "Wöchentlicher Rückgang der Hilflosigkeit durch soziale Unterstützung über Beziehungen.",
+    ),
+    "mastery_effect": (
+        "Effect of mastery",
+        "Wirkung von Bewältigung",
+        "Rückgang der Hilflosigkeit durch eine volle Bewältigungserfahrung "
+        "(Erfolg durch eigenes Handeln).",
+    ),
+    "failure_effect": (
+        "Effect of failure",
+        "Wirkung von Misserfolg",
+        "Anstieg der Hilflosigkeit durch einen vollen Misserfolg (abgelehnte Forderung, Zerfall).",
+    ),
+    "noncontingency_effect": (
+        "Effect of being handled",
+        "Wirkung von Betreuung",
+        "Anstieg der Hilflosigkeit durch ein Ergebnis, das nicht vom "
+        "eigenen Handeln abhing (als Fall behandelt werden).",
+    ),
+    "activation_gain": (
+        "Activation by mastery",
+        "Aktivierung durch Bewältigung",
+        "Anteil der verschütteten Lücke eines Bereichs, den eine volle "
+        "Bewältigungserfahrung darin aktiviert.",
+    ),
+    "resource_disuse": (
+        "Fading of unused resources",
+        "Verblassen ungenutzter Ressourcen",
+        "Wöchentlicher Verlust aktivierter Ressourcen, die ungenutzt bleiben.",
+    ),
+    "base_threshold": (
+        "Joining threshold",
+        "Beitrittsschwelle",
+        "Granovetter-Schwelle: Anteil der eigenen Beziehungen, die schon in einer "
+        "Gruppe sind, ab dem eine durchschnittliche Person beitritt.",
+    ),
+    "threshold_heterogeneity": (
+        "Spread of thresholds",
+        "Streuung der Schwellen",
+        "Unterschiede der Beitrittsschwellen zwischen Personen: manche "
+        "treten früh bei, manche nie.",
+    ),
+    "threshold_spread": (
+        "Threshold sensitivity",
+        "Empfindlichkeit der Schwelle",
+        "Wie stark Hilflosigkeit die Beitrittsschwelle hebt und Selbstwirksamkeit sie senkt.",
+    ),
+    "founding_rate": (
+        "Founding rate",
+        "Gründungsrate",
+        "Wöchentliche Chance, dass Betroffene eines sichtbaren Problems eine "
+        "Gruppe gründen, wenn eine von ihnen organisieren kann.",
+    ),
+    "initiator_level": (
+        "Initiator's organising level",
+        "Organisationskraft für Gründung",
+        "Aktivierte Organisationsressource, die jemand braucht, um ohne Hilfe "
+        "eine Gruppe zu gründen.",
+    ),
+    "dropout_rate": (
+        "Drop-out rate",
+        "Ausstiegsrate",
+        "Wöchentliche Chance, dass ein Mitglied einer Gruppe ohne jüngeren Erfolg wegbleibt.",
+    ),
+    "assembly_weeks": (
+        "Weeks between assemblies",
+        "Wochen zwischen Versammlungen",
+        "Wochen zwischen Bewohnerversammlungen, auf denen Forderungen gebündelt "
+        "und an die Verwaltung gegeben werden.",
+    ),
+    "admin_attention": (
+        "Administration's attention",
+        "Aufmerksamkeit der Verwaltung",
+        "Forderungen, mit denen sich die Verwaltung pro Versammlung befassen kann.",
+    ),
+    "admin_responsiveness": (
+        "Administration's responsiveness",
+        "Offenheit der Verwaltung",
+        "Anfängliche Offenheit von Verwaltung und Lokalpolitik für Forderungen der Bewohner.",
+    ),
+    "n_potential_allies": (
+        "Potential allies",
+        "Mögliche Verbündete",
+        "Verbände, Lokalpolitiker und zivilgesellschaftliche Akteure, die "
+        "Verbündete werden könnten.",
+    ),
+    "n_workers": (
+        "Community workers",
+        "Fachkräfte",
+        "Fachkräfte der Gemeinwesenarbeit (Quartiersmanagement-Team).",
+    ),
+    "hours_per_week": (
+        "Hours per week",
+        "Stunden pro Woche",
+        "Arbeitsstunden pro Fachkraft und Woche.",
+    ),
+    "project_weeks": (
+        "Project length",
+        "Projektdauer",
+        "Dauer des geförderten Projekts in Wochen; danach gehen die Fachkräfte (Projektende).",
+    ),
+    "outreach_acceptance": (
+        "Outreach accepted",
+        "Angenommene Hausbesuche",
+        "Wahrscheinlichkeit, dass ein aufsuchender Besuch angenommen wird.",
+    ),
 }
 
 UNIT_LABELS: dict[str, Pair] = {

@@ -201,8 +201,7 @@ class DaskExecutor:
         info = self.client.scheduler_info()
         self.slots = max(1, sum(w.get("nthreads", 1) for w in info["workers"].values()))
         self.description = (
-            f"the Dask cluster at {address} ({len(info['workers'])} workers, "
-            f"{self.slots} threads)"
+            f"the Dask cluster at {address} ({len(info['workers'])} workers, {self.slots} threads)"
         )
 
     def map_unordered(self, fn: Callable[[Any], Any], tasks: Iterable[Any]) -> Iterator[Any]:
@@ -222,8 +221,9 @@ class DaskExecutor:
             client.close()
 
 
-def make_executor(processes: int | None = None, scheduler: str | None = None,
-                  timeout: float = 30.0) -> Executor:
+def make_executor(
+    processes: int | None = None, scheduler: str | None = None, timeout: float = 30.0
+) -> Executor:
     """The executor the command line asked for: a Dask cluster, or local processes."""
     if scheduler:
         return DaskExecutor(scheduler, timeout=timeout)

@@ -30,8 +30,9 @@ QUICK_OUTCOMES = ("social_capital", "political_influence")
 QUICK_STRATEGIES = tuple(s for s, v in STRATEGIES.items() if v.mix is not None)
 
 
-def quick_runs(strategies: Sequence[str], quarters: int, seed: int, steps: int,
-               params: Mapping[str, Any]) -> tuple[list[RunSpec], tuple[int, int]]:
+def quick_runs(
+    strategies: Sequence[str], quarters: int, seed: int, steps: int, params: Mapping[str, Any]
+) -> tuple[list[RunSpec], tuple[int, int]]:
     """The runs (``quarters`` per strategy) and the two weeks the table shows."""
     src = Source(None, "")
     runs = []
@@ -41,22 +42,30 @@ def quick_runs(strategies: Sequence[str], quarters: int, seed: int, steps: int,
         exit_week = min(full["project_weeks"], steps)
         weeks = (exit_week, min(exit_week + AFTER_EXIT_WEEKS, steps))
         for q in range(quarters):
-            runs.append(RunSpec(
-                run_id=f"{strategy}-{q}",
-                replication=q,
-                seed=derive_seed(seed, {"quarter": q}),
-                params={**params, "strategy": strategy},
-                columns={"strategy": column_value("strategy", strategy)},
-                steps=steps,
-                record=tuple(sorted(set(weeks))),
-                measures=QUICK_OUTCOMES,
-            ))
+            runs.append(
+                RunSpec(
+                    run_id=f"{strategy}-{q}",
+                    replication=q,
+                    seed=derive_seed(seed, {"quarter": q}),
+                    params={**params, "strategy": strategy},
+                    columns={"strategy": column_value("strategy", strategy)},
+                    steps=steps,
+                    record=tuple(sorted(set(weeks))),
+                    measures=QUICK_OUTCOMES,
+                )
+            )
     return runs, weeks
 
 
-def compare_strategies(strategies: Sequence[str] = QUICK_STRATEGIES, *, quarters: int = 3,
-                       seed: int = 1, steps: int = 260, params: Mapping[str, Any] | None = None,
-                       executor: Executor | None = None) -> tuple[pd.DataFrame, tuple[int, int]]:
+def compare_strategies(
+    strategies: Sequence[str] = QUICK_STRATEGIES,
+    *,
+    quarters: int = 3,
+    seed: int = 1,
+    steps: int = 260,
+    params: Mapping[str, Any] | None = None,
+    executor: Executor | None = None,
+) -> tuple[pd.DataFrame, tuple[int, int]]:
     """Run the quick comparison; returns one row per run and week, and the two weeks."""
     runs, weeks = quick_runs(strategies, quarters, seed, steps, params or {})
     executor = executor or LocalExecutor()
@@ -73,19 +82,30 @@ def compare_strategies(strategies: Sequence[str] = QUICK_STRATEGIES, *, quarters
     return pd.concat(frames, ignore_index=True), weeks
 
 
-def format_table(data: pd.DataFrame, weeks: tuple[int, int], strategies: Sequence[str],
-                 project_weeks: int, steps: int) -> str:
+def format_table(
+    data: pd.DataFrame,
+    weeks: tuple[int, int],
+    strategies: Sequence[str],
+    project_weeks: int,
+    steps: int,
+) -> str:
     """The comparison as a plain-text table: mean (sd) over the quarters."""
     end, after = weeks
     cols = [(o, w) for o in QUICK_OUTCOMES for w in dict.fromkeys((end, after))]
     quarters = data["run_id"].str.rsplit("-", n=1).str[1].nunique()
-    exit_text = (f"the workers leave after week {project_weeks}" if project_weeks < steps
-                 else "the project runs to the end (no exit)")
+    exit_text = (
+        f"the workers leave after week {project_weeks}"
+        if project_weeks < steps
+        else "the project runs to the end (no exit)"
+    )
     labels = {end: "end", after: "after"}
     legend = "end = the project's end"
     if after != end:
-        legend += (", after = two years after the exit" if after - end >= AFTER_EXIT_WEEKS
-                   else ", after = the run's end")
+        legend += (
+            ", after = two years after the exit"
+            if after - end >= AFTER_EXIT_WEEKS
+            else ", after = the run's end"
+        )
     lines = [
         f"{len(strategies)} strategies × {quarters} quarters (the same quarters for every "
         f"strategy), {steps} weeks; {exit_text}.",

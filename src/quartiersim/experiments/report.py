@@ -27,8 +27,12 @@ from quartiersim.experiments.storage import ResultStore
 from quartiersim.measures import MEASURES
 
 DEFAULT_OUTCOMES = (
-    "social_capital", "political_influence", "helplessness", "participation",
-    "withdrawn_share", "activated_resources",
+    "social_capital",
+    "political_influence",
+    "helplessness",
+    "participation",
+    "withdrawn_share",
+    "activated_resources",
 )
 DEFAULT_BASELINES = ("none", "top_down")
 ALL = "all runs"
@@ -79,18 +83,31 @@ def _from_json(name: str, value: Any) -> Any:
     return value
 
 
-def design(manifest: dict[str, Any], data: pd.DataFrame, *, group_by: str | None = None,
-           baselines: Sequence[str] | None = None, outcomes: Sequence[str] | None = None
-           ) -> Design:
+def design(
+    manifest: dict[str, Any],
+    data: pd.DataFrame,
+    *,
+    group_by: str | None = None,
+    baselines: Sequence[str] | None = None,
+    outcomes: Sequence[str] | None = None,
+) -> Design:
     """Work out what to compare, from the options, else the experiment's [report] section,
     else the defaults. Unknown names are a :class:`UsageError`."""
     exp = manifest.get("experiment", {})
     wanted = exp.get("report", {})
     factors = (["variant"] if exp.get("variants") else []) + list(exp.get("sweep", {}))
-    factor = group_by or wanted.get("group_by") or (
-        "variant" if "variant" in factors
-        else "strategy" if "strategy" in factors
-        else factors[0] if factors else None
+    factor = (
+        group_by
+        or wanted.get("group_by")
+        or (
+            "variant"
+            if "variant" in factors
+            else "strategy"
+            if "strategy" in factors
+            else factors[0]
+            if factors
+            else None
+        )
     )
     if factor is not None and factor not in factors:
         raise UsageError(
@@ -116,20 +133,21 @@ def design(manifest: dict[str, Any], data: pd.DataFrame, *, group_by: str | None
         chosen = []
 
     recorded = [m for m in MEASURES if m in data.columns]
-    picked = list(outcomes or wanted.get("outcomes") or [m for m in DEFAULT_OUTCOMES
-                                                         if m in recorded])
+    picked = list(
+        outcomes or wanted.get("outcomes") or [m for m in DEFAULT_OUTCOMES if m in recorded]
+    )
     for o in picked:
         if o not in recorded:
             raise UsageError(
-                f"outcome {o!r} was not recorded in these results; recorded: "
-                f"{', '.join(recorded)}"
+                f"outcome {o!r} was not recorded in these results; recorded: {', '.join(recorded)}"
             )
     strata = [f for f in factors if f != factor]
     return Design(factor, groups, chosen, strata, picked)
 
 
-def run_points(data: pd.DataFrame, outcomes: Sequence[str], labels: Sequence[str]
-               ) -> tuple[pd.DataFrame, list[Point]]:
+def run_points(
+    data: pd.DataFrame, outcomes: Sequence[str], labels: Sequence[str]
+) -> tuple[pd.DataFrame, list[Point]]:
     """One row per run: its labels, seed, exit week and each outcome at each point.
 
     The exit is the last recorded week in which the project ran (``project_running``); a run
@@ -147,12 +165,17 @@ def run_points(data: pd.DataFrame, outcomes: Sequence[str], labels: Sequence[str
             exit_week = float(steps[running == 1].max())
         weeks = {
             "end": exit_week if not math.isnan(exit_week) else float(last),
-            "after": min(exit_week + AFTER_EXIT_WEEKS, last) if not math.isnan(exit_week)
+            "after": min(exit_week + AFTER_EXIT_WEEKS, last)
+            if not math.isnan(exit_week)
             else math.nan,
             "final": float(last),
         }
-        row: dict[str, Any] = {"run_id": run_id, "replication": int(run["replication"].iloc[0]),
-                               "seed": int(run["seed"].iloc[0]), "exit_week": exit_week}
+        row: dict[str, Any] = {
+            "run_id": run_id,
+            "replication": int(run["replication"].iloc[0]),
+            "seed": int(run["seed"].iloc[0]),
+            "exit_week": exit_week,
+        }
         row |= {c: run[c].iloc[0] for c in labels}
         for key, week in weeks.items():
             row[f"week_{key}"] = week
@@ -167,24 +190,36 @@ def run_points(data: pd.DataFrame, outcomes: Sequence[str], labels: Sequence[str
     exits = points["exit_week"].dropna()
     out: list[Point] = []
     if exits.empty:
-        out.append(Point("final", f"end of the run (week {_weeks(points['week_final'])}); "
-                                  "the project did not end within the run", "end of run"))
+        out.append(
+            Point(
+                "final",
+                f"end of the run (week {_weeks(points['week_final'])}); "
+                "the project did not end within the run",
+                "end of run",
+            )
+        )
         return points, out
-    out.append(Point("end", f"at the project's end (week {_weeks(points['week_end'])})",
-                     "project end"))
+    out.append(
+        Point("end", f"at the project's end (week {_weeks(points['week_end'])})", "project end")
+    )
     after = points["week_after"] - points["exit_week"]
     if (after >= AFTER_EXIT_WEEKS).all():
-        title, short = f"two years after the exit (week {_weeks(points['week_after'])})", \
-            "2 years after exit"
+        title, short = (
+            f"two years after the exit (week {_weeks(points['week_after'])})",
+            "2 years after exit",
+        )
     else:
-        title = (f"after the exit: two years later or at the run's end, if sooner "
-                 f"(week {_weeks(points['week_after'])})")
+        title = (
+            f"after the exit: two years later or at the run's end, if sooner "
+            f"(week {_weeks(points['week_after'])})"
+        )
         short = "after exit"
     if (after > 0).any():
         out.append(Point("after", title, short))
     if (points["week_final"] > points["week_after"]).any():
-        out.append(Point("final", f"end of the run (week {_weeks(points['week_final'])})",
-                         "end of run"))
+        out.append(
+            Point("final", f"end of the run (week {_weeks(points['week_final'])})", "end of run")
+        )
     return points, out
 
 
@@ -200,12 +235,15 @@ def _weeks(values: pd.Series) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-def _strata(points: pd.DataFrame, strata: Sequence[str]
-            ) -> list[tuple[tuple[Any, ...], pd.DataFrame]]:
+def _strata(
+    points: pd.DataFrame, strata: Sequence[str]
+) -> list[tuple[tuple[Any, ...], pd.DataFrame]]:
     if not strata:
         return [((), points)]
-    return [(k if isinstance(k, tuple) else (k,), g)
-            for k, g in points.groupby(list(strata), sort=False)]
+    return [
+        (k if isinstance(k, tuple) else (k,), g)
+        for k, g in points.groupby(list(strata), sort=False)
+    ]
 
 
 def stratum_label(strata: Sequence[str], key: Sequence[Any]) -> str:
@@ -218,9 +256,16 @@ def _fmt_label(v: Any) -> str:
     return str(v) if v != "" else "(none)"
 
 
-def summary_table(points: pd.DataFrame, d: Design, point_list: Sequence[Point], *,
-                  test: str = "welch", n_boot: int = 10_000, level: float = 0.95,
-                  seed: int = 0) -> pd.DataFrame:
+def summary_table(
+    points: pd.DataFrame,
+    d: Design,
+    point_list: Sequence[Point],
+    *,
+    test: str = "welch",
+    n_boot: int = 10_000,
+    level: float = 0.95,
+    seed: int = 0,
+) -> pd.DataFrame:
     """The statistics of every outcome, point, stratum and group, in long form.
 
     Columns: outcome, point, the strata, group, n, mean, sd, ci_low, ci_high, and for each
@@ -234,22 +279,29 @@ def summary_table(points: pd.DataFrame, d: Design, point_list: Sequence[Point], 
         for pt in point_list:
             col = f"{o}@{pt.key}"
             for key, sub in _strata(points, d.strata):
-                by_group = {g: sub.loc[sub[d.factor] == g, col].dropna().to_numpy()
-                            for g in d.groups}
+                by_group = {
+                    g: sub.loc[sub[d.factor] == g, col].dropna().to_numpy() for g in d.groups
+                }
                 for g in d.groups:
                     x = by_group[g]
                     if len(x) == 0:
                         continue
                     lo, hi = stats.bootstrap_ci(
-                        x, level=level, n_boot=n_boot,
+                        x,
+                        level=level,
+                        n_boot=n_boot,
                         seed=derive_seed(seed, ["bootstrap", o, pt.key, list(map(str, key)), g]),
                     )
                     row: dict[str, Any] = {
-                        "outcome": o, "point": pt.key,
+                        "outcome": o,
+                        "point": pt.key,
                         **dict(zip(d.strata, key, strict=True)),
-                        "group": g, "n": len(x), "mean": float(x.mean()),
+                        "group": g,
+                        "n": len(x),
+                        "mean": float(x.mean()),
                         "sd": float(x.std(ddof=1)) if len(x) > 1 else math.nan,
-                        "ci_low": lo, "ci_high": hi,
+                        "ci_low": lo,
+                        "ci_high": hi,
                     }
                     for b in d.baselines:
                         y = by_group.get(b, np.array([]))
@@ -285,8 +337,18 @@ def summary_table(points: pd.DataFrame, d: Design, point_list: Sequence[Point], 
 # Figures
 # ---------------------------------------------------------------------------------------------
 
-COLOURS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d",
-           "#666666", "#1f78b4", "#b2df8a")
+COLOURS = (
+    "#1b9e77",
+    "#d95f02",
+    "#7570b3",
+    "#e7298a",
+    "#66a61e",
+    "#e6ab02",
+    "#a6761d",
+    "#666666",
+    "#1f78b4",
+    "#b2df8a",
+)
 
 
 def _colour(i: int) -> str:
@@ -298,8 +360,9 @@ def _grid(n: int) -> tuple[int, int]:
     return math.ceil(n / cols), cols
 
 
-def plot_timeseries(data: pd.DataFrame, points: pd.DataFrame, d: Design, outcome: str,
-                    path: Path) -> None:
+def plot_timeseries(
+    data: pd.DataFrame, points: pd.DataFrame, d: Design, outcome: str, path: Path
+) -> None:
     """Mean and 95% band of ``outcome`` over the weeks, per group, one panel per stratum;
     dashed line: the project's exit."""
     strata = _strata(data, d.strata)
@@ -319,21 +382,21 @@ def plot_timeseries(data: pd.DataFrame, points: pd.DataFrame, d: Design, outcome
         run_ids = set(sub["run_id"])
         exits = points.loc[points["run_id"].isin(run_ids), "exit_week"].dropna().unique()
         for j, w in enumerate(sorted(exits)):
-            ax.axvline(w, color="black", ls="--", lw=1,
-                       label="project exit" if j == 0 else None)
+            ax.axvline(w, color="black", ls="--", lw=1, label="project exit" if j == 0 else None)
         ax.set_title(stratum_label(d.strata, key) if d.strata else "", fontsize=9)
         ax.set_xlabel("week")
         ax.set_ylabel(outcome)
         ax.grid(alpha=0.3)
-    for ax in axes[len(strata):]:
+    for ax in axes[len(strata) :]:
         ax.set_visible(False)
     axes[0].legend(fontsize=7, loc="best")
     fig.suptitle(f"{outcome}: mean and 95% confidence band of the mean", fontsize=10)
     fig.savefig(path, dpi=110)
 
 
-def plot_outcomes(points: pd.DataFrame, d: Design, outcome: str, point_list: Sequence[Point],
-                  path: Path) -> None:
+def plot_outcomes(
+    points: pd.DataFrame, d: Design, outcome: str, point_list: Sequence[Point], path: Path
+) -> None:
     """``outcome`` per group at each point: every run as a dot, the mean with its bootstrap
     95% interval as a bar; with strata, the groups' means across the strata."""
     fig = Figure(figsize=(4.6 * len(point_list), 3.6), layout="constrained")
@@ -360,14 +423,24 @@ def plot_outcomes(points: pd.DataFrame, d: Design, outcome: str, point_list: Seq
                 ax.scatter(pos + jitter, x, s=9, color=_colour(i), alpha=0.5, lw=0)
             if not xs:
                 continue
-            ax.errorbar(xs, means, yerr=[los, his], fmt="o", color=_colour(i), ms=5,
-                        capsize=3, label=g, lw=1.4)
+            ax.errorbar(
+                xs,
+                means,
+                yerr=[los, his],
+                fmt="o",
+                color=_colour(i),
+                ms=5,
+                capsize=3,
+                label=g,
+                lw=1.4,
+            )
             if d.strata and len(xs) > 1:
                 ax.plot(xs, means, color=_colour(i), lw=1, alpha=0.7)
         if d.strata:
             ax.set_xticks(range(len(strata)))
-            ax.set_xticklabels([stratum_label(d.strata, k) for k, _ in strata], rotation=30,
-                               ha="right", fontsize=7)
+            ax.set_xticklabels(
+                [stratum_label(d.strata, k) for k, _ in strata], rotation=30, ha="right", fontsize=7
+            )
         else:
             ax.set_xticks(range(len(d.groups)))
             ax.set_xticklabels(d.groups, rotation=30, ha="right", fontsize=8)
@@ -407,27 +480,40 @@ def _p(x: float) -> str:
     return "<0.001" if x < 0.001 else f"{x:.3f}"
 
 
-def markdown_table(table: pd.DataFrame, d: Design, outcome: str,
-                   point_list: Sequence[Point]) -> str:
-    head = ["when", *d.strata, d.factor if d.factor != "_all" else "runs", "n", "mean",
-            "95% CI"]
+def markdown_table(
+    table: pd.DataFrame, d: Design, outcome: str, point_list: Sequence[Point]
+) -> str:
+    head = ["when", *d.strata, d.factor if d.factor != "_all" else "runs", "n", "mean", "95% CI"]
     for b in d.baselines:
         head += [f"g vs {b}", f"p vs {b} (Holm)"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     titles = {p.key: p.short for p in point_list}
     sub = table[table["outcome"] == outcome]
     for _, r in sub.iterrows():
-        cells = [titles[r["point"]], *[_fmt_label(r[s]) for s in d.strata], str(r["group"]),
-                 str(int(r["n"])), _num(r["mean"]), f"[{_num(r['ci_low'])}, {_num(r['ci_high'])}]"]
+        cells = [
+            titles[r["point"]],
+            *[_fmt_label(r[s]) for s in d.strata],
+            str(r["group"]),
+            str(int(r["n"])),
+            _num(r["mean"]),
+            f"[{_num(r['ci_low'])}, {_num(r['ci_high'])}]",
+        ]
         for b in d.baselines:
             cells += [_g(r[f"g_vs_{b}"]), _p(r.get(f"p_holm_vs_{b}", math.nan))]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
-def make_report(results: Path | str, out: Path | str, *, outcomes: Sequence[str] | None = None,
-                baselines: Sequence[str] | None = None, group_by: str | None = None,
-                test: str = "welch", n_boot: int = 10_000) -> Path:
+def make_report(
+    results: Path | str,
+    out: Path | str,
+    *,
+    outcomes: Sequence[str] | None = None,
+    baselines: Sequence[str] | None = None,
+    group_by: str | None = None,
+    test: str = "welch",
+    n_boot: int = 10_000,
+) -> Path:
     """Write ``report.md``, its figures and CSV tables for the results in ``results`` into
     ``out``; returns the path of ``report.md``."""
     results, out = Path(results), Path(out)
@@ -455,8 +541,9 @@ def make_report(results: Path | str, out: Path | str, *, outcomes: Sequence[str]
     if d.factor == "_all":
         labels.append("_all")
     points, point_list = run_points(data, d.outcomes, labels)
-    table = summary_table(points, d, point_list, test=test, n_boot=n_boot,
-                          seed=int(exp.get("seed", 0)))
+    table = summary_table(
+        points, d, point_list, test=test, n_boot=n_boot, seed=int(exp.get("seed", 0))
+    )
 
     out.mkdir(parents=True, exist_ok=True)
     figures = {}
@@ -476,9 +563,18 @@ def make_report(results: Path | str, out: Path | str, *, outcomes: Sequence[str]
     return path
 
 
-def _markdown(manifest: dict[str, Any], results: Path, data: pd.DataFrame,
-              points: pd.DataFrame, d: Design, point_list: Sequence[Point], table: pd.DataFrame,
-              figures: dict[str, tuple[str, str]], test: str, n_boot: int) -> str:
+def _markdown(
+    manifest: dict[str, Any],
+    results: Path,
+    data: pd.DataFrame,
+    points: pd.DataFrame,
+    d: Design,
+    point_list: Sequence[Point],
+    table: pd.DataFrame,
+    figures: dict[str, tuple[str, str]],
+    test: str,
+    n_boot: int,
+) -> str:
     exp = manifest.get("experiment", {})
     versions = manifest.get("versions", {})
     per_condition = points.groupby([*d.strata, d.factor], sort=False).size()
@@ -488,21 +584,26 @@ def _markdown(manifest: dict[str, Any], results: Path, data: pd.DataFrame,
     if exp.get("description"):
         lines += [exp["description"].strip(), ""]
     lines += [
-        "## Data", "",
+        "## Data",
+        "",
         f"- Results: `{results}` ({len(points)} runs, {len(data)} rows; read them with "
-        f"`pandas.read_parquet(\"{results}\")`).",
+        f'`pandas.read_parquet("{results}")`).',
         f"- Model: quartiersim {versions.get('quartiersim', '?')}, {exp.get('steps', '?')} "
         "weeks per run.",
         f"- Compared: **{d.factor if d.factor != '_all' else 'all runs together'}** "
         f"({', '.join(map(str, d.groups))})"
-        + (f", within each {', '.join(d.strata)}" if d.strata else "") + ".",
+        + (f", within each {', '.join(d.strata)}" if d.strata else "")
+        + ".",
         f"- Replications: {per_condition.min()}–{per_condition.max()} per condition"
         if per_condition.min() != per_condition.max()
         else f"- Replications: {per_condition.min()} per condition",
         f"  (replication numbers {reps[0]}–{reps[-1]}; {planned} planned).",
         f"- Seeds: experiment seed {exp.get('seed', '?')}; "
-        + ("every condition of a replication shares its seed (common random numbers); "
-           if exp.get("common_seeds") else "")
+        + (
+            "every condition of a replication shares its seed (common random numbers); "
+            if exp.get("common_seeds")
+            else ""
+        )
         + "each run's seed is derived from the experiment seed and the run's identity with "
         "NumPy's `SeedSequence` (see `_manifest.json`). Every run's seed is listed in "
         "[`seeds.csv`](seeds.csv) and stored in the column `seed`.",
@@ -511,7 +612,9 @@ def _markdown(manifest: dict[str, Any], results: Path, data: pd.DataFrame,
         fixed = ", ".join(f"`{k}` = {v!r}" for k, v in exp["parameters"].items())
         lines.append(f"- Fixed parameters: {fixed}; all others at their defaults.")
     lines += [
-        "", "## Methods", "",
+        "",
+        "## Methods",
+        "",
         "Each run is reduced to its value " + _and([p.title for p in point_list]) + ". "
         "The exit is the last week in which the project ran. Per condition: the mean and a "
         f"percentile bootstrap 95% confidence interval ({n_boot} resamples, seeded). "
@@ -530,8 +633,15 @@ def _markdown(manifest: dict[str, Any], results: Path, data: pd.DataFrame,
     for o in d.outcomes:
         ts, oc = figures[o]
         lines += [
-            "", f"## {o}", "", MEASURES.get(o, ""), "",
-            f"![{o} over time]({ts})", "", f"![{o} per condition]({oc})", "",
+            "",
+            f"## {o}",
+            "",
+            MEASURES.get(o, ""),
+            "",
+            f"![{o} over time]({ts})",
+            "",
+            f"![{o} per condition]({oc})",
+            "",
             markdown_table(table, d, o, point_list),
         ]
     return "\n".join(lines) + "\n"

@@ -42,12 +42,14 @@ def simulate(spec: RunSpec) -> pd.DataFrame:
     data = model.datacollector.get_model_vars_dataframe()
     steps = list(spec.record)
     rows = len(steps)
-    frame = pd.DataFrame({
-        "run_id": pd.Series([spec.run_id] * rows, dtype="str"),
-        "replication": pd.Series([spec.replication] * rows, dtype="int64"),
-        "seed": pd.Series([spec.seed] * rows, dtype="int64"),
-        "step": pd.Series(steps, dtype="int64"),
-    })
+    frame = pd.DataFrame(
+        {
+            "run_id": pd.Series([spec.run_id] * rows, dtype="str"),
+            "replication": pd.Series([spec.replication] * rows, dtype="int64"),
+            "seed": pd.Series([spec.seed] * rows, dtype="int64"),
+            "step": pd.Series(steps, dtype="int64"),
+        }
+    )
     for name, value in spec.columns.items():
         frame[name] = pd.Series([value] * rows, dtype=_dtype(value))
     measured = data.loc[steps, list(spec.measures)].astype("float64").reset_index(drop=True)

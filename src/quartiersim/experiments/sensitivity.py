@@ -118,19 +118,25 @@ class SensitivityPlan:
         for method in self.methods:
             if method == "morris":
                 x = salib.morris_sample(
-                    self.problem, self.morris_trajectories, num_levels=self.morris_levels,
+                    self.problem,
+                    self.morris_trajectories,
+                    num_levels=self.morris_levels,
                     seed=self.design_seed(method),
                 )
             else:
                 x = salib.sobol_sample(
-                    self.problem, self.sobol_samples, calc_second_order=self.second_order,
+                    self.problem,
+                    self.sobol_samples,
+                    calc_second_order=self.second_order,
                     seed=self.design_seed(method),
                 )
             self.samples[method] = x
             conds = []
             for i, row in enumerate(x):
-                params = {**self.parameters,
-                          **{f: self.value(f, v) for f, v in zip(self.factors, row, strict=True)}}
+                params = {
+                    **self.parameters,
+                    **{f: self.value(f, v) for f, v in zip(self.factors, row, strict=True)},
+                }
                 full = check_condition(src, params, f"{method} sample {i}")
                 conds.append(Condition(None, params, full))
             self.points[method] = conds
@@ -143,8 +149,7 @@ class SensitivityPlan:
             replication=replication,
             seed=derive_seed(self.seed, seed_identity),
             params=dict(cond.params),
-            columns={"strategy": cond.full["strategy"],
-                     **{f: cond.full[f] for f in self.factors}},
+            columns={"strategy": cond.full["strategy"], **{f: cond.full[f] for f in self.factors}},
             steps=self.week,
             record=(self.week,),
             measures=self.outcomes,
@@ -161,31 +166,39 @@ class SensitivityPlan:
         return list(unique.values())
 
     def definition(self) -> dict[str, Any]:
-        return canonical({
-            "kind": "sensitivity",
+        return canonical(
+            {
+                "kind": "sensitivity",
+                "seed": self.seed,
+                "week": self.week,
+                "common_seeds": self.common_seeds,
+                "parameters": self.parameters,
+                "factors": list(self.factors),
+                "bounds": {f: list(b) for f, b in self.bounds.items()},
+                "outcomes": list(self.outcomes),
+                "methods": list(self.methods),
+                "morris": [self.morris_trajectories, self.morris_levels],
+                "sobol": [self.sobol_samples, self.second_order],
+                "defaults": DEFAULTS,
+            }
+        )
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "description": self.description,
             "seed": self.seed,
-            "week": self.week,
+            "steps": self.week,
+            "replications": self.replications,
             "common_seeds": self.common_seeds,
-            "parameters": self.parameters,
+            "parameters": canonical(self.parameters),
             "factors": list(self.factors),
             "bounds": {f: list(b) for f, b in self.bounds.items()},
             "outcomes": list(self.outcomes),
             "methods": list(self.methods),
-            "morris": [self.morris_trajectories, self.morris_levels],
-            "sobol": [self.sobol_samples, self.second_order],
-            "defaults": DEFAULTS,
-        })
-
-    def describe(self) -> dict[str, Any]:
-        return {
-            "name": self.name, "description": self.description, "seed": self.seed,
-            "steps": self.week, "replications": self.replications,
-            "common_seeds": self.common_seeds, "parameters": canonical(self.parameters),
-            "factors": list(self.factors),
-            "bounds": {f: list(b) for f, b in self.bounds.items()},
-            "outcomes": list(self.outcomes), "methods": list(self.methods),
             "morris_trajectories": self.morris_trajectories,
-            "morris_levels": self.morris_levels, "sobol_samples": self.sobol_samples,
+            "morris_levels": self.morris_levels,
+            "sobol_samples": self.sobol_samples,
             "second_order": self.second_order,
             "label_columns": ["strategy", *self.factors],
         }
@@ -221,14 +234,17 @@ def _bounds(src: Source, table: Any, factors: tuple[str, ...]) -> dict[str, tupl
     for name, value in table.items():
         if name not in factors:
             raise src.error(
-                section, name,
+                section,
+                name,
                 f"{name!r} is not one of the factors in [sensitivity] parameters"
                 f"{suggest(name, factors)}",
             )
         p = PARAMETERS[name]
-        if (not isinstance(value, list) or len(value) != 2
-                or not all(isinstance(v, int | float) and not isinstance(v, bool)
-                           for v in value)):
+        if (
+            not isinstance(value, list)
+            or len(value) != 2
+            or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+        ):
             raise src.error(section, name, f"expected [low, high], got {value!r}")
         lo, hi = value
         if not lo < hi:
@@ -245,8 +261,13 @@ def _bounds(src: Source, table: Any, factors: tuple[str, ...]) -> dict[str, tupl
     return out
 
 
-def parse_sensitivity(src: Source, doc: dict[str, Any], *, seed: int | None = None,
-                      sets: Mapping[str, Any] | None = None) -> SensitivityPlan:
+def parse_sensitivity(
+    src: Source,
+    doc: dict[str, Any],
+    *,
+    seed: int | None = None,
+    sets: Mapping[str, Any] | None = None,
+) -> SensitivityPlan:
     """Check a parsed sensitivity file completely, draw its designs and return the plan."""
     if "sensitivity" not in doc:
         raise UsageError(
@@ -258,7 +279,8 @@ def parse_sensitivity(src: Source, doc: dict[str, Any], *, seed: int | None = No
     for unused in ("record_every", "measures"):
         if unused in doc["experiment"]:
             raise src.error(
-                "experiment", unused,
+                "experiment",
+                unused,
                 "not used by a sensitivity analysis: set [sensitivity] outcomes and week",
             )
     parameters = parse_parameters(src, "parameters", doc.get("parameters", {}))
@@ -272,13 +294,12 @@ def parse_sensitivity(src: Source, doc: dict[str, Any], *, seed: int | None = No
     numeric = [n for n, p in PARAMETERS.items() if p.kind in (int, float)]
     factors = get_names(src, "sensitivity", table, "parameters", numeric, "numeric parameter")
     if not factors or len(factors) < 2:
-        raise src.error(
-            "sensitivity", "parameters", "list at least two numeric parameters to vary"
-        )
+        raise src.error("sensitivity", "parameters", "list at least two numeric parameters to vary")
     fixed = sorted(set(factors) & set(parameters))
     if fixed:
         raise src.error(
-            "sensitivity", "parameters",
+            "sensitivity",
+            "parameters",
             f"{fixed[0]} is also fixed in [parameters] (or by --set): keep one",
         )
     outcomes = get_names(src, "sensitivity", table, "outcomes", MEASURES, "measure")
@@ -292,7 +313,8 @@ def parse_sensitivity(src: Source, doc: dict[str, Any], *, seed: int | None = No
     n_sobol = get_int(src, "sensitivity", table, "sobol_samples", 64, low=2)
     if n_sobol & (n_sobol - 1):
         raise src.error(
-            "sensitivity", "sobol_samples",
+            "sensitivity",
+            "sobol_samples",
             f"expected a power of two (Sobol sequences), got {n_sobol}; "
             f"e.g. {2 ** round(math.log2(n_sobol))}",
         )
@@ -308,15 +330,13 @@ def parse_sensitivity(src: Source, doc: dict[str, Any], *, seed: int | None = No
         bounds=_bounds(src, table.get("bounds", {}), factors),
         outcomes=outcomes,
         methods=methods,
-        morris_trajectories=get_int(src, "sensitivity", table, "morris_trajectories", 10,
-                                    low=2),
+        morris_trajectories=get_int(src, "sensitivity", table, "morris_trajectories", 10, low=2),
         morris_levels=levels,
         sobol_samples=n_sobol,
         second_order=get_bool(src, "sensitivity", table, "second_order", False),
         source_path=str(src.path) if src.path else None,
         source_text=src.text,
-        overrides={k: v for k, v in (("seed", seed), ("set", canonical(dict(sets or {}))))
-                   if v},
+        overrides={k: v for k, v in (("seed", seed), ("set", canonical(dict(sets or {})))) if v},
     )
     plan.make_samples(src)
     return plan
@@ -327,15 +347,20 @@ def load_sensitivity(path: Path | str, **overrides: Any) -> SensitivityPlan:
     return parse_sensitivity(src, doc, **overrides)
 
 
-
 # ---------------------------------------------------------------------------------------------
 # Running and analysing
 # ---------------------------------------------------------------------------------------------
 
 
-def run_sensitivity(plan: SensitivityPlan, out: Path | str, executor: Executor | None = None,
-                    *, progress: bool | None = None, log: Any = _log,
-                    command: list[str] | None = None) -> tuple[SweepOutcome, Path | None]:
+def run_sensitivity(
+    plan: SensitivityPlan,
+    out: Path | str,
+    executor: Executor | None = None,
+    *,
+    progress: bool | None = None,
+    log: Any = _log,
+    command: list[str] | None = None,
+) -> tuple[SweepOutcome, Path | None]:
     """Run the plan's runs into ``OUT/results`` (resumable) and, when all finished, write the
     indices to ``OUT``. Returns the sweep outcome and the path of ``sensitivity.md``."""
     import sys
@@ -344,12 +369,19 @@ def run_sensitivity(plan: SensitivityPlan, out: Path | str, executor: Executor |
     out = Path(out)
     store = ResultStore(out / "results")
     with store.writing():
-        resumed = store.prepare(plan.definition(), digest(plan.definition()), {
-            "experiment": plan.describe(),
-            "source": {"path": plan.source_path, "text": plan.source_text,
-                       "overrides": plan.overrides},
-            "command": command if command is not None else sys.argv,
-        })
+        resumed = store.prepare(
+            plan.definition(),
+            digest(plan.definition()),
+            {
+                "experiment": plan.describe(),
+                "source": {
+                    "path": plan.source_path,
+                    "text": plan.source_text,
+                    "overrides": plan.overrides,
+                },
+                "command": command if command is not None else sys.argv,
+            },
+        )
         runs = plan.runs()
         finished = store.finished()
         pending = [r for r in runs if r.run_id not in finished]
@@ -361,8 +393,9 @@ def run_sensitivity(plan: SensitivityPlan, out: Path | str, executor: Executor |
             + (f"; resuming: {outcome.skipped} finished" if resumed else "")
             + f"; on {executor.description}"
         )
-        outcome.failed = execute(pending, store, executor, total=len(runs), desc=plan.name,
-                                 progress=progress)
+        outcome.failed = execute(
+            pending, store, executor, total=len(runs), desc=plan.name, progress=progress
+        )
     outcome.done = len(pending) - len(outcome.failed)
     if outcome.failed:
         return outcome, None
@@ -399,21 +432,31 @@ def analyse(plan: SensitivityPlan, data: pd.DataFrame) -> dict[str, pd.DataFrame
         for o, y in outputs(plan, data, method).items():
             seed = plan.design_seed(f"{method}-analysis")
             if method == "morris":
-                res = salib.morris_analyze(plan.problem, plan.samples[method], y,
-                                           num_levels=plan.morris_levels, seed=seed)
-                df = pd.DataFrame({
-                    "parameter": list(plan.factors),
-                    "mu": res["mu"], "mu_star": res["mu_star"], "sigma": res["sigma"],
-                    "mu_star_conf": res["mu_star_conf"],
-                })
+                res = salib.morris_analyze(
+                    plan.problem, plan.samples[method], y, num_levels=plan.morris_levels, seed=seed
+                )
+                df = pd.DataFrame(
+                    {
+                        "parameter": list(plan.factors),
+                        "mu": res["mu"],
+                        "mu_star": res["mu_star"],
+                        "sigma": res["sigma"],
+                        "mu_star_conf": res["mu_star_conf"],
+                    }
+                )
             else:
-                res = salib.sobol_analyze(plan.problem, y, calc_second_order=plan.second_order,
-                                          seed=seed)
-                df = pd.DataFrame({
-                    "parameter": list(plan.factors),
-                    "S1": res["S1"], "S1_conf": res["S1_conf"],
-                    "ST": res["ST"], "ST_conf": res["ST_conf"],
-                })
+                res = salib.sobol_analyze(
+                    plan.problem, y, calc_second_order=plan.second_order, seed=seed
+                )
+                df = pd.DataFrame(
+                    {
+                        "parameter": list(plan.factors),
+                        "S1": res["S1"],
+                        "S1_conf": res["S1_conf"],
+                        "ST": res["ST"],
+                        "ST_conf": res["ST_conf"],
+                    }
+                )
             df.insert(0, "outcome", o)
             frames.append(df)
         tables[method] = pd.concat(frames, ignore_index=True)
@@ -426,39 +469,61 @@ def markdown(plan: SensitivityPlan, tables: Mapping[str, pd.DataFrame]) -> str:
         lines += [plan.description.strip(), ""]
     lines += [
         f"Outcomes at week {plan.week}; {plan.replications} run(s) per sample point "
-        + ("with the same seeds at every point (common random numbers)"
-           if plan.common_seeds else "with a seed per run")
+        + (
+            "with the same seeds at every point (common random numbers)"
+            if plan.common_seeds
+            else "with a seed per run"
+        )
         + f"; experiment seed {plan.seed}. Fixed parameters: "
         + (", ".join(f"`{k}` = {v!r}" for k, v in plan.parameters.items()) or "none")
         + "; all others at their defaults.",
         "",
-        "| factor | low | high |", "|---|---|---|",
+        "| factor | low | high |",
+        "|---|---|---|",
         *[f"| `{f}` | {plan.bounds[f][0]:g} | {plan.bounds[f][1]:g} |" for f in plan.factors],
     ]
     if "morris" in tables:
         lines += [
-            "", "## Morris screening", "",
+            "",
+            "## Morris screening",
+            "",
             f"{plan.morris_trajectories} trajectories on a {plan.morris_levels}-level grid. "
             "mu* (mean absolute elementary effect) ranks the factors' influence; sigma large "
             "against mu* means interactions or non-linearity.",
         ]
         for o, t in tables["morris"].groupby("outcome", sort=False):
-            lines += ["", f"### {o}", "", "| factor | mu* | ±95% | mu | sigma |",
-                      "|---|---|---|---|---|"]
+            lines += [
+                "",
+                f"### {o}",
+                "",
+                "| factor | mu* | ±95% | mu | sigma |",
+                "|---|---|---|---|---|",
+            ]
             for _, r in t.sort_values("mu_star", ascending=False).iterrows():
-                lines.append(f"| `{r['parameter']}` | {r['mu_star']:.4f} | "
-                             f"{r['mu_star_conf']:.4f} | {r['mu']:.4f} | {r['sigma']:.4f} |")
+                lines.append(
+                    f"| `{r['parameter']}` | {r['mu_star']:.4f} | "
+                    f"{r['mu_star_conf']:.4f} | {r['mu']:.4f} | {r['sigma']:.4f} |"
+                )
     if "sobol" in tables:
         lines += [
-            "", "## Sobol indices", "",
+            "",
+            "## Sobol indices",
+            "",
             f"Saltelli design with N = {plan.sobol_samples}. S1: share of the output variance "
             "due to the factor alone; ST: including all its interactions. With few samples the "
             "intervals are wide and small indices may come out slightly negative.",
         ]
         for o, t in tables["sobol"].groupby("outcome", sort=False):
-            lines += ["", f"### {o}", "", "| factor | ST | ±95% | S1 | ±95% |",
-                      "|---|---|---|---|---|"]
+            lines += [
+                "",
+                f"### {o}",
+                "",
+                "| factor | ST | ±95% | S1 | ±95% |",
+                "|---|---|---|---|---|",
+            ]
             for _, r in t.sort_values("ST", ascending=False).iterrows():
-                lines.append(f"| `{r['parameter']}` | {r['ST']:.3f} | {r['ST_conf']:.3f} | "
-                             f"{r['S1']:.3f} | {r['S1_conf']:.3f} |")
+                lines.append(
+                    f"| `{r['parameter']}` | {r['ST']:.3f} | {r['ST_conf']:.3f} | "
+                    f"{r['S1']:.3f} | {r['S1_conf']:.3f} |"
+                )
     return "\n".join(lines) + "\n"

@@ -62,7 +62,7 @@ EXPERIMENT_KEYS: dict[str, str] = {
 }
 
 REPORT_KEYS: dict[str, str] = {
-    "baselines": "a list of conditions to compare against (e.g. [\"none\", \"top_down\"])",
+    "baselines": 'a list of conditions to compare against (e.g. ["none", "top_down"])',
     "outcomes": "a list of measure names for the tables and figures",
     "group_by": "'variant' or a swept parameter (the factor compared in the tables)",
 }
@@ -128,14 +128,21 @@ class Source:
                     if seen == occurrence:
                         return number
                 continue
-            if key is not None and current == section and re.match(
-                rf'^["\']?{re.escape(key)}["\']?\s*[=.]', text
+            if (
+                key is not None
+                and current == section
+                and re.match(rf'^["\']?{re.escape(key)}["\']?\s*[=.]', text)
             ):
                 return number
         return 0
 
-    def where(self, section: str | None, key: str | None = None, occurrence: int = 0,
-              label: str | None = None) -> str:
+    def where(
+        self,
+        section: str | None,
+        key: str | None = None,
+        occurrence: int = 0,
+        label: str | None = None,
+    ) -> str:
         """``FILE, line N: [section] key`` for the start of a message (``label`` shown instead
         of the key, e.g. ``strategy[1]`` for an element of a list)."""
         line = self.line_of(section, key, occurrence)
@@ -145,8 +152,14 @@ class Source:
             what += f" {label or key}"
         return f"{place}: {what}"
 
-    def error(self, section: str | None, key: str | None, problem: str, occurrence: int = 0,
-              label: str | None = None) -> UsageError:
+    def error(
+        self,
+        section: str | None,
+        key: str | None,
+        problem: str,
+        occurrence: int = 0,
+        label: str | None = None,
+    ) -> UsageError:
         return UsageError(f"{self.where(section, key, occurrence, label)}: {problem}")
 
 
@@ -160,8 +173,12 @@ def suggest(word: str, options: Iterable[str]) -> str:
 
 def _type_name(value: Any) -> str:
     return {
-        bool: "true/false", int: "an integer", float: "a number", str: "a text",
-        list: "a list", dict: "a table",
+        bool: "true/false",
+        int: "an integer",
+        float: "a number",
+        str: "a text",
+        list: "a list",
+        dict: "a table",
     }.get(type(value), type(value).__name__)
 
 
@@ -170,13 +187,15 @@ def check_keys(src: Source, section: str, table: Mapping[str, Any], allowed: Map
     for key in table:
         if key not in allowed:
             raise src.error(
-                section, key,
+                section,
+                key,
                 f"unknown key{suggest(key, allowed)}; allowed keys: {', '.join(allowed)}",
             )
 
 
-def get_int(src: Source, section: str, table: Mapping[str, Any], key: str, default: int | None,
-            *, low: int) -> int:
+def get_int(
+    src: Source, section: str, table: Mapping[str, Any], key: str, default: int | None, *, low: int
+) -> int:
     """An integer >= ``low`` from ``table[key]``, or ``default`` (None: required)."""
     if key not in table:
         if default is None:
@@ -192,8 +211,9 @@ def get_int(src: Source, section: str, table: Mapping[str, Any], key: str, defau
     return value
 
 
-def get_text(src: Source, section: str, table: Mapping[str, Any], key: str,
-             default: str | None) -> str:
+def get_text(
+    src: Source, section: str, table: Mapping[str, Any], key: str, default: str | None
+) -> str:
     if key not in table:
         if default is None:
             raise src.error(section, None, f"missing required key '{key}' (a text)")
@@ -211,8 +231,9 @@ def get_bool(src: Source, section: str, table: Mapping[str, Any], key: str, defa
     return value
 
 
-def get_names(src: Source, section: str, table: Mapping[str, Any], key: str,
-              allowed: Iterable[str], what: str) -> tuple[str, ...] | None:
+def get_names(
+    src: Source, section: str, table: Mapping[str, Any], key: str, allowed: Iterable[str], what: str
+) -> tuple[str, ...] | None:
     """A non-empty list of names from ``allowed`` (no repeats), or None when absent."""
     if key not in table:
         return None
@@ -223,7 +244,8 @@ def get_names(src: Source, section: str, table: Mapping[str, Any], key: str,
     for v in value:
         if v not in allowed:
             raise src.error(
-                section, key,
+                section,
+                key,
                 f"unknown {what} {v!r}{suggest(v, allowed)}; allowed: {', '.join(allowed)}",
             )
     if len(set(value)) != len(value):
@@ -236,13 +258,15 @@ def check_parameter(src: Source, section: str, name: str, value: Any, label: str
     label = label or name
     if name in ("rng", "seed"):
         raise src.error(
-            section, name,
+            section,
+            name,
             "the seed is not a model parameter here: set [experiment] seed; every run's seed is "
             "derived from it",
         )
     if name not in PARAMETERS:
         raise src.error(
-            section, name,
+            section,
+            name,
             f"unknown parameter{suggest(name, PARAMETERS)}; the parameters are listed by "
             "`quartiersim run --help`",
         )
@@ -266,15 +290,17 @@ def parse_events(src: Source, entries: Any) -> tuple[tuple[int, str], ...]:
     """The ``[[events]]`` tables: each exactly ``week`` and ``event``."""
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
         raise src.error(
-            None, "events",
-            "expected [[events]] tables, each with week = N and event = \"name\"",
+            None,
+            "events",
+            'expected [[events]] tables, each with week = N and event = "name"',
         )
     allowed = {"week": "the week (1 or later)", "event": "the event's name"}
     for i, entry in enumerate(entries):
         for key in entry:
             if key not in allowed:
                 raise src.error(
-                    "events", None,
+                    "events",
+                    None,
                     f"entry {i + 1} has unknown key {key!r}{suggest(key, allowed)}; "
                     "allowed keys: week, event",
                     occurrence=i,
@@ -286,7 +312,8 @@ def parse_events(src: Source, entries: Any) -> tuple[tuple[int, str], ...]:
             )
         if isinstance(entry["week"], bool) or not isinstance(entry["week"], int):
             raise src.error(
-                "events", None,
+                "events",
+                None,
                 f"entry {i + 1}: week must be a whole number, got {entry['week']!r}",
                 occurrence=i,
             )
@@ -473,10 +500,13 @@ class Experiment:
             for combo in itertools.product(*(self.sweep[k] for k in keys)):
                 swept = dict(zip(keys, combo, strict=True))
                 params = {**self.parameters, **vparams, **swept}
-                label = ", ".join(
-                    ([f"variant {variant!r}"] if variant else [])
-                    + [f"{k}={column_value(k, v)!r}" for k, v in swept.items()]
-                ) or "[parameters]"
+                label = (
+                    ", ".join(
+                        ([f"variant {variant!r}"] if variant else [])
+                        + [f"{k}={column_value(k, v)!r}" for k, v in swept.items()]
+                    )
+                    or "[parameters]"
+                )
                 out.append(Condition(variant, params, check_condition(src, params, label)))
         self._conditions = out
         return out
@@ -506,18 +536,20 @@ class Experiment:
     def definition(self) -> dict[str, Any]:
         """Everything that decides the data of a run (not the name or how many replications):
         two experiments with the same definition may share a results folder."""
-        return canonical({
-            "kind": "sweep",
-            "steps": self.steps,
-            "seed": self.seed,
-            "record_every": self.record_every,
-            "measures": list(self.recorded_measures),
-            "common_seeds": self.common_seeds,
-            "parameters": self.parameters,
-            "sweep": self.sweep,
-            "variants": self.variants,
-            "defaults": DEFAULTS,
-        })
+        return canonical(
+            {
+                "kind": "sweep",
+                "steps": self.steps,
+                "seed": self.seed,
+                "record_every": self.record_every,
+                "measures": list(self.recorded_measures),
+                "common_seeds": self.common_seeds,
+                "parameters": self.parameters,
+                "sweep": self.sweep,
+                "variants": self.variants,
+                "defaults": DEFAULTS,
+            }
+        )
 
     def hash(self) -> str:
         return digest(self.definition())
@@ -562,8 +594,9 @@ class Experiment:
         return [column_value(factor, v) for v in self.sweep.get(factor, ())]
 
 
-def parse_header(src: Source, doc: dict[str, Any], extra: Mapping[str, str] | None = None
-                 ) -> dict[str, Any]:
+def parse_header(
+    src: Source, doc: dict[str, Any], extra: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     """The ``[experiment]`` table, checked; ``extra`` allows more keys (for other file kinds)."""
     if "experiment" not in doc:
         raise UsageError(f"{src.name}: missing [experiment] section (with at least name and seed)")
@@ -597,22 +630,28 @@ def check_sections(src: Source, doc: dict[str, Any], allowed: Mapping[str, str])
             )
 
 
-def merge_events(src: Source, doc: dict[str, Any], parameters: dict[str, Any],
-                 sweep: Mapping[str, Any]) -> None:
+def merge_events(
+    src: Source, doc: dict[str, Any], parameters: dict[str, Any], sweep: Mapping[str, Any]
+) -> None:
     """Put ``[[events]]`` into the fixed parameters (one way to schedule events per file)."""
     if "events" not in doc:
         return
     if "events" in parameters or "events" in sweep:
         raise src.error(
-            "events", None,
+            "events",
+            None,
             "events are scheduled twice: use either [[events]] tables or an events list under "
             "[parameters]/[sweep], not both",
         )
     parameters["events"] = parse_events(src, doc["events"])
 
 
-def apply_sets(experiment_params: dict[str, Any], sweep: dict[str, Any],
-               variants: dict[str, dict[str, Any]], sets: Mapping[str, Any] | None) -> None:
+def apply_sets(
+    experiment_params: dict[str, Any],
+    sweep: dict[str, Any],
+    variants: dict[str, dict[str, Any]],
+    sets: Mapping[str, Any] | None,
+) -> None:
     """``--set name=value`` fixes a parameter for every run: it replaces the [parameters] value,
     a [sweep] list and any variant's value."""
     for name, value in (sets or {}).items():
@@ -630,9 +669,15 @@ def apply_sets(experiment_params: dict[str, Any], sweep: dict[str, Any],
             v.pop(name, None)
 
 
-def parse_experiment(src: Source, doc: dict[str, Any], *, steps: int | None = None,
-                     replications: int | None = None, seed: int | None = None,
-                     sets: Mapping[str, Any] | None = None) -> Experiment:
+def parse_experiment(
+    src: Source,
+    doc: dict[str, Any],
+    *,
+    steps: int | None = None,
+    replications: int | None = None,
+    seed: int | None = None,
+    sets: Mapping[str, Any] | None = None,
+) -> Experiment:
     """Check a parsed experiment file completely and return the :class:`Experiment`.
 
     ``steps``, ``replications``, ``seed`` and ``sets`` (``--set``) override the file.
@@ -653,13 +698,12 @@ def parse_experiment(src: Source, doc: dict[str, Any], *, steps: int | None = No
     for name, values in table.items():
         if name in parameters:
             raise src.error(
-                "sweep", name,
+                "sweep",
+                name,
                 f"{name} is both fixed in [parameters] and swept in [sweep]: keep one",
             )
         if not isinstance(values, list) or not values:
-            raise src.error(
-                "sweep", name, f"expected a non-empty list of values, got {values!r}"
-            )
+            raise src.error("sweep", name, f"expected a non-empty list of values, got {values!r}")
         checked = tuple(
             check_parameter(src, "sweep", name, v, f"{name}[{i}]") for i, v in enumerate(values)
         )
@@ -676,14 +720,16 @@ def parse_experiment(src: Source, doc: dict[str, Any], *, steps: int | None = No
     for vname, vtable in table.items():
         if not _NAME.match(vname):
             raise src.error(
-                f"variants.{vname}", None,
+                f"variants.{vname}",
+                None,
                 "a variant's name may use letters, digits, '_', '-' and '.'",
             )
         vparams = parse_parameters(src, f"variants.{vname}", vtable)
         clash = sorted(set(vparams) & set(sweep))
         if clash:
             raise src.error(
-                f"variants.{vname}", clash[0],
+                f"variants.{vname}",
+                clash[0],
                 f"{clash[0]} is swept in [sweep] and set by a variant: keep one",
             )
         variants[vname] = vparams
@@ -713,10 +759,14 @@ def parse_experiment(src: Source, doc: dict[str, Any], *, steps: int | None = No
         source_path=str(src.path) if src.path else None,
         source_text=src.text,
         overrides={
-            k: v for k, v in (
-                ("steps", steps), ("replications", replications), ("seed", seed),
+            k: v
+            for k, v in (
+                ("steps", steps),
+                ("replications", replications),
+                ("seed", seed),
                 ("set", canonical(dict(sets)) if sets else None),
-            ) if v is not None
+            )
+            if v is not None
         },
     )
 
@@ -725,19 +775,22 @@ def parse_experiment(src: Source, doc: dict[str, Any], *, steps: int | None = No
         group_by = table["group_by"]
         if group_by not in factors:
             raise src.error(
-                "report", "group_by",
+                "report",
+                "group_by",
                 f"{group_by!r} is not varied in this experiment: expected one of "
                 f"{', '.join(repr(f) for f in factors) or '(nothing is varied)'}",
             )
         report.group_by = group_by
-    report.outcomes = get_names(src, "report", table, "outcomes", exp.recorded_measures,
-                                "recorded measure")
+    report.outcomes = get_names(
+        src, "report", table, "outcomes", exp.recorded_measures, "recorded measure"
+    )
     factor = exp.group_factor()
     if "baselines" in table:
         if factor is None:
             raise src.error("report", "baselines", "nothing is varied, so there is no baseline")
-        report.baselines = get_names(src, "report", table, "baselines",
-                                     exp.group_values(factor), f"{factor}")
+        report.baselines = get_names(
+            src, "report", table, "baselines", exp.group_values(factor), f"{factor}"
+        )
 
     # Every condition constructible, before anything runs.
     exp.conditions(src)

@@ -26,8 +26,13 @@ def _clean(x: ArrayLike) -> np.ndarray:
     return a[np.isfinite(a)]
 
 
-def bootstrap_ci(x: ArrayLike, *, level: float = 0.95, n_boot: int = 10_000,
-                 seed: int | np.random.Generator | None = 0) -> tuple[float, float]:
+def bootstrap_ci(
+    x: ArrayLike,
+    *,
+    level: float = 0.95,
+    n_boot: int = 10_000,
+    seed: int | np.random.Generator | None = 0,
+) -> tuple[float, float]:
     """Percentile bootstrap interval for the mean of ``x``: resample ``x`` with replacement
     ``n_boot`` times and take the central ``level`` share of the resampled means.
 
@@ -52,8 +57,9 @@ def bootstrap_ci(x: ArrayLike, *, level: float = 0.95, n_boot: int = 10_000,
     return (float(lo), float(hi))
 
 
-def mean_band(values: np.ndarray, *, level: float = 0.95
-              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def mean_band(
+    values: np.ndarray, *, level: float = 0.95
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Column-wise mean of ``values`` (runs × time) and its t-based confidence band
     ``mean ± t(level, n-1) · sd / sqrt(n)``. Columns with one run get a zero-width band."""
     v = np.asarray(values, dtype=float)

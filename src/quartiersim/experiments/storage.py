@@ -139,8 +139,9 @@ class ResultStore:
             finally:
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
-    def prepare(self, definition: dict[str, Any], definition_hash: str,
-                info: dict[str, Any]) -> bool:
+    def prepare(
+        self, definition: dict[str, Any], definition_hash: str, info: dict[str, Any]
+    ) -> bool:
         """Make the folder ready for a sweep with this definition.
 
         A new or empty folder gets a manifest. A folder from the same experiment (same
@@ -180,10 +181,15 @@ class ResultStore:
     def _existing_manifest(self) -> dict[str, Any] | None:
         if self.manifest_path.exists():
             return self.manifest()
-        others = [
-            p.name for p in self.root.iterdir()
-            if p.name not in (LOCK, RUNS) and not p.name.startswith(".")
-        ] if self.root.is_dir() else []
+        others = (
+            [
+                p.name
+                for p in self.root.iterdir()
+                if p.name not in (LOCK, RUNS) and not p.name.startswith(".")
+            ]
+            if self.root.is_dir()
+            else []
+        )
         if others or self.finished():
             raise UsageError(
                 f"{self.root}: the folder is not empty and holds no QuartierSim results "
@@ -191,8 +197,9 @@ class ResultStore:
             )
         return None
 
-    def _check_same(self, existing: dict[str, Any], definition: dict[str, Any],
-                    definition_hash: str) -> None:
+    def _check_same(
+        self, existing: dict[str, Any], definition: dict[str, Any], definition_hash: str
+    ) -> None:
         version = existing.get("versions", {}).get("quartiersim")
         if version != __version__:
             raise UsageError(

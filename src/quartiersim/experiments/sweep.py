@@ -45,16 +45,21 @@ def batches(runs: Sequence[RunSpec], slots: int, in_process: bool = False) -> li
         return []
     if in_process:
         return [[r] for r in runs]
-    cost = max(
-        r.params.get("n_residents", DEFAULTS["n_residents"]) * max(r.steps, 1) for r in runs
-    )
+    cost = max(r.params.get("n_residents", DEFAULTS["n_residents"]) * max(r.steps, 1) for r in runs)
     size = max(1, min(math.ceil(len(runs) / (4 * slots)), TASK_COST // cost))
     return [list(runs[i : i + size]) for i in range(0, len(runs), size)]
 
 
-def execute(runs: Sequence[RunSpec], store: ResultStore, executor: Executor, *,
-            total: int, desc: str, progress: bool | None = None,
-            on_result: Callable[[RunResult], None] | None = None) -> list[tuple[str, str]]:
+def execute(
+    runs: Sequence[RunSpec],
+    store: ResultStore,
+    executor: Executor,
+    *,
+    total: int,
+    desc: str,
+    progress: bool | None = None,
+    on_result: Callable[[RunResult], None] | None = None,
+) -> list[tuple[str, str]]:
     """Run ``runs`` on ``executor``, storing each as it finishes; returns the failures.
 
     The progress bar counts all ``total`` runs of the experiment (finished ones included) and
@@ -64,8 +69,14 @@ def execute(runs: Sequence[RunSpec], store: ResultStore, executor: Executor, *,
     in_process = isinstance(executor, LocalExecutor) and executor.processes == 1
     tasks = batches(runs, executor.slots, in_process)
     bar = tqdm(
-        total=total, initial=total - len(runs), desc=desc, unit="run", file=sys.stderr,
-        disable=None if progress is None else not progress, dynamic_ncols=True, smoothing=0.05,
+        total=total,
+        initial=total - len(runs),
+        desc=desc,
+        unit="run",
+        file=sys.stderr,
+        disable=None if progress is None else not progress,
+        dynamic_ncols=True,
+        smoothing=0.05,
     )
     results = executor.map_unordered(run_batch, tasks)
     try:
@@ -84,9 +95,15 @@ def execute(runs: Sequence[RunSpec], store: ResultStore, executor: Executor, *,
     return failures
 
 
-def run_sweep(experiment: Experiment, out: Path | str, executor: Executor | None = None, *,
-              progress: bool | None = None, log: Callable[[str], None] = _log,
-              command: list[str] | None = None) -> SweepOutcome:
+def run_sweep(
+    experiment: Experiment,
+    out: Path | str,
+    executor: Executor | None = None,
+    *,
+    progress: bool | None = None,
+    log: Callable[[str], None] = _log,
+    command: list[str] | None = None,
+) -> SweepOutcome:
     """Run every run of ``experiment`` that ``out`` does not hold yet.
 
     Refuses a folder that holds another experiment's results or is being written by another
@@ -107,8 +124,7 @@ def run_sweep(experiment: Experiment, out: Path | str, executor: Executor | None
         log(
             f"{experiment.name}: {len(runs)} runs ({conditions} conditions × "
             f"{experiment.replications} replications, {experiment.steps} weeks each)"
-            + (f"; resuming: {outcome.skipped} finished, {len(pending)} to run" if resumed
-               else "")
+            + (f"; resuming: {outcome.skipped} finished, {len(pending)} to run" if resumed else "")
             + f"; on {executor.description}"
         )
         outcome.failed = execute(

@@ -11,8 +11,7 @@ from typing import Any
 from quartiersim.parameters import PARAMETERS, STRATEGY_NAMES, validate
 
 COMMAND = (
-    "python -m quartiersim.validation --config experiments/validation.toml "
-    "--out docs/validation.md"
+    "python -m quartiersim.validation --config experiments/validation.toml --out docs/validation.md"
 )
 """The one command that regenerates the report from a clean checkout."""
 
@@ -222,8 +221,9 @@ def from_dict(data: dict, source: str = "<dict>", text: str = "") -> ValidationC
             g("known", "segregation_replications"), "[known] segregation_replications", where
         ),
         strategies=_strategies(g("comparison", "strategies"), "[comparison] strategies", where),
-        replications=_positive(g("comparison", "replications"), "[comparison] replications",
-                               where, 2),
+        replications=_positive(
+            g("comparison", "replications"), "[comparison] replications", where, 2
+        ),
         ablation_replications=_positive(
             g("ablation", "replications"), "[ablation] replications", where, 2
         ),

@@ -48,8 +48,13 @@ def tie_decay(decays: dict[str, Decay], path: Path) -> None:
     weeks = np.arange(len(next(iter(decays.values())).curve))
     for key, d in decays.items():
         line = ax.plot(weeks, d.curve, label=f"{key} ties (n = {d.start})")[0]
-        ax.plot(weeks, d.target ** (weeks / 52), ls="--", color=line.get_color(),
-                label=f"{key}: target {d.target:g} per year, geometric")
+        ax.plot(
+            weeks,
+            d.target ** (weeks / 52),
+            ls="--",
+            color=line.get_color(),
+            label=f"{key}: target {d.target:g} per year, geometric",
+        )
     ax.set_yscale("log")
     ax.set_xlabel("weeks without contact")
     ax.set_ylabel("share of ties still there")
@@ -65,8 +70,9 @@ def take_offs(items: list[TakeOff], participation: pd.DataFrame | None, path: Pa
         if t.fit is None:
             continue
         weeks = np.arange(len(t.members))
-        line = ax.plot(weeks, t.members, marker="o", ms=3, lw=0,
-                       label=f"run {t.run}: group {t.group}")[0]
+        line = ax.plot(
+            weeks, t.members, marker="o", ms=3, lw=0, label=f"run {t.run}: group {t.group}"
+        )[0]
         ax.plot(weeks, t.fit.predicted, color=line.get_color())
     ax.set_xlabel("week of the take-off window")
     ax.set_ylabel("members")
@@ -77,8 +83,13 @@ def take_offs(items: list[TakeOff], participation: pd.DataFrame | None, path: Pa
     if participation is not None and len(participation):
         weeks = participation.index.to_numpy()
         ax.plot(weeks, participation["mean"], color=COLOURS["empowerment"])
-        ax.fill_between(weeks, participation["low"], participation["high"], alpha=0.25,
-                        color=COLOURS["empowerment"])
+        ax.fill_between(
+            weeks,
+            participation["low"],
+            participation["high"],
+            alpha=0.25,
+            color=COLOURS["empowerment"],
+        )
         if "fit" in participation:
             ax.plot(weeks, participation["fit"], ls="--", color="black", label="logistic fit")
             ax.legend(fontsize=8)
@@ -98,8 +109,14 @@ def segregation_ties(summary: pd.DataFrame, path: Path) -> None:
     ):
         for c in cols:
             mean, low, high = (summary[(c, s)].to_numpy() for s in ("mean", "low", "high"))
-            ax.errorbar(levels, mean, yerr=[mean - low, high - mean], marker="o", capsize=3,
-                        label=c.replace("_", " "))
+            ax.errorbar(
+                levels,
+                mean,
+                yerr=[mean - low, high - mean],
+                marker="o",
+                capsize=3,
+                label=c.replace("_", " "),
+            )
         ax.set_xlabel("segregation")
         ax.set_title(title)
         ax.legend(fontsize=8)
@@ -120,23 +137,27 @@ def time_series(bands: dict[str, dict[str, pd.DataFrame]], exit_week: int, path:
         ax.axvline(exit_week, color="black", ls=":", lw=1)
         ax.set_title(measure.replace("_", " "))
         ax.set_xlabel("week (dotted: the workers' exit)")
-    for ax in axes.ravel()[len(measures):]:
+    for ax in axes.ravel()[len(measures) :]:
         ax.axis("off")
     axes[0, 0].legend(fontsize=8)
     _save(fig, path)
 
 
-def interval_panels(panels: dict[str, pd.DataFrame], path: Path, xlabel: str,
-                    zero_line: bool = False) -> None:
+def interval_panels(
+    panels: dict[str, pd.DataFrame], path: Path, xlabel: str, zero_line: bool = False
+) -> None:
     """One panel per title: rows are labels, columns mean/low/high (horizontal intervals)."""
-    fig, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 0.45 * max(
-        len(p) for p in panels.values()) + 1.4), squeeze=False)
+    fig, axes = plt.subplots(
+        1,
+        len(panels),
+        figsize=(4.2 * len(panels), 0.45 * max(len(p) for p in panels.values()) + 1.4),
+        squeeze=False,
+    )
     for ax, (title, frame) in zip(axes[0], panels.items(), strict=True):
         y = np.arange(len(frame))
         mean, low, high = (frame[c].to_numpy() for c in ("mean", "low", "high"))
         colours = [COLOURS.get(str(i).split(" ")[0], "#1f77b4") for i in frame.index]
-        ax.errorbar(mean, y, xerr=[mean - low, high - mean], fmt="none", ecolor="black",
-                    capsize=3)
+        ax.errorbar(mean, y, xerr=[mean - low, high - mean], fmt="none", ecolor="black", capsize=3)
         ax.scatter(mean, y, c=colours, zorder=3)
         if zero_line:
             ax.axvline(0, color="black", lw=0.8)
@@ -150,30 +171,38 @@ def interval_panels(panels: dict[str, pd.DataFrame], path: Path, xlabel: str,
     _save(fig, path)
 
 
-def segregation_comparison(frame: pd.DataFrame, measure_titles: dict[str, str],
-                           path: Path) -> None:
+def segregation_comparison(frame: pd.DataFrame, measure_titles: dict[str, str], path: Path) -> None:
     """``frame``: columns segregation, strategy, measure, mean, low, high."""
-    fig, axes = plt.subplots(1, len(measure_titles), figsize=(4.5 * len(measure_titles), 3.5),
-                             squeeze=False)
+    fig, axes = plt.subplots(
+        1, len(measure_titles), figsize=(4.5 * len(measure_titles), 3.5), squeeze=False
+    )
     for ax, (measure, title) in zip(axes[0], measure_titles.items(), strict=True):
         part = frame[frame["measure"] == measure]
         for strategy, g in part.groupby("strategy", sort=False):
             g = g.sort_values("segregation")
-            ax.errorbar(g["segregation"], g["mean"], yerr=[g["mean"] - g["low"],
-                        g["high"] - g["mean"]], marker="o", capsize=3, label=strategy,
-                        color=COLOURS.get(str(strategy)))
+            ax.errorbar(
+                g["segregation"],
+                g["mean"],
+                yerr=[g["mean"] - g["low"], g["high"] - g["mean"]],
+                marker="o",
+                capsize=3,
+                label=strategy,
+                color=COLOURS.get(str(strategy)),
+            )
         ax.set_xlabel("segregation")
         ax.set_title(title, fontsize=10)
     axes[0][0].legend(fontsize=8)
     _save(fig, path)
 
 
-def robustness(frame: pd.DataFrame, params: list[str], outcomes: dict[str, str],
-               path: Path) -> None:
+def robustness(
+    frame: pd.DataFrame, params: list[str], outcomes: dict[str, str], path: Path
+) -> None:
     """``frame``: one row per sample with the parameter values, for each outcome column its
     margin (default leader minus best other) and ``<outcome>_flipped``."""
-    fig, axes = plt.subplots(len(outcomes), len(params),
-                             figsize=(2.8 * len(params), 2.4 * len(outcomes)), squeeze=False)
+    fig, axes = plt.subplots(
+        len(outcomes), len(params), figsize=(2.8 * len(params), 2.4 * len(outcomes)), squeeze=False
+    )
     for row, (outcome, label) in enumerate(outcomes.items()):
         colours = np.where(frame[f"{outcome}_flipped"], "#d62728", "#1f77b4")
         for col, p in enumerate(params):
@@ -185,6 +214,9 @@ def robustness(frame: pd.DataFrame, params: list[str], outcomes: dict[str, str],
             if col == 0:
                 ax.set_ylabel(label, fontsize=7)
             ax.tick_params(labelsize=7)
-    fig.suptitle("Margin of the default leader over the best other strategy per sample "
-                 "(red: another strategy leads)", fontsize=9)
+    fig.suptitle(
+        "Margin of the default leader over the best other strategy per sample "
+        "(red: another strategy leads)",
+        fontsize=9,
+    )
     _save(fig, path)

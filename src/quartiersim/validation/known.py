@@ -180,6 +180,15 @@ def take_offs(
             continue
         begin, window = take_off_window(best.history)
         # history[k] is the membership at the end of week founded + k
-        out.append(TakeOff(run, run_seed, best.id, best.founded, best.founded + begin,
-                           window, fit_growth(window)))
+        out.append(
+            TakeOff(
+                run,
+                run_seed,
+                best.id,
+                best.founded,
+                best.founded + begin,
+                window,
+                fit_growth(window),
+            )
+        )
     return out

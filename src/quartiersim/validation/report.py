@@ -97,28 +97,69 @@ def build_jobs(cfg: ValidationConfig, samples: pd.DataFrame) -> list[Job]:
         for k in range(cfg.replications):
             jobs.append(make_job("comparison", s, k, cfg.seed, cfg.steps, {**base, "strategy": s}))
     for k in range(cfg.ablation_replications):
-        jobs.append(make_job("ablation", "empowerment", k, cfg.seed, cfg.steps,
-                             {**base, "strategy": "empowerment"}))
+        jobs.append(
+            make_job(
+                "ablation",
+                "empowerment",
+                k,
+                cfg.seed,
+                cfg.steps,
+                {**base, "strategy": "empowerment"},
+            )
+        )
         for role in ROLES:
-            jobs.append(make_job("ablation", f"without {role}", k, cfg.seed, cfg.steps,
-                                 {**base, "strategy": "custom", "role_mix": without(role)}))
+            jobs.append(
+                make_job(
+                    "ablation",
+                    f"without {role}",
+                    k,
+                    cfg.seed,
+                    cfg.steps,
+                    {**base, "strategy": "custom", "role_mix": without(role)},
+                )
+            )
     for level in cfg.known_segregation_levels:
         for k in range(cfg.known_segregation_replications):
-            jobs.append(make_job("neal", "none", k, cfg.seed, cfg.steps,
-                                 {**base, "strategy": "none", "segregation": level},
-                                 segregation=level))
+            jobs.append(
+                make_job(
+                    "neal",
+                    "none",
+                    k,
+                    cfg.seed,
+                    cfg.steps,
+                    {**base, "strategy": "none", "segregation": level},
+                    segregation=level,
+                )
+            )
     for level in cfg.segregation_levels:
         for s in cfg.segregation_strategies:
             for k in range(cfg.segregation_replications):
-                jobs.append(make_job("segregation", s, k, cfg.seed, cfg.steps,
-                                     {**base, "strategy": s, "segregation": level},
-                                     segregation=level))
+                jobs.append(
+                    make_job(
+                        "segregation",
+                        s,
+                        k,
+                        cfg.seed,
+                        cfg.steps,
+                        {**base, "strategy": s, "segregation": level},
+                        segregation=level,
+                    )
+                )
     for i, row in samples.iterrows():
         values = {n: (int(v) if PARAMETERS[n].kind is int else float(v)) for n, v in row.items()}
         for s in cfg.strategies:
             for k in range(cfg.robustness_replications):
-                jobs.append(make_job("robustness", s, k, cfg.seed, cfg.steps,
-                                     {**base, **values, "strategy": s}, sample=int(i)))
+                jobs.append(
+                    make_job(
+                        "robustness",
+                        s,
+                        k,
+                        cfg.seed,
+                        cfg.steps,
+                        {**base, **values, "strategy": s},
+                        sample=int(i),
+                    )
+                )
     return jobs
 
 
@@ -142,8 +183,14 @@ class Results:
         rows = self._index.loc[(block, arm)]
         wide = rows.reset_index().pivot(index="week", columns="replication", values=measure)
         out = [mean_ci(wide.loc[w].to_numpy()) for w in wide.index]
-        return pd.DataFrame({"mean": [e.mean for e in out], "low": [e.low for e in out],
-                             "high": [e.high for e in out]}, index=wide.index)
+        return pd.DataFrame(
+            {
+                "mean": [e.mean for e in out],
+                "low": [e.low for e in out],
+                "high": [e.high for e in out],
+            },
+            index=wide.index,
+        )
 
 
 def paired(a: pd.Series, b: pd.Series) -> Comparison:
@@ -246,10 +293,20 @@ def _git_commit() -> str:
     the numbers may not come from exactly that commit)."""
     here = Path(__file__).parent
     try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
-                              text=True, check=True, cwd=here).stdout.strip()
-        changed = subprocess.run(["git", "status", "--porcelain", "--", ".."],
-                                 capture_output=True, text=True, check=True, cwd=here).stdout
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=here,
+        ).stdout.strip()
+        changed = subprocess.run(
+            ["git", "status", "--porcelain", "--", ".."],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=here,
+        ).stdout
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
     return head + (" + uncommitted changes in src/" if changed.strip() else "")
@@ -279,8 +336,7 @@ def generate(
     samples = robustness_samples(cfg)
     jobs = build_jobs(cfg, samples)
     distinct = len({j.key for j in jobs})
-    results = Results(run_jobs(jobs, processes=processes, progress=progress,
-                               scheduler=scheduler))
+    results = Results(run_jobs(jobs, processes=processes, progress=progress, scheduler=scheduler))
 
     rep = Report(cfg, images, link)
     _header(rep, command, distinct)
@@ -289,13 +345,21 @@ def generate(
     _calibration(rep, results)
     _hypotheses(rep, results)
     _robustness(rep, results, samples)
-    where = f"the Dask cluster at {scheduler}" if scheduler else (
-        f"{processes} local processes" if processes else "all local cores")
+    where = (
+        f"the Dask cluster at {scheduler}"
+        if scheduler
+        else (f"{processes} local processes" if processes else "all local cores")
+    )
     _reproduce(rep, command, distinct, time.time() - started, where)
-    summary = [SECTIONS[0], "",
-               *(f"- {f}" for f in rep.findings), "",
-               "Details, figures and the mechanisms behind each finding follow.", ""]
-    rep.lines[rep.summary_at:rep.summary_at] = summary
+    summary = [
+        SECTIONS[0],
+        "",
+        *(f"- {f}" for f in rep.findings),
+        "",
+        "Details, figures and the mechanisms behind each finding follow.",
+        "",
+    ]
+    rep.lines[rep.summary_at : rep.summary_at] = summary
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(rep.text(), encoding="utf-8")
     return out
@@ -455,7 +519,8 @@ def _known(rep: Report, res: Results) -> None:
             "follows an event that lowers thresholds for a moment: a worker's invitation or "
             "festival (thresholds a quarter lower that week) or a won claim restoring the "
             "group's momentum."
-            if rates else "No take-off in these runs was S-shaped by this test; the growth that "
+            if rates
+            else "No take-off in these runs was S-shaped by this test; the growth that "
             "did happen was gradual (see the AIC columns for the shape that fits best)."
         )
     )
@@ -494,8 +559,10 @@ def _known(rep: Report, res: Results) -> None:
         "|---|---|---|---|---|",
     )
     for (level, week), row in _neal_rows(res, cfg).items():
-        rep.add(f"| {level:g} | {week} | {row['bonding_ties'].fmt(0)} | "
-                f"{row['bridging_ties'].fmt(0)} | {row['bonding_share'].fmt(3)} |")
+        rep.add(
+            f"| {level:g} | {week} | {row['bonding_ties'].fmt(0)} | "
+            f"{row['bridging_ties'].fmt(0)} | {row['bonding_share'].fmt(3)} |"
+        )
     rep.add("")
     lo, hi = min(cfg.known_segregation_levels), max(cfg.known_segregation_levels)
     bond = paired(*(_neal_series(res, cfg, s, 0, "bonding_share") for s in (hi, lo)))
@@ -503,9 +570,11 @@ def _known(rep: Report, res: Results) -> None:
     holds = bond.direction() == 1 and bridge.direction() == -1
     opposite = bond.direction() == -1 or bridge.direction() == 1
     verdict = (
-        "**reproduced**." if holds else
-        "**not reproduced: the effect goes the other way**." if opposite else
-        f"**not shown** at {cfg.known_segregation_replications} replications (the interval "
+        "**reproduced**."
+        if holds
+        else "**not reproduced: the effect goes the other way**."
+        if opposite
+        else f"**not shown** at {cfg.known_segregation_replications} replications (the interval "
         "includes zero)."
     )
     rep.para(
@@ -528,9 +597,11 @@ def _known(rep: Report, res: Results) -> None:
 def _shape_words(fit: Any) -> str:
     if fit.s_shaped:
         return "S-shaped"
-    return {"saturating": "concave — fast from the start, then saturating",
-            "linear": "close to a straight line",
-            "logistic": "logistic, but with its inflection at the edge of the window"}[fit.best]
+    return {
+        "saturating": "concave — fast from the start, then saturating",
+        "linear": "close to a straight line",
+        "logistic": "logistic, but with its inflection at the edge of the window",
+    }[fit.best]
 
 
 def _participation_band(res: Results, cfg: ValidationConfig) -> pd.DataFrame | None:
@@ -548,8 +619,9 @@ def _with_share(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(bonding_share=frame["bonding_ties"] / total.where(total > 0))
 
 
-def _neal_series(res: Results, cfg: ValidationConfig, level: float, week: int,
-                 measure: str) -> pd.Series:
+def _neal_series(
+    res: Results, cfg: ValidationConfig, level: float, week: int, measure: str
+) -> pd.Series:
     rows = res._index.loc[("neal", "none", week)]
     rows = _with_share(rows[rows["segregation"] == level])
     return rows.set_index("replication")[measure].sort_index()
@@ -570,20 +642,36 @@ def _neal_summary(res: Results, cfg: ValidationConfig) -> pd.DataFrame:
     rows = {}
     for (level, week), row in _neal_rows(res, cfg).items():
         if week == 0:
-            rows[level] = {(m, s): getattr(e, s) for m, e in row.items()
-                           for s in ("mean", "low", "high")}
+            rows[level] = {
+                (m, s): getattr(e, s) for m, e in row.items() for s in ("mean", "low", "high")
+            }
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
 # -- section 2 -----------------------------------------------------------------------------------
 CALIBRATION = (
-    ("participation", "share of residents active in an action group", (0.0, 0.34),
-     "≤ about a third", "Community Life Survey 2016-17: 34% civic participation in the most "
-     "deprived fifth of areas (48% in the least)"),
-    ("feel_influential", "share with self-efficacy ≥ 0.5 (feel able to influence)", (0.15, 0.35),
-     "about 25%", "Community Life Survey 2018-19: 25% feel able to influence local decisions"),
-    ("core_ties", "strong ties (weight ≥ 0.5) per resident", (2.0, 3.0), "about 2–3",
-     "McPherson, Smith-Lovin & Brashears 2006: core discussion network 2.08"),
+    (
+        "participation",
+        "share of residents active in an action group",
+        (0.0, 0.34),
+        "≤ about a third",
+        "Community Life Survey 2016-17: 34% civic participation in the most "
+        "deprived fifth of areas (48% in the least)",
+    ),
+    (
+        "feel_influential",
+        "share with self-efficacy ≥ 0.5 (feel able to influence)",
+        (0.15, 0.35),
+        "about 25%",
+        "Community Life Survey 2018-19: 25% feel able to influence local decisions",
+    ),
+    (
+        "core_ties",
+        "strong ties (weight ≥ 0.5) per resident",
+        (2.0, 3.0),
+        "about 2–3",
+        "McPherson, Smith-Lovin & Brashears 2006: core discussion network 2.08",
+    ),
 )
 """(measure, meaning, accepted band, target in words, source). The bands are this report's
 tolerance around the stylised facts, stated so a reader can disagree with them."""
@@ -615,10 +703,11 @@ def _calibration(rep: Report, res: Results) -> None:
             verdict = "in band"
         else:
             verdict = "**below**" if over.mean < lo else "**above**"
-        rep.add(f"| `{measure}` | {meaning} | {start.fmt(3)} | {over.fmt(3)} | {target} | "
-                f"{lo:g}–{hi:g} | {source} | {verdict} |")
-        calibration.append(f"`{measure}` {over.mean:.2f} (target {target}: "
-                           f"{verdict.strip('*')})")
+        rep.add(
+            f"| `{measure}` | {meaning} | {start.fmt(3)} | {over.fmt(3)} | {target} | "
+            f"{lo:g}–{hi:g} | {source} | {verdict} |"
+        )
+        calibration.append(f"`{measure}` {over.mean:.2f} (target {target}: {verdict.strip('*')})")
     rep.add("")
     rep.findings.append("Calibration without intervention: " + "; ".join(calibration) + ".")
     rep.para(
@@ -640,18 +729,27 @@ def _leaders(rep: Report, res: Results) -> None:
     cfg = rep.cfg
     rep.add("### 3.1 Which strategy leads, during the project and after the exit", "")
     for measure, title in OUTCOMES.items():
-        rep.add(f"**{title.capitalize()}** (`{measure}`), mean [95% CI] over "
-                f"{cfg.replications} replications:", "")
+        rep.add(
+            f"**{title.capitalize()}** (`{measure}`), mean [95% CI] over "
+            f"{cfg.replications} replications:",
+            "",
+        )
         weeks = {"early": cfg.early_week, "during": cfg.during_week, "after exit": cfg.after_week}
-        rep.add("| strategy | " + " | ".join(f"{k} (week {w})" for k, w in weeks.items())
-                + " |", "|---|" + "---|" * len(weeks))
+        rep.add(
+            "| strategy | " + " | ".join(f"{k} (week {w})" for k, w in weeks.items()) + " |",
+            "|---|" + "---|" * len(weeks),
+        )
         for s in cfg.strategies:
-            cells = [mean_ci(res.series("comparison", s, w, measure).to_numpy()).fmt(3)
-                     for w in weeks.values()]
+            cells = [
+                mean_ci(res.series("comparison", s, w, measure).to_numpy()).fmt(3)
+                for w in weeks.values()
+            ]
             rep.add(f"| {s} | " + " | ".join(cells) + " |")
         rep.add("")
-        for label, week in (("during the project", cfg.during_week),
-                            ("after the exit", cfg.after_week)):
+        for label, week in (
+            ("during the project", cfg.during_week),
+            ("after the exit", cfg.after_week),
+        ):
             sentence = _leader_sentence(res, cfg.strategies, measure, week, label)
             rep.para(sentence)
             rep.findings.append(f"{title.capitalize()}, " + sentence[0].lower() + sentence[1:])
@@ -675,12 +773,19 @@ def _retention(rep: Report, res: Results) -> None:
         if s == "none":
             continue
         for measure in OUTCOMES:
-            gain = {w: paired(res.series("comparison", s, w, measure),
-                              res.series("comparison", "none", w, measure)).diff
-                    for w in (cfg.during_week, cfg.after_week)}
+            gain = {
+                w: paired(
+                    res.series("comparison", s, w, measure),
+                    res.series("comparison", "none", w, measure),
+                ).diff
+                for w in (cfg.during_week, cfg.after_week)
+            }
             before, after = gain[cfg.during_week], gain[cfg.after_week]
-            kept = (f"{after.mean / before.mean:.0%}" if before.excludes_zero and before.mean > 0
-                    else "–")
+            kept = (
+                f"{after.mean / before.mean:.0%}"
+                if before.excludes_zero and before.mean > 0
+                else "–"
+            )
             rep.add(f"| {s} | {measure} | {before.fmt(3)} | {after.fmt(3)} | {kept} |")
     rep.add("")
     rep.para(
@@ -693,23 +798,31 @@ def _retention(rep: Report, res: Results) -> None:
     )
 
 
-def _leader_sentence(res: Results, strategies: list[str], measure: str, week: int,
-                     label: str) -> str:
+def _leader_sentence(
+    res: Results, strategies: list[str], measure: str, week: int, label: str
+) -> str:
     means = {s: res.series("comparison", s, week, measure).mean() for s in strategies}
     order = sorted(means, key=lambda s: -means[s])
     lead = order[0]
     if len(order) == 1:
         return f"{label.capitalize()}: only `{lead}` was run."
     second = order[1]
-    c = paired(res.series("comparison", lead, week, measure),
-               res.series("comparison", second, week, measure))
+    c = paired(
+        res.series("comparison", lead, week, measure),
+        res.series("comparison", second, week, measure),
+    )
     clear = c.diff.excludes_zero
     return (
         f"{label.capitalize()} (week {week}): **`{lead}` leads**, ahead of `{second}` by "
         f"{c.diff.fmt(3)} (g = {fmt_d(c.effect)}), "
-        + ("a clear lead." if clear else "**not separable** from the runner-up at this "
-           "number of replications.")
-        + " Order: " + " > ".join(f"`{s}`" for s in order) + "."
+        + (
+            "a clear lead."
+            if clear
+            else "**not separable** from the runner-up at this number of replications."
+        )
+        + " Order: "
+        + " > ".join(f"`{s}`" for s in order)
+        + "."
     )
 
 
@@ -725,16 +838,26 @@ def _hypotheses(rep: Report, res: Results) -> None:
         "how the workers split their hours over the role mechanisms (`quartiersim.roles`)."
     )
     _leaders(rep, res)
-    bands = {m: {s: res.band("comparison", s, m) for s in cfg.strategies}
-             for m in ("social_capital", "political_influence", "helplessness", "problems_open",
-                       "participation", "activated_resources")}
+    bands = {
+        m: {s: res.band("comparison", s, m) for s in cfg.strategies}
+        for m in (
+            "social_capital",
+            "political_influence",
+            "helplessness",
+            "problems_open",
+            "participation",
+            "activated_resources",
+        )
+    }
     figures.time_series(bands, cfg.during_week, rep.images / "strategies_over_time.png")
     rep.figure("strategies_over_time.png", "Strategies over time")
     panels = {}
     for measure, title in OUTCOMES.items():
         for label, week in (("during", cfg.during_week), ("after exit", cfg.after_week)):
-            est = {s: mean_ci(res.series("comparison", s, week, measure).to_numpy())
-                   for s in cfg.strategies}
+            est = {
+                s: mean_ci(res.series("comparison", s, week, measure).to_numpy())
+                for s in cfg.strategies
+            }
             panels[f"{title}, {label} (week {week})"] = _frame(est)
     figures.interval_panels(panels, rep.images / "strategies_at_weeks.png", "mean, 95% CI")
     rep.figure("strategies_at_weeks.png", "Strategies at the end of the project and after")
@@ -747,11 +870,15 @@ def _hypotheses(rep: Report, res: Results) -> None:
         held = len(hyps) - len(opposite) - len(unshown)
         finding = f"The theory's claims (section 3.2): **{held} of {len(hyps)} hold**."
         if opposite:
-            finding += " The opposite holds for: " + "; ".join(
-                f"*{h.claim}* ({h.contrast})" for h in opposite) + "."
+            finding += (
+                " The opposite holds for: "
+                + "; ".join(f"*{h.claim}* ({h.contrast})" for h in opposite)
+                + "."
+            )
         if unshown:
-            finding += " Not shown: " + "; ".join(
-                f"*{h.claim}* ({h.contrast})" for h in unshown) + "."
+            finding += (
+                " Not shown: " + "; ".join(f"*{h.claim}* ({h.contrast})" for h in unshown) + "."
+            )
         rep.findings.append(finding)
         rep.add("### 3.2 The claims, tested", "")
         rep.add(*hypothesis_table(hyps), "")
@@ -767,9 +894,14 @@ def _hypotheses(rep: Report, res: Results) -> None:
 
 
 def _frame(est: dict[str, Estimate]) -> pd.DataFrame:
-    return pd.DataFrame({"mean": [e.mean for e in est.values()],
-                         "low": [e.low for e in est.values()],
-                         "high": [e.high for e in est.values()]}, index=list(est))
+    return pd.DataFrame(
+        {
+            "mean": [e.mean for e in est.values()],
+            "low": [e.low for e in est.values()],
+            "high": [e.high for e in est.values()],
+        },
+        index=list(est),
+    )
 
 
 def _claims(res: Results, cfg: ValidationConfig) -> list[Hypothesis]:
@@ -795,8 +927,8 @@ def _claims(res: Results, cfg: ValidationConfig) -> list[Hypothesis]:
                     "Groups' small actions, festivals and dialogue meetings across origin and "
                     "age groups create and renew ties (bridging ones included), and support "
                     "grows as helplessness falls through mastery experiences."
-                    if measure == "social_capital" else
-                    "More residents are organised in groups; outreach and organisation help "
+                    if measure == "social_capital"
+                    else "More residents are organised in groups; outreach and organisation help "
                     "activate the competences that back a claim; the door opener wins allies "
                     "and access, the dialogue manager raises the administration's "
                     "responsiveness, so more claims are granted."
@@ -822,17 +954,22 @@ def _claims(res: Results, cfg: ValidationConfig) -> list[Hypothesis]:
                         "`arena.py`), allies leave groups that lose momentum, and the success "
                         "record only counts the last year, so influence that was carried by the "
                         "workers' door opening and round tables fades."
-                        if week == after else
-                        "The arena's decision rule needs backing above a bar set by "
+                        if week == after
+                        else "The arena's decision rule needs backing above a bar set by "
                         "responsiveness; where groups stay small, backing stays low."
                     )
-                out.append(Hypothesis(
-                    family=f"Empowerment leads on {title}",
-                    claim=f"empowerment raises {title} {label}",
-                    contrast=f"empowerment − {base}, week {week}",
-                    a=v("empowerment", week, measure), b=v(base, week, measure), sign=+1,
-                    why_holds=holds, why_not=not_holds,
-                ))
+                out.append(
+                    Hypothesis(
+                        family=f"Empowerment leads on {title}",
+                        claim=f"empowerment raises {title} {label}",
+                        contrast=f"empowerment − {base}, week {week}",
+                        a=v("empowerment", week, measure),
+                        b=v(base, week, measure),
+                        sign=+1,
+                        why_holds=holds,
+                        why_not=not_holds,
+                    )
+                )
     others = [s for s in cfg.strategies if s not in ("empowerment", "none", "top_down")]
     for measure, title in OUTCOMES.items():
         for week, label in ((during, "during the project"), (after, "after the exit")):
@@ -860,78 +997,97 @@ def _claims(res: Results, cfg: ValidationConfig) -> list[Hypothesis]:
                     f"`{best}` concentrates its hours on fewer roles; where those roles drive "
                     f"{title} directly, concentration beats balance."
                 )
-            out.append(Hypothesis(
-                family="Empowerment leads (against the strongest other strategy)",
-                claim=f"empowerment leads on {title} {label}",
-                contrast=f"empowerment − {best} (the best other strategy), week {week}",
-                a=v("empowerment", week, measure), b=v(best, week, measure), sign=+1,
-                why_holds="The balance matters: groups need members (outreach, organisation "
-                "help) *and* access (door opening, round tables); a single-focus strategy "
-                "supplies one of the two.",
-                why_not=why_not,
-            ))
-    out.append(Hypothesis(
-        family="Quick relief vs lasting change",
-        claim="top-down care gives quick relief: fewer open problems early than without "
-        "intervention",
-        contrast=f"top_down − none, problems_open, week {early}",
-        a=v("top_down", early, "problems_open"), b=v("none", early, "problems_open"),
-        sign=-1,
-        why_holds="Expert planning takes severity off the worst visible problems every week "
-        "and solves them for residents (`case_work` in `roles.py`).",
-        why_not="Expert planning takes only `PLANNING_RELIEF` of severity off one problem per "
-        "session, and structural problems (rent pressure) are out of its reach; within half a "
-        "year this solves few problems more than the administration's routine repairs.",
-    ))
-    out.append(Hypothesis(
-        family="Quick relief vs lasting change",
-        claim="top-down care gives quick relief: fewer open problems early than empowerment",
-        contrast=f"top_down − empowerment, problems_open, week {early}",
-        a=v("top_down", early, "problems_open"), b=v("empowerment", early, "problems_open"),
-        sign=-1,
-        why_holds="Case work's expert planning takes severity off the worst visible problems "
-        "every week and solves them for residents (`case_work` in `roles.py`); empowerment "
-        "first has to find problems, found groups and win claims at assemblies every "
-        "`assembly_weeks` weeks.",
-        why_not="Empowerment's problem sensor makes problems visible and groups win claims at "
-        "the assemblies; within the first months this solves problems about as fast as the "
-        "experts' planning sessions (each takes only `PLANNING_RELIEF` off a problem).",
-    ))
-    out.append(Hypothesis(
-        family="Quick relief vs lasting change",
-        claim="top-down care relieves helplessness early more than empowerment",
-        contrast=f"top_down − empowerment, helplessness, week {early}",
-        a=v("top_down", early, "helplessness"), b=v("empowerment", early, "helplessness"),
-        sign=-1,
-        why_holds="Case relief takes strain off the most burdened at once.",
-        why_not="In the model relief delivered *for* residents also raises helplessness through "
-        "non-contingency (`noncontingency_effect`, Seligman), while outreach visits and small "
-        "actions under empowerment are mastery experiences from the first weeks; the net early "
-        "effect of case work is therefore small.",
-    ))
-    out.append(Hypothesis(
-        family="Quick relief vs lasting change",
-        claim="empowerment leaves lower helplessness than top-down care after the exit",
-        contrast=f"empowerment − top_down, helplessness, week {after}",
-        a=v("empowerment", after, "helplessness"), b=v("top_down", after, "helplessness"),
-        sign=-1,
-        why_holds="Mastery lowers helplessness and activates resources; activated resources in "
-        "use do not fade, and groups that outlive the project keep giving mastery experiences.",
-        why_not="After the exit both quarters are left to everyday life; problems that case work "
-        "solved stay solved and keep strain low, which can match what mastery achieved.",
-    ))
-    out.append(Hypothesis(
-        family="Quick relief vs lasting change",
-        claim="empowerment leaves more activated resources than top-down care after the exit",
-        contrast=f"empowerment − top_down, activated_resources, week {after}",
-        a=v("empowerment", after, "activated_resources"),
-        b=v("top_down", after, "activated_resources"), sign=+1,
-        why_holds="Outreach uncovers buried resources and every mastery experience activates "
-        "part of the gap; case work activates nothing (agency 0 in `Residents.experience`).",
-        why_not="Unused activated resources fade back to the everyday level "
-        "(`resource_disuse`), so without groups in which residents keep using them the "
-        "activation does not last.",
-    ))
+            out.append(
+                Hypothesis(
+                    family="Empowerment leads (against the strongest other strategy)",
+                    claim=f"empowerment leads on {title} {label}",
+                    contrast=f"empowerment − {best} (the best other strategy), week {week}",
+                    a=v("empowerment", week, measure),
+                    b=v(best, week, measure),
+                    sign=+1,
+                    why_holds="The balance matters: groups need members (outreach, organisation "
+                    "help) *and* access (door opening, round tables); a single-focus strategy "
+                    "supplies one of the two.",
+                    why_not=why_not,
+                )
+            )
+    out.append(
+        Hypothesis(
+            family="Quick relief vs lasting change",
+            claim="top-down care gives quick relief: fewer open problems early than without "
+            "intervention",
+            contrast=f"top_down − none, problems_open, week {early}",
+            a=v("top_down", early, "problems_open"),
+            b=v("none", early, "problems_open"),
+            sign=-1,
+            why_holds="Expert planning takes severity off the worst visible problems every week "
+            "and solves them for residents (`case_work` in `roles.py`).",
+            why_not="Expert planning takes only `PLANNING_RELIEF` of severity off one problem per "
+            "session, and structural problems (rent pressure) are out of its reach; within half a "
+            "year this solves few problems more than the administration's routine repairs.",
+        )
+    )
+    out.append(
+        Hypothesis(
+            family="Quick relief vs lasting change",
+            claim="top-down care gives quick relief: fewer open problems early than empowerment",
+            contrast=f"top_down − empowerment, problems_open, week {early}",
+            a=v("top_down", early, "problems_open"),
+            b=v("empowerment", early, "problems_open"),
+            sign=-1,
+            why_holds="Case work's expert planning takes severity off the worst visible problems "
+            "every week and solves them for residents (`case_work` in `roles.py`); empowerment "
+            "first has to find problems, found groups and win claims at assemblies every "
+            "`assembly_weeks` weeks.",
+            why_not="Empowerment's problem sensor makes problems visible and groups win claims at "
+            "the assemblies; within the first months this solves problems about as fast as the "
+            "experts' planning sessions (each takes only `PLANNING_RELIEF` off a problem).",
+        )
+    )
+    out.append(
+        Hypothesis(
+            family="Quick relief vs lasting change",
+            claim="top-down care relieves helplessness early more than empowerment",
+            contrast=f"top_down − empowerment, helplessness, week {early}",
+            a=v("top_down", early, "helplessness"),
+            b=v("empowerment", early, "helplessness"),
+            sign=-1,
+            why_holds="Case relief takes strain off the most burdened at once.",
+            why_not="In the model relief delivered *for* residents also raises helplessness "
+            "through non-contingency (`noncontingency_effect`, Seligman), while outreach visits "
+            "and small actions under empowerment are mastery experiences from the first weeks; "
+            "the net early effect of case work is therefore small.",
+        )
+    )
+    out.append(
+        Hypothesis(
+            family="Quick relief vs lasting change",
+            claim="empowerment leaves lower helplessness than top-down care after the exit",
+            contrast=f"empowerment − top_down, helplessness, week {after}",
+            a=v("empowerment", after, "helplessness"),
+            b=v("top_down", after, "helplessness"),
+            sign=-1,
+            why_holds="Mastery lowers helplessness and activates resources; activated resources in "
+            "use do not fade, and groups that outlive the project keep giving mastery experiences.",
+            why_not="After the exit both quarters are left to everyday life; problems that case "
+            "work solved stay solved and keep strain low, which can match what mastery achieved.",
+        )
+    )
+    out.append(
+        Hypothesis(
+            family="Quick relief vs lasting change",
+            claim="empowerment leaves more activated resources than top-down care after the exit",
+            contrast=f"empowerment − top_down, activated_resources, week {after}",
+            a=v("empowerment", after, "activated_resources"),
+            b=v("top_down", after, "activated_resources"),
+            sign=+1,
+            why_holds="Outreach uncovers buried resources and every mastery experience activates "
+            "part of the gap; case work activates nothing (agency 0 in `Residents.experience`).",
+            why_not="Unused activated resources fade back to the everyday level "
+            "(`resource_disuse`), so without groups in which residents keep using them the "
+            "activation does not last.",
+        )
+    )
     open_after = {s: v(s, after, "problems_open").mean() for s in ("top_down", "none")}
     evidence = (
         f"(open problems at week {after}: {open_after['top_down']:.1f} after top-down care, "
@@ -948,34 +1104,43 @@ def _claims(res: Results, cfg: ValidationConfig) -> list[Hypothesis]:
             "small non-contingent increments left by case handling are worn off by the "
             "everyday drift of helplessness (support along ties, `support_relief`)."
         )
-    out.append(Hypothesis(
-        family="Dependency",
-        claim="top-down care leaves residents more helpless after the exit than no intervention",
-        contrast=f"top_down − none, helplessness, week {after}",
-        a=v("top_down", after, "helplessness"), b=v("none", after, "helplessness"), sign=+1,
-        why_holds="Being handled as a case is a non-contingent outcome and teaches helplessness "
-        "(`handled_as_case`); when the case relief ends with the exit, residents are left with "
-        "that lesson and no activated resources of their own.",
-        why_not="In the model the dependency channel is weak next to the relief channel: a "
-        "solved problem permanently removes strain (and with it the weekly rise of "
-        "helplessness from `problem_stress`), while the non-contingency effect is a one-off "
-        f"increment per case (`noncontingency_effect`). {strain} The theory's dependency works "
-        "through more than helplessness (lost initiative, institutions expected to act); the "
-        "model represents it only as non-contingent relief.",
-    ))
-    out.append(Hypothesis(
-        family="Dependency",
-        claim="after the exit, helplessness rises more under top-down care than without "
-        "intervention",
-        contrast=f"top_down − none, helplessness week {after} minus week {during}",
-        a=rise("top_down", "helplessness"), b=rise("none", "helplessness"), sign=+1,
-        why_holds="With the exit the case relief (`case_relief`) decays within weeks and the "
-        "strain returns in full to residents who learned that others solve their problems.",
-        why_not="With the exit the non-contingent 'lessons' of case handling stop (each one "
-        "raised helplessness a little, `noncontingency_effect`) and the case relief "
-        f"(`case_relief`) decays within weeks. {strain} So helplessness does not rebound more "
-        "than in the untouched quarter.",
-    ))
+    out.append(
+        Hypothesis(
+            family="Dependency",
+            claim="top-down care leaves residents more helpless after the exit than no "
+            "intervention",
+            contrast=f"top_down − none, helplessness, week {after}",
+            a=v("top_down", after, "helplessness"),
+            b=v("none", after, "helplessness"),
+            sign=+1,
+            why_holds="Being handled as a case is a non-contingent outcome and teaches "
+            "helplessness (`handled_as_case`); when the case relief ends with the exit, "
+            "residents are left with that lesson and no activated resources of their own.",
+            why_not="In the model the dependency channel is weak next to the relief channel: a "
+            "solved problem permanently removes strain (and with it the weekly rise of "
+            "helplessness from `problem_stress`), while the non-contingency effect is a one-off "
+            f"increment per case (`noncontingency_effect`). {strain} The theory's dependency works "
+            "through more than helplessness (lost initiative, institutions expected to act); the "
+            "model represents it only as non-contingent relief.",
+        )
+    )
+    out.append(
+        Hypothesis(
+            family="Dependency",
+            claim="after the exit, helplessness rises more under top-down care than without "
+            "intervention",
+            contrast=f"top_down − none, helplessness week {after} minus week {during}",
+            a=rise("top_down", "helplessness"),
+            b=rise("none", "helplessness"),
+            sign=+1,
+            why_holds="With the exit the case relief (`case_relief`) decays within weeks and the "
+            "strain returns in full to residents who learned that others solve their problems.",
+            why_not="With the exit the non-contingent 'lessons' of case handling stop (each one "
+            "raised helplessness a little, `noncontingency_effect`) and the case relief "
+            f"(`case_relief`) decays within weeks. {strain} So helplessness does not rebound more "
+            "than in the untouched quarter.",
+        )
+    )
     return out
 
 
@@ -1005,33 +1170,46 @@ def _ablation(rep: Report, res: Results) -> None:
     costly: dict[str, list[str]] = {}
     for (role, measure, week, c), p in zip(rows, adjusted, strict=True):
         direction = c.direction() if p < ALPHA else 0
-        verdict = {1: "adds value", -1: "**costs** (others do better with its hours)",
-                   0: "not shown"}[direction]
+        verdict = {
+            1: "adds value",
+            -1: "**costs** (others do better with its hours)",
+            0: "not shown",
+        }[direction]
         if direction == 1:
             valuable.setdefault(role, []).append(f"{OUTCOMES[measure]} (week {week})")
         elif direction == -1:
             costly.setdefault(role, []).append(f"{OUTCOMES[measure]} (week {week})")
-        rep.add(f"| {role} | {measure} | {week} | {c.diff.fmt(3)} | {fmt_d(c.effect)} | "
-                f"{fmt_p(p)} | {verdict} |")
+        rep.add(
+            f"| {role} | {measure} | {week} | {c.diff.fmt(3)} | {fmt_d(c.effect)} | "
+            f"{fmt_p(p)} | {verdict} |"
+        )
         panels.setdefault(f"{OUTCOMES[measure]}, week {week}", {})[role] = c.diff
     rep.add("")
-    figures.interval_panels({k: _frame(v) for k, v in panels.items()},
-                            rep.images / "role_ablation.png", "full − without role",
-                            zero_line=True)
+    figures.interval_panels(
+        {k: _frame(v) for k, v in panels.items()},
+        rep.images / "role_ablation.png",
+        "full − without role",
+        zero_line=True,
+    )
     rep.figure("role_ablation.png", "Role ablation")
     if valuable:
-        rep.para("Roles whose removal credibly hurts: " + "; ".join(
-            f"`{r}` — {', '.join(v)}" for r, v in valuable.items()) + ".")
+        rep.para(
+            "Roles whose removal credibly hurts: "
+            + "; ".join(f"`{r}` — {', '.join(v)}" for r, v in valuable.items())
+            + "."
+        )
     rep.findings.append(
-        "Role ablation: removing " + (", ".join(f"`{r}`" for r in valuable) or "no role")
-        + " credibly lowers an outcome; removing " + (", ".join(f"`{r}`" for r in costly)
-                                                      or "no role")
+        "Role ablation: removing "
+        + (", ".join(f"`{r}`" for r in valuable) or "no role")
+        + " credibly lowers an outcome; removing "
+        + (", ".join(f"`{r}`" for r in costly) or "no role")
         + " credibly raises one (its hours buy more of it in the other roles)."
     )
     if costly:
         rep.para(
-            "Roles whose removal credibly *raises* an outcome: " + "; ".join(
-                f"`{r}` — {', '.join(v)}" for r, v in costly.items()) + ". Their hours, "
+            "Roles whose removal credibly *raises* an outcome: "
+            + "; ".join(f"`{r}` — {', '.join(v)}" for r, v in costly.items())
+            + ". Their hours, "
             "shared out among the other five roles, buy more of that outcome: more dialogue "
             "meetings, festivals and outreach visits build and renew ties directly, while "
             "walks, advocacy and round tables act on the arena (problems made visible, access, "
@@ -1065,13 +1243,18 @@ def _segregation(rep: Report, res: Results) -> None:
         f"{cfg.segregation_replications} replications each."
     )
     frame_rows = []
-    rep.add("| segregation | outcome | week | order (best first) | empowerment − none | "
-            "empowerment − top_down |", "|---|---|---|---|---|---|")
+    rep.add(
+        "| segregation | outcome | week | order (best first) | empowerment − none | "
+        "empowerment − top_down |",
+        "|---|---|---|---|---|---|",
+    )
     for level in cfg.segregation_levels:
         for measure in OUTCOMES:
             for week in (cfg.during_week, cfg.after_week):
-                series = {s: res.series("segregation", s, week, measure, segregation=level)
-                          for s in strategies}
+                series = {
+                    s: res.series("segregation", s, week, measure, segregation=level)
+                    for s in strategies
+                }
                 order = sorted(series, key=lambda s: -series[s].mean())
                 cells = []
                 for base in ("none", "top_down"):
@@ -1080,43 +1263,68 @@ def _segregation(rep: Report, res: Results) -> None:
                         cells.append(f"{c.diff.fmt(3)} (g = {fmt_d(c.effect)})")
                     else:
                         cells.append("–")
-                rep.add(f"| {level:g} | {measure} | {week} | "
-                        + " > ".join(f"`{s}`" for s in order) + " | " + " | ".join(cells) + " |")
+                rep.add(
+                    f"| {level:g} | {measure} | {week} | "
+                    + " > ".join(f"`{s}`" for s in order)
+                    + " | "
+                    + " | ".join(cells)
+                    + " |"
+                )
                 if week == cfg.after_week or week == cfg.during_week:
                     for s, x in series.items():
                         e = mean_ci(x.to_numpy())
-                        frame_rows.append({"segregation": level, "strategy": s,
-                                           "measure": f"{measure}@{week}", "mean": e.mean,
-                                           "low": e.low, "high": e.high})
+                        frame_rows.append(
+                            {
+                                "segregation": level,
+                                "strategy": s,
+                                "measure": f"{measure}@{week}",
+                                "mean": e.mean,
+                                "low": e.low,
+                                "high": e.high,
+                            }
+                        )
     rep.add("")
-    titles = {f"{m}@{w}": f"{t}, week {w}" for m, t in OUTCOMES.items()
-              for w in (cfg.during_week, cfg.after_week)}
-    figures.segregation_comparison(pd.DataFrame(frame_rows), titles,
-                                   rep.images / "segregation_strategies.png")
+    titles = {
+        f"{m}@{w}": f"{t}, week {w}"
+        for m, t in OUTCOMES.items()
+        for w in (cfg.during_week, cfg.after_week)
+    }
+    figures.segregation_comparison(
+        pd.DataFrame(frame_rows), titles, rep.images / "segregation_strategies.png"
+    )
     rep.figure("segregation_strategies.png", "Strategies under segregation")
     leaders = {}
     for level in cfg.segregation_levels:
         for measure in OUTCOMES:
             for week in (cfg.during_week, cfg.after_week):
-                means = {s: res.series("segregation", s, week, measure, segregation=level).mean()
-                         for s in strategies}
+                means = {
+                    s: res.series("segregation", s, week, measure, segregation=level).mean()
+                    for s in strategies
+                }
                 leaders[(level, measure, week)] = max(means, key=lambda s: means[s])
     changes = [
-        f"{OUTCOMES[m]} at week {w}: " + ", ".join(
-            f"`{leaders[(lv, m, w)]}` at {lv:g}" for lv in cfg.segregation_levels)
-        for m in OUTCOMES for w in (cfg.during_week, cfg.after_week)
+        f"{OUTCOMES[m]} at week {w}: "
+        + ", ".join(f"`{leaders[(lv, m, w)]}` at {lv:g}" for lv in cfg.segregation_levels)
+        for m in OUTCOMES
+        for w in (cfg.during_week, cfg.after_week)
         if len({leaders[(lv, m, w)] for lv in cfg.segregation_levels}) > 1
     ]
     rep.findings.append(
-        "Segregation and the comparison: " + ("the leader changes — " + "; ".join(changes)
-                                              if changes else "the same leaders at every level")
+        "Segregation and the comparison: "
+        + (
+            "the leader changes — " + "; ".join(changes)
+            if changes
+            else "the same leaders at every level"
+        )
         + "."
     )
     if changes:
         rep.para("The leader changes with segregation — " + "; ".join(changes) + ".")
     else:
-        rep.para("The leader is the same at every segregation level for both outcomes, during "
-                 "and after the project.")
+        rep.para(
+            "The leader is the same at every segregation level for both outcomes, during "
+            "and after the project."
+        )
     lo, hi = min(cfg.segregation_levels), max(cfg.segregation_levels)
     if lo < hi and {"empowerment", "none"} <= set(strategies):
         parts = []
@@ -1128,12 +1336,16 @@ def _segregation(rep: Report, res: Results) -> None:
                     n = res.series("segregation", "none", week, measure, segregation=level)
                     gain[level] = (e - n).dropna().to_numpy()
                 d = welch(gain[hi], gain[lo])
-                change = ("larger" if d.mean > 0 else "smaller") if d.excludes_zero else (
-                    "not credibly different")
+                change = (
+                    ("larger" if d.mean > 0 else "smaller")
+                    if d.excludes_zero
+                    else ("not credibly different")
+                )
                 parts.append(f"{title} at week {week}: {d.fmt(3)} ({change})")
         rep.para(
             f"How segregation changes empowerment's advantage over `none` (advantage at "
-            f"segregation {hi:g} minus advantage at {lo:g}, Welch 95% CI): " + "; ".join(parts)
+            f"segregation {hi:g} minus advantage at {lo:g}, Welch 95% CI): "
+            + "; ".join(parts)
             + "."
         )
     rep.para(
@@ -1152,8 +1364,12 @@ def _robustness(rep: Report, res: Results, samples: pd.DataFrame) -> None:
     rep.add(SECTIONS[4], "")
     if samples.empty:
         rep.para("No robustness sample was configured (`[robustness] samples = 0`).")
-        figures.robustness(pd.DataFrame({"x": [], "o": [], "o_flipped": []}), ["x"],
-                           {"o": "none"}, rep.images / "robustness.png")
+        figures.robustness(
+            pd.DataFrame({"x": [], "o": [], "o_flipped": []}),
+            ["x"],
+            {"o": "none"},
+            rep.images / "robustness.png",
+        )
         rep.figure("robustness.png", "Robustness")
         return
     names = list(samples.columns)
@@ -1168,16 +1384,16 @@ def _robustness(rep: Report, res: Results, samples: pd.DataFrame) -> None:
     )
     outcomes = {f"{m}@{w}": (m, w) for m in OUTCOMES for w in (cfg.during_week, cfg.after_week)}
     default_leader = {
-        key: max(cfg.strategies,
-                 key=lambda s: res.series("comparison", s, w, m).mean())
+        key: max(cfg.strategies, key=lambda s: res.series("comparison", s, w, m).mean())
         for key, (m, w) in outcomes.items()
     }
     table = samples.copy()
     for key, (m, w) in outcomes.items():
         margins, leaders = [], []
         for i in samples.index:
-            means = {s: res.series("robustness", s, w, m, sample=int(i)).mean()
-                     for s in cfg.strategies}
+            means = {
+                s: res.series("robustness", s, w, m, sample=int(i)).mean() for s in cfg.strategies
+            }
             lead = default_leader[key]
             others = [means[s] for s in cfg.strategies if s != lead]
             margins.append(means[lead] - max(others) if others else 0.0)
@@ -1186,8 +1402,11 @@ def _robustness(rep: Report, res: Results, samples: pd.DataFrame) -> None:
         table[f"{key}_leader"] = leaders
         table[f"{key}_flipped"] = [lead != default_leader[key] for lead in leaders]
     rep.add(
-        "| sample | " + " | ".join(f"`{n}`" for n in names) + " | "
-        + " | ".join(f"leader: {OUTCOMES[m]} wk {w}" for m, w in outcomes.values()) + " |",
+        "| sample | "
+        + " | ".join(f"`{n}`" for n in names)
+        + " | "
+        + " | ".join(f"leader: {OUTCOMES[m]} wk {w}" for m, w in outcomes.values())
+        + " |",
         "|---|" + "---|" * (len(names) + len(outcomes)),
     )
     for i, row in table.iterrows():
@@ -1197,23 +1416,39 @@ def _robustness(rep: Report, res: Results, samples: pd.DataFrame) -> None:
             cells.append(f"`{row[f'{key}_leader']}`{mark}")
         rep.add(f"| {i} | " + " | ".join(cells) + " |")
     rep.add("")
-    rep.para("⚑ marks a flip: another strategy leads than at the default parameters ("
-             + "; ".join(f"{OUTCOMES[m]} week {w}: `{default_leader[k]}`"
-                         for k, (m, w) in outcomes.items()) + ").")
+    rep.para(
+        "⚑ marks a flip: another strategy leads than at the default parameters ("
+        + "; ".join(
+            f"{OUTCOMES[m]} week {w}: `{default_leader[k]}`" for k, (m, w) in outcomes.items()
+        )
+        + ")."
+    )
     flips = {k: int(table[f"{k}_flipped"].sum()) for k in outcomes}
     rep.findings.append(
-        f"Robustness ({len(table)} parameter sets): the leader flips in " + "; ".join(
-            f"{flips[k]} for {OUTCOMES[m]} week {w}" for k, (m, w) in outcomes.items()) + "."
+        f"Robustness ({len(table)} parameter sets): the leader flips in "
+        + "; ".join(f"{flips[k]} for {OUTCOMES[m]} week {w}" for k, (m, w) in outcomes.items())
+        + "."
     )
-    rep.para("Flips per outcome: " + "; ".join(
-        f"{OUTCOMES[m]} week {w}: **{flips[k]} of {len(table)}**"
-        for k, (m, w) in outcomes.items()) + ".")
+    rep.para(
+        "Flips per outcome: "
+        + "; ".join(
+            f"{OUTCOMES[m]} week {w}: **{flips[k]} of {len(table)}**"
+            for k, (m, w) in outcomes.items()
+        )
+        + "."
+    )
     if len(table) >= 4:
-        rep.add("Which parameter moves the margin (Spearman rank correlation over the samples; "
-                "with few samples read it as a pointer, not a test):", "")
-        rep.add("| parameter | " + " | ".join(f"{OUTCOMES[m]} wk {w}"
-                                               for m, w in outcomes.values()) + " |",
-                "|---|" + "---|" * len(outcomes))
+        rep.add(
+            "Which parameter moves the margin (Spearman rank correlation over the samples; "
+            "with few samples read it as a pointer, not a test):",
+            "",
+        )
+        rep.add(
+            "| parameter | "
+            + " | ".join(f"{OUTCOMES[m]} wk {w}" for m, w in outcomes.values())
+            + " |",
+            "|---|" + "---|" * len(outcomes),
+        )
         for n in names:
             cells = []
             for key in outcomes:
@@ -1224,9 +1459,12 @@ def _robustness(rep: Report, res: Results, samples: pd.DataFrame) -> None:
                     cells.append(f"{sps.spearmanr(x, y).statistic:+.2f}")
             rep.add(f"| `{n}` | " + " | ".join(cells) + " |")
         rep.add("")
-    figures.robustness(table, names, {k: f"margin {OUTCOMES[m]}\nweek {w}"
-                                      for k, (m, w) in outcomes.items()},
-                       rep.images / "robustness.png")
+    figures.robustness(
+        table,
+        names,
+        {k: f"margin {OUTCOMES[m]}\nweek {w}" for k, (m, w) in outcomes.items()},
+        rep.images / "robustness.png",
+    )
     rep.figure("robustness.png", "Robustness")
 
 

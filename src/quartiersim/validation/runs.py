@@ -59,10 +59,24 @@ def _freeze(value: Any) -> Any:
     return value
 
 
-def make_job(block: str, arm: str, replication: int, seed: int, steps: int,
-             params: dict[str, Any], **extra: Any) -> Job:
-    return Job(block, arm, replication, replication_seed(seed, replication), steps,
-               tuple(sorted(params.items())), tuple(sorted(extra.items())))
+def make_job(
+    block: str,
+    arm: str,
+    replication: int,
+    seed: int,
+    steps: int,
+    params: dict[str, Any],
+    **extra: Any,
+) -> Job:
+    return Job(
+        block,
+        arm,
+        replication,
+        replication_seed(seed, replication),
+        steps,
+        tuple(sorted(params.items())),
+        tuple(sorted(extra.items())),
+    )
 
 
 def run_model(seed: int, steps: int, params: dict[str, Any]) -> pd.DataFrame:
@@ -80,8 +94,16 @@ def _spec(key: tuple) -> RunSpec:
     seed, steps, frozen = key
     params = {k: (dict(v) if k == "role_mix" and v is not None else v) for k, v in frozen}
     run_id = hashlib.sha256(repr(key).encode()).hexdigest()[:16]
-    return RunSpec(run_id=run_id, replication=0, seed=seed, params=params, columns={},
-                   steps=steps, record=tuple(range(steps + 1)), measures=tuple(MEASURES))
+    return RunSpec(
+        run_id=run_id,
+        replication=0,
+        seed=seed,
+        params=params,
+        columns={},
+        steps=steps,
+        record=tuple(range(steps + 1)),
+        measures=tuple(MEASURES),
+    )
 
 
 def _simulate(spec: RunSpec) -> tuple[str, pd.DataFrame]:
@@ -119,8 +141,13 @@ def run_jobs(
         executor.close()
     frames = []
     for j in jobs:
-        labels = {"block": j.block, "arm": j.arm, "replication": j.replication, "seed": j.seed,
-                  **dict(j.extra)}
+        labels = {
+            "block": j.block,
+            "arm": j.arm,
+            "replication": j.replication,
+            "seed": j.seed,
+            **dict(j.extra),
+        }
         frames.append(results[j.key].assign(**labels))
     table = pd.concat(frames, ignore_index=True)
     extra = list(dict.fromkeys(k for j in jobs for k, _ in j.extra))

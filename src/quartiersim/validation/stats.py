@@ -179,7 +179,10 @@ def fit_growth(y: np.ndarray) -> GrowthFit:
         for rate_guess in (0.3, 1.0, 3.0):
             try:
                 params, _ = optimize.curve_fit(
-                    logistic, t, y, p0=[lo, span, rate_guess, t0_guess],
+                    logistic,
+                    t,
+                    y,
+                    p0=[lo, span, rate_guess, t0_guess],
                     bounds=([lo - span, 0, 1e-3, -len(y)], [hi, 3 * span, 20.0, 2 * len(y)]),
                     maxfev=5000,
                 )
@@ -196,7 +199,11 @@ def fit_growth(y: np.ndarray) -> GrowthFit:
 
     try:
         sat, _ = optimize.curve_fit(
-            saturating, t, y, p0=[lo, span, 0.2], bounds=([lo - span, 0, 1e-4], [hi, 3 * span, 20]),
+            saturating,
+            t,
+            y,
+            p0=[lo, span, 0.2],
+            bounds=([lo - span, 0, 1e-4], [hi, 3 * span, 20]),
             maxfev=5000,
         )
         sat_res = saturating(t, *sat) - y
