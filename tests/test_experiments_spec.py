@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from quartiersim import PARAMETERS
-from quartiersim.experiments.errors import UsageError
+from quartiersim.errors import UsageError
 from quartiersim.experiments.sensitivity import load_sensitivity
 from quartiersim.experiments.spec import (
     AFTER_EXIT_WEEKS,

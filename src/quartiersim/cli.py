@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from quartiersim import __version__
-from quartiersim.experiments.errors import UsageError
+from quartiersim.errors import UsageError
 from quartiersim.measures import MEASURES
 from quartiersim.parameters import ACTIVITIES, PARAMETERS, Parameter, validate
 

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from quartiersim.errors import RunFailed
 from quartiersim.experiments.executors import Executor, LocalExecutor
 from quartiersim.experiments.runner import run_batch
 from quartiersim.experiments.spec import (
@@ -75,7 +76,7 @@ def compare_strategies(
         for batch in results:
             for result in batch:
                 if result.error is not None:
-                    raise RuntimeError(f"run {result.run_id} failed:\n{result.error}")
+                    raise RunFailed(f"run {result.run_id} failed:\n{result.error}")
                 frames.append(result.frame)
     finally:
         results.close()

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from quartiersim.experiments.errors import UsageError
+from quartiersim.errors import UsageError
 from quartiersim.experiments.executors import Executor, LocalExecutor
 from quartiersim.experiments.spec import (
     Condition,

@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from quartiersim.experiments.errors import UsageError
+from quartiersim.errors import UsageError
 from quartiersim.measures import MEASURES
 from quartiersim.parameters import DEFAULTS, PARAMETERS, validate
 from quartiersim.strategies import role_mix_for
