@@ -113,7 +113,7 @@ def _parameter_type(p: Parameter):
 
 
 def _measure_list(text: str) -> tuple[str, ...]:
-    from quartiersim.experiments.spec import suggest
+    from quartiersim.experiments.source import suggest
 
     names = tuple(n.strip() for n in text.split(",") if n.strip())
     for n in names:
@@ -272,7 +272,7 @@ def add_override_flags(
 
 
 def _sets(args: argparse.Namespace) -> dict[str, Any]:
-    from quartiersim.experiments.spec import parse_set
+    from quartiersim.experiments.experiment import parse_set
 
     return dict(parse_set(s) for s in args.set)
 
@@ -297,8 +297,8 @@ SUMMARY_MEASURES = (
 
 def cmd_run(args: argparse.Namespace) -> int:
     """quartiersim run: one run, summarised on screen or written to a file."""
+    from quartiersim.experiments.identity import RunSpec, column_value, record_steps
     from quartiersim.experiments.runner import simulate
-    from quartiersim.experiments.spec import RunSpec, column_value, record_steps
     from quartiersim.experiments.storage import write_atomic
 
     params = given_parameters(args)
@@ -422,7 +422,7 @@ def _report_outcome(outcome: Any) -> int:
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     """quartiersim sweep: an experiment file run in full (resumes a folder)."""
-    from quartiersim.experiments.spec import load_experiment
+    from quartiersim.experiments.experiment import load_experiment
 
     exp = load_experiment(
         args.file,
@@ -449,8 +449,8 @@ def experiments_dir() -> Path | None:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """quartiersim compare: the headline strategy comparison and its report."""
+    from quartiersim.experiments.experiment import load_experiment
     from quartiersim.experiments.report import make_report
-    from quartiersim.experiments.spec import load_experiment
 
     path = args.experiment
     if path is None:

@@ -1,6 +1,7 @@
 """The researcher's toolkit: experiment files, resumable sweeps, statistics and sensitivity.
 
-- :func:`load_experiment` reads and checks an experiment file (:mod:`.spec`);
+- :func:`load_experiment` reads and checks an experiment file (:mod:`.experiment`,
+  :mod:`.source`; run identities and seeds in :mod:`.identity`);
 - :func:`run_sweep` runs it into a results folder on local processes or a Dask cluster,
   skipping finished runs (:mod:`.sweep`, :mod:`.executors`, :mod:`.storage`);
 - :func:`make_report` writes statistics and figures (:mod:`.report`, :mod:`.stats`);
@@ -27,9 +28,9 @@ _WHERE = {
     "make_report": ".report",
     "load_sensitivity": ".sensitivity",
     "run_sensitivity": ".sensitivity",
-    "Experiment": ".spec",
-    "RunSpec": ".spec",
-    "load_experiment": ".spec",
+    "Experiment": ".experiment",
+    "RunSpec": ".identity",
+    "load_experiment": ".experiment",
     "ResultStore": ".storage",
     "run_sweep": ".sweep",
 }

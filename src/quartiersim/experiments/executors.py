@@ -2,7 +2,7 @@
 
 Both executors take the same picklable tasks and yield results as they finish, in whatever
 order; the coordinating process stores them. Results cannot depend on the executor, because a
-run's seed is part of its task (see :mod:`quartiersim.experiments.spec`).
+run's seed is part of its task (see :mod:`quartiersim.experiments.identity`).
 """
 
 from __future__ import annotations

@@ -16,15 +16,10 @@ import pandas as pd
 
 from quartiersim.errors import RunFailed
 from quartiersim.experiments.executors import Executor, LocalExecutor
+from quartiersim.experiments.experiment import check_condition
+from quartiersim.experiments.identity import AFTER_EXIT_WEEKS, RunSpec, column_value, derive_seed
 from quartiersim.experiments.runner import run_batch
-from quartiersim.experiments.spec import (
-    AFTER_EXIT_WEEKS,
-    RunSpec,
-    Source,
-    check_condition,
-    column_value,
-    derive_seed,
-)
+from quartiersim.experiments.source import Source
 from quartiersim.strategies import STRATEGIES
 
 QUICK_OUTCOMES = ("social_capital", "political_influence")

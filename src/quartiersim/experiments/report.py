@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 
 from quartiersim.errors import UsageError
 from quartiersim.experiments import stats
-from quartiersim.experiments.spec import AFTER_EXIT_WEEKS, column_value, derive_seed
+from quartiersim.experiments.identity import AFTER_EXIT_WEEKS, column_value, derive_seed
 from quartiersim.experiments.storage import ResultStore
 from quartiersim.measures import MEASURES
 

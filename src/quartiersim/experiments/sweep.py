@@ -12,8 +12,9 @@ from pathlib import Path
 from tqdm import tqdm
 
 from quartiersim.experiments.executors import Executor, LocalExecutor
+from quartiersim.experiments.experiment import Experiment
+from quartiersim.experiments.identity import RunSpec
 from quartiersim.experiments.runner import RunResult, run_batch
-from quartiersim.experiments.spec import Experiment, RunSpec
 from quartiersim.experiments.storage import ResultStore, experiment_info
 from quartiersim.parameters import DEFAULTS
 
