@@ -1,5 +1,7 @@
 """The researcher's toolkit: experiment files, resumable sweeps, statistics and sensitivity.
 
+- :func:`run_single` runs the model once and summarises it or writes it to a file
+  (:mod:`.single`);
 - :func:`load_experiment` reads and checks an experiment file (:mod:`.experiment`,
   :mod:`.source`; run identities and seeds in :mod:`.identity`);
 - :func:`run_sweep` runs it into a results folder on local processes or a Dask cluster,
@@ -29,8 +31,11 @@ _WHERE = {
     "load_sensitivity": ".sensitivity",
     "run_sensitivity": ".sensitivity",
     "Experiment": ".experiment",
-    "RunSpec": ".identity",
+    "experiments_dir": ".experiment",
     "load_experiment": ".experiment",
+    "RunSpec": ".identity",
+    "SingleRun": ".single",
+    "run_single": ".single",
     "ResultStore": ".storage",
     "run_sweep": ".sweep",
 }

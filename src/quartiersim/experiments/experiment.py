@@ -98,15 +98,24 @@ class Condition:
         return {"variant": self.variant, "parameters": canonical(self.full)}
 
 
-def check_condition(src: Source, cond_params: dict[str, Any], label: str) -> dict[str, Any]:
-    """All parameters of one condition together (e.g. residents fit the quarter; 'custom' has a
-    role mix); returns the full parameter set."""
+def check_parameters(params: Mapping[str, Any]) -> dict[str, Any]:
+    """All parameters of one run together (e.g. residents fit the quarter; 'custom' has a role
+    mix); returns the full parameter set, defaults filled in. A :class:`UsageError` otherwise."""
     try:
-        full = validate(**cond_params)
+        full = validate(**params)
         role_mix_for(full["strategy"], full["role_mix"])
     except ValueError as e:
-        raise UsageError(f"{src.name}: {label}: {e}") from None
+        raise UsageError(str(e)) from None
     return full
+
+
+def check_condition(src: Source, cond_params: dict[str, Any], label: str) -> dict[str, Any]:
+    """:func:`check_parameters` for one condition of a file; the message names the file and
+    the condition."""
+    try:
+        return check_parameters(cond_params)
+    except UsageError as e:
+        raise UsageError(f"{src.name}: {label}: {e}") from None
 
 
 @dataclass
@@ -257,6 +266,13 @@ class Experiment:
         if factor == "variant":
             return list(self.variants)
         return [column_value(factor, v) for v in self.sweep.get(factor, ())]
+
+    def events_after_end(self) -> list[str]:
+        """Scheduled events (``week:event``) later than the last week: they never happen."""
+        late: set[str] = set()
+        for cond in self.conditions():
+            late |= {f"{w}:{e}" for w, e in cond.full["events"] if w > self.steps}
+        return sorted(late)
 
 
 def parse_header(
@@ -468,3 +484,13 @@ def load_experiment(path: Path | str, **overrides: Any) -> Experiment:
     """Read, check and return the experiment in ``path`` (see :func:`parse_experiment`)."""
     src, doc = Source.read(path)
     return parse_experiment(src, doc, **overrides)
+
+
+def experiments_dir() -> Path | None:
+    """The shipped ``experiments/`` folder: in the working directory, or next to the source
+    tree of an editable install (None: neither has it)."""
+    here = Path(__file__).resolve()
+    for candidate in (Path.cwd() / "experiments", here.parents[3] / "experiments"):
+        if (candidate / "compare_strategies.toml").is_file():
+            return candidate
+    return None
