@@ -3,8 +3,7 @@ carries a run to a worker.
 
 A run's seed is derived from the experiment seed and the run's identity (its parameters and
 replication), never from its position in a list, so results do not depend on the order of runs,
-the number of processes or the executor. Two experiments whose runs have the same identity share
-results.
+the number of processes or the executor.
 """
 
 from __future__ import annotations
