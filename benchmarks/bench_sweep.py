@@ -24,7 +24,8 @@ from pathlib import Path
 import pandas as pd
 
 from quartiersim.experiments.executors import LocalExecutor
-from quartiersim.experiments.spec import Source, parse_experiment
+from quartiersim.experiments.experiment import parse_experiment
+from quartiersim.experiments.source import Source
 from quartiersim.experiments.sweep import run_sweep
 
 TARGET = 0.85

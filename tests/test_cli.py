@@ -162,6 +162,37 @@ def test_record_every_and_measures_select_rows_and_columns(tmp_path):
     assert "helplessness" in frame and "social_capital" not in frame
 
 
+def test_a_run_from_python_writes_the_same_file_as_the_run_command(tmp_path, capsys):
+    """`quartiersim run` is a thin layer over `run_single`: same rows, same summary."""
+    from quartiersim.experiments import run_single
+
+    params = {"n_residents": 60, "width": 20, "height": 20, "project_weeks": 4}
+    run = run_single({**params, "strategy": "top_down"}, steps=6, seed=3, record_every=2)
+    run.write(tmp_path / "python.parquet")
+    flags = [*SMALL, "--project-weeks", "4", "--strategy", "top_down"]
+    args = ["run", "--steps", "6", "--seed", "3", "--record-every", "2", *flags]
+    assert main([*args, "--out", str(tmp_path / "cli.parquet")]) == 0
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(tmp_path / "python.parquet"), pd.read_parquet(tmp_path / "cli.parquet")
+    )
+    capsys.readouterr()
+    assert main(args) == 0
+    assert capsys.readouterr().out.strip() == run.summary()
+
+
+def test_a_run_from_python_refuses_bad_input_before_running(tmp_path):
+    """Bad parameters and a file name that is no result file are UsageErrors naming them."""
+    from quartiersim.errors import UsageError
+    from quartiersim.experiments import run_single
+
+    with pytest.raises(UsageError, match="segregation=2"):
+        run_single({"segregation": 2})
+    run = run_single({"n_residents": 60, "width": 20, "height": 20}, steps=1, seed=1)
+    with pytest.raises(UsageError, match=r"\.parquet or \.csv"):
+        run.write(tmp_path / "run.txt")
+    assert not (tmp_path / "run.txt").exists()
+
+
 def test_strategies_prints_one_row_per_strategy(capsys):
     """The quick look of issue 4: each strategy on the same quarters, social capital and
     political influence at the project's end and after the exit."""

@@ -6,18 +6,18 @@ from pathlib import Path
 import pytest
 
 from quartiersim import MEASURES
-from quartiersim.experiments import sensitivity, spec
+from quartiersim.experiments import experiment, sensitivity
 
 PAGE = Path(__file__).resolve().parents[1] / "docs" / "researchers.md"
 TEXT = PAGE.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("key", list(spec.EXPERIMENT_KEYS))
+@pytest.mark.parametrize("key", list(experiment.EXPERIMENT_KEYS))
 def test_every_experiment_key_is_documented(key):
     assert f"`[experiment] {key}`" in TEXT
 
 
-@pytest.mark.parametrize("key", list(spec.REPORT_KEYS))
+@pytest.mark.parametrize("key", list(experiment.REPORT_KEYS))
 def test_every_report_key_is_documented(key):
     assert f"`[report] {key}`" in TEXT
 
@@ -28,7 +28,7 @@ def test_every_sensitivity_key_is_documented(key):
     assert "`[sensitivity.bounds] NAME`" in TEXT
 
 
-@pytest.mark.parametrize("section", list(spec.SECTIONS))
+@pytest.mark.parametrize("section", list(experiment.SECTIONS))
 def test_every_section_is_documented(section):
     assert f"[{section}" in TEXT
 

@@ -7,7 +7,7 @@ import pytest
 
 from quartiersim.cli import main
 from quartiersim.experiments.sensitivity import analyse, parse_sensitivity
-from quartiersim.experiments.spec import Source
+from quartiersim.experiments.source import Source
 
 PLAN = """\
 [experiment]

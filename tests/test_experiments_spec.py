@@ -5,16 +5,11 @@ from pathlib import Path
 import pytest
 
 from quartiersim import PARAMETERS
-from quartiersim.experiments.errors import UsageError
+from quartiersim.errors import UsageError
+from quartiersim.experiments.experiment import load_experiment, parse_experiment, parse_set
+from quartiersim.experiments.identity import AFTER_EXIT_WEEKS, record_steps
 from quartiersim.experiments.sensitivity import load_sensitivity
-from quartiersim.experiments.spec import (
-    AFTER_EXIT_WEEKS,
-    Source,
-    load_experiment,
-    parse_experiment,
-    parse_set,
-    record_steps,
-)
+from quartiersim.experiments.source import Source
 
 EXPERIMENTS = Path(__file__).resolve().parents[1] / "experiments"
 

@@ -10,8 +10,9 @@ from scipy import stats as sps
 
 from quartiersim.cli import main
 from quartiersim.experiments import stats
+from quartiersim.experiments.experiment import parse_experiment
 from quartiersim.experiments.report import make_report
-from quartiersim.experiments.spec import Source, parse_experiment
+from quartiersim.experiments.source import Source
 from quartiersim.experiments.storage import ResultStore, experiment_info
 
 KNOWN = """\

@@ -23,8 +23,9 @@ PRESETS = [name for name, s in STRATEGIES.items() if s.mix is not None]
 
 PACKAGE = Path(quartiersim.__file__).parent
 # Where a strategy's name may legitimately appear: its declaration, the parameter table, and
-# the front ends that show names to people. Everything else is the model and must not care.
-ALLOWED = {"strategies.py", "parameters.py", "cli.py", "__init__.py"}
+# the package's front page. Everything else here is the model and must not care (the front ends
+# that show names to people live in sub-packages: cli/, app/, experiments/, validation/).
+ALLOWED = {"strategies.py", "parameters.py", "__init__.py"}
 MODEL_MODULES = sorted(p for p in PACKAGE.glob("*.py") if p.name not in ALLOWED)
 
 

@@ -16,7 +16,8 @@ import pytest
 from quartiersim import MEASURES, QuartierModel, __version__
 from quartiersim.cli import main
 from quartiersim.experiments.executors import LocalExecutor
-from quartiersim.experiments.spec import Source, load_experiment, parse_experiment
+from quartiersim.experiments.experiment import load_experiment, parse_experiment
+from quartiersim.experiments.source import Source
 from quartiersim.experiments.storage import ResultStore
 from quartiersim.experiments.sweep import batches, run_sweep
 

@@ -11,10 +11,12 @@ import re
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from quartiersim.validation import FIGURES, SECTIONS, from_dict, generate, known
+from quartiersim.validation import FIGURES, SECTIONS, analysis, from_dict, generate, known
 from quartiersim.validation.__main__ import main
+from quartiersim.validation.claims import Claim, theory_claims
 from quartiersim.validation.runs import make_job, run_jobs, run_model
 from quartiersim.validation.stats import compare, fit_growth, hedges_g, logistic, mean_ci, welch
 
@@ -140,6 +142,68 @@ def test_results_do_not_depend_on_the_number_of_processes():
     seeds = one.groupby(["arm", "replication"])["seed"].first().unstack()
     assert (seeds.loc["none"] == seeds.loc["empowerment"]).all()
     assert seeds.loc["none", 0] != seeds.loc["none", 1]
+
+
+# -- claims and verdicts --------------------------------------------------------------------------
+STRATEGIES = ["none", "top_down", "networking", "political", "empowerment"]
+
+
+def test_every_claim_compares_two_run_strategies_in_a_stated_direction():
+    """A claim of the theory is data: two strategies that ran, a measure, a week the report
+    looks at, a direction, and an explanation by mechanism for either verdict."""
+    claims = theory_claims(STRATEGIES, 26, 156, 260, lambda arm, week, measure: 0.0)
+    assert len(claims) >= 14
+    assert len({(c.contrast, c.measure) for c in claims}) == len(claims)
+    for c in claims:
+        assert {c.a, c.b} <= set(STRATEGIES) and c.a != c.b
+        assert c.sign in (1, -1)
+        assert c.week in (26, 156, 260) and c.since in (None, 156)
+        assert c.why_holds.strip() and c.why_not.strip() and c.why_holds != c.why_not
+
+
+def test_claims_need_the_three_strategies_the_theory_contrasts():
+    """Without empowerment, top-down care and the untouched quarter there is nothing to test."""
+    assert theory_claims(["top_down", "empowerment"], 26, 156, 260, lambda *_: 0.0) == []
+
+
+def test_the_strongest_other_strategy_is_the_one_empowerment_must_beat():
+    """'Empowerment leads' is tested against whichever other strategy did best, not a fixed one."""
+
+    def mean(arm, week, measure):
+        return {"networking": 2.0, "political": 1.0}.get(arm, 0.0)
+
+    claims = theory_claims(STRATEGIES, 26, 156, 260, mean)
+    leads = [c for c in claims if c.family.startswith("Empowerment leads (against")]
+    assert leads and {c.b for c in leads} == {"networking"}
+
+
+def synthetic_results(shift: float, noise: float = 0.01) -> analysis.Results:
+    """Two arms over 12 replications: arm b's values are arm a's plus ``shift`` (paired)."""
+    rng = np.random.default_rng(0)
+    base = rng.normal(0.5, 0.1, 12)
+    rows = [
+        {"block": "comparison", "arm": arm, "week": 5, "replication": k, "helplessness": value}
+        for arm, values in (("a", base), ("b", base + shift + rng.normal(0, noise, 12)))
+        for k, value in enumerate(values)
+    ]
+    return analysis.Results(pd.DataFrame(rows))
+
+
+@pytest.mark.parametrize(
+    ("shift", "sign", "verdict"),
+    [
+        (-0.2, +1, "holds"),
+        (-0.2, -1, "does not hold (opposite)"),
+        (0.0, +1, "not shown"),
+    ],
+)
+def test_a_verdict_needs_a_significant_difference_in_the_claimed_direction(shift, sign, verdict):
+    """holds: significant with the claimed sign; opposite: significant with the other sign;
+    not shown: within the noise of the replications."""
+    claim = Claim("f", "a beats b", "a − b", "a", "b", "helplessness", 5, sign, "yes", "no")
+    (result,) = analysis.evaluate_claims([claim], synthetic_results(shift))
+    assert result.verdict == verdict
+    assert result.explanation == ("yes" if verdict == "holds" else "no")
 
 
 # -- the report ----------------------------------------------------------------------------------

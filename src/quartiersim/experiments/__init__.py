@@ -1,10 +1,14 @@
 """The researcher's toolkit: experiment files, resumable sweeps, statistics and sensitivity.
 
-- :func:`load_experiment` reads and checks an experiment file (:mod:`.spec`);
+- :func:`run_single` runs the model once and summarises it or writes it to a file
+  (:mod:`.single`);
+- :func:`load_experiment` reads and checks an experiment file (:mod:`.experiment`,
+  :mod:`.source`; run identities and seeds in :mod:`.identity`);
 - :func:`run_sweep` runs it into a results folder on local processes or a Dask cluster,
   skipping finished runs (:mod:`.sweep`, :mod:`.executors`, :mod:`.storage`);
 - :func:`make_report` writes statistics and figures (:mod:`.report`, :mod:`.stats`);
-- :func:`load_sensitivity` / :func:`run_sensitivity`: Morris and Sobol indices with SALib.
+- :func:`load_sensitivity` / :func:`run_sensitivity`: Morris and Sobol indices with SALib;
+- :class:`UsageError` and the other errors, from :mod:`quartiersim.errors`.
 
 The command line ``quartiersim`` (:mod:`quartiersim.cli`) is a thin layer over these.
 """
@@ -14,21 +18,26 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-# Imported on first use: worker processes import this package to run models and should not
-# pay for matplotlib or SALib.
+# Where each name lives (a leading dot: in this package). Imported on first use: worker
+# processes import this package to run models and should not pay for matplotlib or SALib.
 _WHERE = {
-    "UsageError": "errors",
-    "DaskExecutor": "executors",
-    "LocalExecutor": "executors",
-    "make_executor": "executors",
-    "make_report": "report",
-    "load_sensitivity": "sensitivity",
-    "run_sensitivity": "sensitivity",
-    "Experiment": "spec",
-    "RunSpec": "spec",
-    "load_experiment": "spec",
-    "ResultStore": "storage",
-    "run_sweep": "sweep",
+    "RunFailed": "quartiersim.errors",
+    "UsageError": "quartiersim.errors",
+    "WorkerDied": "quartiersim.errors",
+    "DaskExecutor": ".executors",
+    "LocalExecutor": ".executors",
+    "make_executor": ".executors",
+    "make_report": ".report",
+    "load_sensitivity": ".sensitivity",
+    "run_sensitivity": ".sensitivity",
+    "Experiment": ".experiment",
+    "experiments_dir": ".experiment",
+    "load_experiment": ".experiment",
+    "RunSpec": ".identity",
+    "SingleRun": ".single",
+    "run_single": ".single",
+    "ResultStore": ".storage",
+    "run_sweep": ".sweep",
 }
 
 __all__ = sorted(_WHERE)
@@ -36,5 +45,5 @@ __all__ = sorted(_WHERE)
 
 def __getattr__(name: str) -> Any:
     if name in _WHERE:
-        return getattr(importlib.import_module(f"{__name__}.{_WHERE[name]}"), name)
+        return getattr(importlib.import_module(_WHERE[name], __name__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

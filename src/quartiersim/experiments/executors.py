@@ -2,7 +2,7 @@
 
 Both executors take the same picklable tasks and yield results as they finish, in whatever
 order; the coordinating process stores them. Results cannot depend on the executor, because a
-run's seed is part of its task (see :mod:`quartiersim.experiments.spec`).
+run's seed is part of its task (see :mod:`quartiersim.experiments.identity`).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.connection import Connection
 from typing import Any, Protocol
 
-from quartiersim.experiments.errors import UsageError
+from quartiersim.errors import UsageError, WorkerDied
 
 
 def available_cores() -> int:
@@ -41,10 +41,6 @@ class Executor(Protocol):
     def map_unordered(self, fn: Callable[[Any], Any], tasks: Iterable[Any]) -> Iterator[Any]: ...
 
     def close(self) -> None: ...
-
-
-class WorkerDied(RuntimeError):
-    """A worker process ended without returning its task (killed, out of memory)."""
 
 
 # ---------------------------------------------------------------------------------------------

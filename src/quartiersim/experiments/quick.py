@@ -14,16 +14,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from quartiersim.errors import RunFailed
 from quartiersim.experiments.executors import Executor, LocalExecutor
+from quartiersim.experiments.experiment import check_condition
+from quartiersim.experiments.identity import AFTER_EXIT_WEEKS, RunSpec, column_value, derive_seed
 from quartiersim.experiments.runner import run_batch
-from quartiersim.experiments.spec import (
-    AFTER_EXIT_WEEKS,
-    RunSpec,
-    Source,
-    check_condition,
-    column_value,
-    derive_seed,
-)
+from quartiersim.experiments.source import Source
 from quartiersim.strategies import STRATEGIES
 
 QUICK_OUTCOMES = ("social_capital", "political_influence")
@@ -75,7 +71,7 @@ def compare_strategies(
         for batch in results:
             for result in batch:
                 if result.error is not None:
-                    raise RuntimeError(f"run {result.run_id} failed:\n{result.error}")
+                    raise RunFailed(f"run {result.run_id} failed:\n{result.error}")
                 frames.append(result.frame)
     finally:
         results.close()

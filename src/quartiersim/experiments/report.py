@@ -20,9 +20,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from quartiersim.errors import UsageError
 from quartiersim.experiments import stats
-from quartiersim.experiments.errors import UsageError
-from quartiersim.experiments.spec import AFTER_EXIT_WEEKS, column_value, derive_seed
+from quartiersim.experiments.identity import AFTER_EXIT_WEEKS, column_value, derive_seed
 from quartiersim.experiments.storage import ResultStore
 from quartiersim.measures import MEASURES
 

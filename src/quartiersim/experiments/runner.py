@@ -1,4 +1,4 @@
-"""Running model runs: one :class:`~quartiersim.experiments.spec.RunSpec` → one table of rows.
+"""Running model runs: one :class:`~quartiersim.experiments.identity.RunSpec` → one table of rows.
 
 These functions run inside worker processes (local or on Dask workers), so they take and return
 plain, picklable data and never touch the results folder: the coordinating process writes.
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from quartiersim.experiments.spec import RunSpec
+from quartiersim.experiments.identity import RunSpec
 from quartiersim.model import QuartierModel
 
 ID_COLUMNS = ("run_id", "replication", "seed", "step")

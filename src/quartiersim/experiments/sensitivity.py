@@ -25,24 +25,23 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from quartiersim.experiments.errors import UsageError
+from quartiersim.errors import UsageError
 from quartiersim.experiments.executors import Executor, LocalExecutor
-from quartiersim.experiments.spec import (
+from quartiersim.experiments.experiment import (
     Condition,
-    RunSpec,
-    Source,
     apply_sets,
-    canonical,
     check_condition,
+    merge_events,
+    parse_header,
+)
+from quartiersim.experiments.identity import RunSpec, canonical, derive_seed, digest
+from quartiersim.experiments.source import (
+    Source,
     check_keys,
     check_sections,
-    derive_seed,
-    digest,
     get_bool,
     get_int,
     get_names,
-    merge_events,
-    parse_header,
     parse_parameters,
     suggest,
 )

@@ -35,7 +35,7 @@ try:
     import fcntl
 except ImportError:  # Windows: no advisory locks; a second writer is then not detected
     fcntl = None  # type: ignore[assignment]
-from quartiersim.experiments.errors import UsageError
+from quartiersim.errors import UsageError
 
 MANIFEST = "_manifest.json"
 LOCK = "_lock"

@@ -12,10 +12,14 @@ from pathlib import Path
 from tqdm import tqdm
 
 from quartiersim.experiments.executors import Executor, LocalExecutor
+from quartiersim.experiments.experiment import Experiment
+from quartiersim.experiments.identity import RunSpec
 from quartiersim.experiments.runner import RunResult, run_batch
-from quartiersim.experiments.spec import Experiment, RunSpec
 from quartiersim.experiments.storage import ResultStore, experiment_info
 from quartiersim.parameters import DEFAULTS
+
+ERROR_LOG = "_errors.log"
+"""Where a sweep's failed runs leave their tracebacks (Parquet readers skip ``_`` files)."""
 
 TASK_COST = 30_000
 """Resident-weeks per task when runs are batched (about half a second of work): small runs
@@ -36,6 +40,12 @@ class SweepOutcome:
     done: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
+
+    def write_error_log(self) -> Path:
+        """The failed runs' tracebacks, in ``_errors.log`` of the results folder."""
+        log = self.out / ERROR_LOG
+        log.write_text("\n\n".join(f"run {rid}:\n{tb}" for rid, tb in self.failed))
+        return log
 
 
 def batches(runs: Sequence[RunSpec], slots: int, in_process: bool = False) -> list[list[RunSpec]]:

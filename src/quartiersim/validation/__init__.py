@@ -10,9 +10,13 @@ runs everything in the experiment file and writes the report with its figures:
 4. robustness of the strategy ranking under perturbed parameters.
 
 Modules: :mod:`~quartiersim.validation.config` (the experiment file),
+:mod:`~quartiersim.validation.design` (the runs the report needs),
 :mod:`~quartiersim.validation.runs` (seeds and the process pool),
-:mod:`~quartiersim.validation.known` (the known results), :mod:`~quartiersim.validation.stats`,
-:mod:`~quartiersim.validation.figures` and :mod:`~quartiersim.validation.report`.
+:mod:`~quartiersim.validation.known` (the known results),
+:mod:`~quartiersim.validation.claims` (the stylised facts and the theory's claims, as data),
+:mod:`~quartiersim.validation.analysis` (estimates and verdicts from the results, with
+:mod:`~quartiersim.validation.stats`), and :mod:`~quartiersim.validation.report` with
+:mod:`~quartiersim.validation.figures` (the Markdown and the figures).
 """
 
 from typing import Any

@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from quartiersim.experiments.errors import UsageError
+from quartiersim.errors import UsageError
 from quartiersim.validation.config import COMMAND, load
 
 

@@ -1,9 +1,13 @@
-"""The validation report: runs everything a :class:`ValidationConfig` asks for, analyses it and
-writes ``docs/validation.md`` with its figures.
+"""The validation report: runs everything a :class:`ValidationConfig` asks for and writes
+``docs/validation.md`` with its figures.
 
 The report never assumes an outcome. Every sentence that states a result is chosen from what
 the numbers say (a claim *holds*, *does not hold* or is *not shown*), and where a claim does
 not hold the text points to the mechanism in the code that explains it.
+
+This module writes the Markdown and the figures. What is run is in
+:mod:`~quartiersim.validation.design`, what is claimed in :mod:`~quartiersim.validation.claims`,
+and every number and verdict comes from :mod:`~quartiersim.validation.analysis`.
 """
 
 from __future__ import annotations
@@ -14,29 +18,21 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
-from scipy.stats import qmc
 
 import quartiersim
-from quartiersim.parameters import PARAMETERS, ROLES, validate
-from quartiersim.validation import figures, known
+from quartiersim import ROLES, validate
+from quartiersim.validation import analysis, figures, known
+from quartiersim.validation.analysis import ClaimResult, Results, estimates, estimates_frame
+from quartiersim.validation.claims import OUTCOMES, theory_claims
 from quartiersim.validation.config import COMMAND, ValidationConfig
-from quartiersim.validation.runs import Job, make_job, run_jobs
-from quartiersim.validation.stats import (
-    Comparison,
-    Estimate,
-    compare,
-    fit_growth,
-    holm,
-    mean_ci,
-    welch,
-)
+from quartiersim.validation.design import build_jobs, robustness_samples
+from quartiersim.validation.runs import run_jobs
+from quartiersim.validation.stats import Estimate, GrowthFit
 
 SECTIONS = (
     "## Headline findings",
@@ -61,142 +57,6 @@ FIGURES = (
 )
 """Figures every report writes (under the images folder)."""
 
-OUTCOMES = {"social_capital": "social capital", "political_influence": "political influence"}
-ALPHA = 0.05
-
-
-# -- the runs ------------------------------------------------------------------------------------
-def without(role: str) -> dict[str, float]:
-    """Empowerment's balanced mix with one role's share set to zero."""
-    return {r: (0.0 if r == role else 1.0) for r in ROLES}
-
-
-def robustness_samples(cfg: ValidationConfig) -> pd.DataFrame:
-    """Latin hypercube sample of the perturbed parameters (rows = samples)."""
-    names = list(cfg.robustness_ranges)
-    if not names or cfg.robustness_samples == 0:
-        return pd.DataFrame(columns=names)
-    unit = qmc.LatinHypercube(d=len(names), seed=cfg.seed).random(cfg.robustness_samples)
-    low = np.array([cfg.robustness_ranges[n][0] for n in names])
-    high = np.array([cfg.robustness_ranges[n][1] for n in names])
-    values = qmc.scale(unit, low, high)
-    frame = pd.DataFrame(values, columns=names)
-    for n in names:
-        if PARAMETERS[n].kind is int:
-            frame[n] = frame[n].round().astype(int)
-        else:
-            frame[n] = frame[n].round(4)
-    return frame
-
-
-def build_jobs(cfg: ValidationConfig, samples: pd.DataFrame) -> list[Job]:
-    """Every model run of the report (runs with equal parameters and seed are run once)."""
-    base = dict(cfg.parameters)
-    jobs: list[Job] = []
-    for s in cfg.strategies:
-        for k in range(cfg.replications):
-            jobs.append(make_job("comparison", s, k, cfg.seed, cfg.steps, {**base, "strategy": s}))
-    for k in range(cfg.ablation_replications):
-        jobs.append(
-            make_job(
-                "ablation",
-                "empowerment",
-                k,
-                cfg.seed,
-                cfg.steps,
-                {**base, "strategy": "empowerment"},
-            )
-        )
-        for role in ROLES:
-            jobs.append(
-                make_job(
-                    "ablation",
-                    f"without {role}",
-                    k,
-                    cfg.seed,
-                    cfg.steps,
-                    {**base, "strategy": "custom", "role_mix": without(role)},
-                )
-            )
-    for level in cfg.known_segregation_levels:
-        for k in range(cfg.known_segregation_replications):
-            jobs.append(
-                make_job(
-                    "neal",
-                    "none",
-                    k,
-                    cfg.seed,
-                    cfg.steps,
-                    {**base, "strategy": "none", "segregation": level},
-                    segregation=level,
-                )
-            )
-    for level in cfg.segregation_levels:
-        for s in cfg.segregation_strategies:
-            for k in range(cfg.segregation_replications):
-                jobs.append(
-                    make_job(
-                        "segregation",
-                        s,
-                        k,
-                        cfg.seed,
-                        cfg.steps,
-                        {**base, "strategy": s, "segregation": level},
-                        segregation=level,
-                    )
-                )
-    for i, row in samples.iterrows():
-        values = {n: (int(v) if PARAMETERS[n].kind is int else float(v)) for n, v in row.items()}
-        for s in cfg.strategies:
-            for k in range(cfg.robustness_replications):
-                jobs.append(
-                    make_job(
-                        "robustness",
-                        s,
-                        k,
-                        cfg.seed,
-                        cfg.steps,
-                        {**base, **values, "strategy": s},
-                        sample=int(i),
-                    )
-                )
-    return jobs
-
-
-# -- reading the results -------------------------------------------------------------------------
-class Results:
-    """The long table of all runs, with the look-ups the analysis needs."""
-
-    def __init__(self, table: pd.DataFrame) -> None:
-        self.table = table
-        self._index = table.set_index(["block", "arm", "week"]).sort_index()
-
-    def series(self, block: str, arm: str, week: int, measure: str, **labels: Any) -> pd.Series:
-        """``measure`` at ``week`` for every replication of an arm (index: replication)."""
-        rows = self._index.loc[(block, arm, week)]
-        for k, v in labels.items():
-            rows = rows[rows[k] == v]
-        return rows.set_index("replication")[measure].sort_index()
-
-    def band(self, block: str, arm: str, measure: str) -> pd.DataFrame:
-        """Mean and 95% CI of ``measure`` per week over the replications of an arm."""
-        rows = self._index.loc[(block, arm)]
-        wide = rows.reset_index().pivot(index="week", columns="replication", values=measure)
-        out = [mean_ci(wide.loc[w].to_numpy()) for w in wide.index]
-        return pd.DataFrame(
-            {
-                "mean": [e.mean for e in out],
-                "low": [e.low for e in out],
-                "high": [e.high for e in out],
-            },
-            index=wide.index,
-        )
-
-
-def paired(a: pd.Series, b: pd.Series) -> Comparison:
-    common = a.index.intersection(b.index)
-    return compare(a.loc[common].to_numpy(), b.loc[common].to_numpy())
-
 
 def fmt_p(p: float) -> str:
     return "< 0.001" if p < 0.001 else f"{p:.3f}"
@@ -208,55 +68,15 @@ def fmt_d(d: float) -> str:
     return ("+∞" if d > 0 else "−∞") if np.isinf(d) else f"{d:+.2f}"
 
 
-# -- hypotheses ----------------------------------------------------------------------------------
-@dataclass
-class Hypothesis:
-    """A claim of the theory as a paired comparison: ``a`` minus ``b`` should have ``sign``."""
-
-    family: str
-    claim: str
-    contrast: str
-    a: pd.Series
-    b: pd.Series
-    sign: int
-    why_holds: str
-    why_not: str
-    result: Comparison | None = None
-    p_holm: float = float("nan")
-
-    @property
-    def verdict(self) -> str:
-        assert self.result is not None
-        direction = self.result.direction() if self.p_holm < ALPHA else 0
-        if direction == self.sign:
-            return "holds"
-        if direction == -self.sign:
-            return "does not hold (opposite)"
-        return "not shown"
-
-    @property
-    def explanation(self) -> str:
-        return self.why_holds if self.verdict == "holds" else self.why_not
-
-
-def evaluate(hypotheses: list[Hypothesis]) -> None:
-    """Compare every hypothesis, then correct the p-values for multiple comparisons (Holm)."""
-    for h in hypotheses:
-        h.result = paired(h.a, h.b)
-    adjusted = holm([h.result.p for h in hypotheses if h.result is not None]).tolist()
-    for h, p in zip(hypotheses, adjusted, strict=True):
-        h.p_holm = p
-
-
-def hypothesis_table(hypotheses: list[Hypothesis], scale: int = 3) -> list[str]:
+def hypothesis_table(hypotheses: list[ClaimResult], scale: int = 3) -> list[str]:
     lines = [
         "| claim | contrast | difference [95% CI] | Hedges' g | p (Holm) | verdict |",
         "|---|---|---|---|---|---|",
     ]
     for h in hypotheses:
-        assert h.result is not None
         lines.append(
-            f"| {h.claim} | {h.contrast} | {h.result.diff.fmt(scale)} | {fmt_d(h.result.effect)}"
+            f"| {h.claim.statement} | {h.claim.contrast} | {h.result.diff.fmt(scale)} | "
+            f"{fmt_d(h.result.effect)}"
             f" | {fmt_p(h.p_holm)} | **{h.verdict}** |"
         )
     return lines
@@ -416,7 +236,7 @@ def _known(rep: Report, res: Results) -> None:
     rep.add("### 1.1 Granovetter's threshold cascade (exact)", "")
     g = known.granovetter()
     figures.granovetter(g, rep.images / "granovetter.png")
-    ok = g["uniform"].final == 100 and g["perturbed"].final == 1
+    ok = analysis.granovetter_exact(g)
     rep.para(
         "The joining rule of the action groups is Granovetter's (1978) threshold model "
         "(`quartiersim.groups.threshold_cascade`). His example, run with that very function: "
@@ -475,7 +295,7 @@ def _known(rep: Report, res: Results) -> None:
 
     rep.add("### 1.3 S-shaped growth when a group takes off", "")
     takes = known.take_offs(cfg.seed, cfg.s_curve_runs, cfg.s_curve_weeks, cfg.parameters)
-    part = _participation_band(res, cfg)
+    part = analysis.participation_band(res, cfg)
     figures.take_offs(takes, part, rep.images / "take_off.png")
     rep.para(
         f"In {cfg.s_curve_runs} run{'s' if cfg.s_curve_runs > 1 else ''} with the empowerment "
@@ -493,12 +313,10 @@ def _known(rep: Report, res: Results) -> None:
         "saturating / linear | S-shaped |",
         "|---|---|---|---|---|---|---|---|---|---|",
     )
-    n_s = 0
     for t in takes:
         if t.fit is None:
             rep.add(f"| {t.run} | {t.seed} | no group grew | | | | | | | no |")
             continue
-        n_s += t.fit.s_shaped
         a = t.fit.aic
         rep.add(
             f"| {t.run} | {t.seed} | {t.group} ({t.founded}) | {t.start_week} | "
@@ -507,11 +325,12 @@ def _known(rep: Report, res: Results) -> None:
             f"{'yes' if t.fit.s_shaped else 'no'} |"
         )
     rep.add("")
-    rates = [t.fit.rate for t in takes if t.fit is not None and t.fit.s_shaped]
+    shaped = analysis.take_off_summary(takes)
+    n_s = shaped.s_shaped
     rep.para(
         f"**{n_s} of {len(takes)}** take-offs are S-shaped by this test. "
         + (
-            f"The S-shaped take-offs are steep (median logistic rate {np.median(rates):.2f} per "
+            f"The S-shaped take-offs are steep (median logistic rate {shaped.median_rate:.2f} per "
             "week: most of the growth happens within a few weeks). The mechanism: recruitment "
             "applies one round of the threshold rule per week, each joiner raises the exposed "
             "share of their friends (acceleration), and the pool of concerned, not-withdrawn "
@@ -519,13 +338,13 @@ def _known(rep: Report, res: Results) -> None:
             "follows an event that lowers thresholds for a moment: a worker's invitation or "
             "festival (thresholds a quarter lower that week) or a won claim restoring the "
             "group's momentum."
-            if rates
+            if shaped.median_rate is not None
             else "No take-off in these runs was S-shaped by this test; the growth that "
             "did happen was gradual (see the AIC columns for the shape that fits best)."
         )
     )
-    if part is not None and "fit" in part:
-        fit = fit_growth(part["mean"].to_numpy())
+    fit = analysis.quarter_growth(part)
+    if part is not None and fit is not None:
         rep.para(
             "Right panel: participation of the whole quarter under empowerment (mean of "
             f"{cfg.replications} runs, first {len(part) - 1} weeks). Summed over many groups "
@@ -544,7 +363,7 @@ def _known(rep: Report, res: Results) -> None:
     )
 
     rep.add("### 1.4 Segregation raises bonding and lowers bridging ties (Neal 2015)", "")
-    summary = _neal_summary(res, cfg)
+    summary = analysis.neal_summary(res, cfg)
     figures.segregation_ties(summary, rep.images / "segregation_ties.png")
     rep.para(
         "Quarters without intervention at segregation "
@@ -558,25 +377,22 @@ def _known(rep: Report, res: Results) -> None:
         "| segregation | week | bonding ties | bridging ties | bonding share |",
         "|---|---|---|---|---|",
     )
-    for (level, week), row in _neal_rows(res, cfg).items():
+    for (level, week), row in analysis.neal_rows(res, cfg).items():
         rep.add(
             f"| {level:g} | {week} | {row['bonding_ties'].fmt(0)} | "
             f"{row['bridging_ties'].fmt(0)} | {row['bonding_share'].fmt(3)} |"
         )
     rep.add("")
-    lo, hi = min(cfg.known_segregation_levels), max(cfg.known_segregation_levels)
-    bond = paired(*(_neal_series(res, cfg, s, 0, "bonding_share") for s in (hi, lo)))
-    bridge = paired(*(_neal_series(res, cfg, s, 0, "bridging_ties") for s in (hi, lo)))
-    holds = bond.direction() == 1 and bridge.direction() == -1
-    opposite = bond.direction() == -1 or bridge.direction() == 1
-    verdict = (
-        "**reproduced**."
-        if holds
-        else "**not reproduced: the effect goes the other way**."
-        if opposite
-        else f"**not shown** at {cfg.known_segregation_replications} replications (the interval "
-        "includes zero)."
-    )
+    neal = analysis.segregation_ties(res, cfg)
+    lo, hi = neal.low, neal.high
+    bond, bridge = neal.bonding_share, neal.bridging_ties
+    holds = neal.verdict == "reproduced"
+    verdict = {
+        "reproduced": "**reproduced**.",
+        "opposite": "**not reproduced: the effect goes the other way**.",
+        "not shown": f"**not shown** at {cfg.known_segregation_replications} replications (the "
+        "interval includes zero).",
+    }[neal.verdict]
     rep.para(
         f"From segregation {lo:g} to {hi:g} the bonding share changes by "
         f"{bond.diff.fmt(3)} (g = {fmt_d(bond.effect)}) and the number of bridging ties by "
@@ -594,7 +410,7 @@ def _known(rep: Report, res: Results) -> None:
     )
 
 
-def _shape_words(fit: Any) -> str:
+def _shape_words(fit: GrowthFit) -> str:
     if fit.s_shaped:
         return "S-shaped"
     return {
@@ -604,87 +420,13 @@ def _shape_words(fit: Any) -> str:
     }[fit.best]
 
 
-def _participation_band(res: Results, cfg: ValidationConfig) -> pd.DataFrame | None:
-    if "empowerment" not in cfg.strategies:
-        return None
-    band = res.band("comparison", "empowerment", "participation")
-    band = band.loc[: min(cfg.s_curve_weeks, cfg.during_week)]
-    if len(band) >= 8:
-        band["fit"] = fit_growth(band["mean"].to_numpy()).predicted
-    return band
-
-
-def _with_share(frame: pd.DataFrame) -> pd.DataFrame:
-    total = frame["bonding_ties"] + frame["bridging_ties"]
-    return frame.assign(bonding_share=frame["bonding_ties"] / total.where(total > 0))
-
-
-def _neal_series(
-    res: Results, cfg: ValidationConfig, level: float, week: int, measure: str
-) -> pd.Series:
-    rows = res._index.loc[("neal", "none", week)]
-    rows = _with_share(rows[rows["segregation"] == level])
-    return rows.set_index("replication")[measure].sort_index()
-
-
-def _neal_rows(res: Results, cfg: ValidationConfig) -> dict[tuple[float, int], dict]:
-    out = {}
-    for level in cfg.known_segregation_levels:
-        for week in (0, cfg.after_week):
-            out[(level, week)] = {
-                m: mean_ci(_neal_series(res, cfg, level, week, m).to_numpy())
-                for m in ("bonding_ties", "bridging_ties", "bonding_share")
-            }
-    return out
-
-
-def _neal_summary(res: Results, cfg: ValidationConfig) -> pd.DataFrame:
-    rows = {}
-    for (level, week), row in _neal_rows(res, cfg).items():
-        if week == 0:
-            rows[level] = {
-                (m, s): getattr(e, s) for m, e in row.items() for s in ("mean", "low", "high")
-            }
-    return pd.DataFrame.from_dict(rows, orient="index")
-
-
 # -- section 2 -----------------------------------------------------------------------------------
-CALIBRATION = (
-    (
-        "participation",
-        "share of residents active in an action group",
-        (0.0, 0.34),
-        "≤ about a third",
-        "Community Life Survey 2016-17: 34% civic participation in the most "
-        "deprived fifth of areas (48% in the least)",
-    ),
-    (
-        "feel_influential",
-        "share with self-efficacy ≥ 0.5 (feel able to influence)",
-        (0.15, 0.35),
-        "about 25%",
-        "Community Life Survey 2018-19: 25% feel able to influence local decisions",
-    ),
-    (
-        "core_ties",
-        "strong ties (weight ≥ 0.5) per resident",
-        (2.0, 3.0),
-        "about 2–3",
-        "McPherson, Smith-Lovin & Brashears 2006: core discussion network 2.08",
-    ),
-)
-"""(measure, meaning, accepted band, target in words, source). The bands are this report's
-tolerance around the stylised facts, stated so a reader can disagree with them."""
-
-
 def _calibration(rep: Report, res: Results) -> None:
     cfg = rep.cfg
     rep.add(SECTIONS[2], "")
     if "none" not in cfg.strategies:
         rep.para("The comparison has no `none` arm, so the calibration could not be measured.")
         return
-    table = res.table[(res.table["block"] == "comparison") & (res.table["arm"] == "none")]
-    per_run = table[table["week"] >= 1].groupby("replication")
     rep.para(
         f"Strategy `none`, {cfg.replications} replications. *Over the run* is each run's mean "
         f"over weeks 1–{cfg.steps}; the interval is over runs. The accepted band is this "
@@ -696,18 +438,17 @@ def _calibration(rep: Report, res: Results) -> None:
         "|---|---|---|---|---|---|---|---|",
     )
     calibration: list[str] = []
-    for measure, meaning, (lo, hi), target, source in CALIBRATION:
-        start = mean_ci(table[table["week"] == 0][measure].to_numpy())
-        over = mean_ci(per_run[measure].mean().to_numpy())
-        if lo <= over.mean <= hi:
-            verdict = "in band"
-        else:
-            verdict = "**below**" if over.mean < lo else "**above**"
+    for c in analysis.calibration(res):
+        goal = c.target
+        lo, hi = goal.band
+        verdict = c.verdict if c.verdict == "in band" else f"**{c.verdict}**"
         rep.add(
-            f"| `{measure}` | {meaning} | {start.fmt(3)} | {over.fmt(3)} | {target} | "
-            f"{lo:g}–{hi:g} | {source} | {verdict} |"
+            f"| `{goal.measure}` | {goal.meaning} | {c.start.fmt(3)} | {c.over.fmt(3)} | "
+            f"{goal.target} | {lo:g}–{hi:g} | {goal.source} | {verdict} |"
         )
-        calibration.append(f"`{measure}` {over.mean:.2f} (target {target}: {verdict.strip('*')})")
+        calibration.append(
+            f"`{goal.measure}` {c.over.mean:.2f} (target {goal.target}: {c.verdict})"
+        )
     rep.add("")
     rep.findings.append("Calibration without intervention: " + "; ".join(calibration) + ".")
     rep.para(
@@ -739,12 +480,9 @@ def _leaders(rep: Report, res: Results) -> None:
             "| strategy | " + " | ".join(f"{k} (week {w})" for k, w in weeks.items()) + " |",
             "|---|" + "---|" * len(weeks),
         )
+        by_week = [estimates(res, cfg.strategies, w, measure) for w in weeks.values()]
         for s in cfg.strategies:
-            cells = [
-                mean_ci(res.series("comparison", s, w, measure).to_numpy()).fmt(3)
-                for w in weeks.values()
-            ]
-            rep.add(f"| {s} | " + " | ".join(cells) + " |")
+            rep.add(f"| {s} | " + " | ".join(e[s].fmt(3) for e in by_week) + " |")
         rep.add("")
         for label, week in (
             ("during the project", cfg.during_week),
@@ -769,24 +507,11 @@ def _retention(rep: Report, res: Results) -> None:
         "| strategy | outcome | advantage, end of project | advantage, after exit | kept |",
         "|---|---|---|---|---|",
     )
-    for s in cfg.strategies:
-        if s == "none":
-            continue
-        for measure in OUTCOMES:
-            gain = {
-                w: paired(
-                    res.series("comparison", s, w, measure),
-                    res.series("comparison", "none", w, measure),
-                ).diff
-                for w in (cfg.during_week, cfg.after_week)
-            }
-            before, after = gain[cfg.during_week], gain[cfg.after_week]
-            kept = (
-                f"{after.mean / before.mean:.0%}"
-                if before.excludes_zero and before.mean > 0
-                else "–"
-            )
-            rep.add(f"| {s} | {measure} | {before.fmt(3)} | {after.fmt(3)} | {kept} |")
+    for r in analysis.retention(res, cfg):
+        kept = "–" if r.kept is None else f"{r.kept:.0%}"
+        rep.add(
+            f"| {r.strategy} | {r.measure} | {r.at_end.fmt(3)} | {r.after_exit.fmt(3)} | {kept} |"
+        )
     rep.add("")
     rep.para(
         "Why advantages shrink after the exit, by mechanism: bridges that nobody renews decay "
@@ -801,16 +526,12 @@ def _retention(rep: Report, res: Results) -> None:
 def _leader_sentence(
     res: Results, strategies: list[str], measure: str, week: int, label: str
 ) -> str:
-    means = {s: res.series("comparison", s, week, measure).mean() for s in strategies}
-    order = sorted(means, key=lambda s: -means[s])
+    ranking = analysis.leader(res, strategies, measure, week)
+    order, c = ranking.order, ranking.margin
     lead = order[0]
-    if len(order) == 1:
+    if c is None:
         return f"{label.capitalize()}: only `{lead}` was run."
     second = order[1]
-    c = paired(
-        res.series("comparison", lead, week, measure),
-        res.series("comparison", second, week, measure),
-    )
     clear = c.diff.excludes_zero
     return (
         f"{label.capitalize()} (week {week}): **`{lead}` leads**, ahead of `{second}` by "
@@ -838,33 +559,33 @@ def _hypotheses(rep: Report, res: Results) -> None:
         "how the workers split their hours over the role mechanisms (`quartiersim.roles`)."
     )
     _leaders(rep, res)
-    bands = {
-        m: {s: res.band("comparison", s, m) for s in cfg.strategies}
-        for m in (
+    bands = analysis.bands(
+        res,
+        cfg.strategies,
+        (
             "social_capital",
             "political_influence",
             "helplessness",
             "problems_open",
             "participation",
             "activated_resources",
-        )
-    }
+        ),
+    )
     figures.time_series(bands, cfg.during_week, rep.images / "strategies_over_time.png")
     rep.figure("strategies_over_time.png", "Strategies over time")
     panels = {}
     for measure, title in OUTCOMES.items():
         for label, week in (("during", cfg.during_week), ("after exit", cfg.after_week)):
-            est = {
-                s: mean_ci(res.series("comparison", s, week, measure).to_numpy())
-                for s in cfg.strategies
-            }
-            panels[f"{title}, {label} (week {week})"] = _frame(est)
+            est = estimates(res, cfg.strategies, week, measure)
+            panels[f"{title}, {label} (week {week})"] = estimates_frame(est)
     figures.interval_panels(panels, rep.images / "strategies_at_weeks.png", "mean, 95% CI")
     rep.figure("strategies_at_weeks.png", "Strategies at the end of the project and after")
 
-    hyps = _claims(res, cfg)
-    if hyps:
-        evaluate(hyps)
+    claims = theory_claims(
+        cfg.strategies, cfg.early_week, cfg.during_week, cfg.after_week, res.mean
+    )
+    if claims:
+        hyps = analysis.evaluate_claims(claims, res)
         opposite = [h for h in hyps if h.verdict.startswith("does not hold")]
         unshown = [h for h in hyps if h.verdict == "not shown"]
         held = len(hyps) - len(opposite) - len(unshown)
@@ -872,276 +593,30 @@ def _hypotheses(rep: Report, res: Results) -> None:
         if opposite:
             finding += (
                 " The opposite holds for: "
-                + "; ".join(f"*{h.claim}* ({h.contrast})" for h in opposite)
+                + "; ".join(f"*{h.claim.statement}* ({h.claim.contrast})" for h in opposite)
                 + "."
             )
         if unshown:
             finding += (
-                " Not shown: " + "; ".join(f"*{h.claim}* ({h.contrast})" for h in unshown) + "."
+                " Not shown: "
+                + "; ".join(f"*{h.claim.statement}* ({h.claim.contrast})" for h in unshown)
+                + "."
             )
         rep.findings.append(finding)
         rep.add("### 3.2 The claims, tested", "")
         rep.add(*hypothesis_table(hyps), "")
-        for family in dict.fromkeys(h.family for h in hyps):
+        for family in dict.fromkeys(h.claim.family for h in hyps):
             rep.add(f"**{family}.**", "")
-            for h in (h for h in hyps if h.family == family):
-                rep.add(f"- *{h.claim}* ({h.contrast}): **{h.verdict}**. {h.explanation}")
+            for h in (h for h in hyps if h.claim.family == family):
+                rep.add(
+                    f"- *{h.claim.statement}* ({h.claim.contrast}): **{h.verdict}**. "
+                    f"{h.explanation}"
+                )
             rep.add("")
     else:
         rep.para("The comparison lacks `empowerment`, `top_down` or `none`; no claims tested.")
     _ablation(rep, res)
     _segregation(rep, res)
-
-
-def _frame(est: dict[str, Estimate]) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "mean": [e.mean for e in est.values()],
-            "low": [e.low for e in est.values()],
-            "high": [e.high for e in est.values()],
-        },
-        index=list(est),
-    )
-
-
-def _claims(res: Results, cfg: ValidationConfig) -> list[Hypothesis]:
-    if not {"none", "top_down", "empowerment"} <= set(cfg.strategies):
-        return []
-    during, after, early = cfg.during_week, cfg.after_week, cfg.early_week
-
-    def v(arm: str, week: int, measure: str) -> pd.Series:
-        return res.series("comparison", arm, week, measure)
-
-    def rise(arm: str, measure: str) -> pd.Series:
-        return v(arm, after, measure) - v(arm, during, measure)
-
-    out: list[Hypothesis] = []
-    lasting_sc = (
-        "Ties built in groups, festivals and dialogue meetings are renewed as long as "
-        "groups act; bridges that are no longer renewed decay (section 1.2)."
-    )
-    for measure, title in OUTCOMES.items():
-        for week, label in ((during, "during the project"), (after, "after the exit")):
-            for base in ("none", "top_down"):
-                holds = (
-                    "Groups' small actions, festivals and dialogue meetings across origin and "
-                    "age groups create and renew ties (bridging ones included), and support "
-                    "grows as helplessness falls through mastery experiences."
-                    if measure == "social_capital"
-                    else "More residents are organised in groups; outreach and organisation help "
-                    "activate the competences that back a claim; the door opener wins allies "
-                    "and access, the dialogue manager raises the administration's "
-                    "responsiveness, so more claims are granted."
-                )
-                if week == after:
-                    holds += (
-                        " After the exit part of it remains: groups that have activated "
-                        "organisers keep acting and recruiting without the workers."
-                    )
-                if measure == "social_capital":
-                    not_holds = (
-                        "Social capital is a composite of the tie network (ties, strength, "
-                        "bridging, connectedness, support); everyday encounters in house "
-                        "communities and at places sustain most of it whatever the workers do, "
-                        "so the strategies' effect is a small shift on a large base. "
-                        + (lasting_sc if week == after else "")
-                    )
-                else:
-                    not_holds = (
-                        "Political influence is organised share, recent claim success (last 52 "
-                        "weeks), allies and the administration's responsiveness. After the exit "
-                        "responsiveness drifts back to its baseline (`RESPONSIVENESS_DRIFT` in "
-                        "`arena.py`), allies leave groups that lose momentum, and the success "
-                        "record only counts the last year, so influence that was carried by the "
-                        "workers' door opening and round tables fades."
-                        if week == after
-                        else "The arena's decision rule needs backing above a bar set by "
-                        "responsiveness; where groups stay small, backing stays low."
-                    )
-                out.append(
-                    Hypothesis(
-                        family=f"Empowerment leads on {title}",
-                        claim=f"empowerment raises {title} {label}",
-                        contrast=f"empowerment − {base}, week {week}",
-                        a=v("empowerment", week, measure),
-                        b=v(base, week, measure),
-                        sign=+1,
-                        why_holds=holds,
-                        why_not=not_holds,
-                    )
-                )
-    others = [s for s in cfg.strategies if s not in ("empowerment", "none", "top_down")]
-    for measure, title in OUTCOMES.items():
-        for week, label in ((during, "during the project"), (after, "after the exit")):
-            if not others:
-                break
-            best = max(others, key=lambda s: v(s, week, measure).mean())
-            if measure == "social_capital" and best == "networking":
-                why_not = (
-                    "Ties are built by the roles that bring residents together: the "
-                    "organisation helper's groups and festivals, the conflict mediator's "
-                    "dialogue meetings across origin and age groups, and outreach that draws "
-                    "the withdrawn back into encounters. `networking` puts all its hours into "
-                    "exactly these roles (`quartiersim.strategies`); empowerment's balanced mix "
-                    "spends half of them on problem sensing, door opening and dialogue "
-                    "management, which act on the arena rather than on ties."
-                )
-            elif measure == "political_influence" and best == "political":
-                why_not = (
-                    "`political` puts all its hours into problem sensing, door opening and "
-                    "dialogue management, which act directly on access, allies and the "
-                    "administration's responsiveness."
-                )
-            else:
-                why_not = (
-                    f"`{best}` concentrates its hours on fewer roles; where those roles drive "
-                    f"{title} directly, concentration beats balance."
-                )
-            out.append(
-                Hypothesis(
-                    family="Empowerment leads (against the strongest other strategy)",
-                    claim=f"empowerment leads on {title} {label}",
-                    contrast=f"empowerment − {best} (the best other strategy), week {week}",
-                    a=v("empowerment", week, measure),
-                    b=v(best, week, measure),
-                    sign=+1,
-                    why_holds="The balance matters: groups need members (outreach, organisation "
-                    "help) *and* access (door opening, round tables); a single-focus strategy "
-                    "supplies one of the two.",
-                    why_not=why_not,
-                )
-            )
-    out.append(
-        Hypothesis(
-            family="Quick relief vs lasting change",
-            claim="top-down care gives quick relief: fewer open problems early than without "
-            "intervention",
-            contrast=f"top_down − none, problems_open, week {early}",
-            a=v("top_down", early, "problems_open"),
-            b=v("none", early, "problems_open"),
-            sign=-1,
-            why_holds="Expert planning takes severity off the worst visible problems every week "
-            "and solves them for residents (`case_work` in `roles.py`).",
-            why_not="Expert planning takes only `PLANNING_RELIEF` of severity off one problem per "
-            "session, and structural problems (rent pressure) are out of its reach; within half a "
-            "year this solves few problems more than the administration's routine repairs.",
-        )
-    )
-    out.append(
-        Hypothesis(
-            family="Quick relief vs lasting change",
-            claim="top-down care gives quick relief: fewer open problems early than empowerment",
-            contrast=f"top_down − empowerment, problems_open, week {early}",
-            a=v("top_down", early, "problems_open"),
-            b=v("empowerment", early, "problems_open"),
-            sign=-1,
-            why_holds="Case work's expert planning takes severity off the worst visible problems "
-            "every week and solves them for residents (`case_work` in `roles.py`); empowerment "
-            "first has to find problems, found groups and win claims at assemblies every "
-            "`assembly_weeks` weeks.",
-            why_not="Empowerment's problem sensor makes problems visible and groups win claims at "
-            "the assemblies; within the first months this solves problems about as fast as the "
-            "experts' planning sessions (each takes only `PLANNING_RELIEF` off a problem).",
-        )
-    )
-    out.append(
-        Hypothesis(
-            family="Quick relief vs lasting change",
-            claim="top-down care relieves helplessness early more than empowerment",
-            contrast=f"top_down − empowerment, helplessness, week {early}",
-            a=v("top_down", early, "helplessness"),
-            b=v("empowerment", early, "helplessness"),
-            sign=-1,
-            why_holds="Case relief takes strain off the most burdened at once.",
-            why_not="In the model relief delivered *for* residents also raises helplessness "
-            "through non-contingency (`noncontingency_effect`, Seligman), while outreach visits "
-            "and small actions under empowerment are mastery experiences from the first weeks; "
-            "the net early effect of case work is therefore small.",
-        )
-    )
-    out.append(
-        Hypothesis(
-            family="Quick relief vs lasting change",
-            claim="empowerment leaves lower helplessness than top-down care after the exit",
-            contrast=f"empowerment − top_down, helplessness, week {after}",
-            a=v("empowerment", after, "helplessness"),
-            b=v("top_down", after, "helplessness"),
-            sign=-1,
-            why_holds="Mastery lowers helplessness and activates resources; activated resources in "
-            "use do not fade, and groups that outlive the project keep giving mastery experiences.",
-            why_not="After the exit both quarters are left to everyday life; problems that case "
-            "work solved stay solved and keep strain low, which can match what mastery achieved.",
-        )
-    )
-    out.append(
-        Hypothesis(
-            family="Quick relief vs lasting change",
-            claim="empowerment leaves more activated resources than top-down care after the exit",
-            contrast=f"empowerment − top_down, activated_resources, week {after}",
-            a=v("empowerment", after, "activated_resources"),
-            b=v("top_down", after, "activated_resources"),
-            sign=+1,
-            why_holds="Outreach uncovers buried resources and every mastery experience activates "
-            "part of the gap; case work activates nothing (agency 0 in `Residents.experience`).",
-            why_not="Unused activated resources fade back to the everyday level "
-            "(`resource_disuse`), so without groups in which residents keep using them the "
-            "activation does not last.",
-        )
-    )
-    open_after = {s: v(s, after, "problems_open").mean() for s in ("top_down", "none")}
-    evidence = (
-        f"(open problems at week {after}: {open_after['top_down']:.1f} after top-down care, "
-        f"{open_after['none']:.1f} without intervention)"
-    )
-    if open_after["top_down"] < open_after["none"]:
-        strain = (
-            "Problems that top-down care solved stay solved after the exit, so its quarter is "
-            f"*less* strained than the untouched one {evidence}."
-        )
-    else:
-        strain = (
-            f"After the exit the two quarters are about equally strained {evidence}, and the "
-            "small non-contingent increments left by case handling are worn off by the "
-            "everyday drift of helplessness (support along ties, `support_relief`)."
-        )
-    out.append(
-        Hypothesis(
-            family="Dependency",
-            claim="top-down care leaves residents more helpless after the exit than no "
-            "intervention",
-            contrast=f"top_down − none, helplessness, week {after}",
-            a=v("top_down", after, "helplessness"),
-            b=v("none", after, "helplessness"),
-            sign=+1,
-            why_holds="Being handled as a case is a non-contingent outcome and teaches "
-            "helplessness (`handled_as_case`); when the case relief ends with the exit, "
-            "residents are left with that lesson and no activated resources of their own.",
-            why_not="In the model the dependency channel is weak next to the relief channel: a "
-            "solved problem permanently removes strain (and with it the weekly rise of "
-            "helplessness from `problem_stress`), while the non-contingency effect is a one-off "
-            f"increment per case (`noncontingency_effect`). {strain} The theory's dependency works "
-            "through more than helplessness (lost initiative, institutions expected to act); the "
-            "model represents it only as non-contingent relief.",
-        )
-    )
-    out.append(
-        Hypothesis(
-            family="Dependency",
-            claim="after the exit, helplessness rises more under top-down care than without "
-            "intervention",
-            contrast=f"top_down − none, helplessness week {after} minus week {during}",
-            a=rise("top_down", "helplessness"),
-            b=rise("none", "helplessness"),
-            sign=+1,
-            why_holds="With the exit the case relief (`case_relief`) decays within weeks and the "
-            "strain returns in full to residents who learned that others solve their problems.",
-            why_not="With the exit the non-contingent 'lessons' of case handling stop (each one "
-            "raised helplessness a little, `noncontingency_effect`) and the case relief "
-            f"(`case_relief`) decays within weeks. {strain} So helplessness does not rebound more "
-            "than in the untouched quarter.",
-        )
-    )
-    return out
 
 
 def _ablation(rep: Report, res: Results) -> None:
@@ -1153,14 +628,7 @@ def _ablation(rep: Report, res: Results) -> None:
         "replications, paired by seed. A positive difference means the role adds value; Holm "
         "correction over the whole table."
     )
-    rows: list[tuple[str, str, int, Comparison]] = []
-    for role in ROLES:
-        for measure in OUTCOMES:
-            for week in (cfg.during_week, cfg.after_week):
-                full = res.series("ablation", "empowerment", week, measure)
-                less = res.series("ablation", f"without {role}", week, measure)
-                rows.append((role, measure, week, paired(full, less)))
-    adjusted = holm([c.p for *_, c in rows]).tolist()
+    rows = analysis.ablation(res, cfg)
     rep.add(
         "| role | outcome | week | full − without [95% CI] | Hedges' g | p (Holm) | verdict |",
         "|---|---|---|---|---|---|---|",
@@ -1168,8 +636,9 @@ def _ablation(rep: Report, res: Results) -> None:
     panels: dict[str, dict[str, Estimate]] = {}
     valuable: dict[str, list[str]] = {}
     costly: dict[str, list[str]] = {}
-    for (role, measure, week, c), p in zip(rows, adjusted, strict=True):
-        direction = c.direction() if p < ALPHA else 0
+    for row in rows:
+        role, measure, week, c, p = row.role, row.measure, row.week, row.comparison, row.p_holm
+        direction = row.direction
         verdict = {
             1: "adds value",
             -1: "**costs** (others do better with its hours)",
@@ -1186,7 +655,7 @@ def _ablation(rep: Report, res: Results) -> None:
         panels.setdefault(f"{OUTCOMES[measure]}, week {week}", {})[role] = c.diff
     rep.add("")
     figures.interval_panels(
-        {k: _frame(v) for k, v in panels.items()},
+        {k: estimates_frame(v) for k, v in panels.items()},
         rep.images / "role_ablation.png",
         "full − without role",
         zero_line=True,
@@ -1248,41 +717,30 @@ def _segregation(rep: Report, res: Results) -> None:
         "empowerment − top_down |",
         "|---|---|---|---|---|---|",
     )
-    for level in cfg.segregation_levels:
-        for measure in OUTCOMES:
-            for week in (cfg.during_week, cfg.after_week):
-                series = {
-                    s: res.series("segregation", s, week, measure, segregation=level)
-                    for s in strategies
+    compared = analysis.segregation_comparison(res, cfg)
+    for row in compared:
+        cells = [
+            "–" if c is None else f"{c.diff.fmt(3)} (g = {fmt_d(c.effect)})"
+            for c in row.against.values()
+        ]
+        rep.add(
+            f"| {row.level:g} | {row.measure} | {row.week} | "
+            + " > ".join(f"`{s}`" for s in row.order)
+            + " | "
+            + " | ".join(cells)
+            + " |"
+        )
+        for s, e in row.estimates.items():
+            frame_rows.append(
+                {
+                    "segregation": row.level,
+                    "strategy": s,
+                    "measure": f"{row.measure}@{row.week}",
+                    "mean": e.mean,
+                    "low": e.low,
+                    "high": e.high,
                 }
-                order = sorted(series, key=lambda s: -series[s].mean())
-                cells = []
-                for base in ("none", "top_down"):
-                    if "empowerment" in series and base in series:
-                        c = paired(series["empowerment"], series[base])
-                        cells.append(f"{c.diff.fmt(3)} (g = {fmt_d(c.effect)})")
-                    else:
-                        cells.append("–")
-                rep.add(
-                    f"| {level:g} | {measure} | {week} | "
-                    + " > ".join(f"`{s}`" for s in order)
-                    + " | "
-                    + " | ".join(cells)
-                    + " |"
-                )
-                if week == cfg.after_week or week == cfg.during_week:
-                    for s, x in series.items():
-                        e = mean_ci(x.to_numpy())
-                        frame_rows.append(
-                            {
-                                "segregation": level,
-                                "strategy": s,
-                                "measure": f"{measure}@{week}",
-                                "mean": e.mean,
-                                "low": e.low,
-                                "high": e.high,
-                            }
-                        )
+            )
     rep.add("")
     titles = {
         f"{m}@{w}": f"{t}, week {w}"
@@ -1293,15 +751,7 @@ def _segregation(rep: Report, res: Results) -> None:
         pd.DataFrame(frame_rows), titles, rep.images / "segregation_strategies.png"
     )
     rep.figure("segregation_strategies.png", "Strategies under segregation")
-    leaders = {}
-    for level in cfg.segregation_levels:
-        for measure in OUTCOMES:
-            for week in (cfg.during_week, cfg.after_week):
-                means = {
-                    s: res.series("segregation", s, week, measure, segregation=level).mean()
-                    for s in strategies
-                }
-                leaders[(level, measure, week)] = max(means, key=lambda s: means[s])
+    leaders = {(row.level, row.measure, row.week): row.leader for row in compared}
     changes = [
         f"{OUTCOMES[m]} at week {w}: "
         + ", ".join(f"`{leaders[(lv, m, w)]}` at {lv:g}" for lv in cfg.segregation_levels)
@@ -1326,22 +776,16 @@ def _segregation(rep: Report, res: Results) -> None:
             "and after the project."
         )
     lo, hi = min(cfg.segregation_levels), max(cfg.segregation_levels)
-    if lo < hi and {"empowerment", "none"} <= set(strategies):
+    advantage = analysis.advantage_change(res, cfg)
+    if advantage:
         parts = []
-        for measure, title in OUTCOMES.items():
-            for week in (cfg.during_week, cfg.after_week):
-                gain = {}
-                for level in (lo, hi):
-                    e = res.series("segregation", "empowerment", week, measure, segregation=level)
-                    n = res.series("segregation", "none", week, measure, segregation=level)
-                    gain[level] = (e - n).dropna().to_numpy()
-                d = welch(gain[hi], gain[lo])
-                change = (
-                    ("larger" if d.mean > 0 else "smaller")
-                    if d.excludes_zero
-                    else ("not credibly different")
-                )
-                parts.append(f"{title} at week {week}: {d.fmt(3)} ({change})")
+        for measure, week, d in advantage:
+            change = (
+                ("larger" if d.mean > 0 else "smaller")
+                if d.excludes_zero
+                else ("not credibly different")
+            )
+            parts.append(f"{OUTCOMES[measure]} at week {week}: {d.fmt(3)} ({change})")
         rep.para(
             f"How segregation changes empowerment's advantage over `none` (advantage at "
             f"segregation {hi:g} minus advantage at {lo:g}, Welch 95% CI): "
@@ -1382,25 +826,8 @@ def _robustness(rep: Report, res: Results, samples: pd.DataFrame) -> None:
         "strategy that leads at the default parameters minus the best other strategy: "
         "negative means the ranking flipped."
     )
-    outcomes = {f"{m}@{w}": (m, w) for m in OUTCOMES for w in (cfg.during_week, cfg.after_week)}
-    default_leader = {
-        key: max(cfg.strategies, key=lambda s: res.series("comparison", s, w, m).mean())
-        for key, (m, w) in outcomes.items()
-    }
-    table = samples.copy()
-    for key, (m, w) in outcomes.items():
-        margins, leaders = [], []
-        for i in samples.index:
-            means = {
-                s: res.series("robustness", s, w, m, sample=int(i)).mean() for s in cfg.strategies
-            }
-            lead = default_leader[key]
-            others = [means[s] for s in cfg.strategies if s != lead]
-            margins.append(means[lead] - max(others) if others else 0.0)
-            leaders.append(max(means, key=lambda s: means[s]))
-        table[key] = margins
-        table[f"{key}_leader"] = leaders
-        table[f"{key}_flipped"] = [lead != default_leader[key] for lead in leaders]
+    robust = analysis.robustness(res, cfg, samples)
+    table, outcomes, default_leader = robust.table, robust.outcomes, robust.default_leader
     rep.add(
         "| sample | "
         + " | ".join(f"`{n}`" for n in names)
@@ -1423,7 +850,7 @@ def _robustness(rep: Report, res: Results, samples: pd.DataFrame) -> None:
         )
         + ")."
     )
-    flips = {k: int(table[f"{k}_flipped"].sum()) for k in outcomes}
+    flips = robust.flips
     rep.findings.append(
         f"Robustness ({len(table)} parameter sets): the leader flips in "
         + "; ".join(f"{flips[k]} for {OUTCOMES[m]} week {w}" for k, (m, w) in outcomes.items())
@@ -1449,14 +876,8 @@ def _robustness(rep: Report, res: Results, samples: pd.DataFrame) -> None:
             + " |",
             "|---|" + "---|" * len(outcomes),
         )
-        for n in names:
-            cells = []
-            for key in outcomes:
-                x, y = table[n].to_numpy(float), table[key].to_numpy(float)
-                if np.ptp(x) == 0 or np.ptp(y) == 0:
-                    cells.append("–")
-                else:
-                    cells.append(f"{sps.spearmanr(x, y).statistic:+.2f}")
+        for n, by_outcome in robust.correlations().items():
+            cells = ["–" if r is None else f"{r:+.2f}" for r in by_outcome.values()]
             rep.add(f"| `{n}` | " + " | ".join(cells) + " |")
         rep.add("")
     figures.robustness(

@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 
 from quartiersim.experiments.executors import make_executor
+from quartiersim.experiments.identity import RunSpec
 from quartiersim.experiments.runner import simulate
-from quartiersim.experiments.spec import RunSpec
 from quartiersim.measures import MEASURES
 from quartiersim.model import QuartierModel
 

@@ -9,35 +9,50 @@ An experiment file is TOML with these sections (``docs/researchers.md`` has the 
     [[events]]            week = 104, event = "rent_increase" (scheduled in every run)
     [report]              baselines, outcomes, group_by (defaults for `quartiersim report`)
 
-A *run* is one condition (a combination of parameter values) and one replication. Its seed is
-derived from the experiment seed and the run's identity, never from its position in a list, so
-results do not depend on the order of runs, the number of processes or the executor.
+A *run* is one condition (a combination of parameter values) and one replication; what makes
+its identity and its seed is in :mod:`.identity`, the checks that name a file's line in
+:mod:`.source`.
 """
 
 from __future__ import annotations
 
-import difflib
-import hashlib
 import itertools
-import json
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from quartiersim.experiments.errors import UsageError
-from quartiersim.measures import MEASURES
-from quartiersim.parameters import DEFAULTS, PARAMETERS, validate
+from quartiersim import MEASURES, PARAMETERS, validate
+from quartiersim.errors import UsageError
+from quartiersim.experiments.identity import (
+    RunSpec,
+    canonical,
+    canonical_json,
+    column_value,
+    derive_seed,
+    digest,
+    record_steps,
+)
+from quartiersim.experiments.source import (
+    Source,
+    check_keys,
+    check_parameter,
+    check_sections,
+    get_bool,
+    get_int,
+    get_names,
+    get_text,
+    parse_events,
+    parse_parameters,
+    suggest,
+)
+from quartiersim.parameters import DEFAULTS
 from quartiersim.strategies import role_mix_for
 
-AFTER_EXIT_WEEKS = 104
-"""The report's "after the exit" point: two years after the workers left (or the run's end)."""
-
 DEFAULT_STEPS = 260
+"""Weeks per run unless an experiment says otherwise: five years."""
 ALWAYS_RECORDED = ("project_running",)
 """Measures recorded whatever ``measures`` says: the report needs them to find the exit."""
 
@@ -68,351 +83,6 @@ REPORT_KEYS: dict[str, str] = {
 }
 
 _NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
-_HEADER = re.compile(r"^\[\[?\s*([^\[\]]+?)\s*\]\]?$")
-
-
-# ---------------------------------------------------------------------------------------------
-# Reading a file, and messages that point at a line
-# ---------------------------------------------------------------------------------------------
-
-
-class Source:
-    """An experiment file's text, so that a message can name the file, the line and the key."""
-
-    def __init__(self, path: Path | str | None, text: str) -> None:
-        self.path = Path(path) if path is not None else None
-        self.text = text
-        self.lines = text.splitlines()
-
-    @property
-    def name(self) -> str:
-        return str(self.path) if self.path is not None else "<experiment>"
-
-    @classmethod
-    def read(cls, path: Path | str) -> tuple[Source, dict[str, Any]]:
-        """Read and parse ``path``; a missing file or malformed TOML is a :class:`UsageError`."""
-        path = Path(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise UsageError(f"{path}: no such experiment file") from None
-        except IsADirectoryError:
-            raise UsageError(f"{path}: is a folder, expected an experiment file (.toml)") from None
-        except UnicodeDecodeError as e:
-            raise UsageError(f"{path}: not a text file ({e.reason})") from None
-        except OSError as e:
-            raise UsageError(f"{path}: cannot read ({e.strerror})") from None
-        return cls.parse(text, path)
-
-    @classmethod
-    def parse(cls, text: str, path: Path | str | None = None) -> tuple[Source, dict[str, Any]]:
-        src = cls(path, text)
-        try:
-            doc = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as e:
-            # tomllib's message already ends with "(at line L, column C)".
-            raise UsageError(f"{src.name}: malformed TOML: {e}") from None
-        return src, doc
-
-    def line_of(self, section: str | None, key: str | None = None, occurrence: int = 0) -> int:
-        """Best-effort line number of ``key`` in ``[section]`` (or of the section header)."""
-        current: str | None = None
-        seen = -1
-        for number, raw in enumerate(self.lines, 1):
-            text = raw.split("#", 1)[0].strip()
-            header = _HEADER.match(text)
-            if header:
-                current = re.sub(r"\s+", "", header.group(1)).replace('"', "")
-                if key is None and current == section:
-                    seen += 1
-                    if seen == occurrence:
-                        return number
-                continue
-            if (
-                key is not None
-                and current == section
-                and re.match(rf'^["\']?{re.escape(key)}["\']?\s*[=.]', text)
-            ):
-                return number
-        return 0
-
-    def where(
-        self,
-        section: str | None,
-        key: str | None = None,
-        occurrence: int = 0,
-        label: str | None = None,
-    ) -> str:
-        """``FILE, line N: [section] key`` for the start of a message (``label`` shown instead
-        of the key, e.g. ``strategy[1]`` for an element of a list)."""
-        line = self.line_of(section, key, occurrence)
-        place = f"{self.name}, line {line}" if line else self.name
-        what = f"[{section}]" if section else "top level"
-        if key is not None:
-            what += f" {label or key}"
-        return f"{place}: {what}"
-
-    def error(
-        self,
-        section: str | None,
-        key: str | None,
-        problem: str,
-        occurrence: int = 0,
-        label: str | None = None,
-    ) -> UsageError:
-        return UsageError(f"{self.where(section, key, occurrence, label)}: {problem}")
-
-
-def suggest(word: str, options: Iterable[str]) -> str:
-    """``" (did you mean 'x'?)"`` for a near miss, else ``""``."""
-    close = difflib.get_close_matches(word, list(options), n=3, cutoff=0.6)
-    if not close:
-        return ""
-    return " (did you mean " + " or ".join(repr(c) for c in close) + "?)"
-
-
-def _type_name(value: Any) -> str:
-    return {
-        bool: "true/false",
-        int: "an integer",
-        float: "a number",
-        str: "a text",
-        list: "a list",
-        dict: "a table",
-    }.get(type(value), type(value).__name__)
-
-
-def check_keys(src: Source, section: str, table: Mapping[str, Any], allowed: Mapping[str, str]):
-    """Refuse keys not in ``allowed``, suggesting close matches."""
-    for key in table:
-        if key not in allowed:
-            raise src.error(
-                section,
-                key,
-                f"unknown key{suggest(key, allowed)}; allowed keys: {', '.join(allowed)}",
-            )
-
-
-def get_int(
-    src: Source, section: str, table: Mapping[str, Any], key: str, default: int | None, *, low: int
-) -> int:
-    """An integer >= ``low`` from ``table[key]``, or ``default`` (None: required)."""
-    if key not in table:
-        if default is None:
-            raise src.error(section, None, f"missing required key '{key}' ({low} or more)")
-        return default
-    value = table[key]
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise src.error(
-            section, key, f"expected an integer >= {low}, got {value!r} ({_type_name(value)})"
-        )
-    if value < low:
-        raise src.error(section, key, f"expected an integer >= {low}, got {value}")
-    return value
-
-
-def get_text(
-    src: Source, section: str, table: Mapping[str, Any], key: str, default: str | None
-) -> str:
-    if key not in table:
-        if default is None:
-            raise src.error(section, None, f"missing required key '{key}' (a text)")
-        return default
-    value = table[key]
-    if not isinstance(value, str) or (key == "name" and not value.strip()):
-        raise src.error(section, key, f"expected a non-empty text, got {value!r}")
-    return value
-
-
-def get_bool(src: Source, section: str, table: Mapping[str, Any], key: str, default: bool) -> bool:
-    value = table.get(key, default)
-    if not isinstance(value, bool):
-        raise src.error(section, key, f"expected true or false, got {value!r}")
-    return value
-
-
-def get_names(
-    src: Source, section: str, table: Mapping[str, Any], key: str, allowed: Iterable[str], what: str
-) -> tuple[str, ...] | None:
-    """A non-empty list of names from ``allowed`` (no repeats), or None when absent."""
-    if key not in table:
-        return None
-    value = table[key]
-    allowed = list(allowed)
-    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-        raise src.error(section, key, f"expected a non-empty list of {what} names, got {value!r}")
-    for v in value:
-        if v not in allowed:
-            raise src.error(
-                section,
-                key,
-                f"unknown {what} {v!r}{suggest(v, allowed)}; allowed: {', '.join(allowed)}",
-            )
-    if len(set(value)) != len(value):
-        raise src.error(section, key, f"lists a {what} twice: {value!r}")
-    return tuple(value)
-
-
-def check_parameter(src: Source, section: str, name: str, value: Any, label: str | None = None):
-    """One parameter value checked by its declaration; the message names file, line and key."""
-    label = label or name
-    if name in ("rng", "seed"):
-        raise src.error(
-            section,
-            name,
-            "the seed is not a model parameter here: set [experiment] seed; every run's seed is "
-            "derived from it",
-        )
-    if name not in PARAMETERS:
-        raise src.error(
-            section,
-            name,
-            f"unknown parameter{suggest(name, PARAMETERS)}; the parameters are listed by "
-            "`quartiersim run --help`",
-        )
-    try:
-        return PARAMETERS[name].check(value)
-    except ValueError as e:
-        hint = ""
-        if isinstance(value, list) and PARAMETERS[name].kind is not tuple and section != "sweep":
-            hint = " (to run several values, list them under [sweep])"
-        raise src.error(section, name, f"{e}{hint}", label=label) from None
-
-
-def parse_parameters(src: Source, section: str, table: Any) -> dict[str, Any]:
-    """A table of fixed parameters, each checked."""
-    if not isinstance(table, dict):
-        raise src.error(None, section, f"expected a table [{section}], got {table!r}")
-    return {name: check_parameter(src, section, name, value) for name, value in table.items()}
-
-
-def parse_events(src: Source, entries: Any) -> tuple[tuple[int, str], ...]:
-    """The ``[[events]]`` tables: each exactly ``week`` and ``event``."""
-    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
-        raise src.error(
-            None,
-            "events",
-            'expected [[events]] tables, each with week = N and event = "name"',
-        )
-    allowed = {"week": "the week (1 or later)", "event": "the event's name"}
-    for i, entry in enumerate(entries):
-        for key in entry:
-            if key not in allowed:
-                raise src.error(
-                    "events",
-                    None,
-                    f"entry {i + 1} has unknown key {key!r}{suggest(key, allowed)}; "
-                    "allowed keys: week, event",
-                    occurrence=i,
-                )
-        missing = [k for k in allowed if k not in entry]
-        if missing:
-            raise src.error(
-                "events", None, f"entry {i + 1} is missing {' and '.join(missing)}", occurrence=i
-            )
-        if isinstance(entry["week"], bool) or not isinstance(entry["week"], int):
-            raise src.error(
-                "events",
-                None,
-                f"entry {i + 1}: week must be a whole number, got {entry['week']!r}",
-                occurrence=i,
-            )
-        try:
-            PARAMETERS["events"].check([entry])
-        except ValueError as e:
-            raise src.error("events", None, f"entry {i + 1}: {e}", occurrence=i) from None
-    return PARAMETERS["events"].check(entries)
-
-
-def parse_set(text: str) -> tuple[str, Any]:
-    """``--set name=value``: the value is read as TOML (``0.5``, ``"x"``, ``[1, 2]``,
-    ``{door_opener = 1}``), or taken as plain text when it is not TOML (``strategy=none``)."""
-    name, sep, raw = text.partition("=")
-    name = name.strip().replace("-", "_")
-    if not sep or not name:
-        raise UsageError(f"--set {text!r}: expected NAME=VALUE, e.g. --set n_residents=200")
-    try:
-        value = tomllib.loads(f"v = {raw}")["v"]
-    except tomllib.TOMLDecodeError:
-        value = raw.strip()
-    return name, value
-
-
-# ---------------------------------------------------------------------------------------------
-# Canonical values, identities and seeds
-# ---------------------------------------------------------------------------------------------
-
-
-def canonical(value: Any) -> Any:
-    """A JSON-ready form of a checked parameter value, the same for equal values."""
-    if isinstance(value, Mapping):
-        return {str(k): canonical(v) for k, v in sorted(value.items())}
-    if isinstance(value, tuple | list):
-        return [canonical(v) for v in value]
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
-
-
-def canonical_json(value: Any) -> str:
-    return json.dumps(canonical(value), sort_keys=True, separators=(",", ":"), allow_nan=False)
-
-
-def digest(value: Any) -> str:
-    """SHA-256 (hex) of the canonical JSON of ``value``."""
-    return hashlib.sha256(canonical_json(value).encode()).hexdigest()
-
-
-def derive_seed(experiment_seed: int, identity: Any) -> int:
-    """The run's seed: NumPy's ``SeedSequence(experiment_seed, spawn_key=...)`` with the spawn
-    key taken from a hash of the run's identity, so it depends on *what* the run is, not on
-    *when* or *where* it runs. An integer in [0, 2**63)."""
-    key = hashlib.sha256(canonical_json(identity).encode()).digest()
-    spawn_key = tuple(int.from_bytes(key[i : i + 4], "little") for i in range(0, 16, 4))
-    state = np.random.SeedSequence(experiment_seed, spawn_key=spawn_key).generate_state(
-        1, dtype=np.uint64
-    )
-    return int(state[0] >> np.uint64(1))
-
-
-def column_value(name: str, value: Any) -> Any:
-    """A parameter value as stored in a result column: numbers and texts as they are; a role
-    mix as ``"door_opener=0.5,dialogue_manager=0.5"`` (non-zero shares, "" for the strategy's
-    preset); an event schedule as ``"104:rent_increase,120:funding_cut"``."""
-    kind = PARAMETERS[name].kind
-    if kind is dict:
-        if value is None:
-            return ""
-        return ",".join(f"{k}={v:.4g}" for k, v in value.items() if v > 0)
-    if kind is tuple:
-        return ",".join(f"{week}:{event}" for week, event in value)
-    return value
-
-
-def record_steps(steps: int, every: int, project_weeks: int) -> tuple[int, ...]:
-    """Weeks whose measures are kept: week 0, every ``every`` weeks, the last week, and the
-    weeks the report looks at (the exit and two years after it)."""
-    weeks = set(range(0, steps + 1, every)) | {steps}
-    weeks |= {w for w in (project_weeks, project_weeks + AFTER_EXIT_WEEKS) if w <= steps}
-    return tuple(sorted(weeks))
-
-
-@dataclass(frozen=True)
-class RunSpec:
-    """One model run: everything a worker process needs, and nothing it could get wrong.
-
-    ``params`` go to :class:`~quartiersim.QuartierModel` as keywords, ``seed`` as ``rng``;
-    ``columns`` are the labels stored with every row (variant and parameter values).
-    """
-
-    run_id: str
-    replication: int
-    seed: int
-    params: dict[str, Any]
-    columns: dict[str, Any]
-    steps: int
-    record: tuple[int, ...]
-    measures: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -428,20 +98,24 @@ class Condition:
         return {"variant": self.variant, "parameters": canonical(self.full)}
 
 
-def check_condition(src: Source, cond_params: dict[str, Any], label: str) -> dict[str, Any]:
-    """All parameters of one condition together (e.g. residents fit the quarter; 'custom' has a
-    role mix); returns the full parameter set."""
+def check_parameters(params: Mapping[str, Any]) -> dict[str, Any]:
+    """All parameters of one run together (e.g. residents fit the quarter; 'custom' has a role
+    mix); returns the full parameter set, defaults filled in. A :class:`UsageError` otherwise."""
     try:
-        full = validate(**cond_params)
+        full = validate(**params)
         role_mix_for(full["strategy"], full["role_mix"])
     except ValueError as e:
-        raise UsageError(f"{src.name}: {label}: {e}") from None
+        raise UsageError(str(e)) from None
     return full
 
 
-# ---------------------------------------------------------------------------------------------
-# The experiment
-# ---------------------------------------------------------------------------------------------
+def check_condition(src: Source, cond_params: dict[str, Any], label: str) -> dict[str, Any]:
+    """:func:`check_parameters` for one condition of a file; the message names the file and
+    the condition."""
+    try:
+        return check_parameters(cond_params)
+    except UsageError as e:
+        raise UsageError(f"{src.name}: {label}: {e}") from None
 
 
 @dataclass
@@ -593,6 +267,13 @@ class Experiment:
             return list(self.variants)
         return [column_value(factor, v) for v in self.sweep.get(factor, ())]
 
+    def events_after_end(self) -> list[str]:
+        """Scheduled events (``week:event``) later than the last week: they never happen."""
+        late: set[str] = set()
+        for cond in self.conditions():
+            late |= {f"{w}:{e}" for w, e in cond.full["events"] if w > self.steps}
+        return sorted(late)
+
 
 def parse_header(
     src: Source, doc: dict[str, Any], extra: Mapping[str, str] | None = None
@@ -618,18 +299,6 @@ def parse_header(
     }
 
 
-def check_sections(src: Source, doc: dict[str, Any], allowed: Mapping[str, str]) -> None:
-    for key in doc:
-        if key not in allowed:
-            listed = ", ".join(f"[{s}]" for s in allowed)
-            line = src.line_of(key) or src.line_of(None, key)
-            place = f"{src.name}, line {line}" if line else src.name
-            raise UsageError(
-                f"{place}: unknown section [{key}]{suggest(key, allowed)}; "
-                f"allowed sections: {listed}"
-            )
-
-
 def merge_events(
     src: Source, doc: dict[str, Any], parameters: dict[str, Any], sweep: Mapping[str, Any]
 ) -> None:
@@ -644,6 +313,20 @@ def merge_events(
             "[parameters]/[sweep], not both",
         )
     parameters["events"] = parse_events(src, doc["events"])
+
+
+def parse_set(text: str) -> tuple[str, Any]:
+    """``--set name=value``: the value is read as TOML (``0.5``, ``"x"``, ``[1, 2]``,
+    ``{door_opener = 1}``), or taken as plain text when it is not TOML (``strategy=none``)."""
+    name, sep, raw = text.partition("=")
+    name = name.strip().replace("-", "_")
+    if not sep or not name:
+        raise UsageError(f"--set {text!r}: expected NAME=VALUE, e.g. --set n_residents=200")
+    try:
+        value = tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw.strip()
+    return name, value
 
 
 def apply_sets(
@@ -801,3 +484,13 @@ def load_experiment(path: Path | str, **overrides: Any) -> Experiment:
     """Read, check and return the experiment in ``path`` (see :func:`parse_experiment`)."""
     src, doc = Source.read(path)
     return parse_experiment(src, doc, **overrides)
+
+
+def experiments_dir() -> Path | None:
+    """The shipped ``experiments/`` folder: in the working directory, or next to the source
+    tree of an editable install (None: neither has it)."""
+    here = Path(__file__).resolve()
+    for candidate in (Path.cwd() / "experiments", here.parents[3] / "experiments"):
+        if (candidate / "compare_strategies.toml").is_file():
+            return candidate
+    return None

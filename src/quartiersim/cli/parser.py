@@ -1,0 +1,301 @@
+"""The argument parser: the ``quartiersim`` command, its subcommands and their options.
+
+Model parameters become flags through :mod:`~quartiersim.cli.flags`; each subcommand's handler is
+a function of :mod:`~quartiersim.cli.commands`. Errors name the problem and point to
+``--help`` (exit code 2).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from quartiersim import __version__
+from quartiersim.cli.commands import (
+    EXIT_USAGE,
+    cmd_app,
+    cmd_compare,
+    cmd_report,
+    cmd_run,
+    cmd_sensitivity,
+    cmd_strategies,
+    cmd_sweep,
+    cmd_validate,
+)
+from quartiersim.cli.flags import (
+    add_executor_flags,
+    add_override_flags,
+    add_parameter_flags,
+    int_at_least,
+    measure_list,
+    name_list,
+    port_number,
+)
+from quartiersim.experiments.experiment import DEFAULT_STEPS
+
+
+class _Parser(argparse.ArgumentParser):
+    """Errors name the problem and point to --help, without the long usage line (the run
+    command has a flag for every model parameter)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n(see `{self.prog} --help`)\n")
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, max_help_position=30)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the quartiersim command and its subcommands."""
+    parser = _Parser(
+        prog="quartiersim",
+        description="QuartierSim: empowerment work in a disadvantaged urban quarter, as an "
+        "agent-based model. Run `quartiersim COMMAND --help` for a command's options.",
+        formatter_class=_Formatter,
+    )
+    parser.add_argument("--version", action="version", version=f"quartiersim {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser(
+        "run",
+        help="one run to a Parquet or CSV file (or a summary on screen)",
+        formatter_class=_Formatter,
+        description="Run the model once. Without --out, print a summary of the main measures "
+        "at the start, the exit and the end.",
+        epilog="examples:\n"
+        "  quartiersim run --strategy empowerment --steps 52 --seed 1\n"
+        "  quartiersim run --strategy custom --role-mix door_opener=2,dialogue_manager=1 "
+        "--out run.parquet\n"
+        "  quartiersim run --events 104:rent_increase,120:funding_cut --out run.csv",
+    )
+    p.add_argument(
+        "--steps",
+        type=int_at_least(1),
+        default=DEFAULT_STEPS,
+        metavar="WEEKS",
+        help=f"weeks to run (default {DEFAULT_STEPS})",
+    )
+    p.add_argument(
+        "--seed",
+        "--rng",
+        dest="seed",
+        type=int_at_least(0),
+        metavar="SEED",
+        help="random seed (default: a random one, printed)",
+    )
+    p.add_argument(
+        "--out", metavar="FILE", help="write one row per week to FILE (.parquet or .csv)"
+    )
+    p.add_argument(
+        "--record-every",
+        type=int_at_least(1),
+        default=1,
+        metavar="WEEKS",
+        help="keep every N-th week (plus the exit and the last week; default 1)",
+    )
+    p.add_argument(
+        "--measures",
+        type=measure_list,
+        metavar="LIST",
+        help="measures to keep, separated by commas (default: all)",
+    )
+    add_parameter_flags(p)
+    p.set_defaults(handler=cmd_run)
+
+    p = sub.add_parser(
+        "strategies",
+        formatter_class=_Formatter,
+        help="quick look: every strategy on the same few quarters, one table",
+        description="Run every strategy (none, top_down, networking, political, empowerment) "
+        "on the same few quarters and print social capital and political influence at the "
+        "project's end and two years after the exit (mean and sd over the quarters). Nothing "
+        "is stored; `quartiersim compare` does the full comparison with statistics.",
+        epilog="examples:\n  quartiersim strategies\n"
+        "  quartiersim strategies --quarters 2 --steps 60 --project-weeks 30 --n-residents 200",
+    )
+    p.add_argument(
+        "--quarters",
+        type=int_at_least(1),
+        default=3,
+        metavar="N",
+        help="quarters (seeds) per strategy (default 3)",
+    )
+    p.add_argument(
+        "--seed",
+        type=int_at_least(0),
+        default=1,
+        metavar="SEED",
+        help="seed from which the quarters' seeds are derived (default 1)",
+    )
+    p.add_argument(
+        "--steps",
+        type=int_at_least(1),
+        default=DEFAULT_STEPS,
+        metavar="WEEKS",
+        help=f"weeks per run (default {DEFAULT_STEPS})",
+    )
+    p.add_argument(
+        "--strategies",
+        type=name_list,
+        metavar="LIST",
+        help="strategies to compare, separated by commas (default: all presets)",
+    )
+    p.add_argument(
+        "--processes",
+        type=int_at_least(1),
+        metavar="N",
+        help="worker processes (default: one per core)",
+    )
+    add_parameter_flags(p, exclude=("strategy", "role_mix"))
+    p.set_defaults(handler=cmd_strategies)
+
+    p = sub.add_parser(
+        "sweep",
+        formatter_class=_Formatter,
+        help="run an experiment file in full (resumable; local cores or a Dask cluster)",
+        description="Run every run of an experiment file into the results folder OUT: one "
+        "Parquet file per run, readable as one table with pandas.read_parquet(OUT). Running "
+        "the same command again resumes: finished runs are skipped. The file is checked "
+        "completely before anything runs.",
+        epilog="examples:\n"
+        "  quartiersim sweep experiments/segregation.toml --out results/segregation\n"
+        "  quartiersim sweep experiments/segregation.toml --out /tmp/seg --replications 2 "
+        "--steps 20\n"
+        "  quartiersim sweep experiments/segregation.toml --out results/segregation "
+        "--scheduler tcp://127.0.0.1:8786",
+    )
+    p.add_argument("file", metavar="FILE", help="experiment file (TOML)")
+    p.add_argument("--out", required=True, metavar="DIR", help="results folder")
+    add_executor_flags(p)
+    add_override_flags(p)
+    p.set_defaults(handler=cmd_sweep)
+
+    p = sub.add_parser(
+        "compare",
+        formatter_class=_Formatter,
+        help="the headline comparison of the strategies, with its report",
+        description="Run experiments/compare_strategies.toml (the five strategies, 30 "
+        "replications, 260 weeks) into OUT/results and write its report to OUT/report. "
+        "Resumable like sweep.",
+        epilog="examples:\n  quartiersim compare\n"
+        "  quartiersim compare --replications 2 --steps 20 --out /tmp/quick-compare",
+    )
+    p.add_argument(
+        "--experiment",
+        metavar="FILE",
+        help="experiment file (default: experiments/compare_strategies.toml)",
+    )
+    p.add_argument(
+        "--out",
+        default="results/compare_strategies",
+        metavar="DIR",
+        help="folder for results/ and report/ (default results/compare_strategies)",
+    )
+    p.add_argument(
+        "--test",
+        choices=("welch", "mann-whitney"),
+        default="welch",
+        help="significance test (default welch)",
+    )
+    add_executor_flags(p)
+    add_override_flags(p)
+    p.set_defaults(handler=cmd_compare)
+
+    p = sub.add_parser(
+        "report",
+        formatter_class=_Formatter,
+        help="statistics and figures from a results folder",
+        description="Write REPORT_DIR/report.md with figures (time series with 95%% bands and "
+        "the exit marked; outcomes per condition) and tables (mean, bootstrap 95%% CI, Hedges' "
+        "g against the baselines, Holm-adjusted tests), plus summary.csv, outcomes.csv and "
+        "seeds.csv.",
+        epilog="example:\n  quartiersim report results/compare_strategies/results --out "
+        "results/compare_strategies/report",
+    )
+    p.add_argument("dir", metavar="DIR", help="results folder (from sweep or compare)")
+    p.add_argument("--out", required=True, metavar="REPORT_DIR", help="folder for the report")
+    p.add_argument(
+        "--outcomes",
+        type=measure_list,
+        metavar="LIST",
+        help="measures to report, separated by commas (default: the experiment's "
+        "[report] outcomes, else social_capital, political_influence, helplessness, "
+        "participation, withdrawn_share, activated_resources)",
+    )
+    p.add_argument(
+        "--baselines",
+        type=name_list,
+        metavar="LIST",
+        help="conditions to compare against (default: [report] baselines, else none and top_down)",
+    )
+    p.add_argument(
+        "--group-by",
+        metavar="FACTOR",
+        help="the factor to compare: 'variant' or a swept parameter (default: "
+        "variant, else strategy)",
+    )
+    p.add_argument(
+        "--test",
+        choices=("welch", "mann-whitney"),
+        default="welch",
+        help="significance test (default welch)",
+    )
+    p.add_argument(
+        "--bootstrap",
+        type=int_at_least(100),
+        default=10_000,
+        metavar="N",
+        help="bootstrap resamples for the confidence intervals (default 10000)",
+    )
+    p.set_defaults(handler=cmd_report)
+
+    p = sub.add_parser(
+        "sensitivity",
+        formatter_class=_Formatter,
+        help="global sensitivity analysis: Morris screening and Sobol indices (SALib)",
+        description="Run the designs of a sensitivity file into OUT/results (resumable) and "
+        "write the indices to OUT/morris.csv, OUT/sobol.csv and OUT/sensitivity.md.",
+        epilog="example:\n  quartiersim sensitivity experiments/sensitivity.toml --out "
+        "results/sensitivity",
+    )
+    p.add_argument("file", metavar="FILE", help="sensitivity file (TOML with [sensitivity])")
+    p.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    add_executor_flags(p)
+    add_override_flags(p, steps=False, replications=False)
+    p.set_defaults(handler=cmd_sensitivity)
+
+    p = sub.add_parser(
+        "app",
+        formatter_class=_Formatter,
+        help="the browser view",
+        description="Start the browser view (Solara) on this machine.",
+    )
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1: this machine only)",
+    )
+    p.add_argument("--port", type=port_number, default=8765, help="port (default 8765)")
+    p.add_argument(
+        "--open",
+        action=argparse.BooleanOptionalAction,
+        default=False,
+        help="open the view in the default browser once it is up (default: no)",
+    )
+    p.set_defaults(handler=cmd_app)
+
+    p = sub.add_parser(
+        "validate",
+        formatter_class=_Formatter,
+        help="the validation report: known results, calibration, claims tested, robustness",
+        description="Run the validation experiment file and write the Markdown report with its "
+        "figures (docs/validation.md, docs/images/validation/).",
+        epilog="example:\n  quartiersim validate --config experiments/validation.toml "
+        "--out docs/validation.md",
+    )
+    from quartiersim.validation.__main__ import add_arguments as add_validation_arguments
+
+    add_validation_arguments(p)
+    p.set_defaults(handler=cmd_validate)
+    return parser
