@@ -13,8 +13,8 @@ import pytest
 import scipy.sparse as sp
 
 from quartiersim import QuartierModel
-from quartiersim.groups import CONCERN_LEVEL, MIN_MEMBERS, threshold_cascade
-from quartiersim.problems import KIND_INDEX, LATENT, VISIBLE
+from quartiersim.groups import MIN_MEMBERS, threshold_cascade
+from quartiersim.problems import CONCERN_LEVEL, KIND_INDEX, LATENT, VISIBLE
 from quartiersim.residents import BUREAUCRACY, ORGANISING, SPEAKING
 
 SMALL = {"n_residents": 150, "width": 20, "height": 20}

@@ -10,19 +10,16 @@ unfolds over weeks (the S-shaped take-off of a group).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 import numpy as np
 import scipy.sparse as sp
 
-from quartiersim.residents import BUREAUCRACY, ORGANISING, PRACTICAL, SPEAKING
-from quartiersim.ties import random_pairs
-
-if TYPE_CHECKING:
-    from quartiersim.model import QuartierModel
+from quartiersim.problems import CONCERN_LEVEL, Problems
+from quartiersim.residents import BUREAUCRACY, ORGANISING, PRACTICAL, SPEAKING, Residents
+from quartiersim.ties import Ties, random_pairs
 
 MIN_MEMBERS = 3
-CONCERN_LEVEL = 0.3  # concern needed to count as affected by a problem
 JOIN_CONCERN = 0.5  # concern needed to consider joining a group about it
 ACTION_RATE = 0.25  # weekly chance of a small action for a group of average capacity
 ACTION_SIZE = 12  # residents taking part in one small action
@@ -91,10 +88,34 @@ class ActionGroup:
     history: list[int] = field(default_factory=list)  # member counts, weekly
 
 
+class Allies(Protocol):
+    """What groups need of the political arena: a dissolved group's allies are set free."""
+
+    def release_allies(self, g: ActionGroup) -> None: ...
+
+
+class Quarter(Protocol):
+    """What action groups use of the quarter."""
+
+    residents: Residents
+    ties: Ties
+    problems: Problems
+    rng: np.random.Generator
+    p: dict[str, Any]
+    steps: int
+
+    @property
+    def arena(self) -> Allies: ...
+
+    def log(self, key: str, **data: Any) -> None: ...
+
+    def mark_used(self, who: np.ndarray, domain: int) -> None: ...
+
+
 class ActionGroups:
     """All action groups of the quarter."""
 
-    def __init__(self, model: QuartierModel) -> None:
+    def __init__(self, model: Quarter) -> None:
         self.model = model
         self.groups: list[ActionGroup] = []
 

@@ -155,6 +155,14 @@ class QuartierModel(mesa.Model):
         """Whether the funded project (and with it the workers) is active this week."""
         return self.steps <= self.project_weeks
 
+    def hours_spent(self) -> dict[str, float]:
+        """Hours the workers spent on each activity this week, all workers together."""
+        hours: dict[str, float] = {}
+        for w in self.workers:
+            for activity, h in w.spent_week.items():
+                hours[activity] = hours.get(activity, 0.0) + h
+        return hours
+
     def develop_problems(self) -> None:
         """Problems develop: one may arise, open ones worsen, routine problems are repaired,
         residents who can speak up make latent ones visible."""

@@ -16,6 +16,8 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
+from quartiersim.residents import origin_age
+
 
 class Ties:
     """The tie network of ``n`` residents."""
@@ -56,7 +58,8 @@ class Ties:
 
     def bridging(self, origin: np.ndarray, age: np.ndarray) -> np.ndarray:
         """Which ties connect residents of different origin or age group."""
-        return (origin[self.i] != origin[self.j]) | (age[self.i] != age[self.j])
+        group = origin_age(origin, age)
+        return group[self.i] != group[self.j]
 
     def weights_between(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """Weight of the tie between ``a[k]`` and ``b[k]`` (0 where there is none)."""
@@ -125,6 +128,27 @@ class Ties:
         self.reinforced = np.zeros(len(self.weight), dtype=bool)
         self._changed()
         return lost
+
+    def bridge(self, a: np.ndarray, b: np.ndarray, gain: float, rng: np.random.Generator) -> None:
+        """Meetings across two sides ``a`` and ``b``: new and stronger ties between them."""
+        x, y = self.cross_pairs(a, b, max(len(a), len(b)), rng)
+        self.reinforce(x, y, gain)
+
+    def damage_cross_ties(self, a: np.ndarray, b: np.ndarray, factor: float) -> None:
+        """Open conflict damages every existing tie between the two sides ``a`` and ``b``."""
+        if len(a) == 0 or len(b) == 0:
+            return
+        x, y = np.meshgrid(a, b, indexing="ij")
+        self.weaken(x.ravel(), y.ravel(), factor)
+
+    @staticmethod
+    def cross_pairs(
+        a: np.ndarray, b: np.ndarray, k: int, rng: np.random.Generator
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Up to ``k`` random pairs with one resident from ``a`` and one from ``b``."""
+        if len(a) == 0 or len(b) == 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return rng.choice(a, size=k), rng.choice(b, size=k)
 
     def drop_residents(self, who: np.ndarray) -> None:
         """Remove every tie of the residents ``who`` (they moved away)."""

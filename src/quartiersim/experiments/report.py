@@ -636,7 +636,7 @@ def _markdown(
             "",
             f"## {o}",
             "",
-            MEASURES.get(o, ""),
+            MEASURES[o].meaning if o in MEASURES else "",
             "",
             f"![{o} over time]({ts})",
             "",
