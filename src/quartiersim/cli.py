@@ -217,8 +217,16 @@ def add_executor_flags(parser: argparse.ArgumentParser) -> None:
         "--scheduler",
         metavar="ADDRESS",
         help="run on a Dask distributed cluster: the scheduler's address, tcp://HOST:PORT "
-        "(needs the 'cluster' extra)",
+        "or tls://HOST:PORT (needs the 'cluster' extra)",
     )
+    for flag, what in (
+        ("--tls-ca-file", "the cluster's certificate authority"),
+        ("--tls-cert", "this machine's certificate"),
+        ("--tls-key", "the certificate's private key"),
+    ):
+        parser.add_argument(
+            flag, metavar="FILE", help=f"with --scheduler tls://...: {what} (PEM file)"
+        )
     parser.add_argument(
         "--scheduler-timeout",
         type=_int_at_least(1),
@@ -233,6 +241,13 @@ def add_executor_flags(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="show a progress bar with rate and time left (default: when on a terminal)",
     )
+
+
+def tls_files(args: argparse.Namespace) -> Any:
+    """The --tls-* files given on the command line (see quartiersim.experiments.cluster)."""
+    from quartiersim.experiments.cluster import TLSFiles
+
+    return TLSFiles(args.tls_ca_file, args.tls_cert, args.tls_key)
 
 
 def add_override_flags(
@@ -380,7 +395,9 @@ def _sweep(exp: Any, out: Path, args: argparse.Namespace) -> int:
     from quartiersim.experiments.sweep import run_sweep
 
     _note_events(exp)
-    executor = make_executor(args.processes, args.scheduler, args.scheduler_timeout)
+    executor = make_executor(
+        args.processes, args.scheduler, args.scheduler_timeout, tls_files(args)
+    )
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         outcome = run_sweep(exp, out, executor, progress=args.progress)
@@ -501,7 +518,9 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     from quartiersim.experiments.sensitivity import load_sensitivity, run_sensitivity
 
     plan = load_sensitivity(args.file, seed=args.seed, sets=_sets(args))
-    executor = make_executor(args.processes, args.scheduler, args.scheduler_timeout)
+    executor = make_executor(
+        args.processes, args.scheduler, args.scheduler_timeout, tls_files(args)
+    )
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         outcome, path = run_sensitivity(plan, args.out, executor, progress=args.progress)
