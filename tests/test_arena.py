@@ -142,7 +142,8 @@ def test_only_claims_on_opposed_problems_conflict() -> None:
 
 def test_granted_claim_solves_the_problem_and_lowers_members_helplessness() -> None:
     """A full-backed claim before a fully responsive administration is granted: the problem is
-    solved, members gain mastery (less helplessness) and trust; others are not touched."""
+    solved, members gain mastery (less helplessness) and trust; residents who took no part are
+    not touched."""
     m = model()
     members = np.arange(6)
     g, p = group_on(m, "litter", members)
@@ -154,7 +155,7 @@ def test_granted_claim_solves_the_problem_and_lowers_members_helplessness() -> N
     assert m.problems.status[p] == SOLVED
     assert (r.helplessness[members] < h0[members]).all()
     assert (r.trust[members] >= trust0[members]).all()
-    np.testing.assert_array_equal(r.helplessness[6:], h0[6:])
+    np.testing.assert_array_equal(r.helplessness[6:], h0[6:])  # the concerned only saw it
     assert m.arena.claims_granted == 1
     assert g.wins == 1
     assert m.arena.recent_success() == 1.0
@@ -180,19 +181,24 @@ def test_refused_claim_raises_helplessness_of_a_group_that_cannot_fight() -> Non
 
 
 def test_refused_conflict_capable_group_escalates_and_builds_pressure() -> None:
-    """Conflict capability (Konfliktfähigkeit): the group makes the refusal public — attention
-    and pressure rise, and standing up is no experience of helplessness."""
+    """Conflict capability (Konfliktfähigkeit): the refusal is a failure for the group too, but
+    it makes the refusal public — attention and pressure rise, and going public is a small
+    success of its own, so the group ends less helpless than one that could not fight."""
     m = model()
     members = np.arange(6)
     g, p = group_on(m, "litter", members, voice=1.0)
     r = m.residents
     r.helplessness[members] = 0.5
-    h0 = r.helplessness.copy()
-    m.arena.responsiveness = 0.0
+    weak = model()
+    gw, pw = group_on(weak, "litter", members, voice=0.0)
+    weak.residents.helplessness[members] = 0.5
+    m.arena.responsiveness = weak.arena.responsiveness = 0.0
     m.arena.decide(Claim((g.id,), (p,), backing=0.0))
+    weak.arena.decide(Claim((gw.id,), (pw,), backing=0.0))
     assert m.problems.status[p] == VISIBLE
     assert g.pressure > 0 and g.attention > 0
-    assert (r.helplessness[members] <= h0[members]).all()
+    assert gw.pressure == 0
+    assert r.helplessness[members].mean() < weak.residents.helplessness[members].mean()
     assert any(e.key == "claim_escalated" for e in m.activity)
 
 

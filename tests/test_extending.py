@@ -27,6 +27,7 @@ from quartiersim.app.session import Session
 from quartiersim.cli import main
 from quartiersim.events import event
 from quartiersim.measures import Snapshot, measure
+from quartiersim.outcomes import INSTITUTION, Outcome
 from quartiersim.parameters import PARAMETERS, markdown_table
 from quartiersim.residents import ADULT, SPEAKING
 from quartiersim.roles import Budget, Quarter, Worker, activity
@@ -40,14 +41,12 @@ PINK = "#f781bf"
 
 def media_coach(m: Quarter, w: Worker, budget: Budget) -> None:
     """Public relations (Öffentlichkeitsarbeit): groups learn to present their cause."""
-    r = m.residents
     for g in m.groups.active:
         if g.problem < 0 or not budget.take(MEDIA_HOURS):
             continue
         g.attention = min(1.0, g.attention + 0.3)
         members = m.groups.members(g)
         coached = m.rng.choice(members, size=min(2, len(members)), replace=False)
-        r.mastery(coached, strength=0.2, domain=SPEAKING)
         m.mark_used(coached, SPEAKING)
         m.log("media_coached", group=g.id, worker=w.name)
 
@@ -61,7 +60,8 @@ def plant_closure(m) -> None:
     """A plant closes: 10% of the adult residents lose their jobs (uncontrollable failure)."""
     r = m.residents
     adults = np.flatnonzero(r.age == ADULT)
-    r.failure(m.rng.choice(adults, size=max(1, int(0.1 * r.n)), replace=False))
+    laid_off = m.rng.choice(adults, size=max(1, int(0.1 * r.n)), replace=False)
+    m.record(Outcome(success=False, decisive=True, source=INSTITUTION, effort=laid_off))
 
 
 @pytest.fixture

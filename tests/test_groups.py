@@ -14,6 +14,7 @@ import scipy.sparse as sp
 
 from quartiersim import QuartierModel
 from quartiersim.groups import MIN_MEMBERS, threshold_cascade
+from quartiersim.outcomes import RESIDENTS, Outcome
 from quartiersim.problems import CONCERN_LEVEL, KIND_INDEX, LATENT, VISIBLE
 from quartiersim.residents import BUREAUCRACY, ORGANISING, SPEAKING
 
@@ -253,7 +254,7 @@ def test_capacity_grows_with_members_activated_competences() -> None:
     g = m.groups.found(-1, members, funds=0.0)
     low = m.groups.capacity(g)
     for domain in (ORGANISING, SPEAKING, BUREAUCRACY):
-        m.residents.mastery(members, strength=1.0, domain=domain)
+        m.record(Outcome(True, True, RESIDENTS, domain=domain, effort=members))
     high = m.groups.capacity(g)
     assert 0.0 <= low < high <= 1.0
 
@@ -273,8 +274,8 @@ def test_capacity_grows_with_funds_and_help_and_is_zero_without_members() -> Non
 
 
 def test_small_actions_bring_members_together_and_give_small_wins() -> None:
-    """Clean-ups and street parties: members' ties grow, they use practical skills (mastery),
-    non-members are untouched."""
+    """Clean-ups and street parties: members' ties grow, those present use practical skills
+    (mastery), non-members are untouched."""
     m = model(seed=5)
     r = m.residents
     r.withdrawn[:] = False

@@ -1,11 +1,10 @@
 """Residents: learned helplessness (erlernte Hilflosigkeit), buried resources, withdrawal into
 resigned privacy (resignative Privatheit), support along ties.
 
-The theory's levers, each pinned here: experiences of mastery lower helplessness and activate
-buried resources; uncontrollable failure raises it; so does relief that did not depend on one's
-own action (being handled as a case, Seligman's non-contingency); persisting problems around a
-resident feed it; highly helpless residents withdraw and then take no part in voluntary
-encounters.
+The weekly drift of everyday life, each rule pinned here: persisting problems around a resident
+feed helplessness; support along ties relieves it; unused resources fade; highly helpless
+residents withdraw and then take no part in voluntary encounters. Outcomes — mastery and
+failure — are the one rule of tests/test_outcomes.py.
 """
 
 from __future__ import annotations
@@ -20,7 +19,6 @@ from quartiersim.problems import KIND_INDEX, VISIBLE
 from quartiersim.residents import (
     AGE_GROUPS,
     DOMAINS,
-    ORGANISING,
     RETURN_MARGIN,
     SPEAKING,
     Resident,
@@ -37,85 +35,6 @@ def others(m: QuartierModel, who: np.ndarray) -> np.ndarray:
     mask = np.ones(m.residents.n, dtype=bool)
     mask[who] = False
     return mask
-
-
-# -- the levers ---------------------------------------------------------------------------------
-
-
-def test_mastery_lowers_helplessness_and_activates_the_resource_used() -> None:
-    """Success through one's own action (Bewältigungserfahrung): helplessness falls and the
-    buried part of the resource used is partly uncovered — for those who acted, only."""
-    m = model()
-    r = m.residents
-    who = np.flatnonzero(r.helplessness > 0.05)[:10]
-    h0, act0 = r.helplessness.copy(), r.activated.copy()
-    r.mastery(who, strength=1.0, domain=ORGANISING)
-    assert (r.helplessness[who] < h0[who]).all()
-    gained = r.activated[who, ORGANISING] - act0[who, ORGANISING]
-    assert (gained > 0).all()
-    assert (r.activated[who, ORGANISING] <= r.resources[who, ORGANISING] + 1e-12).all()
-    other_domains = [d for d in range(len(DOMAINS)) if d != ORGANISING]
-    np.testing.assert_array_equal(r.activated[:, other_domains], act0[:, other_domains])
-    rest = others(m, who)
-    np.testing.assert_array_equal(r.helplessness[rest], h0[rest])
-    np.testing.assert_array_equal(r.activated[rest], act0[rest])
-
-
-def test_stronger_mastery_does_more() -> None:
-    a, b = model(), model()
-    who = np.arange(10)
-    a.residents.mastery(who, strength=0.2, domain=SPEAKING)
-    b.residents.mastery(who, strength=0.8, domain=SPEAKING)
-    assert (b.residents.helplessness[who] <= a.residents.helplessness[who]).all()
-    assert b.residents.helplessness[who].sum() < a.residents.helplessness[who].sum()
-    assert b.residents.activated[who, SPEAKING].sum() > a.residents.activated[who, SPEAKING].sum()
-
-
-def test_failure_raises_helplessness_and_activates_nothing() -> None:
-    m = model()
-    r = m.residents
-    who = np.flatnonzero(r.helplessness < 0.95)[:10]
-    h0, act0 = r.helplessness.copy(), r.activated.copy()
-    r.failure(who, strength=1.0)
-    assert (r.helplessness[who] > h0[who]).all()
-    np.testing.assert_array_equal(r.activated, act0)
-    np.testing.assert_array_equal(r.helplessness[others(m, who)], h0[others(m, who)])
-
-
-def test_being_handled_as_a_case_raises_helplessness() -> None:
-    """Relief delivered *for* residents (amtliche Fürsorglichkeit) is an outcome that did not
-    depend on their own action: it teaches helplessness (Seligman), and activates nothing."""
-    m = model()
-    r = m.residents
-    who = np.flatnonzero(r.helplessness < 0.95)[:10]
-    h0, act0 = r.helplessness.copy(), r.activated.copy()
-    r.handled_as_case(who, strength=1.0)
-    assert (r.helplessness[who] > h0[who]).all()
-    np.testing.assert_array_equal(r.activated, act0)
-
-
-def test_without_non_contingency_effect_being_handled_leaves_helplessness_alone() -> None:
-    """The dependency effect comes from the non-contingency parameter, not from a special rule:
-    set it to zero and case handling neither helps nor harms."""
-    m = model(noncontingency_effect=0.0)
-    h0 = m.residents.helplessness.copy()
-    m.residents.handled_as_case(np.arange(20), strength=1.0)
-    np.testing.assert_array_equal(m.residents.helplessness, h0)
-
-
-def test_experiences_keep_values_in_range() -> None:
-    m = model(
-        mastery_effect=1.0, failure_effect=1.0, activation_gain=1.0, noncontingency_effect=1.0
-    )
-    r = m.residents
-    everyone = np.arange(r.n)
-    for _ in range(5):
-        r.mastery(everyone, strength=1.0, domain=SPEAKING)
-        r.failure(everyone, strength=1.0)
-        r.handled_as_case(everyone, strength=1.0)
-        assert ((r.helplessness >= 0) & (r.helplessness <= 1)).all()
-    assert (r.activated <= r.resources + 1e-12).all()
-    assert (r.activated >= 0).all()
 
 
 # -- problems feed helplessness -------------------------------------------------------------------
@@ -187,11 +106,13 @@ def test_support_flows_along_ties_and_relieves_helplessness() -> None:
 def test_unused_uncovered_resources_fade_and_used_ones_stay() -> None:
     m = model()
     r = m.residents
-    r.mastery(np.arange(r.n), strength=1.0, domain=SPEAKING)
+    r.activated[:, SPEAKING] += 0.5 * (r.resources[:, SPEAKING] - r.activated[:, SPEAKING])
     uncovered = r.activated.copy()
     used = np.zeros_like(r.activated, dtype=bool)
     used[: r.n // 2, SPEAKING] = True
-    r.weekly_resources(used)
+    r.used[:] = used
+    r.weekly_resources()
+    assert not r.used.any(), "a new week of use begins"
     np.testing.assert_array_equal(r.activated[used], uncovered[used])
     faded = ~used[:, SPEAKING]
     assert (r.activated[faded, SPEAKING] < uncovered[faded, SPEAKING]).all()

@@ -6,9 +6,11 @@ elderly): a mediated conflict becomes one compromise claim with the backing of b
 unmediated one splits the voice (each claim loses half its backing) and damages the ties across
 the two groups. The **administration** has limited attention (it decides at most
 ``admin_attention`` claims, the best backed first) and a responsiveness that sets how much
-backing a claim needs. A granted claim solves its problem and gives the members mastery; a
-refused one feeds helplessness, unless the group is conflict-capable (Konfliktfähigkeit) and
-escalates: it goes public, builds pressure for the next round and may win allies.
+backing a claim needs. A decided claim is an outcome (:mod:`quartiersim.outcomes`): the group's
+delegates spoke for it, the other members took part, the residents concerned saw it. A granted
+claim solves its problem; a refused one is a failure for those who raised it — and a group that
+is conflict-capable (Konfliktfähigkeit) then goes public: a small outcome of its own that builds
+pressure for the next round and may win allies.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from quartiersim.groups import ActionGroup, ActionGroups
+from quartiersim.outcomes import BOTH, RESIDENTS, Outcome
 from quartiersim.problems import OPPOSING, Problems
 from quartiersim.residents import BUREAUCRACY, ORGANISING, SPEAKING, Residents
 from quartiersim.ties import Ties
@@ -30,6 +33,7 @@ ESCALATION_LEVEL = 0.35  # speaking competence (with allies) that makes a group 
 MEDIATION_HOURS = 8.0  # worker hours one mediation takes (the conflict mediator banks them)
 GRANT_SOFTNESS = 0.06  # how sharp the administration's decision is around its bar
 RESPONSIVENESS_DRIFT = 0.01  # weekly return of responsiveness to its baseline
+DELEGATES = 3  # members who speak for a group's claim: its best speakers
 
 
 @dataclass
@@ -59,6 +63,8 @@ class Quarter(Protocol):
     def log(self, key: str, **data: Any) -> None: ...
 
     def mark_used(self, who: np.ndarray, domain: int) -> None: ...
+
+    def record(self, outcome: Outcome) -> None: ...
 
 
 class Arena:
@@ -199,7 +205,10 @@ class Arena:
         return bool(m.rng.random() < min(1.0, cross) * speak)
 
     def decide(self, claim: Claim) -> None:
-        """The administration decides one claim: grant or refuse, then the groups react."""
+        """The administration decides one claim: grant or refuse, then the groups react.
+
+        The decision is an outcome for the groups' delegates (effort), their other members
+        (took part) and the residents concerned by the claim's problems (affected)."""
         m = self.model
         bar = 0.75 - 0.5 * self.responsiveness
         chance = 1.0 / (1.0 + np.exp(-(claim.backing - bar) / GRANT_SOFTNESS))
@@ -207,13 +216,25 @@ class Arena:
         self.decisions.append((m.steps, granted))
         groups = [m.groups.groups[i] for i in claim.groups]
         members = np.concatenate([m.groups.members(g) for g in groups])
+        delegates = np.concatenate([self.delegates(m.groups.members(g)) for g in groups])
+        concerned = np.concatenate([m.problems.affected(p) for p in claim.problems])
+        m.record(
+            Outcome(
+                success=granted,
+                decisive=True,
+                source=BOTH,
+                domain=SPEAKING,
+                effort=delegates,
+                took_part=members,
+                affected=concerned,
+            )
+        )
+        m.mark_used(delegates, SPEAKING)
         if granted:
             self.claims_granted += 1
             for p in claim.problems:
                 m.problems.solve(p)
-            m.residents.mastery(members, strength=1.0, domain=SPEAKING)
             m.residents.adjust_trust(members, +0.1)
-            m.mark_used(members, SPEAKING)
             self.responsiveness = min(1.0, self.responsiveness + 0.01)
             for g in groups:
                 g.wins += 1
@@ -228,15 +249,31 @@ class Arena:
             if self.conflict_capable(g, gm):
                 g.attention = min(1.0, g.attention + 0.3)
                 g.pressure = min(1.0, g.pressure + 0.35)
-                m.residents.mastery(gm, strength=0.1, domain=SPEAKING)  # standing up
-                m.mark_used(gm, SPEAKING)
+                speakers = self.delegates(gm)
+                m.record(  # going public: a small outcome that worked
+                    Outcome(
+                        success=True,
+                        decisive=False,
+                        source=RESIDENTS,
+                        domain=SPEAKING,
+                        effort=speakers,
+                        took_part=gm,
+                        affected=m.problems.affected(g.problem) if g.problem >= 0 else [],
+                    )
+                )
+                m.mark_used(speakers, SPEAKING)
                 self.try_win_ally(g, chance=0.3)
                 m.log("claim_escalated", group=g.id)
             else:
-                m.residents.failure(gm, strength=0.5)
                 m.residents.adjust_trust(gm, -0.1)
                 g.momentum *= 0.5
                 m.log("claim_refused", group=g.id)
+
+    def delegates(self, members: np.ndarray) -> np.ndarray:
+        """The members who speak for their group's claim: its best speakers (up to
+        :data:`DELEGATES`), chosen by the group from what its members can do."""
+        speaking = self.model.residents.activated[members, SPEAKING]
+        return members[np.argsort(-speaking, kind="stable")[:DELEGATES]]
 
     def conflict_capable(self, g: ActionGroup, members: np.ndarray) -> bool:
         """Able to go public: speaking competence, helped by allies (Konfliktfähigkeit)."""

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 import numpy as np
 import scipy.sparse as sp
 
+from quartiersim.outcomes import RESIDENTS, Outcome
 from quartiersim.problems import CONCERN_LEVEL, Problems
 from quartiersim.residents import BUREAUCRACY, ORGANISING, PRACTICAL, SPEAKING, Residents
 from quartiersim.ties import Ties, random_pairs
@@ -111,6 +112,8 @@ class Quarter(Protocol):
 
     def mark_used(self, who: np.ndarray, domain: int) -> None: ...
 
+    def record(self, outcome: Outcome) -> None: ...
+
 
 class ActionGroups:
     """All action groups of the quarter."""
@@ -179,12 +182,33 @@ class ActionGroups:
         return float(self.model.residents.activated[members][:, domains].mean())
 
     # -- the weekly processes --------------------------------------------------------------
-    def found(self, problem: int, founders: np.ndarray, funds: float = SEED_FUNDS) -> ActionGroup:
-        """Start a group on ``problem`` with ``founders`` (the entry point workers use too)."""
+    def found(
+        self,
+        problem: int,
+        founders: np.ndarray,
+        funds: float = SEED_FUNDS,
+        initiator: int | None = None,
+    ) -> ActionGroup:
+        """Start a group on ``problem`` with ``founders`` (the entry point workers use too).
+
+        A founding is an outcome: the ``initiator`` contributed the effort of organising it,
+        the other founders took part, the residents concerned by the problem saw it happen.
+        """
         m = self.model
         g = ActionGroup(id=len(self.groups), problem=problem, founded=m.steps, funds=funds)
         self.groups.append(g)
         m.residents.set_group(founders, g.id)
+        m.record(
+            Outcome(
+                success=True,
+                decisive=False,
+                source=RESIDENTS,
+                domain=ORGANISING,
+                effort=[] if initiator is None else [initiator],
+                took_part=founders,
+                affected=m.problems.affected(problem) if problem >= 0 else [],
+            )
+        )
         m.log("group_founded", group=g.id, problem=problem, members=len(founders))
         return g
 
@@ -201,9 +225,10 @@ class ActionGroups:
             )
             if len(organisers) == 0:
                 continue
-            founders = self.founding_circle(m.rng.choice(organisers), concerned)
+            initiator = int(m.rng.choice(organisers))
+            founders = self.founding_circle(initiator, concerned)
             if len(founders) >= MIN_MEMBERS:
-                self.found(p, founders)
+                self.found(p, founders, initiator=initiator)
                 free[founders] = False  # founders are taken: no other group gets them
 
     def founding_circle(self, initiator: int, concerned: np.ndarray) -> np.ndarray:
@@ -256,7 +281,10 @@ class ActionGroups:
                 m.log("residents_joined", group=g.id, count=len(new))
 
     def act(self) -> None:
-        """Small local actions (clean-up, street party, repair day): members meet and win."""
+        """Small local actions (clean-up, street party, repair day): members meet and win.
+
+        An action is an outcome: the members present contributed effort (practical skills);
+        the other members and the residents concerned by the group's problem saw it."""
         m, r = self.model, self.model.residents
         capacities = self.capacities()  # as the week's actions begin
         for g in self.active:
@@ -272,7 +300,18 @@ class ActionGroups:
             a, b = random_pairs(present, m.rng, rounds=2)
             m.ties.reinforce(a, b, m.p["tie_gain"])
             m.mark_used(present, PRACTICAL)
-            r.mastery(present, strength=0.1 * (0.5 + cap), domain=PRACTICAL)
+            m.record(
+                Outcome(
+                    success=True,
+                    decisive=False,
+                    source=RESIDENTS,
+                    domain=PRACTICAL,
+                    effort=present,
+                    affected=np.concatenate(
+                        [members, m.problems.affected(g.problem) if g.problem >= 0 else []]
+                    ),
+                )
+            )
             r.belonging[present] = np.minimum(1.0, r.belonging[present] + 0.01)
             if g.problem >= 0:  # a visible small win on the problem itself
                 p = g.problem

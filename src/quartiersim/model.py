@@ -30,10 +30,11 @@ from quartiersim.activity import Entry
 from quartiersim.arena import Arena
 from quartiersim.events import EVENTS
 from quartiersim.groups import ActionGroups
+from quartiersim.outcomes import INSTITUTION, RESIDENTS, Outcome, apply_outcome
 from quartiersim.parameters import validate
 from quartiersim.problems import LATENT, PROBLEM_KINDS, STRUCTURAL, Problems
 from quartiersim.quarter import build_layout, place_households
-from quartiersim.residents import DOMAINS, SPEAKING, Resident, Residents, origin_shares
+from quartiersim.residents import SPEAKING, Resident, Residents, origin_shares
 from quartiersim.strategies import role_mix_for
 from quartiersim.ties import Ties
 from quartiersim.workers import CommunityWorker
@@ -101,7 +102,6 @@ class QuartierModel(mesa.Model):
         # when each resident was last offered a visit.
         self.team_need = np.zeros(n_buildings)
         self.offered_week = np.full(n, -(10**6))
-        self._used = np.zeros((n, len(DOMAINS)), dtype=bool)
 
         self.ties = Ties(n)
         self.problems = Problems(n)
@@ -197,12 +197,11 @@ class QuartierModel(mesa.Model):
         adjacency = self.ties.adjacency()
         r.update_support(adjacency)
         r.weekly_helplessness(self.problems.strain())
-        r.weekly_resources(self._used)
+        r.weekly_resources()
         r.update_withdrawal()
         r.update_belonging(self.ties.strength())
         r.drift_trust(baseline=0.2 + 0.5 * self.arena.responsiveness)
         r.invited[:] = False
-        self._used[:] = False
 
     def weekly_tie_survival(self) -> np.ndarray:
         """Per tie: the weekly chance that an unreinforced tie survives (Burt-calibrated)."""
@@ -227,7 +226,29 @@ class QuartierModel(mesa.Model):
 
     def mark_used(self, who: np.ndarray, domain: int) -> None:
         """Residents ``who`` used their resources in ``domain`` this week (so they do not fade)."""
-        self._used[who, domain] = True
+        self.residents.used[who, domain] = True
+
+    def record(self, outcome: Outcome) -> None:
+        """An outcome happened: it changes the residents it touches by the one rule
+        (:func:`quartiersim.outcomes.apply_outcome`)."""
+        apply_outcome(self.residents, outcome, self.p)
+
+    def try_out(self, who: np.ndarray, domains: np.ndarray, source: str = RESIDENTS) -> np.ndarray:
+        """Residents ``who`` each do a small task in domain ``domains[k]`` with a worker's
+        guidance (a space of possibility, *Möglichkeitsraum*; or a concern pursued with
+        coaching). Guidance lets the talent show: the task works with chance = the resident's
+        true level in the domain. Each is a small outcome of the resident's own effort.
+        Returns which tasks worked."""
+        who = np.asarray(who, dtype=np.int64)
+        domains = np.asarray(domains, dtype=np.int64)
+        worked = self.rng.random(len(who)) < self.residents.resources[who, domains]
+        self.residents.used[who, domains] = True
+        for d in np.unique(domains):  # a loop over the five domains, not over residents
+            for success in (True, False):
+                chosen = (domains == d) & (worked == success)
+                if chosen.any():
+                    self.record(Outcome(success, False, source, domain=int(d), effort=who[chosen]))
+        return worked
 
     def random_location(self) -> tuple[int, int]:
         """A random cell of the quarter, as (x, y)."""
@@ -251,10 +272,11 @@ class QuartierModel(mesa.Model):
 
     def solve_for_residents(self, p: int) -> None:
         """Problem ``p`` is solved *for* the residents, by experts or administrative routine:
-        relief for those affected, but an outcome that did not depend on their action."""
+        its strain is gone; those affected took no part in the outcome, so it teaches them
+        nothing about their own action."""
         affected = self.problems.affected(p)
         self.problems.solve(p)
-        self.residents.handled_as_case(affected, strength=0.5)
+        self.record(Outcome(success=True, decisive=True, source=INSTITUTION, affected=affected))
         self.residents.adjust_trust(affected, +0.05)
         if (g := self.groups.by_problem(p)) is not None:
             self.groups.adopt_new_cause(g)

@@ -411,7 +411,8 @@ _DECLARATION: tuple[Parameter, ...] = (
         "mastery_effect",
         0.25,
         float,
-        "Fall of helplessness from one full mastery experience (success through one's own action).",
+        "Fall of helplessness (share of it) from one decisive success to which one contributed "
+        "effort (a mastery experience).",
         low=0.0,
         high=1.0,
         group="helplessness",
@@ -423,7 +424,8 @@ _DECLARATION: tuple[Parameter, ...] = (
         "failure_effect",
         0.1,
         float,
-        "Rise of helplessness from one full failure (a refused claim, a collapse).",
+        "Rise of helplessness (share of the way to 1) from one decisive failure to which one "
+        "contributed effort (a refused claim).",
         low=0.0,
         high=1.0,
         group="helplessness",
@@ -432,24 +434,44 @@ _DECLARATION: tuple[Parameter, ...] = (
         "Zerfall).",
     ),
     _p(
-        "noncontingency_effect",
-        0.08,
+        "taking_part_weight",
+        0.5,
         float,
-        "Rise of helplessness from one outcome that did "
-        "not depend on one's own action (being handled as a case).",
+        "How much residents who took part in an outcome (were there, asked, were members) learn "
+        "from it, as a share of what those who contributed effort learn; the only affected "
+        "learn nothing. 0: only effort counts.",
         low=0.0,
         high=1.0,
         group="helplessness",
-        source="Seligman: helplessness is learned from non-contingent outcomes, good or bad.",
-        label=("Effect of being handled", "Wirkung von Betreuung"),
-        meaning_de="Anstieg der Hilflosigkeit durch ein Ergebnis, das nicht vom eigenen Handeln "
-        "abhing (als Fall behandelt werden).",
+        source="Assumption; Bandura 1977: one's own performance is the strongest source of "
+        "efficacy, watching others a weaker one; taking part lies between.",
+        label=("Learning from taking part", "Lernen durch Dabeisein"),
+        meaning_de="Wie viel Bewohner aus einem Ergebnis lernen, an dem sie teilnahmen (dabei "
+        "waren, fragten, Mitglied waren), als Anteil dessen, was die lernen, die selbst etwas "
+        "beitrugen; bloß Betroffene lernen nichts. 0: nur eigener Beitrag zählt.",
+    ),
+    _p(
+        "small_win_size",
+        0.1,
+        float,
+        "Weight of a small outcome (an action, a trial, help, a founding, a request answered) "
+        "against a decisive one (a claim decided, a problem solved). 0: only decisive outcomes "
+        "teach.",
+        low=0.0,
+        high=1.0,
+        group="helplessness",
+        source="Assumption; the earlier model's base strength of a small action (0.1).",
+        label=("Weight of small outcomes", "Gewicht kleiner Ergebnisse"),
+        meaning_de="Gewicht eines kleinen Ergebnisses (eine Aktion, ein Versuch, Hilfe, eine "
+        "Gründung, eine beantwortete Anfrage) gegenüber einem entscheidenden (eine entschiedene "
+        "Forderung, ein gelöstes Problem). 0: nur entscheidende Ergebnisse lehren.",
     ),
     _p(
         "activation_gain",
         0.3,
         float,
-        "Share of the buried gap in a domain activated by one full mastery experience in it.",
+        "Share of the buried gap in a domain activated by one decisive success in it to which "
+        "one contributed effort.",
         low=0.0,
         high=1.0,
         group="helplessness",

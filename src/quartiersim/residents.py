@@ -5,11 +5,10 @@ a :class:`Resident` Mesa agent per household is the interface for space, portray
 inspection and reads those arrays. Every rule here acts on all residents (or an index array of
 them) at once.
 
-The two levers on learned helplessness (*erlernte Hilflosigkeit*) are :meth:`Residents.experience`
-with its two faces, *mastery* (success through one's own action) and *failure*; the third face,
-an outcome that did not depend on one's own action (being handled as a case), raises
-helplessness too — Seligman's point that non-contingency, not only bad luck, teaches
-helplessness.
+What residents do and what happens to them changes them through two channels only: the weekly
+drift of everyday life here (strain from open problems, support along ties, use it or lose it),
+and outcomes — every success or failure of something residents did, recorded by the mechanism
+that produced it and applied by the one rule of :func:`quartiersim.outcomes.apply_outcome`.
 """
 
 from __future__ import annotations
@@ -105,6 +104,8 @@ class Residents:
         self.known = np.zeros(n, dtype=bool)
         #: lowered joining threshold after an invitation (outreach, encounter), this week only
         self.invited = np.zeros(n, dtype=bool)
+        #: competence domains each resident used this week (used resources do not fade)
+        self.used = np.zeros((n, len(DOMAINS)), dtype=bool)
 
     # -- derived ------------------------------------------------------------------------------
     @property
@@ -130,58 +131,9 @@ class Residents:
         return self.resources - self.activated
 
     # -- the levers ---------------------------------------------------------------------------
-    def experience(
-        self,
-        who: np.ndarray,
-        success: bool,
-        agency: float,
-        strength: float = 1.0,
-        domain: int | None = None,
-    ) -> None:
-        """An outcome experienced by residents ``who``.
-
-        ``agency`` in [0, 1] is how far the outcome came from their own action. A success with
-        agency is *mastery*: helplessness falls and the resources used in ``domain`` are
-        activated. The non-contingent part of any outcome (``1 - agency``) raises helplessness a
-        little — relief delivered for someone teaches that one's own action does not matter. A
-        failure raises helplessness.
-        """
-        who = np.unique(np.asarray(who, dtype=np.int64))
-        if len(who) == 0:
-            return
-        p = self.params
-        h = self.helplessness[who]
-        if success:
-            h = h - p["mastery_effect"] * strength * agency * h
-            if domain is not None and agency > 0:
-                gap = self.resources[who, domain] - self.activated[who, domain]
-                self.activated[who, domain] += p["activation_gain"] * strength * agency * gap
-        else:
-            h = h + p["failure_effect"] * strength * (1.0 - h)
-        h = h + p["noncontingency_effect"] * strength * (1.0 - agency) * (1.0 - h)
-        self.helplessness[who] = np.clip(h, 0.0, 1.0)
-
     def set_group(self, who: np.ndarray, group: int) -> None:
         """Residents ``who`` become active in ``group`` (-1: in none)."""
         self.group[who] = group
-
-    def uncover(self, who: np.ndarray, domain: int, share: float) -> None:
-        """Activate ``share`` of the buried part of resource ``domain`` (a diagnosis made it
-        visible to them)."""
-        gap = self.resources[who, domain] - self.activated[who, domain]
-        self.activated[who, domain] += share * gap
-
-    def mastery(self, who: np.ndarray, strength: float = 1.0, domain: int | None = None) -> None:
-        """Success through one's own action (Bewältigungserfahrung)."""
-        self.experience(who, success=True, agency=1.0, strength=strength, domain=domain)
-
-    def failure(self, who: np.ndarray, strength: float = 1.0) -> None:
-        """Uncontrollable failure (Kontrollverlust): a refusal, a collapse."""
-        self.experience(who, success=False, agency=0.0, strength=strength)
-
-    def handled_as_case(self, who: np.ndarray, strength: float = 1.0) -> None:
-        """Relief delivered *for* residents without their own action (amtliche Fürsorglichkeit)."""
-        self.experience(who, success=True, agency=0.0, strength=strength)
 
     def adjust_trust(self, who: np.ndarray, delta: float) -> None:
         """Change the trust in institutions of residents ``who`` by ``delta`` (kept in [0, 1])."""
@@ -206,11 +158,12 @@ class Residents:
         h -= p["support_relief"] * self.support * h
         np.clip(h, 0.0, 1.0, out=h)
 
-    def weekly_resources(self, used: np.ndarray) -> None:
+    def weekly_resources(self) -> None:
         """Activated resources that go unused fade back to the everyday level (use it or lose
-        it): what was uncovered is buried again if nobody uses it."""
+        it): what was uncovered is buried again if nobody uses it. Starts a new week of use."""
         fade = self.params["resource_disuse"] * (self.activated - self.everyday)
-        self.activated -= np.where(used, 0.0, np.maximum(fade, 0.0))
+        self.activated -= np.where(self.used, 0.0, np.maximum(fade, 0.0))
+        self.used[:] = False
 
     def update_withdrawal(self) -> np.ndarray:
         """Retreat into resigned privacy above the threshold; return below it (hysteresis).
@@ -256,6 +209,7 @@ class Residents:
             "case_relief",
             "known",
             "invited",
+            "used",
         ):
             getattr(self, name)[who] = getattr(fresh, name)
 

@@ -28,6 +28,7 @@ import numpy as np
 
 from quartiersim.arena import MEDIATION_HOURS, Arena
 from quartiersim.groups import MIN_MEMBERS, SEED_FUNDS, ActionGroups
+from quartiersim.outcomes import BOTH, INSTITUTION, RESIDENTS, Outcome
 from quartiersim.problems import CONCERN_LEVEL, LATENT, OPPOSING, STRUCTURAL, VISIBLE, Problems
 from quartiersim.quarter import Layout
 from quartiersim.registry import Registry, Text, View, as_text
@@ -81,6 +82,12 @@ class Quarter(Protocol):
     def random_location(self) -> tuple[int, int]: ...
 
     def solve_for_residents(self, p: int) -> None: ...
+
+    def record(self, outcome: Outcome) -> None: ...
+
+    def try_out(
+        self, who: np.ndarray, domains: np.ndarray, source: str = RESIDENTS
+    ) -> np.ndarray: ...
 
 
 class Worker(Protocol):
@@ -263,8 +270,8 @@ def problem_sensor(m: Quarter, w: Worker, budget: Budget) -> None:
     },
 )
 def resource_diagnostician(m: Quarter, w: Worker, budget: Budget) -> None:
-    """Outreach: visits residents at home, reaching the withdrawn too; uncovers a buried
-    resource and offers a small chance to use it (a space of possibility, Möglichkeitsraum)."""
+    """Outreach: visits residents at home, reaching the withdrawn too; diagnoses a buried
+    resource and offers a small task to try it out (a space of possibility, Möglichkeitsraum)."""
     r = m.residents
     since = m.steps - m.offered_week
     # New doors every half year; residents the team knows to have withdrawn, every month
@@ -287,12 +294,10 @@ def resource_diagnostician(m: Quarter, w: Worker, budget: Budget) -> None:
     accepted = visited[r.known[visited] | (m.rng.random(visits) < m.p["outreach_acceptance"])]
     was_withdrawn = r.withdrawn[accepted].tolist()
     r.known[accepted] = True
-    diagnosed = np.argmax(r.buried[accepted], axis=1)  # the most buried resource of each
-    for domain in np.unique(diagnosed):  # a loop over the five domains, not over residents
-        who = accepted[diagnosed == domain]
-        r.uncover(who, int(domain), 0.5 * m.p["activation_gain"])
-        r.mastery(who, strength=0.5, domain=int(domain))
-        m.mark_used(who, int(domain))
+    # A visit is contact: the resident is known and invited. What can change them is the
+    # trial it opens — a small task in the most buried domain (the space of possibility).
+    diagnosed = np.argmax(r.buried[accepted], axis=1)
+    m.try_out(accepted, diagnosed)
     r.invited[accepted] = True
     for i, withdrawn in zip(accepted.tolist(), was_withdrawn, strict=True):
         m.log("outreach_visit", resident=i, withdrawn=withdrawn, worker=w.name)
@@ -345,9 +350,8 @@ def organisation_helper(m: Quarter, w: Worker, budget: Budget) -> None:
         extra = m.rng.choice(others, size=min(len(others), MIN_MEMBERS), replace=False)
         founders = np.unique(np.concatenate([circle, known[:5], extra]))
         w.move_to(*m.home_xy[initiator])
-        g = m.groups.found(p, founders, funds=SEED_FUNDS)
+        g = m.groups.found(p, founders, funds=SEED_FUNDS, initiator=initiator)
         free[founders] = False  # founders are taken: no other group gets them
-        r.mastery([initiator], strength=0.5, domain=ORGANISING)
         m.mark_used(founders, ORGANISING)
         r.invited[concerned] = True
         m.log("worker_founded_group", group=g.id, worker=w.name)
@@ -359,7 +363,6 @@ def organisation_helper(m: Quarter, w: Worker, budget: Budget) -> None:
         g.help = min(1.0, g.help + 0.5)
         g.funds += 100.0
         coached = m.rng.choice(members, size=min(2, len(members)), replace=False)
-        r.mastery(coached, strength=0.3, domain=ORGANISING)
         m.mark_used(coached, ORGANISING)
         m.log("group_helped", group=g.id, worker=w.name)
     if budget.take(FESTIVAL_HOURS):  # at most one party a week: guests need to be found
@@ -418,7 +421,6 @@ def door_opener(m: Quarter, w: Worker, budget: Budget) -> None:
         members = m.groups.members(g)
         g.access = min(1.0, g.access + 0.4)
         coached = m.rng.choice(members, size=min(3, len(members)), replace=False)
-        r.mastery(coached, strength=0.3, domain=BUREAUCRACY)
         m.mark_used(coached, BUREAUCRACY)
         r.adjust_trust(members, +0.01)
         m.arena.try_win_ally(g, chance=0.05)
@@ -426,7 +428,8 @@ def door_opener(m: Quarter, w: Worker, budget: Budget) -> None:
     known = np.flatnonzero(r.known & ~r.withdrawn)
     while len(known) and budget.take(VISIT_HOURS):  # individual advocacy with known residents
         i = int(m.rng.choice(known))
-        r.mastery([i], strength=0.2, domain=BUREAUCRACY)
+        # The resident pursues their concern with the authorities themselves, coached.
+        m.try_out(np.array([i]), np.array([BUREAUCRACY]), source=BOTH)
         r.adjust_trust([i], +0.03)
 
 
@@ -514,9 +517,7 @@ def conflict_mediator(m: Quarter, w: Worker, budget: Budget) -> None:
         m.log("dialogue_meeting", residents=len(side_a) + len(side_b), worker=w.name)
     if met:  # the week's meetings: new ties across, and practice in speaking up
         m.ties.reinforce(np.concatenate(pairs_a), np.concatenate(pairs_b), m.p["tie_gain"])
-        everyone = np.concatenate(met)
-        r.mastery(everyone, strength=0.15, domain=SPEAKING)
-        m.mark_used(everyone, SPEAKING)
+        m.mark_used(np.concatenate(met), SPEAKING)
 
 
 @activity(
@@ -558,7 +559,8 @@ def case_work(m: Quarter, w: Worker, budget: Budget) -> None:
             weights = r.strain[burdened]
             i = int(m.rng.choice(burdened, p=weights / weights.sum()))
             r.case_relief[i] += 0.5 * r.strain[i]
-            r.handled_as_case([i], strength=1.0)
+            # The resident who asked took part in a small outcome: the request was answered.
+            m.record(Outcome(success=True, decisive=False, source=INSTITUTION, took_part=[i]))
             r.adjust_trust([i], +0.03)
             m.log("case_handled", resident=i, worker=w.name)
         else:  # expert planning on the worst known problem
