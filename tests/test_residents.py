@@ -169,7 +169,7 @@ def test_support_flows_along_ties_and_relieves_helplessness() -> None:
     lowers helplessness where there is no strain."""
     m = model(n_problems=0, problem_arrival_weeks=10_000.0)
     r = m.residents
-    r.update_support(m.ties.adjacency())
+    r.update_support(m.ties)
     assert ((r.support >= 0) & (r.support < 1)).all()
     isolated = m.ties.degree() == 0
     assert (r.support[isolated] == 0).all()

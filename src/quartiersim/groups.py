@@ -187,8 +187,8 @@ class ActionGroups:
 
     def founding_circle(self, initiator: int, concerned: np.ndarray) -> np.ndarray:
         """The initiator and the concerned residents they are tied to."""
-        row = self.model.ties.adjacency()[initiator]
-        friends = row.indices[concerned[row.indices]]
+        friends = self.model.ties.neighbours(initiator)
+        friends = friends[concerned[friends]]
         return np.unique(np.append(friends, initiator))
 
     def thresholds(self) -> np.ndarray:

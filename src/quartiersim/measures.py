@@ -110,7 +110,7 @@ def largest_component_share(m: QuartierModel) -> float:
     """Share of residents in the largest connected part of the tie network."""
     if len(m.ties) == 0:
         return 1.0 / m.residents.n
-    _, labels = connected_components(m.ties.adjacency(), directed=False)
+    _, labels = connected_components(m.ties.upper(), directed=False)  # undirected: U is enough
     return float(np.bincount(labels).max() / m.residents.n)
 
 

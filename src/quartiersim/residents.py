@@ -21,6 +21,7 @@ from mesa.discrete_space import CellAgent
 
 if TYPE_CHECKING:
     from quartiersim.model import QuartierModel
+    from quartiersim.ties import Ties
 
 DOMAINS: tuple[str, ...] = ("organising", "speaking", "practical", "bureaucracy", "caring")
 """Competence domains of hidden resources: organising, speaking up (sich artikulieren),
@@ -154,10 +155,10 @@ class Residents:
         self.trust[who] = np.clip(self.trust[who] + delta, 0.0, 1.0)
 
     # -- the weekly rules ---------------------------------------------------------------------
-    def update_support(self, adjacency) -> None:
+    def update_support(self, ties: Ties) -> None:
         """Support flowing along ties: tie weight times the other's capacity to help."""
         capacity = (1.0 - self.helplessness) * (0.5 + 0.5 * self.activated[:, CARING])
-        raw = adjacency @ capacity
+        raw = ties.neighbour_sum(capacity)
         self.support = raw / (raw + 1.0)  # saturating: the first supporters matter most
 
     def weekly_helplessness(self, strain: np.ndarray) -> None:

@@ -6,9 +6,12 @@ origin or age group is *bridging* (brückenbildend), within a group *bonding* (b
 are fragile (Burt 2002: about nine in ten unreinforced bridges are gone after a year).
 
 Storage: one sorted edge list (``i < j``, key ``i * n + j``) with a weight and a "reinforced
-this week" flag per tie — the COO form of a sparse matrix. Queries that need neighbourhoods use
-a symmetric CSR matrix built from it on demand and cached until the ties change. Every
-operation is a handful of NumPy calls whose cost grows with the number of ties.
+this week" flag per tie — the COO form of a sparse matrix. Sorted by key, the list is also the
+upper triangle of the adjacency matrix in CSR form: :meth:`Ties.upper` wraps it without sorting
+or copying ties, and every query about neighbourhoods (support and exposure along ties,
+components) is answered from it and its transpose. The full symmetric matrix is built only for
+callers who ask for it (:meth:`Ties.adjacency`). Every operation is a handful of NumPy calls
+whose cost grows with the number of ties.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ class Ties:
         self.j = np.zeros(0, dtype=np.int64)
         self.weight = np.zeros(0)
         self.reinforced = np.zeros(0, dtype=bool)
+        self._keys = np.zeros(0, dtype=np.int64)
+        self._upper: sp.csr_matrix | None = None
         self._csr: sp.csr_matrix | None = None
 
     # -- reading ----------------------------------------------------------------------------
@@ -34,17 +39,40 @@ class Ties:
 
     @property
     def keys(self) -> np.ndarray:
-        """One sortable key per tie, ``i * n + j``."""
-        return self.i * self.n + self.j
+        """One sortable key per tie, ``i * n + j`` (ascending: the list's order)."""
+        return self._keys
+
+    def upper(self) -> sp.csr_matrix:
+        """The upper triangle of the adjacency matrix (row ``i``, column ``j > i``, tie weight)
+        as CSR — the sorted edge list itself, with row pointers (cached until the ties change).
+        Its transpose is the lower triangle, so ``upper + upper.T`` is the whole network."""
+        if self._upper is None:
+            indptr = np.zeros(self.n + 1, dtype=np.int64)
+            np.cumsum(np.bincount(self.i, minlength=self.n), out=indptr[1:])
+            self._upper = sp.csr_matrix((self.weight, self.j, indptr), shape=(self.n, self.n))
+        return self._upper
 
     def adjacency(self) -> sp.csr_matrix:
-        """Symmetric ``n`` x ``n`` CSR matrix of tie weights (cached until the ties change)."""
+        """Symmetric ``n`` x ``n`` CSR matrix of tie weights (cached until the ties change).
+
+        For callers who need the whole matrix (inspection, tests); the weekly rules use
+        :meth:`neighbour_sum`, :meth:`neighbours` and :meth:`upper` instead.
+        """
         if self._csr is None:
-            rows = np.concatenate([self.i, self.j])
-            cols = np.concatenate([self.j, self.i])
-            data = np.concatenate([self.weight, self.weight])
-            self._csr = sp.csr_matrix((data, (rows, cols)), shape=(self.n, self.n))
+            upper = self.upper()
+            self._csr = (upper + upper.T).tocsr()
         return self._csr
+
+    def neighbour_sum(self, values: np.ndarray) -> np.ndarray:
+        """For each resident, the sum over their ties of tie weight times the other's value
+        (the adjacency matrix times ``values``): what flows to each along their ties."""
+        upper = self.upper()
+        return upper @ values + upper.T @ values
+
+    def neighbours(self, who: int) -> np.ndarray:
+        """The residents tied to ``who``, ascending."""
+        lo, hi = np.searchsorted(self._keys, [who * self.n, (who + 1) * self.n])
+        return np.concatenate([self.i[self.j == who], self.j[lo:hi]])
 
     def degree(self) -> np.ndarray:
         """Number of ties of each resident."""
@@ -52,7 +80,16 @@ class Ties:
 
     def strength(self) -> np.ndarray:
         """Sum of tie weights of each resident."""
-        return np.bincount(self.i, self.weight, self.n) + np.bincount(self.j, self.weight, self.n)
+        return self.neighbour_sum(np.ones(self.n))
+
+    def weight_across(self, a: np.ndarray, b: np.ndarray) -> float:
+        """Total weight of the ties joining a resident of ``a`` with one of ``b`` (disjoint)."""
+        in_a = np.zeros(self.n, dtype=bool)
+        in_b = np.zeros(self.n, dtype=bool)
+        in_a[a] = True
+        in_b[b] = True
+        across = (in_a[self.i] & in_b[self.j]) | (in_b[self.i] & in_a[self.j])
+        return float(self.weight[across].sum())
 
     def bridging(self, origin: np.ndarray, age: np.ndarray) -> np.ndarray:
         """Which ties connect residents of different origin or age group."""
@@ -88,6 +125,7 @@ class Ties:
         new = ukeys[~found]
         if len(new):
             at = pos[~found]
+            self._keys = np.insert(self._keys, at, new)
             self.i = np.insert(self.i, at, new // self.n)
             self.j = np.insert(self.j, at, new % self.n)
             self.weight = np.insert(self.weight, at, np.minimum(1.0, ugain[~found]))
@@ -122,6 +160,7 @@ class Ties:
         lost = int(len(keep) - keep.sum())
         if lost:
             self.i, self.j, self.weight = self.i[keep], self.j[keep], self.weight[keep]
+            self._keys = self._keys[keep]
         self.reinforced = np.zeros(len(self.weight), dtype=bool)
         self._changed()
         return lost
@@ -131,16 +170,16 @@ class Ties:
         gone = np.zeros(self.n, dtype=bool)
         gone[who] = True
         keep = ~(gone[self.i] | gone[self.j])
-        self.i, self.j = self.i[keep], self.j[keep]
+        self.i, self.j, self._keys = self.i[keep], self.j[keep], self._keys[keep]
         self.weight, self.reinforced = self.weight[keep], self.reinforced[keep]
         self._changed()
 
     def _changed(self) -> None:
-        self._csr = None  # the CSR view is rebuilt on the next query
+        self._upper = self._csr = None  # the CSR views are rebuilt on the next query
 
     def _find(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Positions of ``keys`` in the sorted edge list, and which of them exist."""
-        existing = self.keys
+        existing = self._keys
         pos = np.searchsorted(existing, keys)
         found = np.zeros(len(keys), dtype=bool)
         inside = pos < len(existing)
