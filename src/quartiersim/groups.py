@@ -3,8 +3,9 @@
 Joining follows Granovetter's (1978) threshold model: a resident joins when the share of their
 ties already taking part reaches their threshold. Helplessness raises the threshold,
 self-efficacy lowers it; withdrawn residents never join. :func:`threshold_cascade` is the rule
-as a pure function; :meth:`ActionGroups.recruit` applies one round of it per week, so a cascade
-unfolds over weeks (the S-shaped take-off of a group).
+as a pure function, run to its end; :meth:`ActionGroups.recruit` applies one round of it per
+week (the decision itself is :func:`joins`), so a cascade unfolds over weeks (the S-shaped
+take-off of a group).
 """
 
 from __future__ import annotations
@@ -70,6 +71,16 @@ def threshold_cascade(
         active |= joins
         step += 1
     return active
+
+
+def joins(share: np.ndarray, tied: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
+    """Granovetter's threshold rule as the model applies it every week: a resident joins a
+    group when the weighted ``share`` of their ties that are members reaches their threshold.
+
+    One entry per resident and group they are tied into; ``tied`` counts those ties (at least
+    one), for variants of the rule that count people instead of shares.
+    """
+    return share >= thresholds
 
 
 @dataclass
@@ -200,39 +211,56 @@ class ActionGroups:
         return np.clip(t, 0.0, None)  # above 1: would not join even if all friends did
 
     def recruit(self) -> None:
-        """One round of the threshold rule for every active group."""
+        """One round of the threshold rule for every active group, all groups in one pass.
+
+        A free resident (in no group, not withdrawn) who cares about a group's cause joins it
+        when the weighted share of their ties that are members reaches their threshold divided
+        by the group's momentum (people join what seems to work) — the decision is
+        :func:`joins`. Groups recruit in the order they were founded: who qualifies for several
+        joins the oldest. This is :func:`threshold_cascade` with ``rounds=1`` run group by
+        group; the exposure of every free resident to every group is summed over the ties at
+        once instead.
+        """
         m, r = self.model, self.model.residents
-        adjacency = m.ties.adjacency()
-        strength = np.asarray(adjacency.sum(axis=1)).ravel()
-        thresholds = self.thresholds()
+        if not self.active:
+            return
+        t = m.ties
+        n_groups = len(self.groups)
         free = (r.group < 0) & ~r.withdrawn
-        active = self.active
-        causes = [g.problem for g in active if g.problem >= 0]
-        cares_about = m.problems.concern[:, causes] >= JOIN_CONCERN  # one column per cause
-        column = 0
-        for g in active:
-            if g.problem >= 0:
-                cares = cares_about[:, column]
-                column += 1
-            else:
-                cares = np.ones(r.n, dtype=bool)
-            eligible = cares & free
-            if not eligible.any():
-                continue
-            # People join what seems to work: a group's pull fades with its momentum.
-            joined = threshold_cascade(
-                thresholds / max(g.momentum, 0.05),
-                adjacency,
-                r.group == g.id,
-                eligible=eligible,
-                rounds=1,
-                strength=strength,
-            )
-            new = np.flatnonzero(joined & eligible)
-            if len(new):
-                r.set_group(new, g.id)
-                free[new] = False
-                m.log("residents_joined", group=g.id, count=len(new))
+        # Ties from a free resident to a member: (resident, group, weight), upper part (the
+        # resident is i) and lower part (the resident is j), each in the edge list's order.
+        gi, gj = r.group[t.i], r.group[t.j]
+        up = free[t.i] & (gj >= 0)
+        low = free[t.j] & (gi >= 0)
+        who = np.concatenate([t.i[up], t.j[low]])
+        if len(who) == 0:
+            return
+        pairs, inverse = np.unique(
+            who * n_groups + np.concatenate([gj[up], gi[low]]), return_inverse=True
+        )
+        n_up = int(up.sum())
+        # Summed as the resident's strength is (upper part + lower part), so that a resident
+        # whose ties all lead into the group has a share of exactly 1.
+        exposure = np.bincount(inverse[:n_up], t.weight[up], len(pairs)) + np.bincount(
+            inverse[n_up:], t.weight[low], len(pairs)
+        )
+        tied = np.bincount(inverse, minlength=len(pairs))
+        who, group = pairs // n_groups, pairs % n_groups
+        strength = t.strength()[who]
+        share = np.divide(exposure, strength, out=np.zeros(len(pairs)), where=strength > 0)
+        momentum = np.array([max(g.momentum, 0.05) for g in self.groups])
+        cause = np.array([g.problem for g in self.groups])[group]
+        cares = np.ones(len(pairs), dtype=bool)
+        has_cause = cause >= 0
+        cares[has_cause] = m.problems.concern[who[has_cause], cause[has_cause]] >= JOIN_CONCERN
+        thresholds = self.thresholds()[who] / momentum[group]
+        joining = cares & (strength > 0) & joins(share, tied, thresholds)
+        who, group = who[joining], group[joining]
+        first = np.unique(who, return_index=True)[1]  # pairs are sorted by resident, then group
+        who, group = who[first], group[first]
+        r.set_group(who, group)
+        for g, count in zip(*np.unique(group, return_counts=True), strict=True):
+            m.log("residents_joined", group=int(g), count=int(count))
 
     def act(self) -> None:
         """Small local actions (clean-up, street party, repair day): members meet and win."""
