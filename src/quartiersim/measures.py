@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy.sparse.csgraph import connected_components
 
 from quartiersim.problems import SOLVED
 
@@ -108,10 +107,7 @@ def participation(m: QuartierModel) -> float:
 
 def largest_component_share(m: QuartierModel) -> float:
     """Share of residents in the largest connected part of the tie network."""
-    if len(m.ties) == 0:
-        return 1.0 / m.residents.n
-    _, labels = connected_components(m.ties.upper(), directed=False)  # undirected: U is enough
-    return float(np.bincount(labels).max() / m.residents.n)
+    return m.ties.largest_component() / m.residents.n
 
 
 def gini(values: np.ndarray) -> float:

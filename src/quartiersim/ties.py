@@ -6,18 +6,26 @@ origin or age group is *bridging* (brückenbildend), within a group *bonding* (b
 are fragile (Burt 2002: about nine in ten unreinforced bridges are gone after a year).
 
 Storage: one sorted edge list (``i < j``, key ``i * n + j``) with a weight and a "reinforced
-this week" flag per tie — the COO form of a sparse matrix. Sorted by key, the list is also the
-upper triangle of the adjacency matrix in CSR form: :meth:`Ties.upper` wraps it without sorting
-or copying ties, and every query about neighbourhoods (support and exposure along ties,
-components) is answered from it and its transpose. The full symmetric matrix is built only for
-callers who ask for it (:meth:`Ties.adjacency`). Every operation is a handful of NumPy calls
-whose cost grows with the number of ties.
+this week" flag per tie — the COO form of a sparse matrix. Every weekly query is answered from
+the list itself, never from a rebuilt matrix: sums along ties and components by small compiled
+loops over it (:mod:`quartiersim.kernels`), neighbourhoods by a search in it. Sorted by key, the
+list is also the upper triangle of the adjacency matrix in CSR form (:meth:`Ties.upper`); the
+full symmetric matrix is built only for callers who ask for it (:meth:`Ties.adjacency`). The
+cost of every operation grows with the number of ties.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
+
+
+def _kernels():
+    """The compiled loops, imported on first use: importing Numba takes a few tenths of a
+    second that ``import quartiersim`` alone should not pay."""
+    from quartiersim import kernels
+
+    return kernels
 
 
 class Ties:
@@ -30,6 +38,9 @@ class Ties:
         self.weight = np.zeros(0)
         self.reinforced = np.zeros(0, dtype=bool)
         self._keys = np.zeros(0, dtype=np.int64)
+        # Views of the list as sparse matrices. The upper triangle shares the weight array, so
+        # it stays valid while ties only change weight (in place); the symmetric matrix holds
+        # copies and is dropped on every change.
         self._upper: sp.csr_matrix | None = None
         self._csr: sp.csr_matrix | None = None
 
@@ -56,7 +67,7 @@ class Ties:
         """Symmetric ``n`` x ``n`` CSR matrix of tie weights (cached until the ties change).
 
         For callers who need the whole matrix (inspection, tests); the weekly rules use
-        :meth:`neighbour_sum`, :meth:`neighbours` and :meth:`upper` instead.
+        :meth:`neighbour_sum`, :meth:`neighbours` and :meth:`largest_component` instead.
         """
         if self._csr is None:
             upper = self.upper()
@@ -66,8 +77,8 @@ class Ties:
     def neighbour_sum(self, values: np.ndarray) -> np.ndarray:
         """For each resident, the sum over their ties of tie weight times the other's value
         (the adjacency matrix times ``values``): what flows to each along their ties."""
-        upper = self.upper()
-        return upper @ values + upper.T @ values
+        values = np.asarray(values, dtype=float)
+        return _kernels().along_ties(self.i, self.j, self.weight, values, self.n)
 
     def neighbours(self, who: int) -> np.ndarray:
         """The residents tied to ``who``, ascending."""
@@ -79,8 +90,12 @@ class Ties:
         return np.bincount(self.i, minlength=self.n) + np.bincount(self.j, minlength=self.n)
 
     def strength(self) -> np.ndarray:
-        """Sum of tie weights of each resident."""
-        return self.neighbour_sum(np.ones(self.n))
+        """Sum of tie weights of each resident (ties to higher ids first, then to lower ids)."""
+        return np.bincount(self.i, self.weight, self.n) + np.bincount(self.j, self.weight, self.n)
+
+    def largest_component(self) -> int:
+        """Number of residents in the largest connected part of the network (1 without ties)."""
+        return int(_kernels().largest_component(self.i, self.j, self.n))
 
     def weight_across(self, a: np.ndarray, b: np.ndarray) -> float:
         """Total weight of the ties joining a resident of ``a`` with one of ``b`` (disjoint)."""
@@ -130,6 +145,7 @@ class Ties:
             self.j = np.insert(self.j, at, new % self.n)
             self.weight = np.insert(self.weight, at, np.minimum(1.0, ugain[~found]))
             self.reinforced = np.insert(self.reinforced, at, True)
+            self._restructured()
         self._changed()
         return len(new)
 
@@ -161,6 +177,7 @@ class Ties:
         if lost:
             self.i, self.j, self.weight = self.i[keep], self.j[keep], self.weight[keep]
             self._keys = self._keys[keep]
+            self._restructured()
         self.reinforced = np.zeros(len(self.weight), dtype=bool)
         self._changed()
         return lost
@@ -172,10 +189,16 @@ class Ties:
         keep = ~(gone[self.i] | gone[self.j])
         self.i, self.j, self._keys = self.i[keep], self.j[keep], self._keys[keep]
         self.weight, self.reinforced = self.weight[keep], self.reinforced[keep]
+        self._restructured()
         self._changed()
 
     def _changed(self) -> None:
-        self._upper = self._csr = None  # the CSR views are rebuilt on the next query
+        """Weights changed (in place): the symmetric matrix is rebuilt on the next query."""
+        self._csr = None
+
+    def _restructured(self) -> None:
+        """Ties were added or removed (new arrays): every matrix view is rebuilt when needed."""
+        self._upper = self._csr = None
 
     def _find(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Positions of ``keys`` in the sorted edge list, and which of them exist."""
