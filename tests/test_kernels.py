@@ -52,3 +52,44 @@ def test_largest_component_is_the_largest_connected_part(t):
     upper = sp.csr_matrix((t.weight, (t.i, t.j)), shape=(t.n, t.n))
     _, labels = connected_components(upper, directed=False)
     assert kernels.largest_component(t.i, t.j, t.n) == np.bincount(labels).max()
+
+
+def contacts_with_numpy(t: Ties, met: np.ndarray, gain: np.ndarray) -> tuple:
+    """The reference for :func:`kernels.add_contacts`: find the pairs in the sorted list,
+    strengthen the ties found, insert the others where they belong (``np.insert``)."""
+    keys, weight, reinforced = t.keys.copy(), t.weight.copy(), t.reinforced.copy()
+    pos = np.searchsorted(keys, met)
+    found = np.zeros(len(met), dtype=bool)
+    inside = pos < len(keys)
+    found[inside] = keys[pos[inside]] == met[inside]
+    weight[pos[found]] = np.minimum(1.0, weight[pos[found]] + gain[found])
+    reinforced[pos[found]] = True
+    at, new = pos[~found], met[~found]
+    return (
+        np.insert(keys, at, new),
+        np.insert(t.i, at, new // t.n),
+        np.insert(t.j, at, new % t.n),
+        np.insert(weight, at, np.minimum(1.0, gain[~found])),
+        np.insert(reinforced, at, True),
+        len(new),
+    )
+
+
+@settings(max_examples=80, deadline=None)
+@given(t=networks(), contacts=st.integers(0, 400), seed=st.integers(0, 2**16))
+def test_adding_contacts_strengthens_found_ties_and_inserts_new_ones_in_order(t, contacts, seed):
+    """Contact forms and strengthens ties: the one-walk merge gives exactly what searching and
+    inserting with NumPy gives — the same sorted list, weights, flags and count of new ties."""
+    rng = np.random.default_rng(seed)
+    t.reinforced[:] = rng.random(len(t)) < 0.5
+    a, b = rng.integers(t.n, size=contacts), rng.integers(t.n, size=contacts)
+    keep = a != b
+    met = np.unique(np.minimum(a, b)[keep] * t.n + np.maximum(a, b)[keep])
+    gain = rng.uniform(0.0, 0.8, size=len(met))
+    expected = contacts_with_numpy(t, met, gain)
+    actual = kernels.add_contacts(
+        t.keys.copy(), t.i, t.j, t.weight.copy(), t.reinforced.copy(), met, gain, t.n
+    )
+    assert actual[5] == expected[5]
+    for got, want in zip(actual[:5], expected[:5], strict=True):
+        np.testing.assert_array_equal(got, want)

@@ -1,10 +1,11 @@
 """Compiled inner loops of the tie network (Numba).
 
-Loops over every tie that NumPy cannot express without building a sparse matrix first. Each
-kernel is a plain loop over the sorted edge list of :class:`quartiersim.ties.Ties` (``i < j``,
-ascending key ``i * n + j``), names the rule of the model it serves, and is tested against a
-NumPy/SciPy reference in ``tests/test_kernels.py``. ``cache=True`` keeps the compiled code
-next to this file, so only the first run after a change compiles.
+Loops over every tie that NumPy cannot express without building a sparse matrix first or
+copying the whole list several times. Each kernel is a plain loop over the sorted edge list of
+:class:`quartiersim.ties.Ties` (``i < j``, ascending key ``i * n + j``), names the rule of the
+model it serves, and is tested against a NumPy/SciPy reference in ``tests/test_kernels.py``.
+``cache=True`` keeps the compiled code next to this file, so only the first run after a change
+compiles.
 
 This module is imported on first use (see :mod:`quartiersim.ties`), so that ``import
 quartiersim`` does not pay for importing Numba.
@@ -56,3 +57,55 @@ def largest_component(i: np.ndarray, j: np.ndarray, n: int) -> int:
         size[a] += size[b]
         largest = max(largest, size[a])
     return largest
+
+
+@njit(cache=True)
+def add_contacts(
+    keys: np.ndarray,
+    i: np.ndarray,
+    j: np.ndarray,
+    weight: np.ndarray,
+    reinforced: np.ndarray,
+    met: np.ndarray,
+    gain: np.ndarray,
+    n: int,
+):
+    """Contact forms and strengthens ties: merge the pairs who met (``met``: sorted unique keys
+    ``i * n + j``, ``gain``: what their contacts add) into the sorted edge list.
+
+    A pair with a tie gains weight (at most 1); a pair without one gets a new tie of weight
+    ``min(1, gain)``; both count as reinforced this week. One walk along both sorted lists.
+    Without new ties the list is changed in place; otherwise new arrays with the new ties in
+    their sorted places are returned. Returns ``(keys, i, j, weight, reinforced, new_ties)``.
+    """
+    e, new_ties = 0, 0
+    for k in range(len(met)):  # first walk: strengthen existing ties, count new ones
+        while e < len(keys) and keys[e] < met[k]:
+            e += 1
+        if e < len(keys) and keys[e] == met[k]:
+            weight[e] = min(1.0, weight[e] + gain[k])
+            reinforced[e] = True
+        else:
+            new_ties += 1
+    if new_ties == 0:
+        return keys, i, j, weight, reinforced, 0
+    size = len(keys) + new_ties
+    keys2 = np.empty(size, dtype=keys.dtype)
+    i2 = np.empty(size, dtype=i.dtype)
+    j2 = np.empty(size, dtype=j.dtype)
+    weight2 = np.empty(size, dtype=weight.dtype)
+    reinforced2 = np.empty(size, dtype=reinforced.dtype)
+    e, out = 0, 0
+    for k in range(len(met) + 1):  # second walk: copy runs of old ties, insert the new ones
+        stop = met[k] if k < len(met) else np.iinfo(np.int64).max
+        while e < len(keys) and keys[e] < stop:
+            keys2[out], i2[out], j2[out] = keys[e], i[e], j[e]
+            weight2[out], reinforced2[out] = weight[e], reinforced[e]
+            e += 1
+            out += 1
+        if k == len(met) or (e < len(keys) and keys[e] == stop):
+            continue  # an existing tie: copied with the run before the next pair
+        keys2[out], i2[out], j2[out] = stop, stop // n, stop % n
+        weight2[out], reinforced2[out] = min(1.0, gain[k]), True
+        out += 1
+    return keys2, i2, j2, weight2, reinforced2, new_ties

@@ -8,7 +8,8 @@ are fragile (Burt 2002: about nine in ten unreinforced bridges are gone after a 
 Storage: one sorted edge list (``i < j``, key ``i * n + j``) with a weight and a "reinforced
 this week" flag per tie — the COO form of a sparse matrix. Every weekly query is answered from
 the list itself, never from a rebuilt matrix: sums along ties and components by small compiled
-loops over it (:mod:`quartiersim.kernels`), neighbourhoods by a search in it. Sorted by key, the
+loops over it (:mod:`quartiersim.kernels`), neighbourhoods by a search in it. The week's
+contacts are merged into it in one walk along both sorted lists. Sorted by key, the
 list is also the upper triangle of the adjacency matrix in CSR form (:meth:`Ties.upper`); the
 full symmetric matrix is built only for callers who ask for it (:meth:`Ties.adjacency`). The
 cost of every operation grows with the number of ties.
@@ -131,23 +132,16 @@ class Ties:
             return 0
         a, b, gain = a[keep], b[keep], gain[keep]
         keys = np.minimum(a, b) * self.n + np.maximum(a, b)
-        ukeys, inverse = np.unique(keys, return_inverse=True)
-        ugain = np.bincount(inverse, gain, len(ukeys))
-        pos, found = self._find(ukeys)
-        hit = pos[found]
-        self.weight[hit] = np.minimum(1.0, self.weight[hit] + ugain[found])
-        self.reinforced[hit] = True
-        new = ukeys[~found]
-        if len(new):
-            at = pos[~found]
-            self._keys = np.insert(self._keys, at, new)
-            self.i = np.insert(self.i, at, new // self.n)
-            self.j = np.insert(self.j, at, new % self.n)
-            self.weight = np.insert(self.weight, at, np.minimum(1.0, ugain[~found]))
-            self.reinforced = np.insert(self.reinforced, at, True)
+        met, inverse = np.unique(keys, return_inverse=True)
+        gain = np.bincount(inverse, gain, len(met))  # repeated contact adds up
+        *arrays, new = _kernels().add_contacts(
+            self._keys, self.i, self.j, self.weight, self.reinforced, met, gain, self.n
+        )
+        if new:
+            self._keys, self.i, self.j, self.weight, self.reinforced = arrays
             self._restructured()
         self._changed()
-        return len(new)
+        return int(new)
 
     def weaken(self, a: np.ndarray, b: np.ndarray, factor: float) -> None:
         """Damage existing ties between ``a[k]`` and ``b[k]`` by ``factor`` (0..1) of weight."""
