@@ -86,8 +86,8 @@ def dense_of(t: Ties) -> np.ndarray:
 )
 def test_queries_along_ties_agree_with_the_dense_adjacency_matrix(n, pairs, drop, seed) -> None:
     """Whatever the network (built by contact, thinned by moves and decay), what flows along
-    ties, who is tied to whom, the weight across two sets and the upper triangle all agree
-    with the plain adjacency matrix."""
+    ties, who is tied to whom, the weight across two sets and inside labelled groups, and the
+    upper triangle all agree with the plain adjacency matrix."""
     rng = np.random.default_rng(seed)
     t = Ties(n)
     a = np.array([p[0] % n for p in pairs], dtype=np.int64)
@@ -108,6 +108,9 @@ def test_queries_along_ties_agree_with_the_dense_adjacency_matrix(n, pairs, drop
     side = rng.permutation(n)
     left, right = side[: n // 2], side[n // 2 :]
     assert t.weight_across(left, right) == pytest.approx(dense[np.ix_(left, right)].sum())
+    label = rng.integers(-1, 4, size=n)
+    inside = [np.triu(dense)[np.ix_(label == k, label == k)].sum() for k in range(4)]
+    np.testing.assert_allclose(t.weight_within(label, 4), inside, rtol=1e-12, atol=1e-15)
 
 
 def test_everyday_contact_forms_the_network_and_without_it_there_is_none() -> None:

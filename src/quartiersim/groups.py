@@ -140,9 +140,9 @@ class ActionGroups:
         """
         r, t = self.model.residents, self.model.ties
         n_groups = len(self.groups)
-        inside = r.group >= 0
-        act = r.activated[inside]
-        gid = r.group[inside]
+        members = np.flatnonzero(r.group >= 0)
+        act = r.activated[members]
+        gid = r.group[members]
         size = np.bincount(gid, minlength=n_groups)
         safe = np.maximum(size, 1)
         mean_act = (
@@ -152,9 +152,7 @@ class ActionGroups:
         best_organiser = np.zeros(n_groups)
         np.maximum.at(best_organiser, gid, act[:, ORGANISING])  # leadership
         competence = 0.5 * mean_act + 0.5 * best_organiser
-        gi, gj = r.group[t.i], r.group[t.j]
-        same = (gi == gj) & (gi >= 0)
-        inner = np.bincount(gi[same], t.weight[same], n_groups) / safe
+        inner = t.weight_within(r.group, n_groups) / safe
         cohesion = inner / (inner + 0.5)
         funds = np.array([g.funds for g in self.groups])
         help_ = np.minimum(np.array([g.help for g in self.groups]), 1.0)

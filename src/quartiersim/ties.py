@@ -94,6 +94,24 @@ class Ties:
         """Sum of tie weights of each resident (ties to higher ids first, then to lower ids)."""
         return np.bincount(self.i, self.weight, self.n) + np.bincount(self.j, self.weight, self.n)
 
+    def weight_within(self, label: np.ndarray, n_labels: int) -> np.ndarray:
+        """Per label, the total weight of the ties joining two residents of that label (-1: no
+        label) — for example the ties inside each action group, whatever their number.
+
+        Read from the labelled residents' ties to higher ids only (each tie inside a label is
+        one of them), in the list's order.
+        """
+        labelled = np.flatnonzero(label >= 0)
+        start = np.searchsorted(self._keys, labelled * self.n)
+        stop = np.searchsorted(self._keys, (labelled + 1) * self.n)
+        count = stop - start
+        # The positions of all those ties: each labelled resident's run of the list in turn.
+        first = np.repeat(start - np.cumsum(count) + count, count)
+        ties = first + np.arange(int(count.sum()))
+        own, other = label[self.i[ties]], label[self.j[ties]]
+        inside = own == other
+        return np.bincount(own[inside], self.weight[ties[inside]], n_labels)
+
     def largest_component(self) -> int:
         """Number of residents in the largest connected part of the network (1 without ties)."""
         return int(_kernels().largest_component(self.i, self.j, self.n))
