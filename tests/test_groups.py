@@ -288,6 +288,19 @@ def test_recruiting_in_one_pass_equals_the_threshold_rule_group_by_group(seed, s
     ]
 
 
+def test_members_of_all_groups_at_once_are_each_groups_members() -> None:
+    """The one-pass grouping used by actions and drift lists, for every group ever founded
+    (dissolved ones too), exactly the residents active in it, in ascending order."""
+    m = model(2, strategy="empowerment", n_problems=6, founding_rate=0.5, initiator_level=0.2)
+    for _ in range(30):
+        m.step()
+    assert len(m.groups.groups) >= 2
+    listed = m.groups.members_by_group()
+    assert len(listed) == len(m.groups.groups)
+    for g, members in zip(m.groups.groups, listed, strict=True):
+        np.testing.assert_array_equal(members, m.groups.members(g))
+
+
 def test_residents_who_do_not_care_about_the_cause_do_not_join() -> None:
     m = model(threshold_spread=0.0)
     r = m.residents

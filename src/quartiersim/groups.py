@@ -118,6 +118,17 @@ class ActionGroups:
         """Ids of the residents active in ``group``."""
         return np.flatnonzero(self.model.residents.group == group.id)
 
+    def members_by_group(self) -> list[np.ndarray]:
+        """Ids of the residents active in each group, indexed by group id, found in one pass
+        over the residents (each list ascending, as :meth:`members` gives it)."""
+        if not self.groups:
+            return []
+        group = self.model.residents.group
+        inside = np.flatnonzero(group >= 0)
+        order = np.argsort(group[inside], kind="stable")
+        sizes = np.bincount(group[inside], minlength=len(self.groups))
+        return np.split(inside[order], np.cumsum(sizes)[:-1])
+
     def by_problem(self, problem: int) -> ActionGroup | None:
         """The active group working on ``problem``, if any."""
         for g in self.groups:
@@ -261,11 +272,16 @@ class ActionGroups:
             m.log("residents_joined", group=int(g), count=int(count))
 
     def act(self) -> None:
-        """Small local actions (clean-up, street party, repair day): members meet and win."""
+        """Small local actions (clean-up, street party, repair day): members meet and win.
+
+        The week's meetings at all actions renew ties together, after the last action (no
+        action looks at ties, and members of different groups never meet here)."""
         m, r = self.model, self.model.residents
         capacities = self.capacities()  # as the week's actions begin
+        members_of = self.members_by_group()
+        met_a, met_b = [], []
         for g in self.active:
-            members = self.members(g)
+            members = members_of[g.id]
             cap = float(capacities[g.id])
             if m.rng.random() >= ACTION_RATE * (0.5 + cap):
                 continue
@@ -275,7 +291,8 @@ class ActionGroups:
             if len(present) < 2:
                 continue
             a, b = random_pairs(present, m.rng, rounds=2)
-            m.ties.reinforce(a, b, m.p["tie_gain"])
+            met_a.append(a)
+            met_b.append(b)
             m.mark_used(present, PRACTICAL)
             r.mastery(present, strength=0.1 * (0.5 + cap), domain=PRACTICAL)
             r.belonging[present] = np.minimum(1.0, r.belonging[present] + 0.01)
@@ -285,12 +302,15 @@ class ActionGroups:
             g.momentum = min(1.0, g.momentum + 0.1 * cap)
             g.funds = max(0.0, g.funds - 20.0)
             m.log("small_action", group=g.id, present=len(present))
+        if met_a:
+            m.ties.reinforce(np.concatenate(met_a), np.concatenate(met_b), m.p["tie_gain"])
 
     def drift(self) -> None:
         """Members drift away from groups without success; groups without leaders fade."""
         m, r = self.model, self.model.residents
+        members_of = self.members_by_group()  # leaving one group changes no other's members
         for g in self.active:
-            members = self.members(g)
+            members = members_of[g.id]
             leaderless = len(members) == 0 or r.activated[members, ORGANISING].max() < (
                 0.5 * m.p["initiator_level"]
             )
