@@ -127,7 +127,8 @@ class Ties:
 
     def bridging(self, origin: np.ndarray, age: np.ndarray) -> np.ndarray:
         """Which ties connect residents of different origin or age group."""
-        return (origin[self.i] != origin[self.j]) | (age[self.i] != age[self.j])
+        group = origin * (int(age.max(initial=0)) + 1) + age  # one number per origin and age
+        return group[self.i] != group[self.j]
 
     def weights_between(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """Weight of the tie between ``a[k]`` and ``b[k]`` (0 where there is none)."""
