@@ -93,3 +93,36 @@ def test_adding_contacts_strengthens_found_ties_and_inserts_new_ones_in_order(t,
     assert actual[5] == expected[5]
     for got, want in zip(actual[:5], expected[:5], strict=True):
         np.testing.assert_array_equal(got, want)
+
+
+def week_without_contact_with_numpy(t: Ties, draws, survival, fade, tie_min) -> tuple:
+    """The reference for :func:`kernels.week_without_contact`, in NumPy: idle ties fade and
+    break by their draws; too weak or weightless ties are dropped."""
+    weight = t.weight.copy()
+    idle = ~t.reinforced
+    weight[idle] *= 1.0 - fade
+    broken = idle & (draws >= survival)
+    keep = ~broken & (weight >= tie_min) & (weight > 0)
+    return t.keys[keep], t.i[keep], t.j[keep], weight[keep], int(len(keep) - keep.sum())
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    t=networks(),
+    seed=st.integers(0, 2**16),
+    fade=st.sampled_from([0.0, 0.02, 0.5, 1.0]),
+    tie_min=st.sampled_from([0.0, 0.02, 0.3]),
+)
+def test_a_week_without_contact_fades_and_breaks_exactly_the_idle_ties(t, seed, fade, tie_min):
+    """Ties fade without contact: the kernel keeps, weakens and drops exactly the ties the
+    NumPy rule does, and leaves reinforced ties untouched."""
+    rng = np.random.default_rng(seed)
+    t.reinforced[:] = rng.random(len(t)) < 0.4
+    draws, survival = rng.random(len(t)), rng.uniform(0.0, 1.0, size=len(t))
+    expected = week_without_contact_with_numpy(t, draws, survival, fade, tie_min)
+    actual = kernels.week_without_contact(
+        t.keys.copy(), t.i, t.j, t.weight.copy(), t.reinforced, draws, survival, fade, tie_min
+    )
+    assert actual[4] == expected[4]
+    for got, want in zip(actual[:4], expected[:4], strict=True):
+        np.testing.assert_array_equal(got, want)

@@ -109,3 +109,47 @@ def add_contacts(
         weight2[out], reinforced2[out] = min(1.0, gain[k]), True
         out += 1
     return keys2, i2, j2, weight2, reinforced2, new_ties
+
+
+@njit(cache=True)
+def week_without_contact(
+    keys: np.ndarray,
+    i: np.ndarray,
+    j: np.ndarray,
+    weight: np.ndarray,
+    reinforced: np.ndarray,
+    draws: np.ndarray,
+    survival: np.ndarray,
+    fade: float,
+    tie_min: float,
+):
+    """Ties fade without contact: every tie not reinforced this week loses ``fade`` of its
+    weight and breaks when its uniform draw reaches its weekly ``survival`` chance; ties below
+    ``tie_min`` or without weight are forgotten.
+
+    Weights change in place. Returns ``(keys, i, j, weight, lost)``: the kept ties (the same
+    arrays when none is lost, else new ones in the same order) and how many were lost.
+    """
+    keep = np.empty(len(weight), dtype=np.bool_)
+    remain = 1.0 - fade
+    kept = 0
+    for e in range(len(weight)):
+        broken = False
+        if not reinforced[e]:
+            weight[e] *= remain
+            broken = draws[e] >= survival[e]
+        keep[e] = not broken and weight[e] >= tie_min and weight[e] > 0.0  # no weight: no tie
+        kept += keep[e]
+    lost = len(weight) - kept
+    if lost == 0:
+        return keys, i, j, weight, 0
+    keys2 = np.empty(kept, dtype=keys.dtype)
+    i2 = np.empty(kept, dtype=i.dtype)
+    j2 = np.empty(kept, dtype=j.dtype)
+    weight2 = np.empty(kept, dtype=weight.dtype)
+    out = 0
+    for e in range(len(weight)):
+        if keep[e]:
+            keys2[out], i2[out], j2[out], weight2[out] = keys[e], i[e], j[e], weight[e]
+            out += 1
+    return keys2, i2, j2, weight2, lost

@@ -9,7 +9,8 @@ Storage: one sorted edge list (``i < j``, key ``i * n + j``) with a weight and a
 this week" flag per tie — the COO form of a sparse matrix. Every weekly query is answered from
 the list itself, never from a rebuilt matrix: sums along ties and components by small compiled
 loops over it (:mod:`quartiersim.kernels`), neighbourhoods by a search in it. The week's
-contacts are merged into it in one walk along both sorted lists. Sorted by key, the
+contacts are merged into it, and fading ties dropped from it, in one compiled walk each.
+Sorted by key, the
 list is also the upper triangle of the adjacency matrix in CSR form (:meth:`Ties.upper`); the
 full symmetric matrix is built only for callers who ask for it (:meth:`Ties.adjacency`). The
 cost of every operation grows with the number of ties.
@@ -182,18 +183,19 @@ class Ties:
         otherwise loses ``fade`` of its weight; ties below ``tie_min`` are forgotten. Clears the
         weekly reinforcement flags. Returns the number of ties lost.
         """
-        idle = ~self.reinforced
-        self.weight[idle] *= 1.0 - fade
-        broken = idle & (rng.random(len(self.weight)) >= weekly_survival)
-        keep = ~broken & (self.weight >= tie_min) & (self.weight > 0)  # no weight: no tie
-        lost = int(len(keep) - keep.sum())
+        draws = rng.random(len(self.weight))
+        survival = np.asarray(weekly_survival, dtype=float)
+        if survival.ndim == 0:
+            survival = np.full(len(draws), float(survival))
+        *arrays, lost = _kernels().week_without_contact(
+            self._keys, self.i, self.j, self.weight, self.reinforced, draws, survival, fade, tie_min
+        )
         if lost:
-            self.i, self.j, self.weight = self.i[keep], self.j[keep], self.weight[keep]
-            self._keys = self._keys[keep]
+            self._keys, self.i, self.j, self.weight = arrays
             self._restructured()
         self.reinforced = np.zeros(len(self.weight), dtype=bool)
         self._changed()
-        return lost
+        return int(lost)
 
     def drop_residents(self, who: np.ndarray) -> None:
         """Remove every tie of the residents ``who`` (they moved away)."""
