@@ -37,6 +37,18 @@ RETURN_MARGIN = 0.1
 below the withdrawal threshold (resignation is easier to enter than to leave)."""
 
 
+def over_domains(values: np.ndarray) -> np.ndarray:
+    """Each resident's sum over the competence domains (the rows of ``values``).
+
+    Added column by column, in the order ``sum(axis=1)`` adds a short row, so the numbers are
+    the same; NumPy's row-wise sum of five columns is several times slower.
+    """
+    total = values[:, 0].copy()
+    for domain in range(1, values.shape[1]):
+        total += values[:, domain]
+    return total
+
+
 def origin_shares(n_origins: int) -> np.ndarray:
     """Population shares of origin groups: half long-established, the rest split evenly."""
     if n_origins == 1:
@@ -87,7 +99,7 @@ class Residents:
     def self_efficacy(self) -> np.ndarray:
         """Perceived control (Selbstwirksamkeit): low helplessness, and much of one's own
         resources in use."""
-        share = self.activated.sum(axis=1) / np.maximum(self.resources.sum(axis=1), 1e-9)
+        share = over_domains(self.activated) / np.maximum(over_domains(self.resources), 1e-9)
         return (1.0 - self.helplessness) * (0.5 + 0.5 * share)
 
     @property
