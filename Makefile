@@ -27,7 +27,7 @@ UV_VERSION    := 0.13.9
 help:
 	@echo "make [setup]  venv + project (editable, with test extras) + offline Solara assets"
 	@echo "make run      start the browser view (quartiersim app, http://127.0.0.1:8765)"
-	@echo "make lock     re-resolve constraints.txt (the pinned versions) from pyproject.toml"
+	@echo "make lock     add new dependencies to constraints.txt (UPGRADE=--upgrade: newest allowed)"
 	@echo "make test     ruff + pytest (installs Chromium via apt if missing); PYTEST_ARGS='-k x'"
 	@echo "make lint     ruff only"
 	@echo "make bench    run the benchmark scripts"
@@ -66,10 +66,13 @@ $(ASSETS): tools/install-solara-assets $(APP_INSTALLED)
 
 # Resolve the newest versions pyproject.toml allows, for every platform and Python >= 3.12, into
 # constraints.txt; then `make test` installs and tests exactly those. Commit both together.
+# `make lock` keeps every pin it can and adds what pyproject.toml newly asks for;
+# `make lock UPGRADE=--upgrade` moves every package to the newest version pyproject.toml allows.
+UPGRADE ?=
 lock: | $(PY)
 	$(PY) -m pip install --disable-pip-version-check -q 'uv==$(UV_VERSION)'
 	$(VENV)/bin/uv pip compile pyproject.toml --all-extras --universal --python-version 3.12 \
-		--upgrade --annotation-style line --custom-compile-command 'make lock' -o $(LOCK)
+		$(UPGRADE) --annotation-style line --custom-compile-command 'make lock' -o $(LOCK)
 
 # Debian's Chromium for the real-browser tests (never `playwright install`: it downloads a
 # browser build, which our machines cannot fetch).
