@@ -191,7 +191,7 @@ def test_moving_households_are_replaced_and_everyone_else_is_untouched(event, sh
             np.testing.assert_array_equal(after[key][stay], old[stay], err_msg=key)
     assert (r.group[moved] == -1).all()
     assert (m.ties.degree()[moved] == 0).all()
-    assert not r.known[moved].any()
+    assert not m.knowledge.known[moved].any()
     kept = {k: w for k, w in before["ties"].items() if stay[k[0]] and stay[k[1]]}
     assert after["ties"] == kept
     assert after["hours_per_week"] == before["hours_per_week"]

@@ -218,7 +218,7 @@ def test_newcomers_arrive_without_ties_or_group() -> None:
     m.replace_residents(who)
     assert (r.group[who] == -1).all()
     assert (m.ties.degree()[who] == 0).all()
-    assert not r.known[who].any()
+    assert not m.knowledge.known[who].any()
     assert (r.activated[who] <= r.resources[who]).all()
 
 

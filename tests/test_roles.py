@@ -101,13 +101,19 @@ def test_outreach_reaches_withdrawn_residents() -> None:
 
 
 def test_door_opener_opens_access_and_wins_allies() -> None:
-    """Türöffner: advocacy gives groups access to the administration and brings allies."""
-    a, b = pair("door_opener", n_workers=4, hours_per_week=60.0, setup=seed_groups)
-    run((a, b), 26)
-    assert a.measures["allies"] > b.measures["allies"] == 0
-    assert any(g.access > 0 for g in a.groups.active)
-    assert all(g.access == 0 for g in b.groups.groups)
-    assert any(e.key == "door_opened" for e in a.activity)
+    """Türöffner: advocacy gives groups access to the administration and brings allies. An
+    ally joins with a small chance per session (5% times the group's credibility), so the
+    quarters of three seeds are pooled."""
+    won = 0
+    for seed in (1, 2, 3):
+        a, b = pair("door_opener", seed=seed, n_workers=4, hours_per_week=60.0, setup=seed_groups)
+        run((a, b), 26)
+        assert b.measures["allies"] == 0
+        won += a.measures["allies"]
+        assert any(g.access > 0 for g in a.groups.active)
+        assert all(g.access == 0 for g in b.groups.groups)
+        assert any(e.key == "door_opened" for e in a.activity)
+    assert won > 0
 
 
 def test_door_opener_coaching_of_groups_is_contact_not_mastery() -> None:
@@ -183,7 +189,7 @@ def test_problem_sensor_makes_latent_problems_visible() -> None:
 
 def visible_problems_known_residents(m: QuartierModel) -> None:
     m.problems.status[:] = VISIBLE
-    m.residents.known[:] = True
+    m.get_to_know(np.arange(m.residents.n))
 
 
 def test_organisation_helper_founds_groups_with_residents_it_knows() -> None:

@@ -153,6 +153,20 @@ class ActionGroups:
         sizes = np.bincount(group[inside], minlength=len(self.groups))
         return np.split(inside[order], np.cumsum(sizes)[:-1])
 
+    @property
+    def membership(self) -> np.ndarray:
+        """The group each resident is active in (-1: none) — public: who is in which group is
+        no secret in a quarter."""
+        return self.model.residents.group
+
+    def observe_capacity(self, group: ActionGroup) -> float:
+        """What a session with ``group`` shows of its capacity: a reading with normal error of
+        standard deviation ``diagnosis_noise``, clipped to [0, 1] (an observation of the
+        world)."""
+        m = self.model
+        reading = self.capacity(group) + m.rng.normal(0.0, m.p["diagnosis_noise"])
+        return float(np.clip(reading, 0.0, 1.0))
+
     def by_problem(self, problem: int) -> ActionGroup | None:
         """The active group working on ``problem``, if any."""
         for g in self.groups:
@@ -231,6 +245,22 @@ class ActionGroups:
         )
         m.log("group_founded", group=g.id, problem=problem, members=len(founders))
         return g
+
+    def found_with_help(
+        self, problem: int, invited: np.ndarray, initiator: int, funds: float = SEED_FUNDS
+    ) -> ActionGroup | None:
+        """A worker brings ``invited`` residents together around ``problem``, with
+        ``initiator`` to lead: those who come (not withdrawn, in no other group) found the
+        group, if the initiator comes and at least :data:`MIN_MEMBERS` do. Returns the group,
+        or None when the founding fails."""
+        r = self.model.residents
+        if r.withdrawn[initiator] or r.group[initiator] >= 0:
+            return None
+        invited = np.asarray(invited, dtype=np.int64)
+        came = invited[~r.withdrawn[invited] & (r.group[invited] < 0)]
+        if len(came) < MIN_MEMBERS:
+            return None
+        return self.found(problem, came, funds=funds, initiator=initiator)
 
     def found_spontaneously(self) -> None:
         """Concerned residents with an organiser among them start groups on visible problems."""

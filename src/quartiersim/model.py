@@ -30,19 +30,22 @@ from quartiersim.activity import Entry
 from quartiersim.arena import Arena
 from quartiersim.events import EVENTS
 from quartiersim.groups import ActionGroups
+from quartiersim.knowledge import Reading, TeamKnowledge
 from quartiersim.outcomes import INSTITUTION, RESIDENTS, Outcome, apply_outcome
 from quartiersim.parameters import validate
 from quartiersim.problems import LATENT, PROBLEM_KINDS, STRUCTURAL, Problems
 from quartiersim.quarter import build_layout, place_households
-from quartiersim.residents import SPEAKING, Resident, Residents, origin_shares
+from quartiersim.residents import DOMAINS, SPEAKING, Resident, Residents, origin_shares
 from quartiersim.strategies import role_mix_for
-from quartiersim.ties import Ties
+from quartiersim.ties import Ties, random_pairs
 from quartiersim.workers import CommunityWorker
 
 BURN_IN_WEEKS = 52
 """Weeks of everyday encounters run before week 0, so the quarter starts with the tie network
 its residents' daily life sustains rather than with nobody knowing anybody."""
 WEEKS_PER_YEAR = 52
+FESTIVAL_GUESTS = 20  # residents who come to a neighbourhood party, at most
+FESTIVAL_REACH = 10.0  # cells: a party draws residents who live this near
 
 
 def _measure(name: str, model: QuartierModel) -> float:
@@ -98,10 +101,10 @@ class QuartierModel(mesa.Model):
             Resident(self, i, self.grid[tuple(xy)]) for i, xy in enumerate(self.home_xy.tolist())
         ]
 
-        # What the community workers' team has learned: burden per building (from walks) and
-        # when each resident was last offered a visit.
-        self.team_need = np.zeros(n_buildings)
-        self.offered_week = np.full(n, -(10**6))
+        # Public faces of the residents (origin and age are visible; the arrays are shared).
+        self.origin, self.age = self.residents.origin, self.residents.age
+        # What the community workers' team has learned: nothing yet.
+        self.knowledge = TeamKnowledge(n, len(DOMAINS), n_buildings)
 
         self.ties = Ties(n)
         self.problems = Problems(n)
@@ -249,6 +252,79 @@ class QuartierModel(mesa.Model):
                     self.record(Outcome(success, False, source, domain=int(d), effort=who[chosen]))
         return worked
 
+    def open_door(self, visited: np.ndarray) -> np.ndarray:
+        """Residents ``visited`` are offered an outreach visit: those who know the team open the
+        door again, strangers with chance ``outreach_acceptance``. Returns who let them in."""
+        visited = np.asarray(visited, dtype=np.int64)
+        opens = self.knowledge.known[visited] | (
+            self.rng.random(len(visited)) < self.p["outreach_acceptance"]
+        )
+        return visited[opens]
+
+    def get_to_know(self, who: np.ndarray) -> None:
+        """The team meets residents ``who``: what it sees (a noisy reading of their resources,
+        whether they have withdrawn) goes into its knowledge."""
+        who = np.unique(np.asarray(who, dtype=np.int64))
+        if len(who) == 0:
+            return
+        buried, activated, withdrawn = self.residents.observe(
+            who, self.rng, self.p["diagnosis_noise"]
+        )
+        self.knowledge.record_contact(Reading(who, buried, activated, withdrawn))
+
+    def invite(self, who: np.ndarray) -> None:
+        """Residents ``who`` are personally invited: this week their joining threshold is
+        lower."""
+        self.residents.invited[np.asarray(who, dtype=np.int64)] = True
+
+    def hold_festival(self, place: int) -> np.ndarray:
+        """A neighbourhood party at public place ``place``: up to :data:`FESTIVAL_GUESTS`
+        residents living near it who are not withdrawn come, meet across all groups (half a
+        tie's gain: a party meeting is brief), feel they belong a little more and are invited.
+        Returns the guests."""
+        r = self.residents
+        x, y = self.layout.place_xy[place]
+        near = np.hypot(self.home_xy[:, 0] - x, self.home_xy[:, 1] - y) <= FESTIVAL_REACH
+        near = np.flatnonzero(near & ~r.withdrawn)
+        guests = self.rng.choice(near, size=min(FESTIVAL_GUESTS, len(near)), replace=False)
+        a, b = random_pairs(guests, self.rng, rounds=2)
+        self.ties.reinforce(a, b, 0.5 * self.p["tie_gain"])
+        r.invited[guests] = True
+        r.belonging[guests] = np.minimum(1.0, r.belonging[guests] + 0.02)
+        return guests
+
+    def meet_across(self, side_a: np.ndarray, side_b: np.ndarray) -> np.ndarray:
+        """A meeting of invited residents from two sides (origin or age groups): those who come
+        (not withdrawn) talk across the sides and form or renew ties. Returns who came."""
+        r = self.residents
+        side_a = side_a[~r.withdrawn[side_a]]
+        side_b = side_b[~r.withdrawn[side_b]]
+        a, b = self.ties.cross_pairs(side_a, side_b, max(len(side_a), len(side_b)), self.rng)
+        self.ties.reinforce(a, b, self.p["tie_gain"])
+        return np.concatenate([side_a, side_b])
+
+    def office_visitor(self) -> int | None:
+        """A resident who comes to the office with a burden (the most strained come most
+        often), or None when nobody is strained."""
+        strain = self.residents.strain
+        burdened = np.flatnonzero(strain > 0)
+        if len(burdened) == 0:
+            return None
+        weights = strain[burdened]
+        return int(self.rng.choice(burdened, p=weights / weights.sum()))
+
+    def handle_case(self, i: int) -> None:
+        """Resident ``i``'s case is handled: half their strain is taken off for a while, and
+        for them it is a small outcome they took part in — the request was answered."""
+        r = self.residents
+        r.case_relief[i] += 0.5 * r.strain[i]
+        self.record(Outcome(success=True, decisive=False, source=INSTITUTION, took_part=[i]))
+        r.adjust_trust(np.array([i]), +0.03)
+
+    def adjust_trust(self, who: np.ndarray, delta: float) -> None:
+        """Trust in institutions of residents ``who`` changes by ``delta``."""
+        self.residents.adjust_trust(who, delta)
+
     def random_location(self) -> tuple[int, int]:
         """A random cell of the quarter, as (x, y)."""
         return int(self.rng.integers(self.p["width"])), int(self.rng.integers(self.p["height"]))
@@ -286,7 +362,7 @@ class QuartierModel(mesa.Model):
         self.residents.replace(who, self.rng, self.p["n_origins"])
         self.ties.drop_residents(who)
         self.problems.recompute_concern(who, self.home_xy, self.residents.age)
-        self.offered_week[who] = -(10**6)
+        self.knowledge.forget(who)
 
     def trigger(self, event: str) -> None:
         """Apply an event now (see :data:`quartiersim.events.EVENTS`)."""

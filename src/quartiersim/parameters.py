@@ -59,6 +59,7 @@ UNITS: dict[str, Text] = {
     "actors": Text("actors", "Akteure"),
     "persons": Text("persons", "Personen"),
     "hours": Text("hours", "Stunden"),
+    "resource units": Text("resource units", "Ressourceneinheiten"),
 }
 """The units parameters are given in, as people read them."""
 
@@ -700,6 +701,25 @@ _DECLARATION: tuple[Parameter, ...] = (
         source="Hamburger Hausbesuch reached about 35% of those offered a visit.",
         label=("Outreach accepted", "Angenommene Hausbesuche"),
         meaning_de="Wahrscheinlichkeit, dass ein aufsuchender Besuch angenommen wird.",
+    ),
+    _p(
+        "diagnosis_noise",
+        0.3,
+        float,
+        "Error of one reading the team takes of a resident's resources or a group's capacity at "
+        "a contact (standard deviation); estimates average the readings, so the error shrinks "
+        "with repeated contact. 0: the team knows exactly what it has seen.",
+        unit="resource units",
+        low=0.0,
+        high=1.0,
+        group="workers",
+        source="Assumption; Herriger: social-space diagnostics build 'eine stets aktuelle "
+        "Wissensbasis' from contact, they are not given.",
+        label=("Diagnosis error", "Diagnosefehler"),
+        meaning_de="Fehler einer Einschätzung, die das Team bei einem Kontakt von den Ressourcen "
+        "einer Person oder der Stärke einer Gruppe gewinnt (Standardabweichung); Schätzungen "
+        "mitteln die Einschätzungen, der Fehler sinkt mit wiederholtem Kontakt. 0: das Team "
+        "weiß genau, was es gesehen hat.",
     ),
     _p(
         "events",

@@ -126,6 +126,21 @@ class Problems:
         self.status[found] = VISIBLE
         return found
 
+    def near(self, x: float, y: float, radius: float) -> np.ndarray:
+        """Which problems lie within ``radius`` cells of (x, y)."""
+        return np.hypot(self.x - x, self.y - y) <= radius
+
+    def reveal_near(
+        self, x: float, y: float, radius: float, chance: float, rng: np.random.Generator
+    ) -> np.ndarray:
+        """Someone looks around (x, y): each latent problem within ``radius`` is found with
+        ``chance`` and becomes visible. Returns the ids found."""
+        found = np.flatnonzero(
+            self.near(x, y, radius) & (self.status == LATENT) & (rng.random(len(self)) < chance)
+        )
+        self.status[found] = VISIBLE
+        return found
+
     def solve(self, p: int) -> None:
         """Problem ``p`` is solved."""
         self.status[p] = SOLVED

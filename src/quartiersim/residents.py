@@ -119,8 +119,6 @@ class Residents:
         self.support = np.zeros(n)
         #: relief from being handled as a case: strain taken off for a while (decays)
         self.case_relief = np.zeros(n)
-        #: known to the community workers through an outreach visit (their diagnosis)
-        self.known = np.zeros(n, dtype=bool)
         #: lowered joining threshold after an invitation (outreach, encounter), this week only
         self.invited = np.zeros(n, dtype=bool)
         #: competence domains each resident used this week (used resources do not fade)
@@ -150,6 +148,18 @@ class Residents:
         return self.resources - self.activated
 
     # -- the levers ---------------------------------------------------------------------------
+    def observe(
+        self, who: np.ndarray, rng: np.random.Generator, noise: float
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """What a contact shows of residents ``who`` (an observation of the world, not a
+        worker's reading of the arrays): a reading of each one's buried and activated resource
+        per domain, each with normal error of standard deviation ``noise`` and clipped to
+        [0, 1], and whether they have withdrawn (that is seen at once)."""
+        shape = (len(who), len(DOMAINS))
+        buried = self.resources[who] - self.activated[who] + rng.normal(0.0, noise, shape)
+        activated = self.activated[who] + rng.normal(0.0, noise, shape)
+        return np.clip(buried, 0.0, 1.0), np.clip(activated, 0.0, 1.0), self.withdrawn[who]
+
     def set_group(self, who: np.ndarray, group: int) -> None:
         """Residents ``who`` become active in ``group`` (-1: in none)."""
         self.group[who] = group
@@ -226,7 +236,6 @@ class Residents:
             "strain",
             "support",
             "case_relief",
-            "known",
             "invited",
             "used",
         ):

@@ -2,10 +2,14 @@
 declaration.
 
 Every mechanism here receives the quarter, the worker and a :class:`Budget` of hours for the role
-this week. It acts through the same entry points the residents' own actions use (ties,
-``experience``, groups, the arena), paying for each task from the budget. Workers act on their
-team's own diagnosis of the quarter — what the problem sensor has walked and reported, who
-outreach visits have got to know — never on hidden state they could not see.
+this week. It acts through the world's entry points (a visit at a door, a trial, a founding, a
+festival, a meeting, the arena), paying for each task from the budget. Workers decide on what
+their team knows (:class:`~quartiersim.knowledge.TeamKnowledge`: whom it has met, what it has
+read of their resources, the burden it has walked past, how capable it found each group) and on
+public state (visible problems, group membership, addresses, origin and age) — never on
+residents' hidden state: no role reads the residents' arrays (a test scans this module and runs
+the model with those arrays guarded). A visit, coaching, a festival or a meeting is *contact*;
+what changes residents is an outcome they take part in (:mod:`quartiersim.outcomes`).
 
 Roles (Herriger): Problemsensor, Ressourcendiagnostiker, Organisationshelfer, Türöffner,
 Dialogmanager, Konfliktmediator; plus case work (stellvertretende Fallbearbeitung), the
@@ -28,12 +32,12 @@ import numpy as np
 
 from quartiersim.arena import MEDIATION_HOURS, Arena
 from quartiersim.groups import MIN_MEMBERS, SEED_FUNDS, ActionGroups
-from quartiersim.outcomes import BOTH, INSTITUTION, RESIDENTS, Outcome
-from quartiersim.problems import CONCERN_LEVEL, LATENT, OPPOSING, STRUCTURAL, VISIBLE, Problems
+from quartiersim.knowledge import TeamKnowledge
+from quartiersim.outcomes import BOTH, RESIDENTS, Outcome
+from quartiersim.problems import CONCERN_LEVEL, OPPOSING, STRUCTURAL, Problems
 from quartiersim.quarter import Layout
 from quartiersim.registry import Registry, Text, View, as_text
-from quartiersim.residents import BUREAUCRACY, ORGANISING, SPEAKING, Residents
-from quartiersim.ties import Ties, random_pairs
+from quartiersim.residents import BUREAUCRACY, ORGANISING, SPEAKING
 
 # Hours one task takes (documented in docs/odd.md, "Submodels: community workers").
 WALK_HOURS = 4.0  # a walk through part of the quarter (Stadtteilbegehung)
@@ -52,28 +56,30 @@ PLANNING_RELIEF = 0.01  # severity one planning session takes off a problem
 # Preparing one mediation is arena.MEDIATION_HOURS: the hours banked are the hours it takes.
 
 WALK_RADIUS = 8.0
+FIND_CHANCE = 0.6  # chance that a walk past a latent problem finds it
 KNOWN_PER_FESTIVAL = 4  # guests a worker gets to know at a party
+UNMET_WEIGHT = 0.5  # outreach's extra weight for residents the team has not met (assumption)
+MEETING_SIDE = 8  # residents invited per side of a dialogue meeting (the withdrawn stay away)
 OUTREACH_REPEAT_WEEKS = 26  # a declined visit is offered again after half a year
 FOLLOW_UP_WEEKS = 4  # known withdrawn residents are visited again after a month
 
 
 class Quarter(Protocol):
-    """What the roles use of the quarter: its state, the team's knowledge and the entry points
-    that residents' own actions use too."""
+    """What the roles use of the quarter: the team's knowledge, public state, and the world's
+    entry points. Residents' hidden state is not part of it."""
 
-    residents: Residents
+    knowledge: TeamKnowledge
     problems: Problems
     groups: ActionGroups
     arena: Arena
-    ties: Ties
     layout: Layout
     rng: np.random.Generator
     p: dict[str, Any]
     steps: int
-    home_xy: np.ndarray  # each resident's home cell
+    home_xy: np.ndarray  # each resident's home cell (addresses are public)
     building_of: np.ndarray  # each resident's building
-    team_need: np.ndarray  # burden per building, as the team has learned it from walks
-    offered_week: np.ndarray  # when each resident was last offered a visit
+    origin: np.ndarray  # each resident's origin group (visible)
+    age: np.ndarray  # each resident's age group (visible)
 
     def log(self, key: str, **data: Any) -> None: ...
 
@@ -88,6 +94,22 @@ class Quarter(Protocol):
     def try_out(
         self, who: np.ndarray, domains: np.ndarray, source: str = RESIDENTS
     ) -> np.ndarray: ...
+
+    def open_door(self, visited: np.ndarray) -> np.ndarray: ...
+
+    def get_to_know(self, who: np.ndarray) -> None: ...
+
+    def invite(self, who: np.ndarray) -> None: ...
+
+    def hold_festival(self, place: int) -> np.ndarray: ...
+
+    def meet_across(self, side_a: np.ndarray, side_b: np.ndarray) -> np.ndarray: ...
+
+    def office_visitor(self) -> int | None: ...
+
+    def handle_case(self, i: int) -> None: ...
+
+    def adjust_trust(self, who: np.ndarray, delta: float) -> None: ...
 
 
 class Worker(Protocol):
@@ -231,23 +253,24 @@ def check_role_mix(value: Any, *, name: str = "role_mix") -> dict[str, float] | 
 )
 def problem_sensor(m: Quarter, w: Worker, budget: Budget) -> None:
     """Walks the quarter, finds latent problems and makes them public; reports the burden
-    of the buildings passed (small-scale social reporting, kleinräumige Sozialberichterstattung).
-    """
-    pr, r = m.problems, m.residents
+    of the buildings passed (small-scale social reporting, kleinräumige Sozialberichterstattung)
+    from public signs: the visible problems around them and who lives there."""
+    pr, k = m.problems, m.knowledge
     while budget.take(WALK_HOURS):
         x, y = m.random_location()
         w.move_to(x, y)
-        near = np.hypot(pr.x - x, pr.y - y) <= WALK_RADIUS
-        found = np.flatnonzero(near & (pr.status == LATENT) & (m.rng.random(len(pr)) < 0.6))
-        for p in found:
-            pr.status[p] = VISIBLE
+        for p in pr.reveal_near(x, y, WALK_RADIUS, FIND_CHANCE, m.rng):
             pr.attention[p] = min(1.0, pr.attention[p] + 0.3)
             m.log("problem_found", problem=int(p), worker=w.name)
-        reported = np.flatnonzero(near & (pr.status == VISIBLE))
+        reported = np.flatnonzero(pr.near(x, y, WALK_RADIUS) & pr.visible)
         pr.attention[reported] = np.minimum(1.0, pr.attention[reported] + 0.05)
-        homes = np.hypot(m.home_xy[:, 0] - x, m.home_xy[:, 1] - y) <= WALK_RADIUS
-        buildings = m.building_of[homes]
-        m.team_need[buildings] = r.strain[homes].mean() if homes.any() else 0.0
+        homes = np.flatnonzero(np.hypot(m.home_xy[:, 0] - x, m.home_xy[:, 1] - y) <= WALK_RADIUS)
+        if len(homes) == 0:
+            continue
+        visible = np.flatnonzero(pr.visible)
+        signs = pr.concern[np.ix_(homes, visible)] @ pr.severity[visible]
+        buildings, where = np.unique(m.building_of[homes], return_inverse=True)
+        k.need[buildings] = np.bincount(where, signs) / np.bincount(where)
 
 
 @activity(
@@ -272,34 +295,30 @@ def problem_sensor(m: Quarter, w: Worker, budget: Budget) -> None:
 def resource_diagnostician(m: Quarter, w: Worker, budget: Budget) -> None:
     """Outreach: visits residents at home, reaching the withdrawn too; diagnoses a buried
     resource and offers a small task to try it out (a space of possibility, Möglichkeitsraum)."""
-    r = m.residents
-    since = m.steps - m.offered_week
-    # New doors every half year; residents the team knows to have withdrawn, every month
+    k = m.knowledge
+    since = m.steps - k.offered_week
+    # New doors every half year; residents the team has seen withdrawn, every month
     # (relationship work, Beziehungsarbeit).
-    due = (since >= OUTREACH_REPEAT_WEEKS) | (r.known & r.withdrawn & (since >= FOLLOW_UP_WEEKS))
+    due = (since >= OUTREACH_REPEAT_WEEKS) | (
+        k.known & k.seen_withdrawn & (since >= FOLLOW_UP_WEEKS)
+    )
     candidates = np.flatnonzero(due)
     visits = 0
     while visits < len(candidates) and budget.take(VISIT_HOURS):
         visits += 1
     if visits == 0:
         return
-    # Where the team knows of burden or isolation, go there first: neighbours tell who is
-    # never seen.
-    isolation = 1.0 / (1.0 + m.ties.degree()[candidates])
-    weights = m.team_need[m.building_of[candidates]] + isolation + 0.05
+    # Where walks showed burden, go there first; and to those the team has not met yet.
+    weights = k.need[m.building_of[candidates]] + UNMET_WEIGHT * ~k.known[candidates] + 0.05
     visited = m.rng.choice(candidates, size=visits, replace=False, p=weights / weights.sum())
-    m.offered_week[visited] = m.steps
+    k.offered_week[visited] = m.steps
     w.move_to(*m.home_xy[visited[-1]])
-    # Known residents open the door again; strangers accept at the observed rate.
-    accepted = visited[r.known[visited] | (m.rng.random(visits) < m.p["outreach_acceptance"])]
-    was_withdrawn = r.withdrawn[accepted].tolist()
-    r.known[accepted] = True
-    # A visit is contact: the resident is known and invited. What can change them is the
-    # trial it opens — a small task in the most buried domain (the space of possibility).
-    diagnosed = np.argmax(r.buried[accepted], axis=1)
-    m.try_out(accepted, diagnosed)
-    r.invited[accepted] = True
-    for i, withdrawn in zip(accepted.tolist(), was_withdrawn, strict=True):
+    accepted = m.open_door(visited)
+    m.get_to_know(accepted)  # the diagnosis: a reading of each one's resources
+    # The trial goes where the team *thinks* most is buried: a wrong estimate wastes it.
+    m.try_out(accepted, np.argmax(k.buried_est[accepted], axis=1))
+    m.invite(accepted)
+    for i, withdrawn in zip(accepted.tolist(), k.seen_withdrawn[accepted].tolist(), strict=True):
         m.log("outreach_visit", resident=i, withdrawn=withdrawn, worker=w.name)
 
 
@@ -331,32 +350,37 @@ def resource_diagnostician(m: Quarter, w: Worker, budget: Budget) -> None:
     },
 )
 def organisation_helper(m: Quarter, w: Worker, budget: Budget) -> None:
-    """Start-up, financial and organisational help: found groups with known residents, support
-    existing groups, and organise encounters where residents with shared concerns meet."""
-    r, pr = m.residents, m.problems
-    free = (r.group < 0) & ~r.withdrawn
+    """Start-up, financial and organisational help: found groups with residents the team knows,
+    support existing groups (the weakest, as the team judges them, first), and organise
+    encounters where residents with shared concerns meet."""
+    pr, k = m.problems, m.knowledge
+    free = (m.groups.membership < 0) & ~k.seen_withdrawn
     for p in np.flatnonzero(pr.visible):
         if m.groups.by_problem(p) is not None:
             continue
         concerned = free & (pr.concern[:, p] >= CONCERN_LEVEL)
-        known = np.flatnonzero(concerned & r.known)
+        known = np.flatnonzero(concerned & k.known)
         if len(known) == 0 or concerned.sum() < MIN_MEMBERS:
             continue
         if not budget.take(FOUNDING_HOURS):
             return
-        initiator = int(known[np.argmax(r.resources[known, ORGANISING])])
+        initiator = int(known[np.argmax(k.activated_est[known, ORGANISING])])
         circle = m.groups.founding_circle(initiator, concerned)
         others = np.flatnonzero(concerned)
         extra = m.rng.choice(others, size=min(len(others), MIN_MEMBERS), replace=False)
-        founders = np.unique(np.concatenate([circle, known[:5], extra]))
+        invited = np.unique(np.concatenate([circle, known[:5], extra]))
         w.move_to(*m.home_xy[initiator])
-        g = m.groups.found(p, founders, funds=SEED_FUNDS, initiator=initiator)
+        m.invite(others)
+        g = m.groups.found_with_help(p, invited, initiator, funds=SEED_FUNDS)
+        if g is None:  # the initiator or too many of the invited did not come
+            continue
+        founders = m.groups.members(g)
         free[founders] = False  # founders are taken: no other group gets them
         m.mark_used(founders, ORGANISING)
-        r.invited[concerned] = True
+        m.get_to_know(founders)
         m.log("worker_founded_group", group=g.id, worker=w.name)
-    capacities = m.groups.capacities()
-    for g in sorted(m.groups.active, key=lambda g: capacities[g.id]):  # the weakest first
+    estimate = {g.id: k.capacity_estimate(g.id, unknown=0.0) for g in m.groups.active}
+    for g in sorted(m.groups.active, key=lambda g: estimate[g.id]):  # the weakest first
         if not budget.take(GROUP_HELP_HOURS):
             return
         members = m.groups.members(g)
@@ -364,28 +388,20 @@ def organisation_helper(m: Quarter, w: Worker, budget: Budget) -> None:
         g.funds += 100.0
         coached = m.rng.choice(members, size=min(2, len(members)), replace=False)
         m.mark_used(coached, ORGANISING)
+        m.get_to_know(coached)
+        k.record_group_session(g.id, m.groups.observe_capacity(g))
         m.log("group_helped", group=g.id, worker=w.name)
     if budget.take(FESTIVAL_HOURS):  # at most one party a week: guests need to be found
         festival(m, w)
 
 
 def festival(m: Quarter, w: Worker) -> None:
-    """An encounter at a public place: neighbours of all ages and origins meet."""
-    r = m.residents
+    """An encounter at a public place: neighbours of all ages and origins meet, and the worker
+    gets to know a few guests — the team's knowledge grows beyond home visits."""
     place = int(m.rng.integers(m.layout.n_places))
-    x, y = m.layout.place_xy[place]
-    w.move_to(x, y)
-    near = np.flatnonzero(
-        ~r.withdrawn & (np.hypot(m.home_xy[:, 0] - x, m.home_xy[:, 1] - y) <= 10.0)
-    )
-    guests = m.rng.choice(near, size=min(20, len(near)), replace=False)
-    a, b = random_pairs(guests, m.rng, rounds=2)
-    # A mixed format, so no homophily filter; but a party meeting is brief: half a tie's gain.
-    m.ties.reinforce(a, b, 0.5 * m.p["tie_gain"])
-    r.invited[guests] = True
-    # The worker gets to know a few guests: the team's diagnosis grows beyond home visits.
-    r.known[m.rng.choice(guests, size=min(KNOWN_PER_FESTIVAL, len(guests)), replace=False)] = True
-    r.belonging[guests] = np.minimum(1.0, r.belonging[guests] + 0.02)
+    w.move_to(*m.layout.place_xy[place])
+    guests = m.hold_festival(place)
+    m.get_to_know(m.rng.choice(guests, size=min(KNOWN_PER_FESTIVAL, len(guests)), replace=False))
     m.log("festival", guests=len(guests), place=m.layout.place_kind[place], worker=w.name)
 
 
@@ -409,11 +425,12 @@ def festival(m: Quarter, w: Worker) -> None:
     },
 )
 def door_opener(m: Quarter, w: Worker, budget: Budget) -> None:
-    """Advice and advocacy: access to administration, politics and business, coaching of
-    bureaucratic competence, and bringing allies to groups."""
-    r = m.residents
-    capacities = m.groups.capacities()
-    for g in sorted(m.groups.active, key=lambda g: -capacities[g.id]):  # the strongest first
+    """Advice and advocacy: access to administration, politics and business for the groups the
+    team judges strongest, coaching in dealing with the authorities, bringing allies to groups;
+    and residents the team knows pursue their own concerns with coaching."""
+    k = m.knowledge
+    estimate = {g.id: k.capacity_estimate(g.id, unknown=0.0) for g in m.groups.active}
+    for g in sorted(m.groups.active, key=lambda g: -estimate[g.id]):  # the strongest first
         if g.problem < 0:
             continue
         if not budget.take(ADVOCACY_HOURS):
@@ -422,15 +439,17 @@ def door_opener(m: Quarter, w: Worker, budget: Budget) -> None:
         g.access = min(1.0, g.access + 0.4)
         coached = m.rng.choice(members, size=min(3, len(members)), replace=False)
         m.mark_used(coached, BUREAUCRACY)
-        r.adjust_trust(members, +0.01)
+        m.get_to_know(coached)
+        k.record_group_session(g.id, m.groups.observe_capacity(g))
+        m.adjust_trust(members, +0.01)
         m.arena.try_win_ally(g, chance=0.05)
         m.log("door_opened", group=g.id, worker=w.name)
-    known = np.flatnonzero(r.known & ~r.withdrawn)
+    known = np.flatnonzero(k.known & ~k.seen_withdrawn)
     while len(known) and budget.take(VISIT_HOURS):  # individual advocacy with known residents
         i = int(m.rng.choice(known))
         # The resident pursues their concern with the authorities themselves, coached.
         m.try_out(np.array([i]), np.array([BUREAUCRACY]), source=BOTH)
-        r.adjust_trust([i], +0.03)
+        m.adjust_trust(np.array([i]), +0.03)
 
 
 @activity(
@@ -455,13 +474,13 @@ def door_opener(m: Quarter, w: Worker, budget: Budget) -> None:
 def dialogue_manager(m: Quarter, w: Worker, budget: Budget) -> None:
     """Moderates between lifeworld, administration, institutions and market: round tables raise
     the administration's responsiveness, translate claims, and build residents' trust."""
-    a, r = m.arena, m.residents
+    a = m.arena
     working = [g for g in m.groups.active if g.problem >= 0]
     if budget.take(ROUND_TABLE_HOURS):  # one round table a week: institutions move slowly
         a.responsiveness += ROUND_TABLE_EFFECT * (1.0 - a.responsiveness)
         a.translation = min(1.0, a.translation + 0.1)
         for g in working:
-            r.adjust_trust(m.groups.members(g), +0.02)
+            m.adjust_trust(m.groups.members(g), +0.02)
         m.log("round_table", groups=len(working), worker=w.name)
     for g in working:  # translating claims into the administration's language, group by group
         if not budget.take(TRANSLATION_HOURS):
@@ -491,32 +510,27 @@ def dialogue_manager(m: Quarter, w: Worker, budget: Budget) -> None:
 def conflict_mediator(m: Quarter, w: Worker, budget: Budget) -> None:
     """Mediates conflicts between resident groups into compromises (hours banked for the next
     assembly) and repairs ties across origin and age groups in dialogue meetings."""
-    r, arena = m.residents, m.arena
+    arena = m.arena
     causes = {int(m.problems.kind[g.problem]) for g in m.groups.active if g.problem >= 0}
     rivals = any(OPPOSING[k] in causes for k in causes)  # opposed claims are coming
     if rivals and arena.mediation_hours < 2 * MEDIATION_HOURS and budget.take(MEDIATION_HOURS):
         arena.mediation_hours += MEDIATION_HOURS
-    present = np.flatnonzero(~r.withdrawn)
-    if len(present) < 2:
-        return
     # Meetings bring one origin group together with the others (across age groups where the
-    # quarter has one origin only).
-    label = r.origin[present] if len(np.unique(r.origin[present])) > 1 else r.age[present]
-    sides = {int(v): (present[label == v], present[label != v]) for v in np.unique(label)}
-    pairs_a, pairs_b, met = [], [], []
+    # quarter has one origin only); who comes is up to the invited.
+    label = m.origin if len(np.unique(m.origin)) > 1 else m.age
+    everyone = np.arange(len(label))
+    sides = {int(v): (everyone[label == v], everyone[label != v]) for v in np.unique(label)}
+    met = []
     while budget.take(DIALOGUE_MEETING_HOURS):
-        side_a, side_b = sides[int(label[m.rng.integers(len(present))])]
+        side_a, side_b = sides[int(label[m.rng.integers(len(label))])]
         if len(side_b) == 0:
             break
-        side_a = m.rng.choice(side_a, size=min(8, len(side_a)), replace=False)
-        side_b = m.rng.choice(side_b, size=min(8, len(side_b)), replace=False)
-        a, b = m.ties.cross_pairs(side_a, side_b, max(len(side_a), len(side_b)), m.rng)
-        pairs_a.append(a)
-        pairs_b.append(b)
-        met.append(np.concatenate([side_a, side_b]))
-        m.log("dialogue_meeting", residents=len(side_a) + len(side_b), worker=w.name)
-    if met:  # the week's meetings: new ties across, and practice in speaking up
-        m.ties.reinforce(np.concatenate(pairs_a), np.concatenate(pairs_b), m.p["tie_gain"])
+        side_a = m.rng.choice(side_a, size=min(MEETING_SIDE, len(side_a)), replace=False)
+        side_b = m.rng.choice(side_b, size=min(MEETING_SIDE, len(side_b)), replace=False)
+        came = m.meet_across(side_a, side_b)
+        met.append(came)
+        m.log("dialogue_meeting", residents=len(came), worker=w.name)
+    if met:  # practice in speaking up: the resources stay in use
         m.mark_used(np.concatenate(met), SPEAKING)
 
 
@@ -544,24 +558,20 @@ def conflict_mediator(m: Quarter, w: Worker, budget: Budget) -> None:
     },
 )
 def case_work(m: Quarter, w: Worker, budget: Budget) -> None:
-    """Deficit-oriented care: experts solve problems *for* residents and handle them as cases.
-    Quick visible relief; the residents' own action plays no part in the outcome."""
-    r, pr = m.residents, m.problems
+    """Deficit-oriented care: experts solve problems *for* residents and handle the cases of
+    those who come to the office. Quick visible relief; the residents' own action plays no part
+    in the outcome."""
+    pr = m.problems
     turn = 0
     while True:
         turn += 1
-        if turn % 2:  # individual case handling: the most burdened come to the office
+        if turn % 2:  # individual case handling: whoever comes to the office
             if not budget.take(CASE_HOURS):
                 return
-            burdened = np.flatnonzero(r.strain > 0)
-            if len(burdened) == 0:
+            i = m.office_visitor()
+            if i is None:
                 continue
-            weights = r.strain[burdened]
-            i = int(m.rng.choice(burdened, p=weights / weights.sum()))
-            r.case_relief[i] += 0.5 * r.strain[i]
-            # The resident who asked took part in a small outcome: the request was answered.
-            m.record(Outcome(success=True, decisive=False, source=INSTITUTION, took_part=[i]))
-            r.adjust_trust([i], +0.03)
+            m.handle_case(i)
             m.log("case_handled", resident=i, worker=w.name)
         else:  # expert planning on the worst known problem
             if not budget.take(PLANNING_HOURS):
@@ -569,8 +579,7 @@ def case_work(m: Quarter, w: Worker, budget: Budget) -> None:
             visible = np.flatnonzero(pr.visible & ~STRUCTURAL[pr.kind])
             if len(visible) == 0:  # experts survey the quarter themselves
                 x, y = m.random_location()
-                near = np.hypot(pr.x - x, pr.y - y) <= WALK_RADIUS
-                pr.status[near & (pr.status == LATENT)] = VISIBLE
+                pr.reveal_near(x, y, WALK_RADIUS, 1.0, m.rng)
                 continue
             p = int(visible[np.argmax(pr.severity[visible])])
             w.move_to(pr.x[p], pr.y[p])

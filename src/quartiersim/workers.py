@@ -70,3 +70,4 @@ class CommunityWorker(CellAgent):
             leftover = available - budget.spent
             self.banked[name] = min(leftover, activity.longest_task)
         self.spent_total += sum(self.spent_week.values())
+        self.quarter.knowledge.record_hours(self.spent_week)
