@@ -118,8 +118,8 @@ def test_early_exit_after_the_project_has_ended_changes_nothing() -> None:
 
 def test_administration_change_redraws_responsiveness_and_loses_allies_only() -> None:
     m = quarter(strategy="political")
-    assert m.groups.groups, "the test needs a group to hold allies"
-    m.arena.ally_of[:4] = m.groups.groups[0].id
+    g = m.groups.found(-1, np.flatnonzero(~m.residents.withdrawn)[:5])  # a group to hold allies
+    m.arena.ally_of[:4] = g.id
     before, after = trigger(m, "administration_change")
     assert changed(before, after) <= {
         "arena.responsiveness",

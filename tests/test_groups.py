@@ -106,13 +106,15 @@ def test_a_person_without_ties_never_joins_on_a_network() -> None:
 # -- thresholds of residents -----------------------------------------------------------------------
 
 
-def test_thresholds_rise_with_helplessness_fall_with_self_efficacy_and_with_invitation() -> None:
+def test_thresholds_rise_with_helplessness_fall_with_own_expectation_and_invitation() -> None:
+    """Resignation raises the threshold; the expectation that one's own action works lowers
+    it (collective efficacy); so does a personal invitation."""
     m = model()
     r = m.residents
     base = m.groups.thresholds().copy()
     r.helplessness[:10] = np.minimum(1.0, r.helplessness[:10] + 0.3)
     assert (m.groups.thresholds()[:10] > base[:10]).all()
-    r.activated[20:30] = r.resources[20:30]  # more self-efficacy, same helplessness
+    r.expect_own[20:30] = np.minimum(1.0, r.expect_own[20:30] + 0.3)
     assert (m.groups.thresholds()[20:30] < base[20:30]).all()
     r.invited[40:50] = True
     assert (m.groups.thresholds()[40:50] < base[40:50]).all()
@@ -124,7 +126,8 @@ def test_thresholds_rise_with_helplessness_fall_with_self_efficacy_and_with_invi
 
 def founding_scene(seed: int = 1):
     """A visible problem next to resident 0; nobody can organise (activated organising 0);
-    resident 0 and three concerned neighbours are tied."""
+    resident 0 and three concerned neighbours are tied; everyone concerned turned to the
+    neighbours about it this week."""
     m = model(seed, founding_rate=1.0)
     r = m.residents
     r.withdrawn[:] = False
@@ -135,7 +138,19 @@ def founding_scene(seed: int = 1):
     friends = concerned[concerned != 0][:3]
     m.ties.reinforce(np.zeros(3, dtype=int), friends, 0.5)
     r.activated[:, ORGANISING] = 0.0
+    r.engaged_on[concerned] = p
     return m, p, concerned, friends
+
+
+def test_residents_who_did_not_turn_to_the_neighbours_found_no_group() -> None:
+    """Founding needs a capable resident who turned to the neighbours about the problem this
+    week (not to the office, not to nobody)."""
+    m, *_ = founding_scene()
+    r = m.residents
+    r.resources[0, ORGANISING] = r.activated[0, ORGANISING] = 1.0
+    r.engaged_on[:] = -1
+    m.groups.found_spontaneously()
+    assert m.groups.groups == []
 
 
 def test_without_an_organiser_concerned_residents_found_no_group() -> None:
@@ -168,6 +183,7 @@ def test_an_organiser_who_is_not_concerned_founds_nothing() -> None:
     outsider = int(np.flatnonzero(m.problems.concern[:, p] == 0)[0])
     r.resources[outsider, ORGANISING] = 1.0
     r.activated[outsider, ORGANISING] = 1.0
+    r.engaged_on[outsider] = p  # even if they spoke to the neighbours about it
     m.ties.reinforce(np.full(3, outsider), concerned[:3], 0.5)
     m.groups.found_spontaneously()
     assert m.groups.groups == []
@@ -197,6 +213,10 @@ def test_founding_several_groups_at_once_keeps_every_founder_in_their_group() ->
     take them away (each group starts with the founders it was founded with)."""
     m = model(3, founding_rate=1.0, initiator_level=0.0, n_problems=10)
     m.problems.status[:] = VISIBLE
+    r = m.residents
+    # Each resident turned to the neighbours about one problem, drawn at random.
+    about = np.random.default_rng(3).integers(len(m.problems), size=r.n)
+    r.engaged_on[:] = about
     m.groups.found_spontaneously()
     founded = [e for e in m.activity if e.key == "group_founded"]
     assert len(founded) >= 3
@@ -244,6 +264,8 @@ def recruited_group_by_group(m: QuartierModel) -> np.ndarray:
             else np.ones(r.n, dtype=bool)
         )
         eligible = cares & free
+        if g.problem >= 0:  # who waits on the office about the cause leaves it to the office
+            eligible &= r.waiting_on != g.problem
         joined = threshold_cascade(
             thresholds / max(g.momentum, 0.05),
             adjacency,

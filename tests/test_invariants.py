@@ -94,7 +94,7 @@ def check_invariants(m: QuartierModel) -> None:
     assert ((r.resources >= 0) & (r.resources <= 1)).all()
     assert (r.activated >= 0).all()
     assert (r.activated <= r.resources + 1e-12).all()
-    for name in ("trust", "belonging", "support", "self_efficacy"):
+    for name in ("expect_own", "expect_inst", "belonging", "support", "self_efficacy"):
         values = getattr(r, name)
         assert ((values >= 0) & (values <= 1)).all(), name
 

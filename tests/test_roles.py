@@ -15,7 +15,7 @@ import pytest
 
 from quartiersim import ACTIVITIES, ROLES, STRATEGIES, QuartierModel
 from quartiersim.problems import KIND_INDEX, LATENT, VISIBLE
-from quartiersim.residents import BUREAUCRACY, ORGANISING, SPEAKING
+from quartiersim.residents import BUREAUCRACY, ORGANISING, PERSONAL, SPEAKING
 from quartiersim.roles import Budget, case_work, door_opener, resource_diagnostician
 
 SMALL = {"n_residents": 150, "width": 20, "height": 20}
@@ -224,12 +224,15 @@ def test_case_work_relieves_strain_and_activates_nothing() -> None:
     m = QuartierModel(rng=3, strategy="none", **SMALL, **CALM)
     m.residents.strain[:] = m.problems.strain()
     assert m.residents.strain.max() > 0
+    asked = np.flatnonzero(m.residents.strain > 0)[:8]
+    m.residents.waiting_on[asked] = PERSONAL  # they came to the office
     handled, untouched = copy.deepcopy(m), m
     case_work(handled, handled.workers[0], Budget(30.0))
     who = np.unique([e.data["resident"] for e in handled.activity if e.key == "case_handled"])
     assert len(who) >= 1
     rh, ru = handled.residents, untouched.residents
-    assert (rh.case_relief[who] > 0).all()
+    assert set(who) <= set(asked)
+    assert (rh.relief[who] > 0).all()
     np.testing.assert_array_equal(rh.activated, ru.activated)
     assert (rh.helplessness[who] <= ru.helplessness[who]).all()
     assert rh.helplessness[who].sum() < ru.helplessness[who].sum()

@@ -66,6 +66,8 @@ class Quarter(Protocol):
 
     def record(self, outcome: Outcome) -> None: ...
 
+    def problem_solved(self, p: int, with_residents: bool) -> None: ...
+
 
 class Arena:
     """Administration, allies and the assembly cycle."""
@@ -233,8 +235,7 @@ class Arena:
         if granted:
             self.claims_granted += 1
             for p in claim.problems:
-                m.problems.solve(p)
-            m.residents.adjust_trust(members, +0.1)
+                m.problem_solved(p, with_residents=True)
             self.responsiveness = min(1.0, self.responsiveness + 0.01)
             for g in groups:
                 g.wins += 1
@@ -265,7 +266,6 @@ class Arena:
                 self.try_win_ally(g, chance=0.3)
                 m.log("claim_escalated", group=g.id)
             else:
-                m.residents.adjust_trust(gm, -0.1)
                 g.momentum *= 0.5
                 m.log("claim_refused", group=g.id)
 

@@ -1,8 +1,9 @@
 """Action groups (Aktionsgruppen): founding, joining by threshold, small actions, drifting apart.
 
 Joining follows Granovetter's (1978) threshold model: a resident joins when the share of their
-ties already taking part reaches their threshold. Helplessness raises the threshold,
-self-efficacy lowers it; withdrawn residents never join. :func:`threshold_cascade` is the rule
+ties already taking part reaches their threshold. Helplessness raises the threshold, the
+expectation that one's own action works lowers it; withdrawn residents never join, and nobody
+joins a group about a problem they wait on the office for. :func:`threshold_cascade` is the rule
 as a pure function, run to its end; :meth:`ActionGroups.recruit` applies one round of it per
 week (the decision itself is :func:`joins`), so a cascade unfolds over weeks (the S-shaped
 take-off of a group).
@@ -263,22 +264,27 @@ class ActionGroups:
         return self.found(problem, came, funds=funds, initiator=initiator)
 
     def found_spontaneously(self) -> None:
-        """Concerned residents with an organiser among them start groups on visible problems."""
+        """Residents who turned to their neighbours about a visible problem this week
+        (``Residents.engaged_on``) and can organise start a group on it, with the concerned
+        residents they are tied to: for each visible problem without a group and with such a
+        resident, with chance ``founding_rate``."""
         m, r = self.model, self.model.residents
         free = (r.group < 0) & ~r.withdrawn
-        for p in np.flatnonzero(m.problems.visible):
-            if self.by_problem(p) is not None or m.rng.random() >= m.p["founding_rate"]:
+        can_organise = r.activated[:, ORGANISING] >= m.p["initiator_level"]
+        capable = free & (r.engaged_on >= 0) & can_organise
+        if not capable.any():
+            return
+        for p in np.unique(r.engaged_on[capable]):
+            if self.by_problem(p) is not None or not m.problems.visible[p]:
                 continue
             concerned = free & (m.problems.concern[:, p] >= CONCERN_LEVEL)
-            organisers = np.flatnonzero(
-                concerned & (r.activated[:, ORGANISING] >= m.p["initiator_level"])
-            )
-            if len(organisers) == 0:
+            organisers = np.flatnonzero(capable & concerned & (r.engaged_on == p))
+            if len(organisers) == 0 or m.rng.random() >= m.p["founding_rate"]:
                 continue
             initiator = int(m.rng.choice(organisers))
             founders = self.founding_circle(initiator, concerned)
             if len(founders) >= MIN_MEMBERS:
-                self.found(p, founders, initiator=initiator)
+                self.found(int(p), founders, initiator=initiator)
                 free[founders] = False  # founders are taken: no other group gets them
 
     def founding_circle(self, initiator: int, concerned: np.ndarray) -> np.ndarray:
@@ -289,16 +295,18 @@ class ActionGroups:
 
     def thresholds(self) -> np.ndarray:
         """Each resident's joining threshold (share of ties), raised by helplessness and
-        lowered by self-efficacy; a quarter lower for residents personally invited this week."""
+        lowered by the expectation that one's own action works; a quarter lower for residents
+        personally invited this week."""
         r, p = self.model.residents, self.model.p
-        t = r.threshold_trait * (1.0 + p["threshold_spread"] * (r.helplessness - r.self_efficacy))
+        t = r.threshold_trait * (1.0 + p["threshold_spread"] * (r.helplessness - r.expect_own))
         t = np.where(r.invited, 0.75 * t, t)
         return np.clip(t, 0.0, None)  # above 1: would not join even if all friends did
 
     def recruit(self) -> None:
         """One round of the threshold rule for every active group, all groups in one pass.
 
-        A free resident (in no group, not withdrawn) who cares about a group's cause joins it
+        A free resident (in no group, not withdrawn, not waiting on the office about the
+        group's cause) who cares about a group's cause joins it
         when the weighted share of their ties that are members reaches their threshold divided
         by the group's momentum (people join what seems to work) — the decision is
         :func:`joins`. Groups recruit in the order they were founded: who qualifies for several
@@ -338,6 +346,8 @@ class ActionGroups:
         cares = np.ones(len(pairs), dtype=bool)
         has_cause = cause >= 0
         cares[has_cause] = m.problems.concern[who[has_cause], cause[has_cause]] >= JOIN_CONCERN
+        # Who waits on the office about the cause leaves it to the office meanwhile.
+        cares &= ~has_cause | (r.waiting_on[who] != cause)
         thresholds = self.thresholds()[who] / momentum[group]
         joining = cares & (strength > 0) & joins(share, tied, thresholds)
         who, group = who[joining], group[joining]

@@ -26,7 +26,7 @@ from quartiersim.arena import Arena
 from quartiersim.groups import ActionGroups
 from quartiersim.problems import SOLVED, Problems
 from quartiersim.registry import Registry, Text, as_text
-from quartiersim.residents import Residents
+from quartiersim.residents import NOT_WAITING, Residents
 from quartiersim.ties import Ties
 
 DEGREE_HALF = 3.0
@@ -52,6 +52,9 @@ class Quarter(Protocol):
     groups: ActionGroups
     arena: Arena
     p: dict[str, Any]
+
+    help_exchanged: int
+    causes_preempted: int
 
     @property
     def workers(self) -> Sequence[Working]: ...
@@ -378,8 +381,9 @@ def responsiveness(s: Snapshot) -> float:
 
 @measure(label=("trust in institutions", "Vertrauen in Institutionen"), unit="mean", high=1)
 def institutional_trust(s: Snapshot) -> float:
-    """Mean trust in institutions, 0..1."""
-    return float(s.residents.trust.mean())
+    """Mean expectation that institutions (the office, the administration, the housing company)
+    will act, 0..1: trust in institutions, learned from what they did."""
+    return float(s.residents.expect_inst.mean())
 
 
 @measure(
@@ -423,3 +427,49 @@ def worker_hours(s: Snapshot) -> float:
 def project_running(s: Snapshot) -> float:
     """1 while the funded project runs, 0 after the exit."""
     return int(s.model.project_running)
+
+
+# -- dependency: expectations, routes to help, solutions with or for residents ----------------
+
+
+@measure(label=("own expectation", "Erwartung an eigenes Handeln"), unit="mean", high=1)
+def own_expectation(s: Snapshot) -> float:
+    """Mean expectation that one's own and one's neighbours' action works, 0..1 (collective
+    efficacy), learned from outcomes residents brought about."""
+    return float(s.residents.expect_own.mean())
+
+
+@measure(label=("waiting on the office", "warten aufs Amt"), unit="share", high=1)
+def waiting_share(s: Snapshot) -> float:
+    """Share of residents waiting on the office about a problem or a burden of their own."""
+    return float((s.residents.waiting_on != NOT_WAITING).mean())
+
+
+@measure(label=("help between neighbours", "Nachbarschaftshilfe"), unit="acts", high=None)
+def help_exchanged(s: Snapshot) -> float:
+    """Acts of help between neighbours this week that worked (a resident asked a tie and was
+    helped)."""
+    return float(s.model.help_exchanged)
+
+
+@measure(
+    label=("problems solved with residents", "mit Bewohnern gelöst"), unit="problems", high=None
+)
+def problems_solved_with(s: Snapshot) -> float:
+    """Problems solved so far *with* residents: by an outcome to which residents contributed
+    effort (a granted claim)."""
+    return int(((s.problems.status == SOLVED) & s.problems.solved_with).sum())
+
+
+@measure(label=("problems solved for residents", "für Bewohner gelöst"), unit="problems", high=None)
+def problems_solved_for(s: Snapshot) -> float:
+    """Problems solved so far *for* residents: by routine repair or expert planning, without
+    their action."""
+    return int(((s.problems.status == SOLVED) & ~s.problems.solved_with).sum())
+
+
+@measure(label=("causes pre-empted", "vorweggenommene Anliegen"), unit="groups", high=None)
+def causes_preempted(s: Snapshot) -> float:
+    """Times so far a problem was solved for residents while a group of theirs worked on it:
+    the group lost its cause to the experts."""
+    return float(s.model.causes_preempted)

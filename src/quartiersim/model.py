@@ -3,15 +3,17 @@
 One step is one week. The schedule, in order:
 
 1. **problems** develop: new ones arise, open ones worsen, residents make latent ones public;
-2. **community workers** work (while the project runs): each splits its hours over the roles;
-3. **everyday encounters** in house communities and at public places form and renew ties;
-4. **action groups** are founded, recruit by the threshold rule, act, and drift apart;
-5. the **political arena**: allies come and go; every few weeks a resident assembly sends
+2. **residents seek help**: requests to the office are answered or time out; burdened residents
+   turn to the office, to their neighbours or to nobody, by what they expect;
+3. **community workers** work (while the project runs): each splits its hours over the roles;
+4. **everyday encounters** in house communities and at public places form and renew ties;
+5. **action groups** are founded, recruit by the threshold rule, act, and drift apart;
+6. the **political arena**: allies come and go; every few weeks a resident assembly sends
    claims to the administration;
-6. **residents**: support along ties, helplessness from strain and support, unused resources
-   fade, withdrawal into or out of resigned privacy, belonging and trust drift;
-7. **ties** not renewed this week fade, bridges fastest;
-8. the week's **measures** are collected.
+7. **residents**: support along ties, helplessness from strain and support, unused resources
+   fade, withdrawal into or out of resigned privacy, belonging drifts;
+8. **ties** not renewed this week fade, bridges fastest;
+9. the week's **measures** are collected.
 """
 
 from __future__ import annotations
@@ -25,17 +27,25 @@ from mesa.datacollection import DataCollector
 from mesa.discrete_space import OrthogonalMooreGrid
 from scipy.spatial import cKDTree
 
-from quartiersim import encounters, measures
+from quartiersim import encounters, measures, routes
 from quartiersim.activity import Entry
 from quartiersim.arena import Arena
 from quartiersim.events import EVENTS
 from quartiersim.groups import ActionGroups
 from quartiersim.knowledge import Reading, TeamKnowledge
-from quartiersim.outcomes import INSTITUTION, RESIDENTS, Outcome, apply_outcome
+from quartiersim.outcomes import BOTH, INSTITUTION, RESIDENTS, Outcome, apply_outcome
 from quartiersim.parameters import validate
 from quartiersim.problems import LATENT, PROBLEM_KINDS, STRUCTURAL, Problems
 from quartiersim.quarter import build_layout, place_households
-from quartiersim.residents import DOMAINS, SPEAKING, Resident, Residents, origin_shares
+from quartiersim.residents import (
+    BUREAUCRACY,
+    DOMAINS,
+    NOT_WAITING,
+    SPEAKING,
+    Resident,
+    Residents,
+    origin_shares,
+)
 from quartiersim.strategies import role_mix_for
 from quartiersim.ties import Ties, random_pairs
 from quartiersim.workers import CommunityWorker
@@ -108,6 +118,9 @@ class QuartierModel(mesa.Model):
 
         self.ties = Ties(n)
         self.problems = Problems(n)
+        #: acts of help between neighbours this week; causes of groups pre-empted by experts
+        self.help_exchanged = 0
+        self.causes_preempted = 0
         for _ in range(p["n_problems"]):
             self.add_problem(int(self.rng.integers(len(PROBLEM_KINDS))))
         self.groups = ActionGroups(self)
@@ -136,6 +149,7 @@ class QuartierModel(mesa.Model):
         if self.steps == self.project_weeks + 1 and self.workers:
             self.log("project_exit")
         self.develop_problems()
+        self.help_exchanged = routes.seek_help(self)
         if self.project_running:
             for w in self.random.sample(self.workers, len(self.workers)):
                 w.step()
@@ -179,7 +193,10 @@ class QuartierModel(mesa.Model):
         for p in np.flatnonzero(repaired):
             self.solve_for_residents(int(p))
             self.log("routine_repair", problem=int(p))
-        voice = self.residents.activated[:, SPEAKING] * ~self.residents.withdrawn
+        r = self.residents
+        # One speaks up when either route seems worth it: one's own action or the office.
+        worth_it = 1.0 - (1.0 - r.expect_own) * (1.0 - r.expect_inst)
+        voice = r.activated[:, SPEAKING] * worth_it * ~r.withdrawn
         for p in pr.notice(voice, self.rng):
             self.log("problem_noticed", problem=int(p))
 
@@ -194,15 +211,14 @@ class QuartierModel(mesa.Model):
         )
 
     def everyday_life(self) -> None:
-        """Residents' week: support along ties, helplessness, resources, withdrawal, belonging,
-        trust."""
+        """Residents' week: support along ties, helplessness, resources, withdrawal,
+        belonging."""
         r = self.residents
         r.update_support(self.ties)
         r.weekly_helplessness(self.problems.strain())
         r.weekly_resources()
         r.update_withdrawal()
         r.update_belonging(self.ties.strength())
-        r.drift_trust(baseline=0.2 + 0.5 * self.arena.responsiveness)
         r.invited[:] = False
 
     def weekly_tie_survival(self) -> np.ndarray:
@@ -303,27 +319,29 @@ class QuartierModel(mesa.Model):
         self.ties.reinforce(a, b, self.p["tie_gain"])
         return np.concatenate([side_a, side_b])
 
-    def office_visitor(self) -> int | None:
-        """A resident who comes to the office with a burden (the most strained come most
-        often), or None when nobody is strained."""
-        strain = self.residents.strain
-        burdened = np.flatnonzero(strain > 0)
-        if len(burdened) == 0:
-            return None
-        weights = strain[burdened]
-        return int(self.rng.choice(burdened, p=weights / weights.sum()))
+    def office_queue(self) -> np.ndarray:
+        """Residents waiting on the office, the longest-waiting first."""
+        r = self.residents
+        waiting = np.flatnonzero(r.waiting_on != NOT_WAITING)
+        return waiting[np.argsort(r.waiting_since[waiting], kind="stable")]
 
     def handle_case(self, i: int) -> None:
-        """Resident ``i``'s case is handled: half their strain is taken off for a while, and
-        for them it is a small outcome they took part in — the request was answered."""
-        r = self.residents
-        r.case_relief[i] += 0.5 * r.strain[i]
-        self.record(Outcome(success=True, decisive=False, source=INSTITUTION, took_part=[i]))
-        r.adjust_trust(np.array([i]), +0.03)
+        """Resident ``i``'s request is handled by case work: part of their strain is taken off
+        for a while (``help_relief``); for them a small outcome they took part in — the request
+        was answered."""
+        routes.answer(self, np.array([i]), relieve=True)
 
-    def adjust_trust(self, who: np.ndarray, delta: float) -> None:
-        """Trust in institutions of residents ``who`` changes by ``delta``."""
-        self.residents.adjust_trust(who, delta)
+    def pursue_request(self, i: int) -> bool:
+        """Resident ``i`` pursues their request with the authorities themselves, coached by the
+        door opener: a guided task in bureaucracy (:meth:`try_out`), residents' and the
+        office's outcome at once. If it works, the request is settled and part of their strain
+        is taken off. Returns whether it worked."""
+        worked = bool(self.try_out(np.array([i]), np.array([BUREAUCRACY]), source=BOTH)[0])
+        r = self.residents
+        if worked:
+            r.relief[i] += self.p["help_relief"] * r.strain[i]
+            r.waiting_on[i] = NOT_WAITING
+        return worked
 
     def random_location(self) -> tuple[int, int]:
         """A random cell of the quarter, as (x, y)."""
@@ -348,13 +366,20 @@ class QuartierModel(mesa.Model):
     def solve_for_residents(self, p: int) -> None:
         """Problem ``p`` is solved *for* the residents, by experts or administrative routine:
         its strain is gone; those affected took no part in the outcome, so it teaches them
-        nothing about their own action."""
+        nothing about their own action — only, by what they saw, that institutions act. A group
+        working on it loses its cause (a cause pre-empted)."""
         affected = self.problems.affected(p)
-        self.problems.solve(p)
+        self.problem_solved(p, with_residents=False)
         self.record(Outcome(success=True, decisive=True, source=INSTITUTION, affected=affected))
-        self.residents.adjust_trust(affected, +0.05)
         if (g := self.groups.by_problem(p)) is not None:
+            self.causes_preempted += 1
             self.groups.adopt_new_cause(g)
+
+    def problem_solved(self, p: int, with_residents: bool) -> None:
+        """Problem ``p`` is solved, *with* residents (someone contributed effort to the
+        outcome that solved it) or *for* them; requests waiting on it are answered."""
+        self.problems.solve(p, with_residents=with_residents, week=self.steps)
+        routes.answer_about(self, p)
 
     def replace_residents(self, who: np.ndarray) -> None:
         """Households ``who`` move away; newcomers move into their dwellings."""

@@ -17,6 +17,11 @@ one's own performance is the strongest source of efficacy; watching others is a 
   mastery and suffer no failure from it; their burden changes through the problem itself.
 - A **decisive** outcome (a claim decided, a problem solved) weighs 1, a **small** one (an
   action, a trial, help, a founding, a request answered) ``small_win_size``.
+- Everyone the outcome touches also updates an **expectation** (Bush–Mosteller, as in Macy &
+  Flache 2002), whoever brought the outcome about: outcomes residents brought about teach
+  "our own action works" (``expect_own``), outcomes of institutions "institutions will act"
+  (``expect_inst``), a claim decided by an institution both. Those involved learn fully, those
+  only affected with ``observation_weight`` (vicarious learning).
 
 Formulas and sources: ``docs/predictions.md`` (section 1) and ``docs/odd.md`` (II.3).
 """
@@ -101,11 +106,17 @@ def apply_outcome(residents: Residents, outcome: Outcome, params: Mapping[str, A
     ``mastery_effect`` · *z* · weight · *h* and activates ``activation_gain`` · *z* · weight of
     the buried gap in the domain; a failure raises helplessness by ``failure_effect`` · *z* ·
     weight · (1 − *h*). Residents only affected are left alone.
+
+    Then the expectations: with stimulus *x* = ±*z* · λ (λ = 1 for the involved,
+    ``observation_weight`` for the affected) and learning rate *l* =
+    ``expectation_learning_rate``, an expectation *E* of the outcome's source moves to
+    *E* + *l* · *x* · (1 − *E*) after a success and *E* + *l* · *x* · *E* after a failure.
     """
     who, level = outcome.involvement()
     if len(who) == 0:
         return
     size = 1.0 if outcome.decisive else params["small_win_size"]
+    learn_expectations(residents, outcome, who, level, size, params)
     weight = np.array([0.0, params["taking_part_weight"], 1.0])[level]
     acting = weight > 0
     i, w = who[acting], size * weight[acting]
@@ -123,3 +134,28 @@ def apply_outcome(residents: Residents, outcome: Outcome, params: Mapping[str, A
     else:
         h = h + params["failure_effect"] * w * (1.0 - h)
     r.helplessness[i] = np.clip(h, 0.0, 1.0)
+
+
+def learn_expectations(
+    residents: Residents,
+    outcome: Outcome,
+    who: np.ndarray,
+    level: np.ndarray,
+    size: float,
+    params: Mapping[str, Any],
+) -> None:
+    """The Bush–Mosteller update of the expectations the outcome's source teaches, for
+    residents ``who`` with involvement ``level`` (see :func:`apply_outcome`)."""
+    rate = params["expectation_learning_rate"]
+    if rate == 0 or size == 0:
+        return
+    lam = np.array([params["observation_weight"], 1.0, 1.0])[level]
+    step = rate * size * lam  # the stimulus times the learning rate, in [0, 1]
+    arrays = {
+        RESIDENTS: (residents.expect_own,),
+        INSTITUTION: (residents.expect_inst,),
+        BOTH: (residents.expect_own, residents.expect_inst),
+    }[outcome.source]
+    for e in arrays:
+        old = e[who]
+        e[who] = old + step * (1.0 - old) if outcome.success else old - step * old

@@ -42,6 +42,7 @@ GROUPS: dict[str, Text] = {
     "ties": Text("Encounters and ties", "Begegnungen und Beziehungen"),
     "helplessness": Text("Helplessness and resources", "Hilflosigkeit und Ressourcen"),
     "groups": Text("Action groups", "Aktionsgruppen"),
+    "routes": Text("Expectations and help", "Erwartungen und Hilfe"),
     "arena": Text("Political arena", "Politische Arena"),
     "workers": Text("Community workers", "Fachkräfte"),
     "events": Text("Events", "Ereignisse"),
@@ -492,6 +493,124 @@ _DECLARATION: tuple[Parameter, ...] = (
         label=("Fading of unused resources", "Verblassen ungenutzter Ressourcen"),
         meaning_de="Wöchentlicher Verlust aktivierter Ressourcen, die ungenutzt bleiben.",
     ),
+    # --- expectations and routes to help -----------------------------------------------------
+    _p(
+        "expectation_learning_rate",
+        0.2,
+        float,
+        "How far one outcome moves the expectation it teaches ('our own action works' or "
+        "'institutions will act'), as a share of the way to 1 (success) or 0 (failure) "
+        "(Bush-Mosteller). 0: expectations never change.",
+        low=0.0,
+        high=1.0,
+        group="routes",
+        source="Assumption; the Bush-Mosteller learning rate (Macy & Flache 2002); the dynamics "
+        "depend strongly on it (Izquierdo, Izquierdo & Gotts 2008), so it is swept.",
+        label=("Learning rate of expectations", "Lernrate der Erwartungen"),
+        meaning_de="Wie weit ein Ergebnis die Erwartung verschiebt, die es lehrt ('eigenes "
+        "Handeln wirkt' oder 'Institutionen handeln'), als Anteil des Wegs zu 1 (Erfolg) oder 0 "
+        "(Misserfolg) (Bush-Mosteller). 0: Erwartungen ändern sich nie.",
+    ),
+    _p(
+        "observation_weight",
+        0.3,
+        float,
+        "How much residents who only saw an outcome (affected, bystanders) learn from it for "
+        "their expectations, as a share of what those involved learn. 0: only the involved "
+        "learn.",
+        low=0.0,
+        high=1.0,
+        group="routes",
+        source="Assumption; vicarious experience is a weaker source of expectations than one's "
+        "own (Bandura 1977).",
+        label=("Learning from watching", "Lernen durch Zusehen"),
+        meaning_de="Wie viel Bewohner, die ein Ergebnis nur sahen (Betroffene, Zuschauer), für "
+        "ihre Erwartungen daraus lernen, als Anteil dessen, was Beteiligte lernen. 0: nur "
+        "Beteiligte lernen.",
+    ),
+    _p(
+        "initial_own_expectation",
+        0.3,
+        float,
+        "Mean expectation at the start that one's own (and one's neighbours') action works.",
+        low=0.0,
+        high=1.0,
+        group="routes",
+        source="Assumption; for calibration: the Community Life Survey's 'can influence local "
+        "decisions' (25-27%) is a share agreeing, comparable with the share whose expectation "
+        "is at least 0.5, not with the mean.",
+        label=("Initial own expectation", "Anfängliche Erwartung an eigenes Handeln"),
+        meaning_de="Mittlere Erwartung zu Beginn, dass das eigene Handeln (und das der Nachbarn) "
+        "wirkt.",
+    ),
+    _p(
+        "initial_institutional_expectation",
+        0.3,
+        float,
+        "Mean expectation at the start that institutions (the office, the administration, the "
+        "housing company) will act: the residents' trust in institutions.",
+        low=0.0,
+        high=1.0,
+        group="routes",
+        source="Assumption; the earlier model's initial mean trust in institutions (0.3).",
+        label=("Initial trust in institutions", "Anfängliches Vertrauen in Institutionen"),
+        meaning_de="Mittlere Erwartung zu Beginn, dass Institutionen (Amt, Verwaltung, "
+        "Wohnungsunternehmen) handeln: das Vertrauen in Institutionen.",
+    ),
+    _p(
+        "help_seeking_rate",
+        0.1,
+        float,
+        "Weekly chance that a burdened resident (strain at least the concern level, not "
+        "withdrawn, not waiting) does something about it: turns to the office, or to the "
+        "neighbours. 0: nobody acts unaided — a quarter without self-organisation, not the "
+        "dependency mechanism switched off.",
+        unit="1/week",
+        low=0.0,
+        high=1.0,
+        group="routes",
+        source="Assumption; context, not a target: in a South London survey 40% of people with a "
+        "common mental disorder had sought formal and 34% only informal help (Brown et al. "
+        "2014).",
+        label=("Seeking help", "Hilfesuche"),
+        meaning_de="Wöchentliche Chance, dass eine belastete Person (Belastung mindestens auf "
+        "Betroffenheitsniveau, nicht zurückgezogen, nicht wartend) etwas unternimmt: sich ans Amt "
+        "oder an die Nachbarn wendet. 0: niemand handelt aus eigenem Antrieb.",
+    ),
+    _p(
+        "request_wait_weeks",
+        8,
+        int,
+        "Weeks a resident waits on the office after asking before the request counts as "
+        "unanswered (a failure); meanwhile they leave that problem to the office and join no "
+        "group on it. 0: requests last only the week they are made — nobody waits.",
+        unit="weeks",
+        low=0,
+        high=52,
+        group="routes",
+        source="Assumption; 'office first' carries the shadow of official care (amtliche "
+        "Fürsorglichkeit, Herriger) and the dependence-support script (Baltes & Wahl 1996).",
+        label=("Weeks waiting on the office", "Wochen Warten aufs Amt"),
+        meaning_de="Wochen, die jemand nach einer Anfrage aufs Amt wartet, bevor sie als "
+        "unbeantwortet gilt (ein Misserfolg); solange überlässt er das Problem dem Amt und tritt "
+        "keiner Gruppe dazu bei. 0: Anfragen gelten nur in der Woche, in der sie gestellt werden.",
+    ),
+    _p(
+        "help_relief",
+        0.5,
+        float,
+        "Share of a resident's strain taken off (for a while, fading 10% a week) by help: a "
+        "case handled, a neighbour's help, a request settled. 0: help relieves nothing.",
+        low=0.0,
+        high=1.0,
+        group="routes",
+        source="The earlier model's case-relief constant (0.5), now one value for help by "
+        "workers, offices and neighbours.",
+        label=("Relief from help", "Entlastung durch Hilfe"),
+        meaning_de="Anteil der Belastung, den Hilfe (eine bearbeitete Anfrage, "
+        "Nachbarschaftshilfe) für eine Weile abnimmt (schwindet um 10% pro Woche). 0: Hilfe "
+        "entlastet nicht.",
+    ),
     # --- collective action --------------------------------------------------------------------
     _p(
         "base_threshold",
@@ -535,19 +654,23 @@ _DECLARATION: tuple[Parameter, ...] = (
     ),
     _p(
         "founding_rate",
-        0.05,
+        1.0,
         float,
-        "Weekly chance that residents concerned about a visible "
-        "problem start a group when one of them can organise.",
+        "Chance that a resident who turned to the neighbours about a visible problem this week "
+        "and can organise (see initiator_level) starts a group on it with the concerned "
+        "residents they are tied to, per problem and week.",
         unit="1/week",
         low=0.0,
         high=1.0,
         group="groups",
-        source="Difu 2005/06: new problem-focused groups formed in "
-        "over 60% of areas after a programme started.",
+        source="Set once so that the quarter without intervention founds groups as close as it "
+        "can to the earlier model's number (predictions.md 2.2; at 1 it founds fewer). Context: "
+        "Difu 2005/06, new problem-focused groups formed in over 60% of areas after a programme "
+        "started.",
         label=("Founding rate", "Gründungsrate"),
-        meaning_de="Wöchentliche Chance, dass Betroffene eines sichtbaren Problems eine Gruppe "
-        "gründen, wenn eine von ihnen organisieren kann.",
+        meaning_de="Chance, dass jemand, der sich diese Woche wegen eines sichtbaren Problems an "
+        "die Nachbarn wandte und organisieren kann, mit den Betroffenen, die er kennt, eine "
+        "Gruppe dazu gründet (je Problem und Woche).",
     ),
     _p(
         "initiator_level",

@@ -58,6 +58,8 @@ class Problems:
         self.severity = np.zeros(0)
         self.status = np.zeros(0, dtype=int)
         self.attention = np.zeros(0)  # public attention (Öffentlichkeit), decays
+        self.solved_with = np.zeros(0, dtype=bool)  # solved *with* residents (else *for* them)
+        self.solved_week = np.zeros(0, dtype=np.int64)  # week solved (-1 while open)
         self.concern = np.zeros((n_residents, 0))  # resident x problem
 
     def __len__(self) -> int:
@@ -91,6 +93,8 @@ class Problems:
         self.severity = np.append(self.severity, severity)
         self.status = np.append(self.status, status)
         self.attention = np.append(self.attention, 0.0)
+        self.solved_with = np.append(self.solved_with, False)
+        self.solved_week = np.append(self.solved_week, -1)
         column = concern_for(spec, x, y, home_xy, age)
         self.concern = np.column_stack([self.concern, column])
         return len(self.kind) - 1
@@ -141,10 +145,13 @@ class Problems:
         self.status[found] = VISIBLE
         return found
 
-    def solve(self, p: int) -> None:
-        """Problem ``p`` is solved."""
+    def solve(self, p: int, with_residents: bool = False, week: int = -1) -> None:
+        """Problem ``p`` is solved in ``week`` — *with* residents (someone contributed effort to
+        the outcome that solved it: a granted claim) or *for* them (routine, experts)."""
         self.status[p] = SOLVED
         self.severity[p] = 0.0
+        self.solved_with[p] = with_residents
+        self.solved_week[p] = week
 
     def affected(self, p: int, level: float = CONCERN_LEVEL) -> np.ndarray:
         """Residents concerned about problem ``p`` at least to ``level``."""

@@ -62,6 +62,12 @@ def origin_age(origin: np.ndarray, age: np.ndarray) -> np.ndarray:
     return np.asarray(origin) * len(AGE_GROUPS) + np.asarray(age)
 
 
+NOT_WAITING = -1
+"""``Residents.waiting_on`` of a resident who waits on nothing."""
+PERSONAL = -2
+"""``Residents.waiting_on`` of a resident who waits on the office about a burden of their own
+(no visible problem)."""
+
 RETURN_MARGIN = 0.1
 """Withdrawal has hysteresis: a withdrawn resident returns only when helplessness falls this far
 below the withdrawal threshold (resignation is easier to enter than to leave)."""
@@ -104,9 +110,12 @@ class Residents:
         mean_h = params["initial_helplessness"]
         self.helplessness = _beta_with_mean(rng, mean_h, 6.0, n)
         self.withdrawn = self.helplessness > params["withdrawal_threshold"]
-        #: belonging to the quarter (Zugehörigkeit) and trust in institutions, both in [0, 1]
+        #: belonging to the quarter (Zugehörigkeit), in [0, 1]
         self.belonging = _beta_with_mean(rng, 0.35, 8.0, n)
-        self.trust = _beta_with_mean(rng, 0.3, 8.0, n)
+        #: two expectations learned from outcomes, in [0, 1]: "our own action works" and
+        #: "institutions will act" (the second is the residents' trust in institutions)
+        self.expect_own = _beta_with_mean(rng, params["initial_own_expectation"], 8.0, n)
+        self.expect_inst = _beta_with_mean(rng, params["initial_institutional_expectation"], 8.0, n)
         #: personal joining threshold before helplessness and self-efficacy (Granovetter):
         #: log-normal around the base threshold, so a few join early and some almost never
         self.threshold_trait = params["base_threshold"] * np.exp(
@@ -117,8 +126,15 @@ class Residents:
         #: burden of open problems around a resident, and social support along ties (this week)
         self.strain = np.zeros(n)
         self.support = np.zeros(n)
-        #: relief from being handled as a case: strain taken off for a while (decays)
-        self.case_relief = np.zeros(n)
+        #: strain taken off for a while by help — a case handled, a neighbour's help (decays)
+        self.relief = np.zeros(n)
+        #: the problem a resident waits on the office about (PERSONAL: a burden of their own;
+        #: NOT_WAITING), and the week they asked
+        self.waiting_on = np.full(n, NOT_WAITING)
+        self.waiting_since = np.zeros(n, dtype=np.int64)
+        #: the visible problem a resident turned to the neighbours about this week (may start a
+        #: group on it); NOT_WAITING for none
+        self.engaged_on = np.full(n, NOT_WAITING)
         #: lowered joining threshold after an invitation (outreach, encounter), this week only
         self.invited = np.zeros(n, dtype=bool)
         #: competence domains each resident used this week (used resources do not fade)
@@ -164,11 +180,6 @@ class Residents:
         """Residents ``who`` become active in ``group`` (-1: in none)."""
         self.group[who] = group
 
-    def adjust_trust(self, who: np.ndarray, delta: float) -> None:
-        """Change the trust in institutions of residents ``who`` by ``delta`` (kept in [0, 1])."""
-        who = np.unique(np.asarray(who, dtype=np.int64))
-        self.trust[who] = np.clip(self.trust[who] + delta, 0.0, 1.0)
-
     # -- the weekly rules ---------------------------------------------------------------------
     def update_support(self, ties: TieSums) -> None:
         """Support flowing along ties: tie weight times the other's capacity to help."""
@@ -179,8 +190,8 @@ class Residents:
     def weekly_helplessness(self, strain: np.ndarray) -> None:
         """Everyday drift: open problems around one feed helplessness, support relieves it."""
         p = self.params
-        self.case_relief *= 0.9
-        self.strain = np.clip(strain - self.case_relief, 0.0, None)
+        self.relief *= 0.9
+        self.strain = np.clip(strain - self.relief, 0.0, None)
         burden = self.strain / (self.strain + 1.0)
         h = self.helplessness
         h += p["problem_stress"] * burden * (1.0 - self.support) * (1.0 - h)
@@ -213,10 +224,6 @@ class Residents:
         target = np.where(self.withdrawn, 0.1, target)
         self.belonging += 0.02 * (target - self.belonging)
 
-    def drift_trust(self, baseline: float) -> None:
-        """Trust in institutions slowly returns to what the administration's conduct justifies."""
-        self.trust += 0.005 * (baseline - self.trust)
-
     def replace(self, who: np.ndarray, rng: np.random.Generator, n_origins: int) -> None:
         """New households move into the dwellings of ``who``: fresh state, no ties, no group."""
         k = len(who)
@@ -230,12 +237,16 @@ class Residents:
             "helplessness",
             "withdrawn",
             "belonging",
-            "trust",
+            "expect_own",
+            "expect_inst",
             "threshold_trait",
             "group",
             "strain",
             "support",
-            "case_relief",
+            "relief",
+            "waiting_on",
+            "waiting_since",
+            "engaged_on",
             "invited",
             "used",
         ):
@@ -312,7 +323,9 @@ class Resident(CellAgent):
             "self_efficacy": float(s.self_efficacy[i]),
             "withdrawn": bool(s.withdrawn[i]),
             "belonging": float(s.belonging[i]),
-            "trust": float(s.trust[i]),
+            "trust": float(s.expect_inst[i]),
+            "own_expectation": float(s.expect_own[i]),
+            "waiting_on": int(s.waiting_on[i]),
             "group": int(s.group[i]),
             "resources": dict(zip(DOMAINS, s.resources[i].round(3).tolist(), strict=True)),
             "activated": dict(zip(DOMAINS, s.activated[i].round(3).tolist(), strict=True)),

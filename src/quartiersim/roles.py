@@ -33,7 +33,7 @@ import numpy as np
 from quartiersim.arena import MEDIATION_HOURS, Arena
 from quartiersim.groups import MIN_MEMBERS, SEED_FUNDS, ActionGroups
 from quartiersim.knowledge import TeamKnowledge
-from quartiersim.outcomes import BOTH, RESIDENTS, Outcome
+from quartiersim.outcomes import RESIDENTS, Outcome
 from quartiersim.problems import CONCERN_LEVEL, OPPOSING, STRUCTURAL, Problems
 from quartiersim.quarter import Layout
 from quartiersim.registry import Registry, Text, View, as_text
@@ -105,11 +105,11 @@ class Quarter(Protocol):
 
     def meet_across(self, side_a: np.ndarray, side_b: np.ndarray) -> np.ndarray: ...
 
-    def office_visitor(self) -> int | None: ...
+    def office_queue(self) -> np.ndarray: ...
 
     def handle_case(self, i: int) -> None: ...
 
-    def adjust_trust(self, who: np.ndarray, delta: float) -> None: ...
+    def pursue_request(self, i: int) -> bool: ...
 
 
 class Worker(Protocol):
@@ -441,15 +441,15 @@ def door_opener(m: Quarter, w: Worker, budget: Budget) -> None:
         m.mark_used(coached, BUREAUCRACY)
         m.get_to_know(coached)
         k.record_group_session(g.id, m.groups.observe_capacity(g))
-        m.adjust_trust(members, +0.01)
         m.arena.try_win_ally(g, chance=0.05)
         m.log("door_opened", group=g.id, worker=w.name)
-    known = np.flatnonzero(k.known & ~k.seen_withdrawn)
-    while len(known) and budget.take(VISIT_HOURS):  # individual advocacy with known residents
-        i = int(m.rng.choice(known))
-        # The resident pursues their concern with the authorities themselves, coached.
-        m.try_out(np.array([i]), np.array([BUREAUCRACY]), source=BOTH)
-        m.adjust_trust(np.array([i]), +0.03)
+    # Individual advocacy: residents the team knows who wait on the office pursue their
+    # request themselves, coached — the longest-waiting first.
+    queue = m.office_queue()
+    for i in queue[k.known[queue] & ~k.seen_withdrawn[queue]].tolist():
+        if not budget.take(VISIT_HOURS):
+            return
+        m.pursue_request(i)
 
 
 @activity(
@@ -473,14 +473,12 @@ def door_opener(m: Quarter, w: Worker, budget: Budget) -> None:
 )
 def dialogue_manager(m: Quarter, w: Worker, budget: Budget) -> None:
     """Moderates between lifeworld, administration, institutions and market: round tables raise
-    the administration's responsiveness, translate claims, and build residents' trust."""
+    the administration's responsiveness and translate claims into its language."""
     a = m.arena
     working = [g for g in m.groups.active if g.problem >= 0]
     if budget.take(ROUND_TABLE_HOURS):  # one round table a week: institutions move slowly
         a.responsiveness += ROUND_TABLE_EFFECT * (1.0 - a.responsiveness)
         a.translation = min(1.0, a.translation + 0.1)
-        for g in working:
-            m.adjust_trust(m.groups.members(g), +0.02)
         m.log("round_table", groups=len(working), worker=w.name)
     for g in working:  # translating claims into the administration's language, group by group
         if not budget.take(TRANSLATION_HOURS):
@@ -559,18 +557,19 @@ def conflict_mediator(m: Quarter, w: Worker, budget: Budget) -> None:
 )
 def case_work(m: Quarter, w: Worker, budget: Budget) -> None:
     """Deficit-oriented care: experts solve problems *for* residents and handle the cases of
-    those who come to the office. Quick visible relief; the residents' own action plays no part
+    those who wait on the office. Quick visible relief; the residents' own action plays no part
     in the outcome."""
     pr = m.problems
     turn = 0
     while True:
         turn += 1
-        if turn % 2:  # individual case handling: whoever comes to the office
+        if turn % 2:  # case handling: the office queue, the longest-waiting first
+            queue = m.office_queue()
+            if len(queue) == 0:
+                continue
             if not budget.take(CASE_HOURS):
                 return
-            i = m.office_visitor()
-            if i is None:
-                continue
+            i = int(queue[0])
             m.handle_case(i)
             m.log("case_handled", resident=i, worker=w.name)
         else:  # expert planning on the worst known problem
