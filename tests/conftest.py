@@ -1,7 +1,7 @@
 """Shared pytest fixtures for QuartierSim.
 
-Add your fixtures in their own clearly marked section. Do not name a fixture `solara_server`:
-the pytest-ipywidgets plugin (Solara's test plugin) already defines one.
+Add your fixtures in their own clearly marked section. Do not name a fixture `page`: that is
+pytest-playwright's browser page (a parameter of that name becomes a browser test).
 """
 
 import os
@@ -36,7 +36,7 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
-    """Launch Playwright's Chromium from CHROMIUM, for our tests and Solara's page fixtures.
+    """Launch Playwright's Chromium from CHROMIUM for the browser tests.
 
     Extends pytest-playwright's fixture of the same name, so its options (--headed, --slowmo)
     still apply. Browser tests fail, rather than skip, when Chromium is missing: a skipped
