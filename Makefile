@@ -20,9 +20,6 @@ LOCK          := constraints.txt
 PIP_INSTALL    = $(PY) -m pip install --disable-pip-version-check -c $(LOCK)
 # uv resolves the lock for every platform and Python >= 3.12 at once (`uv pip compile --universal`)
 UV_VERSION    := 0.13.9
-# `make lock` moves every pin to the newest allowed version; `make lock LOCK_UPGRADE=` keeps the
-# pins it can and only adds (or drops) what pyproject.toml added (or dropped)
-LOCK_UPGRADE  ?= --upgrade
 
 .DEFAULT_GOAL := setup
 .PHONY: setup venv venv-app assets browser run test test-fast lint lock bench clean distclean help
@@ -30,10 +27,10 @@ LOCK_UPGRADE  ?= --upgrade
 help:
 	@echo "make [setup]  venv + project (editable, with test extras) + offline Solara assets"
 	@echo "make run      start the browser view (quartiersim app, http://127.0.0.1:8765)"
-	@echo "make lock     re-resolve constraints.txt (the pinned versions) from pyproject.toml"
+	@echo "make lock     add new dependencies to constraints.txt (UPGRADE=--upgrade: newest allowed)"
 	@echo "make test     lint + every test (installs Chromium via apt if missing); PYTEST_ARGS='-k x'"
 	@echo "make test-fast  lint + the tests not marked slow (no browser, docs, notebook, cluster,"
-	@echo "              validation runs): the edit-test loop; make test before you commit"
+	@echo "              whole sweeps): the edit-test loop; make test before you commit"
 	@echo "make lint     ruff check, ruff format --check, mypy (src/)"
 	@echo "make bench    run the benchmark scripts"
 	@echo "make clean    remove caches and build output (keeps .venv); distclean also .venv"
@@ -72,10 +69,13 @@ $(ASSETS): tools/install-solara-assets $(APP_INSTALLED)
 
 # Resolve the newest versions pyproject.toml allows, for every platform and Python >= 3.12, into
 # constraints.txt; then `make test` installs and tests exactly those. Commit both together.
+# `make lock` keeps every pin it can and adds what pyproject.toml newly asks for;
+# `make lock UPGRADE=--upgrade` moves every package to the newest version pyproject.toml allows.
+UPGRADE ?=
 lock: | $(PY)
 	$(PY) -m pip install --disable-pip-version-check -q 'uv==$(UV_VERSION)'
 	$(VENV)/bin/uv pip compile pyproject.toml --all-extras --universal --python-version 3.12 \
-		$(LOCK_UPGRADE) --annotation-style line --custom-compile-command 'make lock' -o $(LOCK)
+		$(UPGRADE) --annotation-style line --custom-compile-command 'make lock' -o $(LOCK)
 
 # Debian's Chromium for the real-browser tests (never `playwright install`: it downloads a
 # browser build, which our machines cannot fetch).

@@ -198,7 +198,7 @@ def test_an_out_of_range_parameter_is_refused_with_its_allowed_range(view, sessi
         type_into(box, typed)
         assert session.params["n_residents"] == SMALL_QUARTER["n_residents"]
         assert error_of(box) == (
-            f"Households: “{typed}” is not allowed — expected a whole number from 10 to 50000."
+            f"Households: “{typed}” is not allowed — expected a whole number from 10 to 100000."
         )
     type_into(box, "90")
     assert session.params["n_residents"] == 90 and error_of(box) is None
