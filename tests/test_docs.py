@@ -1,6 +1,6 @@
 """The documentation runs as written and cannot fall behind the code.
 
-- every ```bash / ```sh block of the README and docs/*.md runs (each block is one test);
+- every ```bash / ```sh block of README.md, CONTRIBUTING.md and docs/*.md runs (one test each);
 - the ```python blocks of each page run top to bottom as one script (a page is a session:
   later blocks may use names from earlier ones);
 - docs/notebooks/first_steps.ipynb executes top to bottom in a real kernel;
@@ -31,7 +31,7 @@ from quartiersim import ACTIVITIES, MEASURES, PARAMETERS
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
-PAGES = [ROOT / "README.md", *sorted(DOCS.glob("*.md"))]
+PAGES = [ROOT / "README.md", ROOT / "CONTRIBUTING.md", *sorted(DOCS.glob("*.md"))]
 NOTEBOOK = DOCS / "notebooks" / "first_steps.ipynb"
 BIN = Path(sys.executable).parent
 BLOCK_TIMEOUT = 300  # seconds; a hung command must fail, not stall the suite
