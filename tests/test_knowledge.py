@@ -14,11 +14,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import SMALL_QUARTER
 
 from quartiersim import QuartierModel
 from quartiersim.residents import DOMAINS
 
-SMALL = {"n_residents": 150, "width": 20, "height": 20}
+SMALL = SMALL_QUARTER
 ROLES_PY = Path(__file__).resolve().parent.parent / "src" / "quartiersim" / "roles.py"
 
 HIDDEN = {

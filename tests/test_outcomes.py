@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import SMALL_QUARTER
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -22,7 +23,7 @@ from quartiersim.groups import ActionGroups
 from quartiersim.outcomes import BOTH, INSTITUTION, RESIDENTS, Outcome, apply_outcome
 from quartiersim.residents import DOMAINS, ORGANISING, PRACTICAL, SPEAKING
 
-SMALL = {"n_residents": 120, "width": 20, "height": 20}
+SMALL = SMALL_QUARTER
 SRC = Path(__file__).resolve().parent.parent / "src" / "quartiersim"
 
 

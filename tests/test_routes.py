@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import SMALL_QUARTER
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -22,7 +23,7 @@ from quartiersim.outcomes import BOTH, INSTITUTION, RESIDENTS, Outcome, apply_ou
 from quartiersim.problems import KIND_INDEX, SOLVED, VISIBLE
 from quartiersim.residents import CARING, NOT_WAITING, PERSONAL
 
-SMALL = {"n_residents": 150, "width": 20, "height": 20}
+SMALL = SMALL_QUARTER
 QUIET = {"n_problems": 0, "problem_arrival_weeks": 10_000.0, "strategy": "none"}
 
 

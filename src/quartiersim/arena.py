@@ -22,7 +22,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from quartiersim.groups import ActionGroup, ActionGroups
-from quartiersim.outcomes import BOTH, RESIDENTS, Outcome
+from quartiersim.outcomes import BOTH, NOBODY, RESIDENTS, Outcome
 from quartiersim.problems import OPPOSING, Problems
 from quartiersim.residents import BUREAUCRACY, ORGANISING, SPEAKING, Residents
 from quartiersim.ties import Ties
@@ -259,7 +259,7 @@ class Arena:
                         domain=SPEAKING,
                         effort=speakers,
                         took_part=gm,
-                        affected=m.problems.affected(g.problem) if g.problem >= 0 else [],
+                        affected=m.problems.affected(g.problem) if g.problem >= 0 else NOBODY,
                     )
                 )
                 m.mark_used(speakers, SPEAKING)

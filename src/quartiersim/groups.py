@@ -17,7 +17,7 @@ from typing import Any, Protocol
 import numpy as np
 import scipy.sparse as sp
 
-from quartiersim.outcomes import RESIDENTS, Outcome
+from quartiersim.outcomes import NOBODY, RESIDENTS, Outcome
 from quartiersim.problems import CONCERN_LEVEL, Problems
 from quartiersim.residents import BUREAUCRACY, ORGANISING, PRACTICAL, SPEAKING, Residents
 from quartiersim.ties import Ties, random_pairs
@@ -53,7 +53,8 @@ def threshold_cascade(
     active = np.zeros(n, dtype=bool) if active is None else np.asarray(active, dtype=bool).copy()
     eligible = np.ones(n, dtype=bool) if eligible is None else np.asarray(eligible, dtype=bool)
     if adjacency is not None:
-        adjacency = sp.csr_matrix(adjacency)
+        # scipy-stubs declare spmatrix as a mixin that csr_matrix() does not take; SciPy does
+        adjacency = sp.csr_matrix(adjacency)  # type: ignore[arg-type]
         if strength is None:
             strength = np.asarray(adjacency.sum(axis=1)).ravel()
     step = 0
@@ -62,6 +63,7 @@ def threshold_cascade(
             seen = active.sum() - active  # the others who are active
             joins = eligible & ~active & (seen >= thresholds)
         else:
+            assert strength is not None  # set above whenever there is an adjacency
             exposure = adjacency @ active.astype(float)
             share = np.divide(exposure, strength, out=np.zeros(n), where=strength > 0)
             joins = eligible & ~active & (strength > 0) & (share >= thresholds)
@@ -239,9 +241,9 @@ class ActionGroups:
                 decisive=False,
                 source=RESIDENTS,
                 domain=ORGANISING,
-                effort=[] if initiator is None else [initiator],
+                effort=np.array([] if initiator is None else [initiator], dtype=np.int64),
                 took_part=founders,
-                affected=m.problems.affected(problem) if problem >= 0 else [],
+                affected=m.problems.affected(problem) if problem >= 0 else NOBODY,
             )
         )
         m.log("group_founded", group=g.id, problem=problem, members=len(founders))
@@ -274,7 +276,7 @@ class ActionGroups:
         capable = free & (r.engaged_on >= 0) & can_organise
         if not capable.any():
             return
-        for p in np.unique(r.engaged_on[capable]):
+        for p in np.unique(r.engaged_on[capable]).tolist():
             if self.by_problem(p) is not None or not m.problems.visible[p]:
                 continue
             concerned = free & (m.problems.concern[:, p] >= CONCERN_LEVEL)
@@ -390,7 +392,7 @@ class ActionGroups:
                     domain=PRACTICAL,
                     effort=present,
                     affected=np.concatenate(
-                        [members, m.problems.affected(g.problem) if g.problem >= 0 else []]
+                        [members, m.problems.affected(g.problem) if g.problem >= 0 else NOBODY]
                     ),
                 )
             )
@@ -443,7 +445,9 @@ class ActionGroups:
         m = self.model
         members = self.members(g)
         g.problem = -1
-        candidates = [p for p in np.flatnonzero(m.problems.visible) if self.by_problem(p) is None]
+        candidates = [
+            p for p in np.flatnonzero(m.problems.visible).tolist() if self.by_problem(p) is None
+        ]
         if candidates and len(members):
             care = m.problems.concern[np.ix_(members, candidates)].mean(axis=0)
             best = int(np.argmax(care))

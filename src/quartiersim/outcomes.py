@@ -47,7 +47,8 @@ SOURCES = (RESIDENTS, INSTITUTION, BOTH)
 AFFECTED, TOOK_PART, EFFORT = 0, 1, 2
 """Involvement of a resident in an outcome, from least to most."""
 
-_EMPTY = np.zeros(0, dtype=np.int64)
+NOBODY = np.zeros(0, dtype=np.int64)
+"""No residents: an empty list of ids."""
 
 
 def _ids(who: Any) -> np.ndarray:
@@ -68,9 +69,9 @@ class Outcome:
     decisive: bool
     source: str
     domain: int | None = None
-    effort: np.ndarray = field(default_factory=lambda: _EMPTY)
-    took_part: np.ndarray = field(default_factory=lambda: _EMPTY)
-    affected: np.ndarray = field(default_factory=lambda: _EMPTY)
+    effort: np.ndarray = field(default_factory=lambda: NOBODY)
+    took_part: np.ndarray = field(default_factory=lambda: NOBODY)
+    affected: np.ndarray = field(default_factory=lambda: NOBODY)
 
     def __post_init__(self) -> None:
         if self.source not in SOURCES:

@@ -253,7 +253,9 @@ class Residents:
             getattr(self, name)[who] = getattr(fresh, name)
 
 
-def _beta_with_mean(rng: np.random.Generator, mean: float, concentration: float, n: int):
+def _beta_with_mean(
+    rng: np.random.Generator, mean: float, concentration: float, n: int
+) -> np.ndarray:
     """Beta-distributed values in [0, 1] with the given mean (degenerate at 0 or 1)."""
     if mean <= 0.0 or mean >= 1.0:
         return np.full(n, float(mean))

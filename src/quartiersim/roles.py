@@ -355,7 +355,7 @@ def organisation_helper(m: Quarter, w: Worker, budget: Budget) -> None:
     encounters where residents with shared concerns meet."""
     pr, k = m.problems, m.knowledge
     free = (m.groups.membership < 0) & ~k.seen_withdrawn
-    for p in np.flatnonzero(pr.visible):
+    for p in np.flatnonzero(pr.visible).tolist():
         if m.groups.by_problem(p) is not None:
             continue
         concerned = free & (pr.concern[:, p] >= CONCERN_LEVEL)
