@@ -151,7 +151,7 @@ def test_granted_claim_solves_the_problem_and_lowers_members_helplessness() -> N
     r = m.residents
     r.helplessness[members] = 0.5
     h0, trust0 = r.helplessness.copy(), r.expect_inst.copy()
-    m.arena.responsiveness = 1.0
+    m.arena.administration.responsiveness[:] = 1.0
     m.arena.decide(Claim((g.id,), (p,), backing=1.0))
     assert m.problems.status[p] == SOLVED
     assert (r.helplessness[members] < h0[members]).all()
@@ -170,7 +170,7 @@ def test_refused_claim_raises_helplessness_of_a_group_that_cannot_fight() -> Non
     r = m.residents
     r.helplessness[members] = 0.5
     h0, trust0 = r.helplessness.copy(), r.expect_inst.copy()
-    m.arena.responsiveness = 0.0
+    m.arena.administration.responsiveness[:] = 0.0
     m.arena.decide(Claim((g.id,), (p,), backing=0.0))
     assert m.problems.status[p] == VISIBLE
     assert (r.helplessness[members] > h0[members]).all()
@@ -193,7 +193,8 @@ def test_refused_conflict_capable_group_escalates_and_builds_pressure() -> None:
     weak = model()
     gw, pw = group_on(weak, "litter", members, voice=0.0)
     weak.residents.helplessness[members] = 0.5
-    m.arena.responsiveness = weak.arena.responsiveness = 0.0
+    m.arena.administration.responsiveness[:] = 0.0
+    weak.arena.administration.responsiveness[:] = 0.0
     m.arena.decide(Claim((g.id,), (p,), backing=0.0))
     weak.arena.decide(Claim((gw.id,), (pw,), backing=0.0))
     assert m.problems.status[p] == VISIBLE

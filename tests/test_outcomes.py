@@ -281,7 +281,7 @@ def test_a_decided_claim_is_an_outcome_for_delegates_members_and_the_concerned(g
     g = m.groups.found(p, members, funds=0.0)
     seen: list[Outcome] = []
     m.record = lambda o: seen.append(o)  # type: ignore[method-assign]
-    m.arena.responsiveness = 1.0 if granted else 0.0
+    m.arena.administration.responsiveness[:] = 1.0 if granted else 0.0
     m.arena.decide(Claim((g.id,), (p,), backing=1.0 if granted else 0.0))
     (o,) = seen
     assert o.success is granted and o.decisive and o.source == BOTH

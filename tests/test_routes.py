@@ -258,7 +258,7 @@ def test_problems_solved_for_residents_are_logged_apart_from_those_solved_with_t
     m, p = burdened_quarter()
     q = m.add_problem(KIND_INDEX["noise"], severity=0.5, status=VISIBLE, at=tuple(m.home_xy[5]))
     g = m.groups.found(p, np.arange(6), funds=0.0)
-    m.arena.responsiveness = 1.0
+    m.arena.administration.responsiveness[:] = 1.0
     m.arena.decide(Claim((g.id,), (p,), backing=1.0))
     m.solve_for_residents(q)
     assert m.problems.status[p] == m.problems.status[q] == SOLVED

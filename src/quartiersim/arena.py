@@ -5,9 +5,11 @@ the action groups. Claims about opposed problems **conflict** (a youth space vs.
 elderly): a mediated conflict becomes one compromise claim with the backing of both; an
 unmediated one splits the voice (each claim loses half its backing) and damages the ties across
 the two groups. The **administration** has limited attention (it decides at most
-``admin_attention`` claims, the best backed first) and a responsiveness that sets how much
-backing a claim needs. A decided claim is an outcome (:mod:`quartiersim.outcomes`): the group's
-delegates spoke for it, the other members took part, the residents concerned saw it. A granted
+``admin_attention`` claims, the best backed first) and a responsiveness per channel — the
+residents' own, and the one the workers carry claims on — that sets how much backing a claim
+needs and that it learns from what arrives (:mod:`quartiersim.institutions`). A decided claim
+is an outcome (:mod:`quartiersim.outcomes`): the group's delegates spoke for it, the other
+members took part, the residents concerned saw it. A granted
 claim solves its problem; a refused one is a failure for those who raised it — and a group that
 is conflict-capable (Konfliktfähigkeit) then goes public: a small outcome of its own that builds
 pressure for the next round and may win allies.
@@ -22,17 +24,17 @@ from typing import Any, Protocol
 import numpy as np
 
 from quartiersim.groups import ActionGroup, ActionGroups
+from quartiersim.institutions import MEDIATED, OWN, Institution
 from quartiersim.outcomes import BOTH, NOBODY, RESIDENTS, Outcome
 from quartiersim.problems import OPPOSING, Problems
 from quartiersim.residents import BUREAUCRACY, ORGANISING, SPEAKING, Residents
 from quartiersim.ties import Ties
 
-RECORD_WEEKS = 52  # the administration's decisions that count for political influence
+RECORD_WEEKS = 52  # decisions on residents' claims that count for their record of won claims
 CLAIM_READINESS = 0.12  # group capacity needed to raise a claim
 ESCALATION_LEVEL = 0.35  # speaking competence (with allies) that makes a group conflict-capable
 MEDIATION_HOURS = 8.0  # worker hours one mediation takes (the conflict mediator banks them)
-GRANT_SOFTNESS = 0.06  # how sharp the administration's decision is around its bar
-RESPONSIVENESS_DRIFT = 0.01  # weekly return of responsiveness to its baseline
+PUBLICITY = 0.3  # attention a group gains by going public after a refusal
 DELEGATES = 3  # members who speak for a group's claim: its best speakers
 
 
@@ -43,7 +45,8 @@ class Claim:
     groups: tuple[int, ...]
     problems: tuple[int, ...]
     backing: float
-    mediated: bool = False
+    mediated: bool = False  # a compromise of two claims, mediated
+    channel: int = OWN  # OWN: the residents' own; MEDIATED: carried by a worker
 
 
 class Quarter(Protocol):
@@ -75,11 +78,11 @@ class Arena:
     def __init__(self, model: Quarter) -> None:
         self.model = model
         p = model.p
-        self.responsiveness = p["admin_responsiveness"]
-        self.baseline = p["admin_responsiveness"]
+        self.administration = Institution("administration", p["baseline_responsiveness"], p)
         #: ally id -> group id it supports (-1 free); allies belong to the quarter's politics
         self.ally_of = np.full(p["n_potential_allies"], -1)
-        self.decisions: deque[tuple[int, bool]] = deque()  # (week, granted)
+        #: decisions on residents' claims of the last RECORD_WEEKS weeks: (week, granted)
+        self.decisions: deque[tuple[int, bool]] = deque()
         self.claims_raised = 0
         self.claims_granted = 0
         self.conflicts_open = 0
@@ -94,10 +97,15 @@ class Arena:
         return int((self.ally_of >= 0).sum())
 
     def recent_success(self) -> float:
-        """Share of claims granted among the administration's decisions of the last year."""
+        """Share of claims granted among the decisions on residents' claims of the last year."""
         if not self.decisions:
             return 0.0
         return sum(g for _, g in self.decisions) / len(self.decisions)
+
+    def record(self) -> float:
+        """The residents' record of won claims: claims granted in the last year / (claims
+        decided + 1) — the +1 keeps one lucky grant from counting as a perfect record."""
+        return sum(g for _, g in self.decisions) / (len(self.decisions) + 1.0)
 
     def group_allies(self, g: ActionGroup) -> int:
         """Allies currently supporting group ``g``."""
@@ -105,10 +113,11 @@ class Arena:
 
     # -- weekly -----------------------------------------------------------------------------
     def weekly(self) -> None:
-        """The arena's week: responsiveness drifts back, old decisions leave the record, allies of
-        fading groups leave, and every ``assembly_weeks`` an assembly is held."""
+        """The arena's week: the institutions forget a little of what they learned, old
+        decisions leave the record, allies of fading groups leave, and every ``assembly_weeks``
+        an assembly is held."""
         m = self.model
-        self.responsiveness += RESPONSIVENESS_DRIFT * (self.baseline - self.responsiveness)
+        self.administration.forget()
         self.translation *= 0.95
         while self.decisions and self.decisions[0][0] <= m.steps - RECORD_WEEKS:
             self.decisions.popleft()
@@ -128,6 +137,8 @@ class Arena:
         claims.sort(key=lambda c: c.backing, reverse=True)
         for claim in claims[: m.p["admin_attention"]]:
             self.decide(claim)
+        for g in m.groups.active:  # what workers carried goes with this assembly's claims
+            g.carried = False
 
     def claim_of(self, g: ActionGroup) -> Claim | None:
         """A group with a visible cause and enough capacity raises a claim; its backing."""
@@ -151,7 +162,8 @@ class Arena:
             + 0.10 * min(1.0, g.pressure)
             + 0.10 * min(1.0, g.access + self.translation)
         )
-        return Claim(groups=(g.id,), problems=(g.problem,), backing=backing)
+        channel = MEDIATED if g.carried else OWN
+        return Claim(groups=(g.id,), problems=(g.problem,), backing=backing, channel=channel)
 
     def resolve_conflicts(self, claims: list[Claim]) -> list[Claim]:
         """Pair up claims on opposed problems; mediate or split each pair."""
@@ -183,7 +195,9 @@ class Arena:
             m.log("conflict_mediated", a=ga.id, b=gb.id)
             m.ties.bridge(ma, mb, m.p["tie_gain"], m.rng)
             backing = min(1.0, 0.9 * (a.backing + b.backing))
-            return [Claim(a.groups + b.groups, a.problems + b.problems, backing, mediated=True)]
+            channel = max(a.channel, b.channel)  # carried if either was
+            compromise = Claim(a.groups + b.groups, a.problems + b.problems, backing, True, channel)
+            return [compromise]
         self.conflicts_open += 1
         m.log("conflict_open", a=ga.id, b=gb.id)
         m.ties.damage_cross_ties(ma, mb, factor=0.5)
@@ -207,13 +221,14 @@ class Arena:
         return bool(m.rng.random() < min(1.0, cross) * speak)
 
     def decide(self, claim: Claim) -> None:
-        """The administration decides one claim: grant or refuse, then the groups react.
+        """The administration decides one claim: grant or refuse, then the groups react, and
+        the administration learns whether that channel delivered.
 
         The decision is an outcome for the groups' delegates (effort), their other members
         (took part) and the residents concerned by the claim's problems (affected)."""
         m = self.model
-        bar = 0.75 - 0.5 * self.responsiveness
-        chance = 1.0 / (1.0 + np.exp(-(claim.backing - bar) / GRANT_SOFTNESS))
+        decider = self.administration
+        chance = decider.chance(claim.backing, claim.channel)
         granted = bool(m.rng.random() < chance)
         self.decisions.append((m.steps, granted))
         groups = [m.groups.groups[i] for i in claim.groups]
@@ -234,9 +249,9 @@ class Arena:
         m.mark_used(delegates, SPEAKING)
         if granted:
             self.claims_granted += 1
+            decider.learn(claim.channel, claim.backing)
             for p in claim.problems:
                 m.problem_solved(p, with_residents=True)
-            self.responsiveness = min(1.0, self.responsiveness + 0.01)
             for g in groups:
                 g.wins += 1
                 g.momentum = 1.0
@@ -244,11 +259,12 @@ class Arena:
                 m.groups.adopt_new_cause(g)
             m.log("claim_granted", groups=claim.groups, problems=claim.problems)
             return
+        publicity = 0.0
         for g in groups:
             g.refusals += 1
             gm = m.groups.members(g)
             if self.conflict_capable(g, gm):
-                g.attention = min(1.0, g.attention + 0.3)
+                g.attention = min(1.0, g.attention + PUBLICITY)
                 g.pressure = min(1.0, g.pressure + 0.35)
                 speakers = self.delegates(gm)
                 m.record(  # going public: a small outcome that worked
@@ -263,11 +279,13 @@ class Arena:
                     )
                 )
                 m.mark_used(speakers, SPEAKING)
+                publicity += PUBLICITY
                 self.try_win_ally(g, chance=0.3)
                 m.log("claim_escalated", group=g.id)
             else:
                 g.momentum *= 0.5
                 m.log("claim_refused", group=g.id)
+        decider.learn(claim.channel, claim.backing, publicity)
 
     def delegates(self, members: np.ndarray) -> np.ndarray:
         """The members who speak for their group's claim: its best speakers (up to

@@ -135,18 +135,20 @@ def funding_cut(m: Quarter) -> None:
 @event(
     label=("New administration", "Neue Verwaltungsspitze"),
     effect=(
-        "The administration's responsiveness is drawn anew around its initial level; half of "
-        "the allies (those in local politics) are lost.",
-        "Die Offenheit der Verwaltung wird um ihren Anfangswert neu bestimmt; die Hälfte der "
-        "Verbündeten (die aus der Lokalpolitik) geht verloren.",
+        "The administration's responsiveness is drawn anew around its initial level, on both "
+        "channels (what it learned is gone); half of the allies (those in local politics) are "
+        "lost.",
+        "Die Offenheit der Verwaltung wird um ihren Anfangswert neu bestimmt, auf beiden Wegen "
+        "(was sie gelernt hat, ist weg); die Hälfte der Verbündeten (die aus der Lokalpolitik) "
+        "geht verloren.",
     ),
 )
 def administration_change(m: Quarter) -> None:
     """A new administration: responsiveness is drawn anew around the initial level, and allies
     in local politics (half of all allies, at random) are lost."""
     a = m.arena
-    a.baseline = float(np.clip(m.rng.normal(m.p["admin_responsiveness"], 0.15), 0.0, 1.0))
-    a.responsiveness = a.baseline
+    drawn = m.rng.normal(m.p["baseline_responsiveness"], 0.15)
+    a.administration.reset(float(np.clip(drawn, 0.0, 1.0)))
     held = np.flatnonzero(a.ally_of >= 0)
     lost = held[m.rng.random(len(held)) < 0.5]
     a.ally_of[lost] = -1

@@ -97,6 +97,7 @@ class ActionGroup:
     access: float = 0.0  # access to administration opened by workers (decays)
     attention: float = 0.0  # public attention won by escalation (decays)
     pressure: float = 0.0  # pressure built by refused and escalated claims (decays)
+    carried: bool = False  # a worker carries its claim to the next assembly (mediated channel)
     wins: int = 0
     refusals: int = 0
     active: bool = True

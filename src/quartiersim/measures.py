@@ -24,9 +24,10 @@ import numpy as np
 
 from quartiersim.arena import Arena
 from quartiersim.groups import ActionGroups
+from quartiersim.institutions import MEDIATED, OWN
 from quartiersim.problems import SOLVED, Problems
 from quartiersim.registry import Registry, Text, as_text
-from quartiersim.residents import NOT_WAITING, Residents
+from quartiersim.residents import BUREAUCRACY, NOT_WAITING, ORGANISING, SPEAKING, Residents
 from quartiersim.ties import Ties
 
 DEGREE_HALF = 3.0
@@ -197,14 +198,17 @@ def social_capital_parts(m: Quarter, bridging: np.ndarray | None = None) -> dict
 
 
 def political_influence_parts(m: Quarter) -> dict[str, float]:
-    """The four parts of political influence, each in [0, 1] (see ``docs/measures.md``)."""
-    a = m.arena
+    """The four parts of the residents' political influence, each in [0, 1] — all properties
+    of the residents, none of the administration's state (see ``docs/measures.md``)."""
+    a, r = m.arena, m.residents
     potential = len(a.ally_of)
+    capability = [ORGANISING, SPEAKING, BUREAUCRACY]
+    possible = float(r.resources[:, capability].sum())
     return {
-        "organised": float((m.residents.group >= 0).mean()),
-        "success": a.recent_success(),
+        "organised": float((r.group >= 0).mean()),
+        "competence": float(r.activated[:, capability].sum()) / possible if possible else 0.0,
         "allies": a.allies / potential if potential else 0.0,
-        "access": float(a.responsiveness),
+        "record": a.record(),
     }
 
 
@@ -234,8 +238,9 @@ def social_capital(s: Snapshot) -> float:
 
 @measure(label=("political influence", "politischer Einfluss"), unit="index", high=1)
 def political_influence(s: Snapshot) -> float:
-    """Composite index in [0, 1]: organised share, claims granted in the last year, allies won, the
-    administration's responsiveness (mean of four parts)."""
+    """Composite index in [0, 1] of the residents' own political capacity: organised share,
+    activated competences for politics, allies they keep, their record of won claims (mean of
+    four parts); the administration's state is reported apart."""
     return float(np.mean(list(s.political_influence_parts.values())))
 
 
@@ -343,8 +348,9 @@ def claims_granted(s: Snapshot) -> float:
 
 @measure(label=("claims success (last year)", "Erfolgsquote (letztes Jahr)"), unit="share", high=1)
 def claims_success(s: Snapshot) -> float:
-    """Share of the administration's decisions of the last 52 weeks that granted the claim."""
-    return s.political_influence_parts["success"]
+    """Share of the decisions on residents' claims of the last 52 weeks that granted the
+    claim."""
+    return s.arena.recent_success()
 
 
 @measure(label=("open problems", "offene Probleme"), unit="problems", high=None)
@@ -374,9 +380,19 @@ def allies(s: Snapshot) -> float:
 @measure(
     label=("administration's responsiveness", "Offenheit der Verwaltung"), unit="index", high=1
 )
-def responsiveness(s: Snapshot) -> float:
-    """The administration's responsiveness to residents' claims, 0..1."""
-    return s.political_influence_parts["access"]
+def admin_responsiveness(s: Snapshot) -> float:
+    """The administration's responsiveness to residents' own claims, 0..1 (their own channel):
+    the administration's state, not the residents' influence."""
+    return float(s.arena.administration.responsiveness[OWN])
+
+
+@measure(
+    label=("responsiveness to the workers", "Offenheit für die Fachkräfte"), unit="index", high=1
+)
+def mediated_responsiveness(s: Snapshot) -> float:
+    """The administration's responsiveness to claims the community workers carry, 0..1 (the
+    mediated channel): the recognition round tables win belongs to the workers."""
+    return float(s.arena.administration.responsiveness[MEDIATED])
 
 
 @measure(label=("trust in institutions", "Vertrauen in Institutionen"), unit="mean", high=1)

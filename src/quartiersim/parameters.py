@@ -724,17 +724,51 @@ _DECLARATION: tuple[Parameter, ...] = (
         meaning_de="Forderungen, mit denen sich die Verwaltung pro Versammlung befassen kann.",
     ),
     _p(
-        "admin_responsiveness",
+        "baseline_responsiveness",
         0.25,
         float,
-        "Initial responsiveness of administration and local politics to residents' claims.",
+        "The administration's responsiveness to residents' claims at the start, on both "
+        "channels (residents' own, carried by workers), and the level it forgets back to.",
         low=0.0,
         high=1.0,
         group="arena",
-        source="Community Life Survey 2018-19: 25% feel able to influence local decisions.",
+        source="Assumption; context: Community Life Survey 2018-19, 25% feel able to influence "
+        "local decisions.",
         label=("Administration's responsiveness", "Offenheit der Verwaltung"),
-        meaning_de="Anfängliche Offenheit von Verwaltung und Lokalpolitik für Forderungen der "
-        "Bewohner.",
+        meaning_de="Offenheit der Verwaltung für Forderungen der Bewohner zu Beginn, auf beiden "
+        "Wegen (eigene, von Fachkräften getragene), und das Niveau, zu dem sie zurückkehrt.",
+    ),
+    _p(
+        "admin_learning_rate",
+        0.1,
+        float,
+        "How far one decision moves an institution's responsiveness on that channel: up when "
+        "the claim was well backed (or a refusal was made public), down when it was poorly "
+        "backed (Bush-Mosteller). 0: channels never learn.",
+        low=0.0,
+        high=1.0,
+        group="arena",
+        source="Assumption; replaces the earlier fixed rise of responsiveness per granted "
+        "claim (0.01).",
+        label=("Administration's learning", "Lernen der Verwaltung"),
+        meaning_de="Wie weit eine Entscheidung die Offenheit einer Institution auf diesem Weg "
+        "verschiebt: nach oben bei gut begründeter Forderung (oder öffentlich gemachter "
+        "Ablehnung), nach unten bei schwach begründeter (Bush-Mosteller). 0: kein Lernen.",
+    ),
+    _p(
+        "admin_forgetting",
+        0.01,
+        float,
+        "Weekly share of the way an institution's responsiveness returns to its baseline on each "
+        "channel: what it learned fades. 0: learned responsiveness stays.",
+        unit="1/week",
+        low=0.0,
+        high=0.2,
+        group="arena",
+        source="The earlier model's constant drift of responsiveness (0.01), now declared.",
+        label=("Administration's forgetting", "Vergessen der Verwaltung"),
+        meaning_de="Wöchentlicher Anteil des Wegs, den die Offenheit einer Institution auf jedem "
+        "Weg zu ihrem Grundniveau zurückgeht. 0: Gelerntes bleibt.",
     ),
     _p(
         "n_potential_allies",

@@ -47,7 +47,7 @@ GROUP_HELP_HOURS = 3.0  # a session of organisational help with one group
 FESTIVAL_HOURS = 10.0  # organising an encounter: street party, neighbourhood breakfast
 ADVOCACY_HOURS = 4.0  # coaching and door opening for one group
 ROUND_TABLE_HOURS = 6.0  # a round table between residents and the administration
-ROUND_TABLE_EFFECT = 0.003  # share of the way to full responsiveness one round table moves
+ROUND_TABLE_EFFECT = 0.003  # share of the way to 1 one round table moves the mediated channel
 TRANSLATION_HOURS = 3.0  # helping one group phrase its claim for the administration
 DIALOGUE_MEETING_HOURS = 3.0  # a meeting across origin and age groups
 CASE_HOURS = 3.0  # handling one resident's case
@@ -437,6 +437,7 @@ def door_opener(m: Quarter, w: Worker, budget: Budget) -> None:
             return
         members = m.groups.members(g)
         g.access = min(1.0, g.access + 0.4)
+        g.carried = True  # the door opener carries its claim: the mediated channel
         coached = m.rng.choice(members, size=min(3, len(members)), replace=False)
         m.mark_used(coached, BUREAUCRACY)
         m.get_to_know(coached)
@@ -458,9 +459,10 @@ def door_opener(m: Quarter, w: Worker, budget: Budget) -> None:
     label=("dialogue manager", "Dialogmanager"),
     explanation=(
         "Moderates between everyday life, administration, institutions and market: round "
-        "tables raise the administration's responsiveness, and claims are put into its language.",
+        "tables win the workers the administration's ear, and claims are put into its language.",
         "Moderiert zwischen Lebenswelt, Verwaltung, Institutionen und Markt: runde Tische "
-        "erhöhen die Offenheit der Verwaltung, Forderungen werden in ihre Sprache übersetzt.",
+        "verschaffen den Fachkräften Gehör bei der Verwaltung, Forderungen werden in ihre "
+        "Sprache übersetzt.",
     ),
     longest_task=ROUND_TABLE_HOURS,
     colour="#ff7f00",
@@ -472,18 +474,21 @@ def door_opener(m: Quarter, w: Worker, budget: Budget) -> None:
     },
 )
 def dialogue_manager(m: Quarter, w: Worker, budget: Budget) -> None:
-    """Moderates between lifeworld, administration, institutions and market: round tables raise
-    the administration's responsiveness and translate claims into its language."""
+    """Moderates between lifeworld, administration, institutions and market: round tables win
+    the workers recognition in the administration (its responsiveness on the mediated channel,
+    the claims workers carry — not the residents' own), and claims are translated into its
+    language and carried there."""
     a = m.arena
     working = [g for g in m.groups.active if g.problem >= 0]
     if budget.take(ROUND_TABLE_HOURS):  # one round table a week: institutions move slowly
-        a.responsiveness += ROUND_TABLE_EFFECT * (1.0 - a.responsiveness)
+        a.administration.recognise(ROUND_TABLE_EFFECT)
         a.translation = min(1.0, a.translation + 0.1)
         m.log("round_table", groups=len(working), worker=w.name)
     for g in working:  # translating claims into the administration's language, group by group
         if not budget.take(TRANSLATION_HOURS):
             return
         g.access = min(1.0, g.access + 0.15)
+        g.carried = True
 
 
 @activity(

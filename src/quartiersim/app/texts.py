@@ -302,8 +302,9 @@ EXPLAIN: dict[str, dict[str, dict[str, str]]] = {
             "project exit. In compare mode quarter A is drawn solid, quarter B dashed.",
             "how": "*Social capital* is the mean of five parts of the network (ties, their "
             "strength, bridging, connectedness, support). *Political influence* is the mean "
-            "of four parts (organised share, claims granted in the last year, allies, the "
-            "administration's responsiveness). Both are computed from the state each week "
+            "of four parts of the residents' own capacity (organised share, activated "
+            "competences, allies they keep, their record of won claims); the administration's "
+            "responsiveness is a measure of its own. Both are computed from the state each week "
             "(docs/measures.md). Long runs are thinned to at most 300 points per curve.",
             "notice": "The decisive moment is after the exit: which curves hold, which fall "
             "back? Top-down care solves problems for the residents, but their helplessness "
@@ -320,8 +321,10 @@ EXPLAIN: dict[str, dict[str, dict[str, str]]] = {
             "Quartier B gestrichelt.",
             "how": "*Sozialkapital* ist der Mittelwert aus fünf Teilen des Netzes "
             "(Beziehungen, ihre Stärke, Brücken, Zusammenhang, Unterstützung). *Politischer "
-            "Einfluss* ist der Mittelwert aus vier Teilen (organisierter Anteil, erfüllte "
-            "Forderungen im letzten Jahr, Verbündete, Offenheit der Verwaltung). Beide werden "
+            "Einfluss* ist der Mittelwert aus vier Teilen der eigenen Fähigkeit der Bewohner "
+            "(organisierter Anteil, aktivierte Kompetenzen, gehaltene Verbündete, Bilanz "
+            "gewonnener Forderungen); die Offenheit der Verwaltung ist ein eigenes Maß. Beide "
+            "werden "
             "jede Woche aus dem Zustand berechnet (docs/measures.md). Lange Läufe werden auf "
             "höchstens 300 Punkte je Kurve ausgedünnt.",
             "notice": "Entscheidend ist die Zeit nach dem Projektende: welche Kurven halten, "
