@@ -110,7 +110,9 @@ def extended() -> Iterator[None]:
 
 
 def run(weeks: int = 30, **params) -> QuartierModel:
-    m = QuartierModel(rng=3, **{**SMALL_QUARTER, "strategy": "media_work", **params})
+    # Enough problems that some become visible and groups with a cause form within the weeks.
+    quarter = {**SMALL_QUARTER, "n_problems": 20, "strategy": "media_work"}
+    m = QuartierModel(rng=3, **{**quarter, **params})
     for _ in range(weeks):
         m.step()
     return m
@@ -157,7 +159,7 @@ def test_the_new_measure_is_collected_and_the_new_event_fires(extended) -> None:
 
 @pytest.fixture
 def session(extended) -> Session:
-    s = Session(seed=3, **SMALL_QUARTER, strategy="media_work")
+    s = Session(seed=3, **SMALL_QUARTER, n_problems=20, strategy="media_work")
     s.step(30)
     return s
 

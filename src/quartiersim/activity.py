@@ -72,6 +72,23 @@ QUARTER_MESSAGES: dict[str, tuple[str, str]] = {
         "The administration refused group {group}'s claim.",
         "Die Verwaltung lehnte die Forderung von Gruppe {group} ab.",
     ),
+    "landlord_granted": (
+        "The housing company granted the tenants' claim: {problems} solved.",
+        "Das Wohnungsunternehmen gab der Forderung der Mieter statt: {problems} gelöst.",
+    ),
+    "landlord_refused": (
+        "The housing company refused group {group}'s claim.",
+        "Das Wohnungsunternehmen lehnte die Forderung von Gruppe {group} ab.",
+    ),
+    "rent_increase_announced": (
+        "The housing company announced a rent increase; {displaced} households had to move.",
+        "Das Wohnungsunternehmen kündigte eine Mieterhöhung an; {displaced} Haushalte mussten "
+        "wegziehen.",
+    ),
+    "landlord_repair": (
+        "The housing company repaired {problem} on its own schedule.",
+        "Das Wohnungsunternehmen behob {problem} von sich aus.",
+    ),
     "claim_escalated": (
         "Refused, group {group} went public and kept up the pressure.",
         "Abgelehnt – Gruppe {group} ging an die Öffentlichkeit und erhöhte den Druck.",
@@ -120,6 +137,12 @@ class Messages(Mapping[str, Text]):
         return sum(len(table) for table in self._tables())
 
 
+PARTNERS = {
+    "administration": ("administration", "der Verwaltung"),
+    "housing company": ("housing company", "dem Wohnungsunternehmen"),
+}
+"""Institutions as a sentence names them (English; German in the dative)."""
+
 MESSAGES = Messages()
 """Every sentence of the log by key (English, German): what :func:`describe` uses."""
 
@@ -143,6 +166,8 @@ def describe(entry: Entry, lang: str = "en", problem_kinds: Any = None) -> str:
         data["event"] = EVENTS[data["event"]].label.pick(lang)
     if data.get("place") in PLACE_NAMES:
         data["place"] = PLACE_NAMES[data["place"]][1 if lang == "de" else 0]
+    if data.get("partner") in PARTNERS:
+        data["partner"] = PARTNERS[data["partner"]][1 if lang == "de" else 0]
     if "worker" in data and lang == "de":
         data["worker"] = data["worker"].replace("worker", "Fachkraft")
     return text.pick(lang).format(**data)

@@ -4,10 +4,12 @@ Every ``assembly_weeks`` weeks a resident assembly (Bewohnerversammlung) bundles
 the action groups. Claims about opposed problems **conflict** (a youth space vs. quiet for the
 elderly): a mediated conflict becomes one compromise claim with the backing of both; an
 unmediated one splits the voice (each claim loses half its backing) and damages the ties across
-the two groups. The **administration** has limited attention (it decides at most
-``admin_attention`` claims, the best backed first) and a responsiveness per channel — the
-residents' own, and the one the workers carry claims on — that sets how much backing a claim
-needs and that it learns from what arrives (:mod:`quartiersim.institutions`). A decided claim
+the two groups. Each claim goes to its problem's addressee — the **administration**, or the
+**housing company** for rent and disrepair (:mod:`quartiersim.landlord`). Each has limited
+attention (it decides at most ``admin_attention`` claims, the best backed first) and a
+responsiveness per channel — the residents' own, and the one the workers carry claims on —
+that sets how much backing a claim needs and that it learns from what arrives
+(:mod:`quartiersim.institutions`). A decided claim
 is an outcome (:mod:`quartiersim.outcomes`): the group's delegates spoke for it, the other
 members took part, the residents concerned saw it. A granted
 claim solves its problem; a refused one is a failure for those who raised it — and a group that
@@ -26,7 +28,7 @@ import numpy as np
 from quartiersim.groups import ActionGroup, ActionGroups
 from quartiersim.institutions import MEDIATED, OWN, Institution
 from quartiersim.outcomes import BOTH, NOBODY, RESIDENTS, Outcome
-from quartiersim.problems import OPPOSING, Problems
+from quartiersim.problems import ADDRESSEE, ADDRESSEES, ADMINISTRATION, LANDLORD, OPPOSING, Problems
 from quartiersim.residents import BUREAUCRACY, ORGANISING, SPEAKING, Residents
 from quartiersim.ties import Ties
 
@@ -56,6 +58,7 @@ class Quarter(Protocol):
     ties: Ties
     problems: Problems
     groups: ActionGroups
+    landlord: Institution
     rng: np.random.Generator
     p: dict[str, Any]
     steps: int
@@ -118,6 +121,7 @@ class Arena:
         an assembly is held."""
         m = self.model
         self.administration.forget()
+        m.landlord.forget()
         self.translation *= 0.95
         while self.decisions and self.decisions[0][0] <= m.steps - RECORD_WEEKS:
             self.decisions.popleft()
@@ -135,10 +139,21 @@ class Arena:
         m.log("assembly", claims=len(claims))
         claims = self.resolve_conflicts(claims)
         claims.sort(key=lambda c: c.backing, reverse=True)
-        for claim in claims[: m.p["admin_attention"]]:
-            self.decide(claim)
+        for addressee in (ADMINISTRATION, LANDLORD):  # each decides its own claims
+            theirs = [c for c in claims if self.addressee(c) == addressee]
+            for claim in theirs[: m.p["admin_attention"]]:
+                self.decide(claim)
         for g in m.groups.active:  # what workers carried goes with this assembly's claims
             g.carried = False
+
+    def addressee(self, claim: Claim) -> int:
+        """Whom a claim goes to: the addressee of its (first) problem — opposed problems share
+        one."""
+        return int(ADDRESSEE[self.model.problems.kind[claim.problems[0]]])
+
+    def decider(self, claim: Claim) -> Institution:
+        """The institution that decides ``claim``: the administration or the housing company."""
+        return self.model.landlord if self.addressee(claim) == LANDLORD else self.administration
 
     def claim_of(self, g: ActionGroup) -> Claim | None:
         """A group with a visible cause and enough capacity raises a claim; its backing."""
@@ -227,7 +242,8 @@ class Arena:
         The decision is an outcome for the groups' delegates (effort), their other members
         (took part) and the residents concerned by the claim's problems (affected)."""
         m = self.model
-        decider = self.administration
+        decider = self.decider(claim)
+        by = ADDRESSEES[self.addressee(claim)]
         chance = decider.chance(claim.backing, claim.channel)
         granted = bool(m.rng.random() < chance)
         self.decisions.append((m.steps, granted))
@@ -257,7 +273,10 @@ class Arena:
                 g.momentum = 1.0
                 g.pressure = 0.0
                 m.groups.adopt_new_cause(g)
-            m.log("claim_granted", groups=claim.groups, problems=claim.problems)
+            if by == "landlord":
+                m.log("landlord_granted", groups=claim.groups, problems=claim.problems)
+            else:
+                m.log("claim_granted", groups=claim.groups, problems=claim.problems)
             return
         publicity = 0.0
         for g in groups:
@@ -281,10 +300,13 @@ class Arena:
                 m.mark_used(speakers, SPEAKING)
                 publicity += PUBLICITY
                 self.try_win_ally(g, chance=0.3)
-                m.log("claim_escalated", group=g.id)
+                m.log("claim_escalated", group=g.id, by=by)
             else:
                 g.momentum *= 0.5
-                m.log("claim_refused", group=g.id)
+                if by == "landlord":
+                    m.log("landlord_refused", group=g.id)
+                else:
+                    m.log("claim_refused", group=g.id)
         decider.learn(claim.channel, claim.backing, publicity)
 
     def delegates(self, members: np.ndarray) -> np.ndarray:

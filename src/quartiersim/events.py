@@ -19,6 +19,7 @@ import numpy as np
 
 from quartiersim.arena import Arena
 from quartiersim.groups import ActionGroups
+from quartiersim.landlord import Landlord
 from quartiersim.problems import KIND_INDEX, LATENT, VISIBLE
 from quartiersim.registry import Registry, Text, as_text
 from quartiersim.residents import Residents
@@ -32,6 +33,7 @@ class Quarter(Protocol):
     ties: Ties
     groups: ActionGroups
     arena: Arena
+    landlord: Landlord
     rng: np.random.Generator
     p: dict[str, Any]
     steps: int
@@ -101,21 +103,34 @@ def event(
 @event(
     label=("Rent increase", "Mieterhöhung"),
     effect=(
-        "Rent pressure on the whole quarter (a visible problem); 5% of households, the least "
-        "resourced first, are displaced and replaced by newcomers.",
-        "Mietdruck im ganzen Quartier (ein sichtbares Problem); 5% der Haushalte, die mit den "
-        "geringsten Ressourcen zuerst, werden verdrängt und durch Neuzugezogene ersetzt.",
+        "The housing company raises the rent: rent pressure on the whole quarter (one visible "
+        "problem, severity at least 0.8 — never a second one); rent_displacement of the "
+        "households, the least resourced first, move away and are replaced by newcomers.",
+        "Das Wohnungsunternehmen erhöht die Miete: Mietdruck im ganzen Quartier (ein sichtbares "
+        "Problem, Schwere mindestens 0,8 — nie ein zweites); der Anteil rent_displacement der "
+        "Haushalte, die mit den geringsten Ressourcen zuerst, zieht weg und wird durch "
+        "Neuzugezogene ersetzt.",
     ),
 )
 def rent_increase(m: Quarter) -> None:
-    """Rent pressure across the quarter (a new, visible problem) and displacement: 5% of the
-    households, the least resourced first in line, move away and are replaced by newcomers."""
-    m.add_problem(KIND_INDEX["rent_pressure"], severity=0.8, status=VISIBLE)
-    r = m.residents
-    k = max(1, int(0.05 * r.n))
-    vulnerability = 1.0 - r.activated.mean(axis=1) + 0.01
-    leaving = m.rng.choice(r.n, size=k, replace=False, p=vulnerability / vulnerability.sum())
-    m.replace_residents(leaving)
+    """The housing company announces a rent increase now (the same announcement it makes on its
+    own schedule): one quarter-wide rent problem at a time, and displacement."""
+    m.landlord.announce_rent_increase()
+
+
+@event(
+    label=("Company sold", "Verkauf an Investor"),
+    effect=(
+        "The housing company is sold to an investor: its responsiveness to tenants is drawn "
+        "anew, lower (a share between 0 and 1 of what it was), on both channels.",
+        "Das Wohnungsunternehmen wird an einen Investor verkauft: seine Offenheit für Mieter wird "
+        "neu bestimmt, niedriger (ein Anteil zwischen 0 und 1 des bisherigen), auf beiden Wegen.",
+    ),
+)
+def landlord_sale(m: Quarter) -> None:
+    """The company is sold to an investor: its responsiveness is drawn anew, lower — the
+    analogue of a new administration."""
+    m.landlord.reset(float(m.landlord.baseline * m.rng.random()))
 
 
 @event(

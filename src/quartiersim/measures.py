@@ -25,6 +25,7 @@ import numpy as np
 from quartiersim.arena import Arena
 from quartiersim.groups import ActionGroups
 from quartiersim.institutions import MEDIATED, OWN
+from quartiersim.landlord import Landlord
 from quartiersim.problems import SOLVED, Problems
 from quartiersim.registry import Registry, Text, as_text
 from quartiersim.residents import BUREAUCRACY, NOT_WAITING, ORGANISING, SPEAKING, Residents
@@ -56,6 +57,7 @@ class Quarter(Protocol):
 
     help_exchanged: int
     causes_preempted: int
+    landlord: Landlord
 
     @property
     def workers(self) -> Sequence[Working]: ...
@@ -393,6 +395,23 @@ def mediated_responsiveness(s: Snapshot) -> float:
     """The administration's responsiveness to claims the community workers carry, 0..1 (the
     mediated channel): the recognition round tables win belongs to the workers."""
     return float(s.arena.administration.responsiveness[MEDIATED])
+
+
+@measure(
+    label=("housing company's responsiveness", "Offenheit des Wohnungsunternehmens"),
+    unit="index",
+    high=1,
+)
+def landlord_responsiveness(s: Snapshot) -> float:
+    """The housing company's responsiveness to tenants' own claims, 0..1 (their own channel)."""
+    return float(s.model.landlord.responsiveness[OWN])
+
+
+@measure(label=("rent problem open", "Mietproblem offen"), unit="flag", high=1)
+def rent_problem_open(s: Snapshot) -> float:
+    """1 while the quarter's rent problem is open (the company raised the rent and no claim
+    has withdrawn the increase), else 0. There is never more than one."""
+    return float(s.model.landlord.rent_problem() is not None)
 
 
 @measure(label=("trust in institutions", "Vertrauen in Institutionen"), unit="mean", high=1)

@@ -3,6 +3,7 @@
 One step is one week. The schedule, in order:
 
 1. **problems** develop: new ones arise, open ones worsen, residents make latent ones public;
+   the **housing company** may raise the rent and repairs some buildings;
 2. **residents seek help**: requests to the office are answered or time out; burdened residents
    turn to the office, to their neighbours or to nobody, by what they expect;
 3. **community workers** work (while the project runs): each splits its hours over the roles;
@@ -33,9 +34,10 @@ from quartiersim.arena import Arena
 from quartiersim.events import EVENTS
 from quartiersim.groups import ActionGroups
 from quartiersim.knowledge import Reading, TeamKnowledge
+from quartiersim.landlord import Landlord
 from quartiersim.outcomes import BOTH, INSTITUTION, RESIDENTS, Outcome, apply_outcome
 from quartiersim.parameters import validate
-from quartiersim.problems import LATENT, PROBLEM_KINDS, STRUCTURAL, Problems
+from quartiersim.problems import ADDRESSEE, ADMINISTRATION, ARISING, LATENT, STRUCTURAL, Problems
 from quartiersim.quarter import build_layout, place_households
 from quartiersim.residents import (
     BUREAUCRACY,
@@ -122,8 +124,9 @@ class QuartierModel(mesa.Model):
         self.help_exchanged = 0
         self.causes_preempted = 0
         for _ in range(p["n_problems"]):
-            self.add_problem(int(self.rng.integers(len(PROBLEM_KINDS))))
+            self.add_problem(int(self.rng.choice(ARISING)))
         self.groups = ActionGroups(self)
+        self.landlord = Landlord(self)
         self.arena = Arena(self)
 
         centre = self.layout.place_xy[0] if self.layout.n_places else (0, 0)
@@ -149,6 +152,7 @@ class QuartierModel(mesa.Model):
         if self.steps == self.project_weeks + 1 and self.workers:
             self.log("project_exit")
         self.develop_problems()
+        self.landlord.weekly()
         self.help_exchanged = routes.seek_help(self)
         if self.project_running:
             for w in self.random.sample(self.workers, len(self.workers)):
@@ -185,10 +189,11 @@ class QuartierModel(mesa.Model):
         residents who can speak up make latent ones visible."""
         pr = self.problems
         if self.rng.random() < 1.0 / self.p["problem_arrival_weeks"]:
-            new = self.add_problem(int(self.rng.integers(len(PROBLEM_KINDS))))
+            new = self.add_problem(int(self.rng.choice(ARISING)))
             self.log("problem_arose", problem=new)
         pr.aggravate()
-        routine = pr.visible & ~STRUCTURAL[pr.kind]
+        # The administration's routine covers its own problems; the company's are the company's.
+        routine = pr.visible & ~STRUCTURAL[pr.kind] & (ADDRESSEE[pr.kind] == ADMINISTRATION)
         repaired = routine & (self.rng.random(len(pr)) < 1.0 / self.p["routine_repair_weeks"])
         for p in np.flatnonzero(repaired):
             self.solve_for_residents(int(p))

@@ -44,6 +44,7 @@ GROUPS: dict[str, Text] = {
     "groups": Text("Action groups", "Aktionsgruppen"),
     "routes": Text("Expectations and help", "Erwartungen und Hilfe"),
     "arena": Text("Political arena", "Politische Arena"),
+    "landlord": Text("Housing company", "Wohnungsunternehmen"),
     "workers": Text("Community workers", "Fachkräfte"),
     "events": Text("Events", "Ereignisse"),
 }
@@ -56,6 +57,7 @@ UNITS: dict[str, Text] = {
     "weeks": Text("weeks", "Wochen"),
     "encounters/week": Text("encounters/week", "Begegnungen/Woche"),
     "1/week": Text("per week", "pro Woche"),
+    "1/year": Text("per year", "pro Jahr"),
     "claims": Text("claims", "Forderungen"),
     "actors": Text("actors", "Akteure"),
     "persons": Text("persons", "Personen"),
@@ -210,13 +212,15 @@ _DECLARATION: tuple[Parameter, ...] = (
         "n_problems",
         8,
         int,
-        "Structural problems present at the start (poor lighting, no "
-        "youth space, rent pressure, noise, neglected green ...).",
+        "Structural problems present at the start (poor lighting, no youth space, noise, "
+        "neglected green, building disrepair ...; rent pressure only comes from the housing "
+        "company).",
         low=0,
         high=40,
         label=("Problems at start", "Probleme zu Beginn"),
         meaning_de="Strukturelle Probleme zu Beginn (schlechte Beleuchtung, kein Jugendtreff, "
-        "Mietdruck, Lärm, verwahrloste Grünflächen …).",
+        "Lärm, verwahrloste Grünflächen, Instandhaltungsstau …; Mietdruck kommt nur vom "
+        "Wohnungsunternehmen).",
     ),
     _p(
         "problem_arrival_weeks",
@@ -783,6 +787,72 @@ _DECLARATION: tuple[Parameter, ...] = (
         label=("Potential allies", "Mögliche Verbündete"),
         meaning_de="Verbände, Lokalpolitiker und zivilgesellschaftliche Akteure, die Verbündete "
         "werden könnten.",
+    ),
+    # --- the housing company ------------------------------------------------------------------
+    _p(
+        "landlord_responsiveness",
+        0.15,
+        float,
+        "The housing company's responsiveness to tenants' claims at the start, on both channels, "
+        "and the level it forgets back to (it learns per channel as the administration does).",
+        low=0.0,
+        high=1.0,
+        group="landlord",
+        source="Assumption, below the administration's: tenants' campaigns against large "
+        "housing companies win 'häufig nur kleine' successes, by negotiation and public "
+        "pressure, without a guarantee (MieterEcho 2017; Berliner Mieterverein 2014).",
+        label=("Company's responsiveness", "Offenheit des Wohnungsunternehmens"),
+        meaning_de="Offenheit des Wohnungsunternehmens für Forderungen der Mieter zu Beginn, auf "
+        "beiden Wegen, und das Niveau, zu dem sie zurückkehrt (es lernt je Weg wie die "
+        "Verwaltung).",
+    ),
+    _p(
+        "rent_increase_rate",
+        0.33,
+        float,
+        "Rent increases the housing company announces a year on its own schedule; each makes "
+        "the quarter's one rent problem visible (severity at least 0.8) and displaces "
+        "rent_displacement of the households. 0: the company never raises rents by itself.",
+        unit="1/year",
+        low=0.0,
+        high=4.0,
+        group="landlord",
+        source="Assumption; context: a modernisation levy can be passed on to rents regardless "
+        "of the local rent index (Deutschlandfunk).",
+        label=("Rent increases per year", "Mieterhöhungen pro Jahr"),
+        meaning_de="Mieterhöhungen, die das Wohnungsunternehmen pro Jahr von sich aus ankündigt; "
+        "jede macht das eine Mietproblem des Quartiers sichtbar (Schwere mindestens 0,8) und "
+        "verdrängt den Anteil rent_displacement der Haushalte. 0: nie von sich aus.",
+    ),
+    _p(
+        "rent_displacement",
+        0.05,
+        float,
+        "Share of the households displaced by one rent increase, the least resourced first; "
+        "newcomers move into their dwellings. 0: nobody is displaced.",
+        low=0.0,
+        high=0.5,
+        group="landlord",
+        source="The earlier rent-increase event's constant (5%); an assumption.",
+        label=("Displaced by a rent increase", "Verdrängt durch Mieterhöhung"),
+        meaning_de="Anteil der Haushalte, den eine Mieterhöhung verdrängt, die mit den "
+        "geringsten Ressourcen zuerst; Neuzugezogene ziehen ein. 0: niemand wird verdrängt.",
+    ),
+    _p(
+        "landlord_repair_rate",
+        0.5,
+        float,
+        "Repairs the housing company makes, unasked, per visible disrepair problem and year "
+        "(solved for the tenants). 0: it repairs only when a tenants' claim is granted.",
+        unit="1/year",
+        low=0.0,
+        high=52.0,
+        group="landlord",
+        source="Assumption.",
+        label=("Repairs per year", "Reparaturen pro Jahr"),
+        meaning_de="Reparaturen, die das Wohnungsunternehmen ungefragt je sichtbarem "
+        "Instandhaltungsproblem und Jahr ausführt (für die Mieter gelöst). 0: nur auf eine "
+        "bewilligte Forderung hin.",
     ),
     # --- community workers and strategy -------------------------------------------------------
     _p(

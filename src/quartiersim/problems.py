@@ -4,7 +4,9 @@ A problem sits at a location, affects the residents within its radius to a degre
 on their age group (their *concern*), worsens slowly while open, and is **latent** until someone
 makes it visible: residents who can speak up, or the problem sensor. Only visible problems can
 become the cause of an action group and a claim. Some kinds oppose each other: what one age group
-wants, another resents (a youth space vs. quiet for the elderly).
+wants, another resents (a youth space vs. quiet for the elderly). Each kind has an addressee: the
+administration, or the housing company (rent pressure and building disrepair); claims about a
+problem go to its addressee.
 """
 
 from __future__ import annotations
@@ -28,21 +30,45 @@ class ProblemKind:
     radius: float  # cells; rent pressure reaches the whole quarter
     opposes: str | None = None
     structural: bool = False  # beyond what local planning can fix; only politics can
+    addressee: str = "administration"  # who can solve it, and whom claims about it go to
+    arises: bool = True  # arises by itself (False: only an actor brings it about)
 
 
 PROBLEM_KINDS: tuple[ProblemKind, ...] = (
     ProblemKind("poor_lighting", "schlechte Beleuchtung", (0.6, 0.8, 1.0), 7),
     ProblemKind("no_youth_space", "kein Jugendtreff", (1.0, 0.5, 0.1), 12, "noise"),
     ProblemKind("noise", "Lärm", (0.1, 0.6, 1.0), 7, "no_youth_space"),
-    ProblemKind("rent_pressure", "Mietdruck", (0.5, 1.0, 0.9), 1e9, structural=True),
+    ProblemKind(
+        "rent_pressure",
+        "Mietdruck",
+        (0.5, 1.0, 0.9),
+        1e9,
+        structural=True,
+        addressee="landlord",
+        arises=False,  # only the housing company raises rents
+    ),
     ProblemKind("neglected_green", "verwahrloste Grünfläche", (0.6, 0.8, 0.7), 9, "parking"),
     ProblemKind("parking", "Parkplatznot", (0.1, 1.0, 0.5), 9, "neglected_green"),
     ProblemKind("traffic_danger", "gefährlicher Verkehr", (0.7, 1.0, 0.8), 8),
     ProblemKind("litter", "Müll und Verschmutzung", (0.5, 0.8, 0.9), 6),
+    ProblemKind(
+        "building_disrepair",
+        "Instandhaltungsstau",
+        (0.6, 0.9, 1.0),
+        3,  # damp, a broken lift, a dark stairwell: one building and its neighbours
+        addressee="landlord",
+    ),
 )
 KIND_INDEX = {k.name: i for i, k in enumerate(PROBLEM_KINDS)}
 OPPOSING = np.array([KIND_INDEX[k.opposes] if k.opposes else -1 for k in PROBLEM_KINDS], dtype=int)
 STRUCTURAL = np.array([k.structural for k in PROBLEM_KINDS])
+ADDRESSEES = ("administration", "landlord")
+"""Who a problem kind is addressed to: the administration, or the housing company."""
+ADMINISTRATION, LANDLORD = range(len(ADDRESSEES))
+ADDRESSEE = np.array([ADDRESSEES.index(k.addressee) for k in PROBLEM_KINDS])
+"""Each problem kind's addressee (an index into ADDRESSEES)."""
+ARISING = np.array([i for i, k in enumerate(PROBLEM_KINDS) if k.arises])
+"""The kinds of problem that arise by themselves (rent pressure only comes from the company)."""
 CONCERN_LEVEL = 0.3  # concern from which a resident counts as affected by a problem
 AGGRAVATION = 0.002  # weekly worsening of an open problem (Verschärfung)
 NOTICE_RATE = 0.004  # weekly chance per unit of voiced concern that a problem becomes public

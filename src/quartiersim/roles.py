@@ -32,9 +32,18 @@ import numpy as np
 
 from quartiersim.arena import MEDIATION_HOURS, Arena
 from quartiersim.groups import MIN_MEMBERS, SEED_FUNDS, ActionGroups
+from quartiersim.institutions import Institution
 from quartiersim.knowledge import TeamKnowledge
 from quartiersim.outcomes import RESIDENTS, Outcome
-from quartiersim.problems import CONCERN_LEVEL, OPPOSING, STRUCTURAL, Problems
+from quartiersim.problems import (
+    ADDRESSEE,
+    ADMINISTRATION,
+    CONCERN_LEVEL,
+    LANDLORD,
+    OPPOSING,
+    STRUCTURAL,
+    Problems,
+)
 from quartiersim.quarter import Layout
 from quartiersim.registry import Registry, Text, View, as_text
 from quartiersim.residents import BUREAUCRACY, ORGANISING, SPEAKING
@@ -72,6 +81,7 @@ class Quarter(Protocol):
     problems: Problems
     groups: ActionGroups
     arena: Arena
+    landlord: Institution
     layout: Layout
     rng: np.random.Generator
     p: dict[str, Any]
@@ -468,8 +478,8 @@ def door_opener(m: Quarter, w: Worker, budget: Budget) -> None:
     colour="#ff7f00",
     messages={
         "round_table": (
-            "{worker} moderated a round table with the administration.",
-            "{worker} moderierte einen runden Tisch mit der Verwaltung.",
+            "{worker} moderated a round table with the {partner}.",
+            "{worker} moderierte einen runden Tisch mit {partner}.",
         ),
     },
 )
@@ -481,9 +491,17 @@ def dialogue_manager(m: Quarter, w: Worker, budget: Budget) -> None:
     a = m.arena
     working = [g for g in m.groups.active if g.problem >= 0]
     if budget.take(ROUND_TABLE_HOURS):  # one round table a week: institutions move slowly
-        a.administration.recognise(ROUND_TABLE_EFFECT)
+        # With whom: the administration, or the housing company when more groups' causes are
+        # the company's (rent, disrepair).
+        addressed = np.bincount(
+            [int(ADDRESSEE[m.problems.kind[g.problem]]) for g in working], minlength=2
+        )
+        partner = (
+            m.landlord if addressed[LANDLORD] > addressed[ADMINISTRATION] else a.administration
+        )
+        partner.recognise(ROUND_TABLE_EFFECT)
         a.translation = min(1.0, a.translation + 0.1)
-        m.log("round_table", groups=len(working), worker=w.name)
+        m.log("round_table", groups=len(working), worker=w.name, partner=partner.name)
     for g in working:  # translating claims into the administration's language, group by group
         if not budget.take(TRANSLATION_HOURS):
             return
