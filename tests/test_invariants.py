@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from quartiersim import ACTIVITIES, EVENTS, PARAMETERS, QuartierModel
+from quartiersim.roles import HANDOVER
 
 # Small-quarter caps for integer parameters that set the size of the quarter or the run; every
 # other parameter is drawn from its full declared range.
@@ -27,6 +28,7 @@ CAPS = {
     "admin_attention": 5,
     "n_potential_allies": 8,
     "project_weeks": 8,
+    "phase_out_weeks": 8,
 }
 FAST_FLOATS = {"problem_arrival_weeks": 60.0, "routine_repair_weeks": 60.0}
 SHARES = [
@@ -65,7 +67,9 @@ def _value(name: str):
     return None
 
 
-ROLE_MIX = st.dictionaries(st.sampled_from(list(ACTIVITIES)), st.floats(0, 5), min_size=1)
+# The handover takes its share by the phase-out, never by a role mix.
+MIXABLE = [a for a in ACTIVITIES if a != HANDOVER]
+ROLE_MIX = st.dictionaries(st.sampled_from(MIXABLE), st.floats(0, 5), min_size=1)
 SCHEDULE = st.lists(
     st.tuples(st.integers(1, WEEKS), st.sampled_from(list(EVENTS))), max_size=3
 ).map(lambda pairs: tuple(f"{w}:{e}" for w, e in pairs))
@@ -84,6 +88,9 @@ def parameter_sets(draw) -> dict:
         params["strategy"] = "custom"
         params["role_mix"] = draw(ROLE_MIX)
     params["events"] = draw(SCHEDULE)
+    # the phase-out is the last part of the project
+    project = params.get("project_weeks", PARAMETERS["project_weeks"].default)
+    params["phase_out_weeks"] = min(params.get("phase_out_weeks", 0), project)
     return params
 
 
@@ -130,6 +137,9 @@ def check_invariants(m: QuartierModel) -> None:
     assert mv["participation"] == in_group.mean()
     assert mv["withdrawn_share"] == r.withdrawn.mean()
     assert mv["active_groups"] == len(active)
+    o = m.organisers  # one task each at most, held or in training, never both
+    assert 0 <= mv["resident_organisers"] == len(o.holders()) - r.withdrawn[o.holders()].sum()
+    assert not ((o.task >= 0) & (o.training >= 0)).any()
     assert mv["allies"] == len(held) <= len(m.arena.ally_of)
     assert 0 <= mv["claims_granted"] <= mv["claims_raised"]
     assert mv["problems_open"] + mv["problems_solved"] == len(pr)

@@ -168,6 +168,10 @@ def describe(entry: Entry, lang: str = "en", problem_kinds: Any = None) -> str:
         data["place"] = PLACE_NAMES[data["place"]][1 if lang == "de" else 0]
     if data.get("partner") in PARTNERS:
         data["partner"] = PARTNERS[data["partner"]][1 if lang == "de" else 0]
+    if data.get("task") in ACTIVITIES:  # a handed-over task, by the role it belongs to
+        data["task"] = ACTIVITIES[data["task"]].label.pick(lang)
     if "worker" in data and lang == "de":
-        data["worker"] = data["worker"].replace("worker", "Fachkraft")
+        data["worker"] = (
+            data["worker"].replace("worker", "Fachkraft").replace("resident", "Bewohner")
+        )
     return text.pick(lang).format(**data)

@@ -91,6 +91,8 @@ class Arena:
         self.conflicts_open = 0
         self.conflicts_mediated = 0
         self.mediation_hours = 0.0  # prepared by the conflict mediator for coming conflicts
+        #: mediations prepared by resident mediators (a handed-over task): their quality each
+        self.resident_mediations: list[float] = []
         self.translation = 0.0  # dialogue manager's help in phrasing claims (decays)
 
     # -- measures ---------------------------------------------------------------------------
@@ -222,13 +224,31 @@ class Arena:
         b.backing /= 2
         return [a, b]
 
+    def mediations_ready(self) -> int:
+        """Mediations prepared for coming conflicts (by workers and by resident mediators)."""
+        return int(self.mediation_hours // MEDIATION_HOURS) + len(self.resident_mediations)
+
+    def prepare_mediation(self, quality: float, by_worker: bool) -> None:
+        """A mediator prepares one mediation: a worker banks the hours it takes; a resident
+        mediator brings the quality of their own speaking."""
+        if by_worker:
+            self.mediation_hours += MEDIATION_HOURS
+        else:
+            self.resident_mediations.append(quality)
+
     def mediate(self, ma: np.ndarray, mb: np.ndarray) -> bool:
-        """A conflict is mediated by a worker's banked hours, or by the residents themselves
-        when ties across the two groups and speaking competence allow it."""
+        """A conflict is mediated by a worker's banked hours (while the project runs), by a
+        resident mediator with a chance of their quality (after the exit too), or by the
+        residents themselves when ties across the two groups and speaking competence allow
+        it."""
         m = self.model
         if m.project_running and self.mediation_hours >= MEDIATION_HOURS:
             self.mediation_hours -= MEDIATION_HOURS
             return True
+        if self.resident_mediations:
+            quality = self.resident_mediations.pop(0)
+            if m.rng.random() < quality:
+                return True
         if len(ma) == 0 or len(mb) == 0:
             return False
         cross = m.ties.weight_across(ma, mb) / np.sqrt(len(ma) * len(mb))

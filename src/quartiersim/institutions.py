@@ -69,8 +69,8 @@ class Institution:
             self.baseline - self.responsiveness
         )
 
-    def recognise(self, effect: float) -> None:
-        """A round table with the workers: the mediated channel moves ``effect`` of the way
-        to 1."""
-        r = self.responsiveness[MEDIATED]
-        self.responsiveness[MEDIATED] = r + effect * (1.0 - r)
+    def recognise(self, effect: float, channel: int = MEDIATED) -> None:
+        """A round table: the channel of whoever holds it (the workers': mediated; a resident
+        organiser's: the residents' own) moves ``effect`` of the way to 1."""
+        r = self.responsiveness[channel]
+        self.responsiveness[channel] = r + effect * (1.0 - r)

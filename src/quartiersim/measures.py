@@ -26,6 +26,7 @@ from quartiersim.arena import Arena
 from quartiersim.groups import ActionGroups
 from quartiersim.institutions import MEDIATED, OWN
 from quartiersim.landlord import Landlord
+from quartiersim.organisers import ResidentOrganisers
 from quartiersim.problems import SOLVED, Problems
 from quartiersim.registry import Registry, Text, as_text
 from quartiersim.residents import BUREAUCRACY, NOT_WAITING, ORGANISING, SPEAKING, Residents
@@ -58,6 +59,7 @@ class Quarter(Protocol):
     help_exchanged: int
     causes_preempted: int
     landlord: Landlord
+    organisers: ResidentOrganisers
 
     @property
     def workers(self) -> Sequence[Working]: ...
@@ -412,6 +414,19 @@ def rent_problem_open(s: Snapshot) -> float:
     """1 while the quarter's rent problem is open (the company raised the rent and no claim
     has withdrawn the increase), else 0. There is never more than one."""
     return float(s.model.landlord.rent_problem() is not None)
+
+
+@measure(
+    label=("resident organisers", "Bewohner mit übernommenen Aufgaben"),
+    unit="residents",
+    high=None,
+)
+def resident_organisers(s: Snapshot) -> float:
+    """Residents who hold a task handed over to them in a phased exit (Verstetigung) and have
+    not withdrawn: they go on doing it after the workers left."""
+    m = s.model
+    holders = m.organisers.holders()
+    return float(np.count_nonzero(~m.residents.withdrawn[holders]))
 
 
 @measure(label=("trust in institutions", "Vertrauen in Institutionen"), unit="mean", high=1)

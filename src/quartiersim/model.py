@@ -6,7 +6,9 @@ One step is one week. The schedule, in order:
    the **housing company** may raise the rent and repairs some buildings;
 2. **residents seek help**: requests to the office are answered or time out; burdened residents
    turn to the office, to their neighbours or to nobody, by what they expect;
-3. **community workers** work (while the project runs): each splits its hours over the roles;
+3. **community workers** work (while the project runs): each splits its hours over the roles
+   (in a phased exit a growing share goes to handing tasks over to residents); then the
+   **resident organisers** who took tasks over do them (during the project and after it);
 4. **everyday encounters** in house communities and at public places form and renew ties;
 5. **action groups** are founded, recruit by the threshold rule, act, and drift apart;
 6. the **political arena**: allies come and go; every few weeks a resident assembly sends
@@ -20,6 +22,7 @@ One step is one week. The schedule, in order:
 from __future__ import annotations
 
 import functools
+import math
 from typing import Any
 
 import mesa
@@ -28,13 +31,14 @@ from mesa.datacollection import DataCollector
 from mesa.discrete_space import OrthogonalMooreGrid
 from scipy.spatial import cKDTree
 
-from quartiersim import encounters, measures, routes
+from quartiersim import encounters, measures, organisers, routes
 from quartiersim.activity import Entry
 from quartiersim.arena import Arena
 from quartiersim.events import EVENTS
 from quartiersim.groups import ActionGroups
 from quartiersim.knowledge import Reading, TeamKnowledge
 from quartiersim.landlord import Landlord
+from quartiersim.organisers import ResidentOrganisers
 from quartiersim.outcomes import BOTH, INSTITUTION, RESIDENTS, Outcome, apply_outcome
 from quartiersim.parameters import validate
 from quartiersim.problems import ADDRESSEE, ADMINISTRATION, ARISING, LATENT, STRUCTURAL, Problems
@@ -126,6 +130,8 @@ class QuartierModel(mesa.Model):
         for _ in range(p["n_problems"]):
             self.add_problem(int(self.rng.choice(ARISING)))
         self.groups = ActionGroups(self)
+        #: residents who took over (or are being trained in) a task of the team
+        self.organisers = ResidentOrganisers(n)
         self.landlord = Landlord(self)
         self.arena = Arena(self)
 
@@ -160,6 +166,7 @@ class QuartierModel(mesa.Model):
         else:
             for w in self.workers:
                 w.spent_week = dict.fromkeys(w.spent_week, 0.0)
+        organisers.work(self)
         self.everyday_encounters()
         self.groups.found_spontaneously()
         self.groups.recruit()
@@ -175,6 +182,17 @@ class QuartierModel(mesa.Model):
     def project_running(self) -> bool:
         """Whether the funded project (and with it the workers) is active this week."""
         return self.steps <= self.project_weeks
+
+    @property
+    def handover_share(self) -> float:
+        """Share of each worker's hours that goes to handing tasks over this week: in the last
+        ``phase_out_weeks`` of the project it grows linearly, t / ``phase_out_weeks`` in the
+        t-th week of the phase-out; 0 before, after the project and in an abrupt exit."""
+        weeks = self.p["phase_out_weeks"]
+        if weeks == 0 or not self.project_running:
+            return 0.0
+        t = self.steps - (self.project_weeks - weeks)
+        return min(1.0, t / weeks) if t > 0 else 0.0
 
     def hours_spent(self) -> dict[str, float]:
         """Hours the workers spent on each activity this week, all workers together."""
@@ -273,12 +291,13 @@ class QuartierModel(mesa.Model):
                     self.record(Outcome(success, False, source, domain=int(d), effort=who[chosen]))
         return worked
 
-    def open_door(self, visited: np.ndarray) -> np.ndarray:
+    def open_door(self, visited: np.ndarray, quality: float = 1.0) -> np.ndarray:
         """Residents ``visited`` are offered an outreach visit: those who know the team open the
-        door again, strangers with chance ``outreach_acceptance``. Returns who let them in."""
+        door again, strangers with chance ``outreach_acceptance`` × ``quality`` (a resident
+        organiser's caring competence; 1 for a worker). Returns who let them in."""
         visited = np.asarray(visited, dtype=np.int64)
         opens = self.knowledge.known[visited] | (
-            self.rng.random(len(visited)) < self.p["outreach_acceptance"]
+            self.rng.random(len(visited)) < self.p["outreach_acceptance"] * quality
         )
         return visited[opens]
 
@@ -298,16 +317,17 @@ class QuartierModel(mesa.Model):
         lower."""
         self.residents.invited[np.asarray(who, dtype=np.int64)] = True
 
-    def hold_festival(self, place: int) -> np.ndarray:
-        """A neighbourhood party at public place ``place``: up to :data:`FESTIVAL_GUESTS`
-        residents living near it who are not withdrawn come, meet across all groups (half a
-        tie's gain: a party meeting is brief), feel they belong a little more and are invited.
-        Returns the guests."""
+    def hold_festival(self, place: int, quality: float = 1.0) -> np.ndarray:
+        """A neighbourhood party at public place ``place``: up to :data:`FESTIVAL_GUESTS` ×
+        ``quality`` (the organiser's competence; 1 for a worker) residents living near it who
+        are not withdrawn come, meet across all groups (half a tie's gain: a party meeting is
+        brief), feel they belong a little more and are invited. Returns the guests."""
         r = self.residents
         x, y = self.layout.place_xy[place]
         near = np.hypot(self.home_xy[:, 0] - x, self.home_xy[:, 1] - y) <= FESTIVAL_REACH
         near = np.flatnonzero(near & ~r.withdrawn)
-        guests = self.rng.choice(near, size=min(FESTIVAL_GUESTS, len(near)), replace=False)
+        size = min(round(FESTIVAL_GUESTS * quality), len(near))
+        guests = self.rng.choice(near, size=size, replace=False)
         a, b = random_pairs(guests, self.rng, rounds=2)
         self.ties.reinforce(a, b, 0.5 * self.p["tie_gain"])
         r.invited[guests] = True
@@ -330,11 +350,16 @@ class QuartierModel(mesa.Model):
         waiting = np.flatnonzero(r.waiting_on != NOT_WAITING)
         return waiting[np.argsort(r.waiting_since[waiting], kind="stable")]
 
-    def handle_case(self, i: int) -> None:
-        """Resident ``i``'s request is handled by case work: part of their strain is taken off
-        for a while (``help_relief``); for them a small outcome they took part in — the request
-        was answered."""
-        routes.answer(self, np.array([i]), relieve=True)
+    def handle_case(self, i: int, by: Any) -> None:
+        """Resident ``i``'s request is handled: part of their strain is taken off for a while
+        (``help_relief``); for them a small outcome they took part in — the request was
+        answered. By a professional it is the office's answer (it teaches that institutions
+        act); by a resident organiser who took case handling over it is a neighbour's help (it
+        teaches that residents' own action works)."""
+        if by.professional:
+            routes.answer(self, np.array([i]), relieve=True)
+        else:
+            routes.answer(self, np.array([i]), relieve=True, source=RESIDENTS)
 
     def pursue_request(self, i: int) -> bool:
         """Resident ``i`` pursues their request with the authorities themselves, coached by the
@@ -347,6 +372,32 @@ class QuartierModel(mesa.Model):
             r.relief[i] += self.p["help_relief"] * r.strain[i]
             r.waiting_on[i] = NOT_WAITING
         return worked
+
+    def trainee(self, task: str) -> int | None:
+        """The resident being trained in ``task`` (a phased exit), if any."""
+        return self.organisers.trainee(task)
+
+    def organisers_and_trainees(self) -> np.ndarray:
+        """Per resident: holds a handed-over task or is being trained in one (public: the
+        team knows whom it trains)."""
+        return self.organisers.busy()
+
+    def successors_needed(self, task: str) -> int:
+        """How many more residents ``task`` needs: as many as it takes to cover the team's
+        mean weekly hours on it during the project with ``volunteer_hours`` each, less those
+        who hold it or are being trained in it (none when volunteers give no hours)."""
+        volunteer = self.p["volunteer_hours"]
+        if volunteer <= 0:
+            return 0
+        weekly = self.knowledge.hours_by_activity.get(task, 0.0) / max(1, self.steps)
+        o = self.organisers
+        number = o.tasks.index(task)
+        taken = int(np.count_nonzero(o.task == number) + np.count_nonzero(o.training == number))
+        return max(0, math.ceil(weekly / volunteer - 1e-9) - taken)
+
+    def train(self, i: int, task: str) -> None:
+        """One training session of resident ``i`` in ``task`` (:func:`organisers.train`)."""
+        organisers.train(self, i, task)
 
     def random_location(self) -> tuple[int, int]:
         """A random cell of the quarter, as (x, y)."""
@@ -393,6 +444,7 @@ class QuartierModel(mesa.Model):
         self.ties.drop_residents(who)
         self.problems.recompute_concern(who, self.home_xy, self.residents.age)
         self.knowledge.forget(who)
+        self.organisers.forget(who)
 
     def trigger(self, event: str) -> None:
         """Apply an event now (see :data:`quartiersim.events.EVENTS`)."""

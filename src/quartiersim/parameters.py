@@ -63,6 +63,7 @@ UNITS: dict[str, Text] = {
     "persons": Text("persons", "Personen"),
     "hours": Text("hours", "Stunden"),
     "resource units": Text("resource units", "Ressourceneinheiten"),
+    "sessions": Text("sessions", "Termine"),
 }
 """The units parameters are given in, as people read them."""
 
@@ -918,6 +919,56 @@ _DECLARATION: tuple[Parameter, ...] = (
         "(Projektende).",
     ),
     _p(
+        "phase_out_weeks",
+        0,
+        int,
+        "Last weeks of the project in which the workers hand tasks over to residents "
+        "(Verstetigung): in the t-th of them a share t / phase_out_weeks of their hours goes to "
+        "training residents in the tasks the team did, the rest to the role mix; the total "
+        "hours stay those of the project. 0: an abrupt exit.",
+        unit="weeks",
+        low=0,
+        high=2_000,
+        group="workers",
+        source="Berlin's two-year transition phase (Überleitungsphase) for leaving "
+        "Quartiersmanagement areas (Planergemeinschaft, Studie zur Verstetigung); default 0 "
+        "(abrupt) until the calibration sets project length and phase-out together.",
+        label=("Phase-out", "Ausstiegsphase"),
+        meaning_de="Letzte Projektwochen, in denen die Fachkräfte Aufgaben an Bewohner übergeben "
+        "(Verstetigung): in der t-ten davon geht der Anteil t / phase_out_weeks ihrer Stunden in "
+        "das Anlernen, der Rest in den Rollenmix. 0: abrupter Ausstieg.",
+    ),
+    _p(
+        "training_sessions",
+        4,
+        int,
+        "Training sessions after which a resident holds a handed-over task.",
+        unit="sessions",
+        low=1,
+        high=52,
+        group="workers",
+        source="Assumption; context: Neukölln's Stadtteilmütter are trained for half a year "
+        "(Bezirksamt Neukölln).",
+        label=("Training sessions", "Anlerntermine"),
+        meaning_de="Anlerntermine, nach denen eine Bewohnerin eine übergebene Aufgabe übernimmt.",
+    ),
+    _p(
+        "volunteer_hours",
+        3.0,
+        float,
+        "Hours a week a resident organiser spends on the task they took over, at the quality of "
+        "their activated competence in its domain. 0: trained residents do nothing (and none "
+        "are trained).",
+        unit="hours",
+        low=0.0,
+        high=20.0,
+        group="workers",
+        source="Assumption.",
+        label=("Volunteer hours", "Ehrenamtliche Stunden"),
+        meaning_de="Wochenstunden, die eine Bewohnerin für ihre übernommene Aufgabe aufwendet, "
+        "in der Qualität ihrer aktivierten Kompetenz. 0: niemand wird angelernt.",
+    ),
+    _p(
         "outreach_acceptance",
         0.35,
         float,
@@ -977,6 +1028,11 @@ def validate(**values: Any) -> dict[str, Any]:
             f"unknown parameter {unknown[0]!r}: expected one of {', '.join(PARAMETERS)}"
         )
     checked = {name: p.check(values.get(name, p.default)) for name, p in PARAMETERS.items()}
+    if checked["phase_out_weeks"] > checked["project_weeks"]:
+        raise ValueError(
+            f"phase_out_weeks={checked['phase_out_weeks']} is not allowed: the phase-out is the "
+            f"last part of the project, at most project_weeks={checked['project_weeks']}"
+        )
     cells = checked["width"] * checked["height"]
     if checked["n_residents"] > 4 * cells:
         raise ValueError(

@@ -32,7 +32,7 @@ import numpy as np
 
 from quartiersim.arena import MEDIATION_HOURS, Arena
 from quartiersim.groups import MIN_MEMBERS, SEED_FUNDS, ActionGroups
-from quartiersim.institutions import Institution
+from quartiersim.institutions import MEDIATED, OWN, Institution
 from quartiersim.knowledge import TeamKnowledge
 from quartiersim.outcomes import RESIDENTS, Outcome
 from quartiersim.problems import (
@@ -46,7 +46,7 @@ from quartiersim.problems import (
 )
 from quartiersim.quarter import Layout
 from quartiersim.registry import Registry, Text, View, as_text
-from quartiersim.residents import BUREAUCRACY, ORGANISING, SPEAKING
+from quartiersim.residents import BUREAUCRACY, DOMAINS, ORGANISING, SPEAKING
 
 # Hours one task takes (documented in docs/odd.md, "Submodels: community workers").
 WALK_HOURS = 4.0  # a walk through part of the quarter (Stadtteilbegehung)
@@ -62,6 +62,8 @@ DIALOGUE_MEETING_HOURS = 3.0  # a meeting across origin and age groups
 CASE_HOURS = 3.0  # handling one resident's case
 PLANNING_HOURS = 6.0  # expert planning on one problem
 PLANNING_RELIEF = 0.01  # severity one planning session takes off a problem
+TRAINING_HOURS = 3.0  # one training session: a resident does a task with the worker
+HANDOVER = "handover"  # the activity of a phased exit; it takes its share by the phase-out
 # Preparing one mediation is arena.MEDIATION_HOURS: the hours banked are the hours it takes.
 
 WALK_RADIUS = 8.0
@@ -105,27 +107,40 @@ class Quarter(Protocol):
         self, who: np.ndarray, domains: np.ndarray, source: str = RESIDENTS
     ) -> np.ndarray: ...
 
-    def open_door(self, visited: np.ndarray) -> np.ndarray: ...
+    def open_door(self, visited: np.ndarray, quality: float = 1.0) -> np.ndarray: ...
 
     def get_to_know(self, who: np.ndarray) -> None: ...
 
     def invite(self, who: np.ndarray) -> None: ...
 
-    def hold_festival(self, place: int) -> np.ndarray: ...
+    def hold_festival(self, place: int, quality: float = 1.0) -> np.ndarray: ...
 
     def meet_across(self, side_a: np.ndarray, side_b: np.ndarray) -> np.ndarray: ...
 
     def office_queue(self) -> np.ndarray: ...
 
-    def handle_case(self, i: int) -> None: ...
+    def handle_case(self, i: int, by: Worker) -> None: ...
 
     def pursue_request(self, i: int) -> bool: ...
 
+    def trainee(self, task: str) -> int | None: ...
+
+    def organisers_and_trainees(self) -> np.ndarray: ...
+
+    def successors_needed(self, task: str) -> int: ...
+
+    def train(self, i: int, task: str) -> None: ...
+
 
 class Worker(Protocol):
-    """What a role uses of the worker doing it: a name for the log, and where they go."""
+    """What a role uses of whoever does it — a community worker, or a resident organiser who
+    took the task over: a name for the log, the quality of their work (1 for a professional,
+    the resident's activated competence in the task's domain otherwise), whether they are a
+    professional (expert planning needs one), and where they go."""
 
     name: str
+    quality: float
+    professional: bool
 
     def move_to(self, x: int, y: int) -> None: ...
 
@@ -163,6 +178,12 @@ class Activity:
     longest_task: float  # hours; unspent hours up to this carry over to the next week
     colour: str  # on the map, in the legend and in figures
     messages: Mapping[str, Text] = field(default_factory=dict)  # log key -> sentence
+    #: the competence domain in which a resident does this task once it is handed over to them
+    #: (a phased exit); None: it cannot be handed over
+    handed_over_in: str | None = None
+    #: handing it over introduces the resident to the institutions (the workers' recognition on
+    #: the mediated channel passes to the residents' own, by the holder's competence)
+    hands_over_recognition: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "label", as_text(self.label))
@@ -170,6 +191,16 @@ class Activity:
         object.__setattr__(self, "messages", {k: as_text(v) for k, v in self.messages.items()})
         if self.longest_task <= 0:
             raise ValueError(f"activity {self.name!r}: longest_task must be > 0 hours")
+        if self.handed_over_in is not None and self.handed_over_in not in DOMAINS:
+            raise ValueError(
+                f"activity {self.name!r}: handed_over_in={self.handed_over_in!r} is not a "
+                f"competence domain: expected one of {', '.join(DOMAINS)}"
+            )
+
+    @property
+    def handover_domain(self) -> int | None:
+        """Index of :attr:`handed_over_in` in ``DOMAINS`` (None: not handed over)."""
+        return None if self.handed_over_in is None else DOMAINS.index(self.handed_over_in)
 
 
 ACTIVITIES: Registry[Activity] = Registry("activity")
@@ -190,12 +221,15 @@ def activity(
     colour: str,
     messages: Mapping[str, tuple[str, str]] | None = None,
     name: str | None = None,
+    handed_over_in: str | None = None,
+    hands_over_recognition: bool = False,
 ) -> Callable[[Mechanism], Mechanism]:
     """Declare the decorated function as an activity (``role=True``: a role of the theory).
 
     ``label``, ``explanation`` and each of ``messages`` are (English, German) pairs; a message
     is the sentence for a log key the mechanism writes, with ``{placeholders}`` for its data.
-    ``name`` defaults to the function's name.
+    ``name`` defaults to the function's name. ``handed_over_in`` names the competence domain
+    in which residents do the task once it is handed over to them (None: it cannot be).
     """
 
     def declare(act: Mechanism) -> Mechanism:
@@ -210,6 +244,8 @@ def activity(
                 longest_task=longest_task,
                 colour=colour,
                 messages={key: Text(*text) for key, text in (messages or {}).items()},
+                handed_over_in=handed_over_in,
+                hands_over_recognition=hands_over_recognition,
             )
         )
         return act
@@ -235,6 +271,11 @@ def check_role_mix(value: Any, *, name: str = "role_mix") -> dict[str, float] | 
             raise ValueError(
                 f"{name} has unknown activity {key!r}: expected one of {', '.join(ACTIVITIES)}"
             )
+        if key == HANDOVER and share:
+            raise ValueError(
+                f"{name}[{HANDOVER!r}] is not allowed: the handover takes its share of the hours "
+                "in a phased exit; set phase_out_weeks instead"
+            )
         if isinstance(share, bool) or not isinstance(share, int | float) or not share >= 0:
             raise ValueError(f"{name}[{key!r}]={share!r} is not allowed: expected a share >= 0")
         mix[key] = float(share)
@@ -245,6 +286,7 @@ def check_role_mix(value: Any, *, name: str = "role_mix") -> dict[str, float] | 
 @activity(
     role=True,
     german="Problemsensor",
+    handed_over_in="speaking",
     label=("problem sensor", "Problemsensor"),
     explanation=(
         "Walks the quarter, finds latent structural problems and makes them public; reports "
@@ -269,7 +311,7 @@ def problem_sensor(m: Quarter, w: Worker, budget: Budget) -> None:
     while budget.take(WALK_HOURS):
         x, y = m.random_location()
         w.move_to(x, y)
-        for p in pr.reveal_near(x, y, WALK_RADIUS, FIND_CHANCE, m.rng):
+        for p in pr.reveal_near(x, y, WALK_RADIUS, FIND_CHANCE * w.quality, m.rng):
             pr.attention[p] = min(1.0, pr.attention[p] + 0.3)
             m.log("problem_found", problem=int(p), worker=w.name)
         reported = np.flatnonzero(pr.near(x, y, WALK_RADIUS) & pr.visible)
@@ -286,6 +328,7 @@ def problem_sensor(m: Quarter, w: Worker, budget: Budget) -> None:
 @activity(
     role=True,
     german="Ressourcendiagnostiker",
+    handed_over_in="caring",
     label=("resource diagnostician", "Ressourcendiagnostiker"),
     explanation=(
         "Visits residents at home, the withdrawn too, uncovers buried talents and offers a "
@@ -323,7 +366,7 @@ def resource_diagnostician(m: Quarter, w: Worker, budget: Budget) -> None:
     visited = m.rng.choice(candidates, size=visits, replace=False, p=weights / weights.sum())
     k.offered_week[visited] = m.steps
     w.move_to(*m.home_xy[visited[-1]])
-    accepted = m.open_door(visited)
+    accepted = m.open_door(visited, w.quality)
     m.get_to_know(accepted)  # the diagnosis: a reading of each one's resources
     # The trial goes where the team *thinks* most is buried: a wrong estimate wastes it.
     m.try_out(accepted, np.argmax(k.buried_est[accepted], axis=1))
@@ -335,6 +378,7 @@ def resource_diagnostician(m: Quarter, w: Worker, budget: Budget) -> None:
 @activity(
     role=True,
     german="Organisationshelfer",
+    handed_over_in="organising",
     label=("organisation helper", "Organisationshelfer"),
     explanation=(
         "Start-up, financial and organisational help: founds groups with residents who share a "
@@ -378,7 +422,8 @@ def organisation_helper(m: Quarter, w: Worker, budget: Budget) -> None:
         circle = m.groups.founding_circle(initiator, concerned)
         others = np.flatnonzero(concerned)
         extra = m.rng.choice(others, size=min(len(others), MIN_MEMBERS), replace=False)
-        invited = np.unique(np.concatenate([circle, known[:5], extra]))
+        # a resident organiser reaches fewer of those the team knows than a professional
+        invited = np.unique(np.concatenate([circle, known[: max(1, round(5 * w.quality))], extra]))
         w.move_to(*m.home_xy[initiator])
         m.invite(others)
         g = m.groups.found_with_help(p, invited, initiator, funds=SEED_FUNDS)
@@ -394,8 +439,8 @@ def organisation_helper(m: Quarter, w: Worker, budget: Budget) -> None:
         if not budget.take(GROUP_HELP_HOURS):
             return
         members = m.groups.members(g)
-        g.help = min(1.0, g.help + 0.5)
-        g.funds += 100.0
+        g.help = min(1.0, g.help + 0.5 * w.quality)
+        g.funds += 100.0 * w.quality  # the project's fund, or a neighbourhood fund later
         coached = m.rng.choice(members, size=min(2, len(members)), replace=False)
         m.mark_used(coached, ORGANISING)
         m.get_to_know(coached)
@@ -410,7 +455,7 @@ def festival(m: Quarter, w: Worker) -> None:
     gets to know a few guests — the team's knowledge grows beyond home visits."""
     place = int(m.rng.integers(m.layout.n_places))
     w.move_to(*m.layout.place_xy[place])
-    guests = m.hold_festival(place)
+    guests = m.hold_festival(place, w.quality)
     m.get_to_know(m.rng.choice(guests, size=min(KNOWN_PER_FESTIVAL, len(guests)), replace=False))
     m.log("festival", guests=len(guests), place=m.layout.place_kind[place], worker=w.name)
 
@@ -418,6 +463,8 @@ def festival(m: Quarter, w: Worker) -> None:
 @activity(
     role=True,
     german="Türöffner",
+    handed_over_in="bureaucracy",
+    hands_over_recognition=True,
     label=("door opener", "Türöffner"),
     explanation=(
         "Advice and advocacy: opens doors to administration, politics and business, coaches "
@@ -446,13 +493,15 @@ def door_opener(m: Quarter, w: Worker, budget: Budget) -> None:
         if not budget.take(ADVOCACY_HOURS):
             return
         members = m.groups.members(g)
-        g.access = min(1.0, g.access + 0.4)
-        g.carried = True  # the door opener carries its claim: the mediated channel
+        g.access = min(1.0, g.access + 0.4 * w.quality)
+        # A worker carries the claim (the mediated channel); a resident organiser coaches the
+        # group to bring it on its own channel.
+        g.carried = g.carried or w.professional
         coached = m.rng.choice(members, size=min(3, len(members)), replace=False)
         m.mark_used(coached, BUREAUCRACY)
         m.get_to_know(coached)
         k.record_group_session(g.id, m.groups.observe_capacity(g))
-        m.arena.try_win_ally(g, chance=0.05)
+        m.arena.try_win_ally(g, chance=0.05 * w.quality)
         m.log("door_opened", group=g.id, worker=w.name)
     # Individual advocacy: residents the team knows who wait on the office pursue their
     # request themselves, coached — the longest-waiting first.
@@ -466,6 +515,8 @@ def door_opener(m: Quarter, w: Worker, budget: Budget) -> None:
 @activity(
     role=True,
     german="Dialogmanager",
+    handed_over_in="speaking",
+    hands_over_recognition=True,
     label=("dialogue manager", "Dialogmanager"),
     explanation=(
         "Moderates between everyday life, administration, institutions and market: round "
@@ -499,19 +550,21 @@ def dialogue_manager(m: Quarter, w: Worker, budget: Budget) -> None:
         partner = (
             m.landlord if addressed[LANDLORD] > addressed[ADMINISTRATION] else a.administration
         )
-        partner.recognise(ROUND_TABLE_EFFECT)
-        a.translation = min(1.0, a.translation + 0.1)
+        # a worker's round table is the workers' recognition; a resident's, the residents'
+        partner.recognise(ROUND_TABLE_EFFECT * w.quality, MEDIATED if w.professional else OWN)
+        a.translation = min(1.0, a.translation + 0.1 * w.quality)
         m.log("round_table", groups=len(working), worker=w.name, partner=partner.name)
     for g in working:  # translating claims into the administration's language, group by group
         if not budget.take(TRANSLATION_HOURS):
             return
-        g.access = min(1.0, g.access + 0.15)
-        g.carried = True
+        g.access = min(1.0, g.access + 0.15 * w.quality)
+        g.carried = g.carried or w.professional
 
 
 @activity(
     role=True,
     german="Konfliktmediator",
+    handed_over_in="speaking",
     label=("conflict mediator", "Konfliktmediator"),
     explanation=(
         "Mediates conflicts between resident groups into compromises and brings residents of "
@@ -534,8 +587,8 @@ def conflict_mediator(m: Quarter, w: Worker, budget: Budget) -> None:
     arena = m.arena
     causes = {int(m.problems.kind[g.problem]) for g in m.groups.active if g.problem >= 0}
     rivals = any(OPPOSING[k] in causes for k in causes)  # opposed claims are coming
-    if rivals and arena.mediation_hours < 2 * MEDIATION_HOURS and budget.take(MEDIATION_HOURS):
-        arena.mediation_hours += MEDIATION_HOURS
+    if rivals and arena.mediations_ready() < 2 and budget.take(MEDIATION_HOURS):
+        arena.prepare_mediation(w.quality, by_worker=w.professional)
     # Meetings bring one origin group together with the others (across age groups where the
     # quarter has one origin only); who comes is up to the invited.
     label = m.origin if len(np.unique(m.origin)) > 1 else m.age
@@ -546,8 +599,9 @@ def conflict_mediator(m: Quarter, w: Worker, budget: Budget) -> None:
         side_a, side_b = sides[int(label[m.rng.integers(len(label))])]
         if len(side_b) == 0:
             break
-        side_a = m.rng.choice(side_a, size=min(MEETING_SIDE, len(side_a)), replace=False)
-        side_b = m.rng.choice(side_b, size=min(MEETING_SIDE, len(side_b)), replace=False)
+        invited = max(1, round(MEETING_SIDE * w.quality))
+        side_a = m.rng.choice(side_a, size=min(invited, len(side_a)), replace=False)
+        side_b = m.rng.choice(side_b, size=min(invited, len(side_b)), replace=False)
         came = m.meet_across(side_a, side_b)
         met.append(came)
         m.log("dialogue_meeting", residents=len(came), worker=w.name)
@@ -558,6 +612,7 @@ def conflict_mediator(m: Quarter, w: Worker, budget: Budget) -> None:
 @activity(
     role=False,
     german="stellvertretende Fallbearbeitung",
+    handed_over_in="bureaucracy",
     label=("case work (top-down)", "Fallarbeit (von oben)"),
     explanation=(
         "Top-down care, not one of the roles: experts handle residents' cases and solve "
@@ -589,12 +644,17 @@ def case_work(m: Quarter, w: Worker, budget: Budget) -> None:
         if turn % 2:  # case handling: the office queue, the longest-waiting first
             queue = m.office_queue()
             if len(queue) == 0:
+                if not w.professional:
+                    return
                 continue
             if not budget.take(CASE_HOURS):
                 return
             i = int(queue[0])
-            m.handle_case(i)
+            m.handle_case(i, w)
+            m.get_to_know(np.array([i]))  # the one who handles a case meets the resident
             m.log("case_handled", resident=i, worker=w.name)
+        elif not w.professional:  # planning needs a professional's budget and authority
+            continue
         else:  # expert planning on the worst known problem
             if not budget.take(PLANNING_HOURS):
                 return
@@ -609,3 +669,69 @@ def case_work(m: Quarter, w: Worker, budget: Budget) -> None:
             if pr.severity[p] <= 0.1:
                 m.solve_for_residents(p)
                 m.log("solved_for_residents", problem=p, worker=w.name)
+
+
+@activity(
+    role=False,
+    german="Übergabe (Verstetigung)",
+    label=("handover", "Übergabe"),
+    explanation=(
+        "In a phased exit, not one of the roles: workers train residents to do the tasks the "
+        "team did, one training session at a time, and hand the tasks over to them.",
+        "Beim gestuften Ausstieg, keine der Rollen: die Fachkräfte lernen Bewohner in den "
+        "Aufgaben an, die das Team erledigt hat, Sitzung für Sitzung, und übergeben sie ihnen.",
+    ),
+    longest_task=TRAINING_HOURS,
+    colour="#999999",
+    name=HANDOVER,
+    messages={
+        "trained": (
+            "{worker} trained resident {resident} in a task of the {task}.",
+            "{worker} lernte Bewohner {resident} in einer Aufgabe der Rolle {task} an.",
+        ),
+        "task_handed_over": (
+            "Resident {resident} took over a task of the {task}.",
+            "Bewohner {resident} übernahm eine Aufgabe der Rolle {task}.",
+        ),
+        "task_given_up": (
+            "Resident {resident} withdrew and gave up their task of the {task}.",
+            "Bewohner {resident} zog sich zurück und gab die Aufgabe der Rolle {task} auf.",
+        ),
+    },
+)
+def handover(m: Quarter, w: Worker, budget: Budget) -> None:
+    """Verstetigung: workers hand over the tasks the team did to residents. A task is drawn in
+    proportion to the hours the team spent on it during the project, among the tasks that can
+    be handed over (expert planning cannot) and still need successors — as many residents as
+    it takes to cover the team's weekly hours on it with their volunteer hours. Its successor is
+    the resident in training for it, or else the known, not withdrawn resident the team
+    estimates most competent in the task's domain, group members first. A training session is
+    a guided task of the successor's own (the world decides whether it works); after
+    ``training_sessions`` sessions they hold the task."""
+    k = m.knowledge
+    tasks = [
+        a
+        for a, hours in k.hours_by_activity.items()
+        if hours > 0 and a in ACTIVITIES and ACTIVITIES[a].handed_over_in is not None
+    ]
+    while True:
+        tasks = [a for a in tasks if m.trainee(a) is not None or m.successors_needed(a) > 0]
+        if not tasks:
+            return  # nothing left to hand over: the hours stay unspent
+        weights = np.array([k.hours_by_activity[a] for a in tasks])
+        task = tasks[int(m.rng.choice(len(tasks), p=weights / weights.sum()))]
+        successor = m.trainee(task)
+        if successor is None:
+            domain = ACTIVITIES[task].handover_domain
+            free = k.known & ~k.seen_withdrawn & ~m.organisers_and_trainees()
+            candidates = np.flatnonzero(free)
+            if len(candidates) == 0:
+                return
+            in_group = m.groups.membership[candidates] >= 0  # group members first
+            score = k.activated_est[candidates, domain] + in_group
+            successor = int(candidates[np.argmax(score)])
+        if not budget.take(TRAINING_HOURS):
+            return
+        w.move_to(*m.home_xy[successor])
+        m.train(successor, task)
+        m.log("trained", resident=successor, task=task, worker=w.name)

@@ -96,10 +96,11 @@ def close_requests(m: Quarter) -> None:
         m.record(Outcome(success=False, decisive=False, source=INSTITUTION, took_part=expired))
 
 
-def answer(m: Quarter, who: np.ndarray, relieve: bool) -> None:
+def answer(m: Quarter, who: np.ndarray, relieve: bool, source: str = INSTITUTION) -> None:
     """Requests of residents ``who`` are answered: a small outcome they took part in, of an
-    institution's making; with ``relieve`` (help given to the person) part of their strain is
-    taken off for a while (``help_relief``)."""
+    institution's making (or the residents', when a resident organiser answered); with
+    ``relieve`` (help given to the person) part of their strain is taken off for a while
+    (``help_relief``)."""
     who = np.asarray(who, dtype=np.int64)
     if len(who) == 0:
         return
@@ -107,7 +108,7 @@ def answer(m: Quarter, who: np.ndarray, relieve: bool) -> None:
     if relieve:
         r.relief[who] += m.p["help_relief"] * r.strain[who]
     r.waiting_on[who] = NOT_WAITING
-    m.record(Outcome(success=True, decisive=False, source=INSTITUTION, took_part=who))
+    m.record(Outcome(success=True, decisive=False, source=source, took_part=who))
 
 
 def answer_about(m: Quarter, problem: int) -> None:

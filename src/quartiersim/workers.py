@@ -9,7 +9,7 @@ import mesa
 from mesa.discrete_space import CellAgent, OrthogonalMooreGrid
 
 from quartiersim import roles
-from quartiersim.roles import ACTIVITIES, Budget, check_role_mix
+from quartiersim.roles import ACTIVITIES, HANDOVER, Budget, check_role_mix
 
 
 class Quarter(roles.Quarter, Protocol):
@@ -18,6 +18,7 @@ class Quarter(roles.Quarter, Protocol):
 
     grid: OrthogonalMooreGrid
     hours_per_week: float
+    handover_share: float
 
 
 class CommunityWorker(CellAgent):
@@ -33,6 +34,9 @@ class CommunityWorker(CellAgent):
         self.spent_week = dict.fromkeys(ACTIVITIES, 0.0)
         self.spent_total = 0.0
         self.budget_total = 0.0
+        #: a professional works at full quality and can do expert planning
+        self.quality = 1.0
+        self.professional = True
 
     @property
     def quarter(self) -> Quarter:
@@ -56,11 +60,16 @@ class CommunityWorker(CellAgent):
         self.cell = self.quarter.grid[(int(x), int(y))]
 
     def step(self) -> None:
-        """One working week: each activity gets its share of the hours (plus what was banked)."""
+        """One working week: each activity gets its share of the hours (plus what was banked).
+        In a phased exit the handover takes its growing share and the role mix the rest."""
         hours = self.quarter.hours_per_week
         self.budget_total += hours
+        handing_over = self.quarter.handover_share
         for name, activity in ACTIVITIES.items():
-            share = self.role_mix.get(name, 0.0)
+            if name == HANDOVER:
+                share = handing_over
+            else:
+                share = self.role_mix.get(name, 0.0) * (1.0 - handing_over)
             available = share * hours + self.banked.get(name, 0.0) if share > 0 else 0.0
             budget = Budget(available)
             if available > 0:
