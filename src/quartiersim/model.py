@@ -168,8 +168,8 @@ class QuartierModel(mesa.Model):
         residents who can speak up make latent ones visible."""
         pr = self.problems
         if self.rng.random() < 1.0 / self.p["problem_arrival_weeks"]:
-            p = self.add_problem(int(self.rng.integers(len(PROBLEM_KINDS))))
-            self.log("problem_arose", problem=p)
+            new = self.add_problem(int(self.rng.integers(len(PROBLEM_KINDS))))
+            self.log("problem_arose", problem=new)
         pr.aggravate()
         routine = pr.visible & ~STRUCTURAL[pr.kind]
         repaired = routine & (self.rng.random(len(pr)) < 1.0 / self.p["routine_repair_weeks"])
@@ -194,8 +194,7 @@ class QuartierModel(mesa.Model):
         """Residents' week: support along ties, helplessness, resources, withdrawal, belonging,
         trust."""
         r = self.residents
-        adjacency = self.ties.adjacency()
-        r.update_support(adjacency)
+        r.update_support(self.ties)
         r.weekly_helplessness(self.problems.strain())
         r.weekly_resources(self._used)
         r.update_withdrawal()
@@ -218,7 +217,7 @@ class QuartierModel(mesa.Model):
             self.ties.decay(
                 self.rng, self.weekly_tie_survival(), self.p["tie_fade"], self.p["tie_min"]
             )
-        self.residents.update_support(self.ties.adjacency())
+        self.residents.update_support(self.ties)
 
     # -- entry points used by mechanisms, events and the browser view ---------------------------
     def log(self, key: str, **data: Any) -> None:
