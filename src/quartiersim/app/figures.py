@@ -83,7 +83,7 @@ NETWORK_MAX_TIES = 4000
 """At most this many ties are drawn, the strongest first, so a frame stays small in a quarter
 of thousands of households."""
 
-PLOT_CONFIG = {
+PLOT_CONFIG: dict[str, Any] = {
     "displaylogo": False,
     "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"],
     "toImageButtonOptions": {"format": "png", "scale": 2},

@@ -24,7 +24,7 @@ import html
 import io
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import reacton.ipyvuetify as rv
@@ -152,29 +152,29 @@ def markdown_html(text: str) -> str:
     """Markdown as HTML, rendered here: Solara's Markdown component loads a diagram library
     (mermaid) from a public CDN on every page, which a seminar room without internet cannot
     reach."""
-    import markdown
+    import markdown  # type: ignore[import-untyped]
 
-    return markdown.markdown(text)
+    return str(markdown.markdown(text))
 
 
 # -- small building blocks ---------------------------------------------------------------------
 
 
 @solara.component
-def Caption(text: str):
+def Caption(text: str) -> None:
     """A small grey line of text."""
     solara.Text(text, classes=["qs-caption"])
 
 
 @solara.component
-def Html(text: str, classes: list[str] | None = None):
+def Html(text: str, classes: list[str] | None = None) -> None:
     """Markdown shown as HTML (see :func:`markdown_html`)."""
     html = solara.use_memo(lambda: markdown_html(text), [text])
     solara.HTML(tag="div", unsafe_innerHTML=html, classes=classes or [])
 
 
 @solara.component
-def Fold(summary: str, content: Callable[[], None], css_class: str = ""):
+def Fold(summary: str, content: Callable[[], None], css_class: str = "") -> None:
     """A heading that opens and closes a section. A closed section is not rendered at all: the
     page's many explanations and parameter groups cost nothing while nobody reads them."""
     opened, set_opened = solara.use_state(False)
@@ -192,7 +192,7 @@ def Fold(summary: str, content: Callable[[], None], css_class: str = ""):
 
 
 @solara.component
-def Explain(view: str, lang: str, more: str = ""):
+def Explain(view: str, lang: str, more: str = "") -> None:
     """The explain panel of a view: what it shows, how it works, what to notice and try (and
     ``more``, Markdown for what a view needs beyond that)."""
     body = texts.EXPLAIN[view][lang]
@@ -205,7 +205,7 @@ def Explain(view: str, lang: str, more: str = ""):
 
 
 @solara.component
-def Legend(items: list, css_class: str):
+def Legend(items: list, css_class: str) -> None:
     """A legend as text: a coloured dot and a label per item."""
     parts = []
     for colour, text in items:
@@ -223,7 +223,7 @@ class Holder:
 
 
 @solara.component
-def FigureBox(holder: Holder):
+def FigureBox(holder: Holder) -> None:
     """Shows a Plotly figure widget and never re-renders for the same one: the widget's view in
     the browser must stay where it is, or updates reach a view that is gone."""
     rv.Html(tag="div", children=[holder.fig], class_="qs-figure")
@@ -242,7 +242,7 @@ def LabelledSlider(
     step: float | None = None,
     integer: bool = False,
     css_class: str = "",
-):
+) -> None:
     """A slider with its label and current value on a line of their own above the track: a
     value bubble would cover the caption, and a long German label would squeeze the track."""
     shown = f"{int(value)}" if integer else f"{value:.2f}"
@@ -252,19 +252,21 @@ def LabelledSlider(
         on_v_model=on_value,
         min=int(low) if integer else low,
         max=int(high) if integer else high,
-        step=1 if integer else step,
+        step=1 if integer or step is None else step,
         hide_details=True,
         class_=css_class,
     )
 
 
 @solara.component
-def ParameterControl(session: Session, spec: Parameter, lang: str, changed: Callable[[], None]):
+def ParameterControl(
+    session: Session, spec: Parameter, lang: str, changed: Callable[[], None]
+) -> None:
     """One control generated from a parameter's declaration: a slider for a narrow numeric
     range, a checked text field for a wide one, a select for choices, a checkbox for a flag."""
     value, set_value = solara.use_state(session.params[spec.name])
     text, set_text = solara.use_state(str(value))
-    error, set_error = solara.use_state(None)  # a Notice or None
+    error, set_error = solara.use_state(cast(Notice | None, None))
     label = texts.parameter_label(spec.name, lang)
     current = session.params[spec.name]
     if current != value:  # changed from elsewhere (a preset, a scenario): follow it
@@ -284,7 +286,8 @@ def ParameterControl(session: Session, spec: Parameter, lang: str, changed: Call
 
     css = f"qs-param-{spec.name}"
     if spec.kind is bool:
-        solara.Checkbox(label=label, value=bool(current), on_value=choose, classes=[css])
+        with solara.Div(classes=[css]):
+            solara.Checkbox(label=label, value=bool(current), on_value=choose)
     elif spec.choices:
         rv.Select(
             label=label,
@@ -294,9 +297,19 @@ def ParameterControl(session: Session, spec: Parameter, lang: str, changed: Call
             dense=True,
             class_=css,
         )
-    elif spec.kind is int and spec.high - spec.low <= 100:
+    elif (
+        spec.kind is int
+        and spec.low is not None
+        and spec.high is not None
+        and spec.high - spec.low <= 100
+    ):
         LabelledSlider(label, current, choose, spec.low, spec.high, integer=True, css_class=css)
-    elif spec.kind is float and spec.high - spec.low <= 10:
+    elif (
+        spec.kind is float
+        and spec.low is not None
+        and spec.high is not None
+        and spec.high - spec.low <= 10
+    ):
         step = (spec.high - spec.low) / 100
         LabelledSlider(label, current, choose, spec.low, spec.high, step=step, css_class=css)
     else:
@@ -312,7 +325,7 @@ def ParameterControl(session: Session, spec: Parameter, lang: str, changed: Call
 
 
 @solara.component
-def ParameterPanels(session: Session, lang: str, changed: Callable[[], None], version: int):
+def ParameterPanels(session: Session, lang: str, changed: Callable[[], None], version: int) -> None:
     """The model parameters, generated from the one declaration, grouped as declared."""
     groups: dict[str, list[Parameter]] = {}
     for spec in tunable_parameters():
@@ -328,10 +341,10 @@ def ParameterPanels(session: Session, lang: str, changed: Callable[[], None], ve
 
 
 @solara.component
-def SeedInput(session: Session, lang: str, changed: Callable[[], None]):
+def SeedInput(session: Session, lang: str, changed: Callable[[], None]) -> None:
     """The seed as text; a bad seed leaves a message, not a crash."""
     text, set_text = solara.use_state(str(session.seed))
-    error, set_error = solara.use_state(None)
+    error, set_error = solara.use_state(cast(Notice | None, None))
 
     def typed(new: str) -> None:
         set_text(new)
@@ -349,7 +362,7 @@ def SeedInput(session: Session, lang: str, changed: Callable[[], None]):
 
 
 @solara.component
-def CustomMix(session: Session, lang: str, changed: Callable[[], None], settings: tuple):
+def CustomMix(session: Session, lang: str, changed: Callable[[], None], settings: tuple) -> None:
     """Sliders for the custom mix: every declared activity (the roles and, for contrast,
     top-down case work), each with its share shown."""
     solara.Text(t("custom_mix", lang), classes=["qs-sidebar-heading"])
@@ -378,7 +391,7 @@ def RunButtons(
     step: Callable[[], None],
     reset: Callable[[], None],
     speed: solara.Reactive[int],
-):
+) -> None:
     """Step, Play, Pause, Reset and the speed: in the sidebar and in presentation mode.
 
     One column around everything, whether the "playing" line shows or not: the buttons stay
@@ -424,13 +437,13 @@ def RunButtons(
 
 
 @solara.component
-def ScenarioPanel(session: Session, lang: str, open_scenario: Callable[[bytes], None]):
+def ScenarioPanel(session: Session, lang: str, open_scenario: Callable[[bytes], None]) -> None:
     """Save and open the scenario, download the run's data."""
 
     def scenario_file() -> bytes:
         return scenario.to_json(scenario.capture(session, lang)).encode()
 
-    def measures_frame():
+    def measures_frame() -> Any:
         with session.lock:
             frames = []
             for k, q in enumerate(session.quarters):
@@ -491,7 +504,7 @@ def Controls(
     changed: Callable[[], None],
     open_scenario: Callable[[bytes], None],
     settings: tuple,
-):
+) -> None:
     """The sidebar: run buttons, strategy, compare mode, events, parameters, scenario.
 
     ``settings`` holds what the sidebar shows of the session (strategies, compare mode, the
@@ -615,7 +628,7 @@ def status_lines(session: Session, lang: str) -> list[tuple[str, str]]:
 
 
 @solara.component
-def Status(session: Session, lang: str, frame: int):
+def Status(session: Session, lang: str, frame: int) -> None:
     """The line above the views: week, strategy, project phase, hours worked."""
     with session.lock:
         lines = status_lines(session, lang)
@@ -634,7 +647,7 @@ def monitor_value(measure: str, value: float) -> str:
 
 
 @solara.component
-def Monitors(session: Session, lang: str, frame: int):
+def Monitors(session: Session, lang: str, frame: int) -> None:
     """Number tiles for the headline measures (quarter A, and B beside it in compare mode)."""
     with session.lock:
         values = [q.model.measures for q in session.quarters]
@@ -666,7 +679,7 @@ def MapView(
     selected: solara.Reactive[int],
     frame: int,
     height: int,
-):
+) -> None:
     """The quarter map of one quarter; a click on a resident opens them in the inspector."""
     model = session.models[which]
     title = quarter_title(session, which, lang)
@@ -697,7 +710,9 @@ def MapView(
 
 
 @solara.component
-def NetworkView(session: Session, which: int, lang: str, selected: int, frame: int, height: int):
+def NetworkView(
+    session: Session, which: int, lang: str, selected: int, frame: int, height: int
+) -> None:
     """The network of ties of one quarter."""
     model = session.models[which]
     title = quarter_title(session, which, lang)
@@ -724,7 +739,7 @@ def PictureCard(
     colour_by: solara.Reactive[str],
     selected: solara.Reactive[int],
     frame: int,
-):
+) -> None:
     """The map (or the network, as a second tab) of every quarter."""
     tab, set_tab = solara.use_state(0)
     quarters = range(len(session.quarters))
@@ -765,7 +780,7 @@ def PictureCard(
 
 
 @solara.component
-def PlotsView(session: Session, lang: str, frame: int, height: int):
+def PlotsView(session: Session, lang: str, frame: int, height: int) -> None:
     """The measures over time (both quarters in compare mode), events and the exit marked."""
     extra, set_extra = solara.use_state(list(DEFAULT_EXTRA))
     quarters = len(session.quarters)
@@ -813,9 +828,9 @@ def profile_line(p: dict, lang: str) -> str:
 
 
 @solara.component
-def Inspector(session: Session, lang: str, selected: solara.Reactive[int], frame: int):
+def Inspector(session: Session, lang: str, selected: solara.Reactive[int], frame: int) -> None:
     """One resident: resources, helplessness over time, ties and group."""
-    error, set_error = solara.use_state(None)
+    error, set_error = solara.use_state(cast(Notice | None, None))
     picker = solara.use_memo(lambda: np.random.default_rng(), [])  # not the model's generator
     quarters = len(session.quarters)
     holder = solara.use_memo(lambda: Holder(figures.resident_figure(quarters)), [quarters])
@@ -930,7 +945,7 @@ class FeedCache:
 
 
 @solara.component
-def FeedColumn(session: Session, which: int, lang: str, moments_only: bool, frame: int):
+def FeedColumn(session: Session, which: int, lang: str, moments_only: bool, frame: int) -> None:
     """The feed of one quarter, newest first, with older lines on request."""
     shown, set_shown = solara.use_state(FEED_SHOWN)
     model = session.models[which]
@@ -966,7 +981,7 @@ def FeedColumn(session: Session, which: int, lang: str, moments_only: bool, fram
 
 
 @solara.component
-def Feed(session: Session, lang: str, frame: int):
+def Feed(session: Session, lang: str, frame: int) -> None:
     """The activity feed: moments highlighted, routine summed up, filterable."""
     moments_only, set_moments_only = solara.use_state(False)
     with solara.Card(t("feed", lang), classes=["qs-feed-card"], margin=0):
@@ -989,7 +1004,7 @@ def Feed(session: Session, lang: str, frame: int):
 
 
 @solara.component
-def Page(session: Session | None = None):
+def Page(session: Session | None = None) -> None:
     """The whole view. ``session`` lets tests and notebooks pass a prepared quarter; without
     one, the page's address (a link, a reload) says which scenario to bring back."""
     router = solara.use_router()
@@ -1015,7 +1030,7 @@ def Page(session: Session | None = None):
     selected = solara.use_reactive(0)
     presenting = solara.use_reactive(False)
     notices = solara.use_reactive(first_notices)  # what to tell the trainer, as Notices
-    failure = solara.use_reactive(None)  # an unexpected error while playing, as text
+    failure = solara.use_reactive(cast(str | None, None))  # an unexpected error while playing
 
     def callbacks() -> tuple[Callable, ...]:
         """The page's callbacks, made once: the same functions on every render, so components

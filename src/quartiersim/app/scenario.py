@@ -183,7 +183,7 @@ def _parameter(name: str, text: str) -> Any:
         return lowered in ("true", "1", "yes")
     if spec.kind is float:
         text = text.strip().replace(",", ".")
-    return spec.check(text.strip() if isinstance(text, str) else text)
+    return spec.check(text.strip())
 
 
 def parse_actions(text: str) -> tuple[list[Action], list[Notice]]:
