@@ -3,7 +3,8 @@
 The model's log (:mod:`quartiersim.activity`) records everything, ~20 entries a week in a busy
 quarter. The feed reads it week by week: a **moment** — a group founded or dissolved, a claim
 granted, refused or escalated, a conflict mediated or left open, households displaced, an
-event, the project's exit — stands on its own line and is highlighted; **routine** of one kind
+event, the project's exit, a problem made public by residents or solved for them by experts —
+stands on its own line and is highlighted; **routine** of one kind
 in one week (the workers' case work, outreach visits, small actions) becomes one line ("the
 workers: case work 12 times this week"). The whole run is kept; the page shows the newest
 lines and can export all of them.
@@ -36,6 +37,8 @@ MOMENTS = frozenset(
         "ally_lost",
         "event",
         "project_exit",
+        "problem_noticed",  # residents themselves made a problem public
+        "solved_for_residents",  # experts solved a problem for them (top-down care)
     }
 )
 """Log keys a trainer points at: each is shown on its own line, highlighted."""

@@ -23,6 +23,7 @@ from __future__ import annotations
 import html
 import io
 import threading
+import time
 from collections.abc import Callable
 from typing import Any, cast
 
@@ -52,6 +53,10 @@ FRAME_GAP = 0.05
 FRAME_TIMEOUT = 30.0
 """Seconds the play loop waits for a frame to be drawn before it steps on regardless (a
 browser tab that went away does not render)."""
+
+BELOW_FOLD_EVERY = 1.0
+"""Seconds between updates of the inspector and the feed while playing: they sit below the
+projector's first screen, and redrawing them every frame would halve the frame rate."""
 
 FEED_SHOWN = 60
 """Feed lines shown at first (newest first); "show older lines" adds as many again."""
@@ -1154,6 +1159,11 @@ def Page(session: Session | None = None) -> None:
 
     quarters = len(session.quarters)
     height = FIGURE_HEIGHT[quarters]
+    below = solara.use_ref((frame, 0.0))  # the frame the inspector and the feed last showed
+    now = time.monotonic()
+    if not looping.value or now - below.current[1] >= BELOW_FOLD_EVERY:
+        below.current = (frame, now)
+    below_frame = below.current[0]
     with solara.Column(gap="6px", classes=["qs-main"]):
         Status(session, lang.value, frame)
         if presenting.value:
@@ -1168,5 +1178,5 @@ def Page(session: Session | None = None) -> None:
             PictureCard(session, lang.value, colour_by, selected, frame)
             PlotsView(session, lang.value, frame, height)
         with solara.Columns([3, 2], gutters_dense=True):
-            Inspector(session, lang.value, selected, frame)
-            Feed(session, lang.value, frame)
+            Inspector(session, lang.value, selected, below_frame)
+            Feed(session, lang.value, below_frame)
