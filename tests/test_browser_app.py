@@ -479,3 +479,55 @@ def test_a_prepared_comparison_opened_from_a_link(page: Page, served: Served, tm
 
     watch.report("compare mode, seminar size")
     watch.check()
+
+
+def test_the_trainers_guide_walked_through_in_both_languages(page: Page, served: Served):
+    """Every scene of docs/trainers.md opened from its link in German, then switched to
+    English: the page shows what the guide tells the trainer to point at, in each language
+    (the model's side of each statement is checked in tests/test_trainers_guide.py)."""
+    from test_trainers_guide import scene_links
+
+    watch = Watch(page)
+    page.set_viewport_size(VIEWPORT)
+    expect.set_options(timeout=UI_TIMEOUT)
+    # (selector, German text, English text) the guide points at in each scene
+    points = {
+        1: [(".qs-map-legend-a", "verborgenes Problem", "latent problem")],
+        2: [(".qs-feed-a", "öffentlich", "public")],
+        3: [
+            (".qs-feed-b", "Fachleute lösten", "Experts solved"),
+            (".qs-feed-a", "gründeten", "founded"),
+        ],
+        4: [
+            (".qs-feed-a", "zu einem Kompromiss vermittelt", "mediated into a compromise"),
+            (".qs-plots", "Offener Konflikt", "Open conflict"),
+        ],
+        5: [
+            (".qs-feed-a", "zogen weg", "moved away"),
+            (".qs-plots", "Mieterhöhung", "Rent increase"),
+        ],
+        6: [
+            (".qs-status-a", "Projekt beendet", "project ended"),
+            (".qs-plots", "Projektende", "project exit"),
+        ],
+        7: [(".qs-status-b", "Eigene Mischung", "Custom mix")],
+    }
+    links = scene_links()["de"]
+    assert sorted(links) == sorted(points)
+    for number, url in sorted(links.items()):
+        start = time.monotonic()
+        page.goto(url.replace("http://127.0.0.1:8765/", served.url))
+        drawn(page, "map-a")
+        watch.time("scene opened from its link", time.monotonic() - start)
+        wanted = int(re.search(r"week=(\d+)", url).group(1))
+        expect(page.locator(".qs-week")).to_have_text(f"Woche {wanted}")
+        page.locator(".qs-feed-moments").click()
+        for selector, german, _ in points[number]:
+            expect(page.locator(selector).first).to_contain_text(german)
+        page.locator(".qs-lang-en").click()
+        expect(page.locator(".qs-week")).to_have_text(f"Week {wanted}")
+        for selector, _, english in points[number]:
+            expect(page.locator(selector).first).to_contain_text(english)
+
+    watch.report("the trainers' guide, both languages")
+    watch.check()
