@@ -85,6 +85,7 @@ of thousands of households."""
 
 PLOT_CONFIG: dict[str, Any] = {
     "displaylogo": False,
+    "responsive": True,  # follow the page's width (see quartiersim.app.page.FollowWidth)
     "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"],
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }
@@ -605,17 +606,7 @@ def plots_figure(
         **_base(height, "plots"),
         hovermode="x unified",
     )
-    fig.update_layout(
-        showlegend=True,
-        legend={
-            "orientation": "h",
-            "y": 1.02,
-            "yanchor": "bottom",
-            "x": 0,
-            "font": {"size": FONT_SIZE},
-        },
-        margin={"l": 48, "r": 12, "t": 60, "b": 40},
-    )
+    fig.update_layout(margin={"l": 48, "r": 12, "t": 16, "b": 40})
     fig.update_yaxes(range=[0, 1], row=1, col=1, gridcolor="#e5e5e5", tickfont={"size": FONT_SIZE})
     if rows == 2:
         fig.update_yaxes(
@@ -623,6 +614,16 @@ def plots_figure(
         )
     fig.update_xaxes(gridcolor="#e5e5e5", tickfont={"size": FONT_SIZE}, rangemode="tozero")
     return _widget(fig, "quartiersim-measures")
+
+
+def plots_legend(extra: Sequence[str], lang: str) -> list[tuple[str | None, str]]:
+    """The time plots' legend as (colour, text) items, shown by the page as text below the
+    plot (a legend inside the figure would take the room of the curves on a projector)."""
+    shares, counts = plotted(extra)
+    return [
+        (MEASURE_COLOURS[k % len(MEASURE_COLOURS)], MEASURES.label(m, lang))
+        for k, m in enumerate([*shares, *counts])
+    ]
 
 
 def markers(session: Any) -> list[tuple[int, str, str]]:

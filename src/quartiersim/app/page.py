@@ -27,9 +27,11 @@ import time
 from collections.abc import Callable
 from typing import Any, cast
 
+import ipyvuetify as v
 import numpy as np
 import reacton.ipyvuetify as rv
 import solara
+import traitlets
 
 from quartiersim import ACTIVITIES, EVENTS, MEASURES, STRATEGIES
 from quartiersim.app import feed, figures, scenario, texts
@@ -217,6 +219,31 @@ def Legend(items: list, css_class: str) -> None:
         swatch = f'<span class="qs-swatch" style="background:{colour}"></span>' if colour else " "
         parts.append(f"<span>{swatch}{text}</span>")
     solara.HTML(tag="div", unsafe_innerHTML=" ".join(parts), classes=["qs-legend", css_class])
+
+
+class FollowWidth(v.VuetifyTemplate):
+    """Tells the figures when the page's main area changes width (the sidebar appears or goes,
+    the window is resized): Plotly sizes a figure to its box only when it is drawn and on a
+    window resize, so a figure drawn while the page was still being laid out would keep a
+    wrong width and be cut off."""
+
+    template = traitlets.Unicode(
+        """<template><span style="display: none"></span></template>
+<script>
+module.exports = {
+  mounted() {
+    const main = document.querySelector('.qs-main') || document.body;
+    let width = 0;
+    this.observer = new ResizeObserver(entries => {
+      const now = Math.round(entries[0].contentRect.width);
+      if (now !== width) { width = now; window.dispatchEvent(new Event('resize')); }
+    });
+    this.observer.observe(main);
+  },
+  destroyed() { if (this.observer) { this.observer.disconnect(); } },
+};
+</script>"""
+    ).tag(sync=True)
 
 
 class Holder:
@@ -814,6 +841,7 @@ def PlotsView(session: Session, lang: str, frame: int, height: int) -> None:
         )
         with solara.Div(classes=["qs-plots"]):
             FigureBox(holder)
+        Legend(figures.plots_legend(extra, lang), "qs-plots-legend")
         if quarters > 1:
             Caption(t("quarter_lines", lang))
         Explain("plots", lang)
@@ -1165,6 +1193,7 @@ def Page(session: Session | None = None) -> None:
         below.current = (frame, now)
     below_frame = below.current[0]
     with solara.Column(gap="6px", classes=["qs-main"]):
+        FollowWidth.element()
         Status(session, lang.value, frame)
         if presenting.value:
             RunButtons(lang.value, playing, looping.value, step, reset, speed)
