@@ -163,7 +163,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     code = _sweep(exp, out / "results", args)
     if code != EXIT_OK:
         return code
-    report = make_report(out / "results", out / "report", test=args.test)
+    report = make_report(out / "results", out / "report", test=args.test, progress=args.progress)
     print(f"report: {report}", file=sys.stderr)
     return EXIT_OK
 
@@ -184,7 +184,9 @@ def cmd_report(args: argparse.Namespace) -> int:
         baselines=args.baselines,
         group_by=args.group_by,
         test=args.test,
+        interval=args.ci,
         n_boot=args.bootstrap,
+        progress=args.progress,
     )
     print(f"report: {path}", file=sys.stderr)
     return EXIT_OK

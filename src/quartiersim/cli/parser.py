@@ -31,6 +31,17 @@ from quartiersim.cli.flags import (
     port_number,
 )
 from quartiersim.experiments.experiment import DEFAULT_STEPS
+from quartiersim.experiments.stats import INTERVALS, MIN_N, MIN_N_BCA, TESTS
+
+
+def add_test_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--test",
+        choices=TESTS,
+        default="t",
+        help="significance test: t (default; paired t-test with common seeds, else Welch's) or "
+        "rank (Wilcoxon signed-rank with common seeds, else Mann-Whitney U)",
+    )
 
 
 class _Parser(argparse.ArgumentParser):
@@ -192,12 +203,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="folder for results/ and report/ (default results/compare_strategies)",
     )
-    p.add_argument(
-        "--test",
-        choices=("welch", "mann-whitney"),
-        default="welch",
-        help="significance test (default welch)",
-    )
+    add_test_flag(p)
     add_executor_flags(p)
     add_override_flags(p)
     p.set_defaults(handler=cmd_compare)
@@ -206,10 +212,14 @@ def build_parser() -> argparse.ArgumentParser:
         "report",
         formatter_class=_Formatter,
         help="statistics and figures from a results folder",
-        description="Write REPORT_DIR/report.md with figures (time series with 95%% bands and "
-        "the exit marked; outcomes per condition) and tables (mean, bootstrap 95%% CI, Hedges' "
-        "g against the baselines, Holm-adjusted tests), plus summary.csv, outcomes.csv and "
-        "seeds.csv.",
+        description="Write REPORT_DIR/report.md with figures (time series with 95% bands and "
+        "the exit marked; outcomes per condition, as dose-response curves where a factor is a "
+        "number) and tables: per condition the mean and its 95% CI (none below "
+        f"{MIN_N} runs); against each baseline the mean difference and Hedges' g with 95% CIs "
+        "and a test — paired by seed when the experiment used common seeds — Holm-adjusted "
+        "per outcome; an interaction model for factorial designs; scenario discovery for "
+        "sampled designs. Tables: conditions.csv, comparisons.csv, outcomes.parquet (tidy), "
+        "seeds.csv, model.csv, scenarios.csv.",
         epilog="example:\n  quartiersim report results/compare_strategies/results --out "
         "results/compare_strategies/report",
     )
@@ -235,18 +245,26 @@ def build_parser() -> argparse.ArgumentParser:
         help="the factor to compare: 'variant' or a swept parameter (default: "
         "variant, else strategy)",
     )
+    add_test_flag(p)
     p.add_argument(
-        "--test",
-        choices=("welch", "mann-whitney"),
-        default="welch",
-        help="significance test (default welch)",
+        "--ci",
+        choices=INTERVALS,
+        default="t",
+        help="confidence intervals: t (default) or bca — the BCa bootstrap, used from "
+        f"{MIN_N_BCA} runs on (below it undercovers; the t interval is given instead)",
     )
     p.add_argument(
         "--bootstrap",
         type=int_at_least(100),
         default=10_000,
         metavar="N",
-        help="bootstrap resamples for the confidence intervals (default 10000)",
+        help="bootstrap resamples for --ci bca, in tables and figures (default 10000)",
+    )
+    p.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="show a progress bar (default: when on a terminal)",
     )
     p.set_defaults(handler=cmd_report)
 

@@ -546,9 +546,11 @@ def parse_baselines(src: Source, value: Any, factor: str, levels: list[Any]) -> 
     for v in value:
         match = match_level(v, levels)
         if match is None:
-            shown = ", ".join(repr(canonical(x)) for x in levels)
+            names = [str(canonical(x)) for x in levels]
             raise src.error(
-                "report", "baselines", f"{v!r} is not a value of {factor}; expected one of {shown}"
+                "report",
+                "baselines",
+                f"unknown {factor} {v!r}{suggest(str(v), names)}; allowed: {', '.join(names)}",
             )
         if match in out:
             raise src.error("report", "baselines", f"lists {v!r} twice")
