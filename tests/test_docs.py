@@ -4,8 +4,9 @@
 - the ```python blocks of each page run top to bottom as one script (a page is a session:
   later blocks may use names from earlier ones);
 - docs/notebooks/first_steps.ipynb executes top to bottom in a real kernel;
-- every declared parameter and every measure is documented; docs/parameters.md is exactly what
-  tools/gen-parameter-docs generates; relative links between the pages resolve.
+- every declared parameter, activity and measure is documented; docs/parameters.md and the
+  generated tables of the other pages are exactly what tools/gen-parameter-docs writes;
+  relative links between the pages resolve.
 
 A block preceded by ``<!-- no-test: reason -->`` is skipped: only for what cannot run in a test
 (``make run`` starts a server and blocks). Commands run in a scratch directory that mirrors the
@@ -25,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from quartiersim import MEASURES, PARAMETERS
+from quartiersim import ACTIVITIES, MEASURES, PARAMETERS
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -167,6 +168,16 @@ def test_every_parameter_is_documented(name: str) -> None:
     assert f"`{name}`" in prose, f"parameter {name} is not explained in odd.md or theory.md"
 
 
+@pytest.mark.parametrize("name", list(ACTIVITIES))
+def test_every_activity_is_explained_in_the_odd(name: str) -> None:
+    """Each role (and case work) has its tasks, hours and effects described in odd.md, beyond
+    the generated table: the declaration says what it is, the ODD how it works."""
+    odd = (DOCS / "odd.md").read_text(encoding="utf-8")
+    odd = re.sub(r"<!-- BEGIN GENERATED.*?<!-- END GENERATED[^>]*-->", "", odd, flags=re.S)
+    act = ACTIVITIES[name].act
+    assert f"`{act.__module__}.{act.__qualname__}`" in odd, f"describe {name} in odd.md"
+
+
 @pytest.mark.parametrize("name", list(MEASURES))
 def test_every_measure_is_documented(name: str) -> None:
     """Each measure has its own section in docs/measures.md."""
@@ -175,7 +186,8 @@ def test_every_measure_is_documented(name: str) -> None:
 
 
 def test_parameter_page_is_generated_from_the_declaration() -> None:
-    """docs/parameters.md equals the output of tools/gen-parameter-docs (run it to update)."""
+    """docs/parameters.md and the generated tables (parameters, activities, strategies, events,
+    measures) equal the output of tools/gen-parameter-docs (run it to update)."""
     result = run([sys.executable, str(ROOT / "tools" / "gen-parameter-docs"), "--check"], ROOT)
     assert result.returncode == 0, result.stderr
 
@@ -232,47 +244,40 @@ def test_named_code_exists(page: Path) -> None:
 
 
 def test_seventh_role_exercise_works_as_described(tmp_path: Path) -> None:
-    """Exercise 5 of students.md (add a seventh role) cannot run on the real package — it edits
-    three modules. So this test makes those edits, as the page describes them, in a copy of the
-    package, and runs the page's check there."""
+    """Exercise 5 of students.md (add a seventh role): the role is one declaration beside its
+    mechanism. This test pastes the page's block at the end of ``roles.py`` in a copy of the
+    package — nothing else is edited — and runs the page's check there (the model runs the
+    role; the map draws its worker and names it in the legend) and the page's command line
+    (``--role-mix media_coach=...``)."""
     page = (DOCS / "students.md").read_text(encoding="utf-8")
     section = page[page.index("### Exercise 5") : page.index("### Exercise 6")]
-    fragment = re.search(r"```python\n(def |MEDIA_HOURS.*?)```", section, re.S)
-    check = re.search(r"needs the edits[^\n]*\n```python\n(.*?)```", section, re.S)
-    entries = re.findall(r'`("media_coach": \w+,)`', section)
-    message = re.search(r'`("media_coached": \(.*?\),)`', section, re.S)
-    assert fragment and check and message and len(entries) == 2, "exercise 5 changed shape"
+    declaration = re.search(r"```python\n(MEDIA_HOURS.*?)```", section, re.S)
+    check = re.search(r"\*\*Check\*\*:\n\n```python\n(.*?)```", section, re.S)
+    command = re.search(r"```bash\n(quartiersim run.*?)```", section, re.S)
+    assert declaration and check and command, "exercise 5 changed shape"
+    assert "draw_map" in check[1] and "legend" in check[1], "the check must draw map and legend"
 
     package = tmp_path / "quartiersim"
     shutil.copytree(ROOT / "src" / "quartiersim", package)
+    roles = package / "roles.py"
+    roles.write_text(roles.read_text(encoding="utf-8") + "\n\n" + declaration[1], "utf-8")
 
-    def edit(name: str, anchor: str, insert: str, after: bool = True) -> None:
-        path = package / name
-        text = path.read_text(encoding="utf-8")
-        assert anchor in text, f"{name}: the exercise's anchor {anchor!r} is gone"
-        at = text.index(anchor) + (len(anchor) if after else 0)
-        path.write_text(text[:at] + insert + text[at:], encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path), "MPLBACKEND": "Agg"}
+    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
 
-    edit("parameters.py", '    "conflict_mediator",\n', '    "media_coach",\n')
-    edit("roles.py", "ROLE_ACTIONS:", fragment[1] + "\n\n", after=False)
-    edit("roles.py", '    "case_work": case_work,\n', f"    {entries[0]}\n")
-    edit("roles.py", '    "case_work": PLANNING_HOURS,\n', f"    {entries[1]}\n")
-    edit("activity.py", "MESSAGES: dict[str, tuple[str, str]] = {\n", f"    {message[1]}\n")
+    def run_there(args: list[str]) -> str:
+        result = subprocess.run(
+            args, cwd=tmp_path, capture_output=True, text=True, timeout=BLOCK_TIMEOUT, env=env
+        )
+        assert result.returncode == 0, result.stderr[-3000:]
+        return result.stdout
 
     script = tmp_path / "check.py"
     script.write_text(check[1], encoding="utf-8")
-    env_path = {"PYTHONPATH": str(tmp_path)}
-    result = subprocess.run(
-        [sys.executable, str(script)],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=BLOCK_TIMEOUT,
-        env={**os.environ, **env_path},
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    sessions = int(result.stdout.split()[0])
-    assert sessions > 0, "the media coach never worked: " + result.stdout
+    sessions = int(run_there([sys.executable, str(script)]).split()[0])
+    assert sessions > 0, "the media coach never worked"
+    summary = run_there(["bash", "-e", "-o", "pipefail", "-c", command[1]])
+    assert "strategy custom" in summary
 
 
 QUOTED_VALUE = re.compile(r"`(quartiersim(?:\.\w+)+|[a-z_]+)` = (-?\d[\d_]*(?:\.\d+)?)")

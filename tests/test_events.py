@@ -212,7 +212,7 @@ def test_rent_increase_adds_visible_rent_pressure_on_the_whole_quarter() -> None
 @pytest.mark.parametrize("event", list(EVENTS))
 def test_every_event_is_logged_and_documented(event: str) -> None:
     e = EVENTS[event]
-    assert e.name == event and e.en and e.de and e.effect_en and e.effect_de
+    assert e.name == event and all(e.label) and all(e.effect)
     m = quarter(weeks=1)
     m.trigger(event)
     assert m.activity[-1].key == "event"

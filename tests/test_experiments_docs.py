@@ -35,7 +35,7 @@ def test_every_section_is_documented(section):
 
 @pytest.mark.parametrize("name", list(MEASURES))
 def test_every_measure_is_in_the_data_dictionary(name):
-    assert f"| `{name}` | {MEASURES[name].split(' (')[0].split(',')[0]}" in TEXT
+    assert f"| `{name}` | {MEASURES[name].meaning} |" in TEXT
 
 
 @pytest.mark.parametrize(

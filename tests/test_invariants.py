@@ -63,7 +63,7 @@ def _value(name: str):
     return None
 
 
-ROLE_MIX = st.dictionaries(st.sampled_from(ACTIVITIES), st.floats(0, 5), min_size=1)
+ROLE_MIX = st.dictionaries(st.sampled_from(list(ACTIVITIES)), st.floats(0, 5), min_size=1)
 SCHEDULE = st.lists(
     st.tuples(st.integers(1, WEEKS), st.sampled_from(list(EVENTS))), max_size=3
 ).map(lambda pairs: tuple(f"{w}:{e}" for w, e in pairs))

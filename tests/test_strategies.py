@@ -16,10 +16,10 @@ import pytest
 
 import quartiersim
 from quartiersim import ACTIVITIES, ROLES, STRATEGIES, QuartierModel
-from quartiersim.parameters import CASE_WORK
 
 SMALL = {"n_residents": 120, "width": 20, "height": 20}
 PRESETS = [name for name, s in STRATEGIES.items() if s.mix is not None]
+CASE_WORK = "case_work"
 
 PACKAGE = Path(quartiersim.__file__).parent
 # Where a strategy's name may legitimately appear: its declaration, the parameter table, and
@@ -43,7 +43,7 @@ def test_strategy_names_are_the_designed_ones() -> None:
     ]
     for name, s in STRATEGIES.items():
         assert s.name == name
-        assert s.en and s.de
+        assert all(s.label) and all(s.description)
 
 
 @pytest.mark.parametrize("name", PRESETS)

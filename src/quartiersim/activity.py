@@ -2,16 +2,23 @@
 
 Mechanisms record structured entries (a key and its data); :func:`describe` turns an entry into
 a sentence in English or German for the browser view's activity feed and the command line.
+The sentences of the quarter's own processes (groups, the arena, problems, the project) are
+here; each role and each event declares the sentences of its own mechanism
+(:data:`quartiersim.roles.ACTIVITIES`, :data:`quartiersim.events.EVENTS`), and
+:data:`MESSAGES` shows them all as one table.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from quartiersim.events import EVENTS
 from quartiersim.problems import PROBLEM_KINDS
 from quartiersim.quarter import PLACE_NAMES
+from quartiersim.registry import Text
+from quartiersim.roles import ACTIVITIES
 
 
 @dataclass(frozen=True)
@@ -24,14 +31,10 @@ class Entry:
     data: dict[str, Any] = field(default_factory=dict)
 
 
-MESSAGES: dict[str, tuple[str, str]] = {
+QUARTER_MESSAGES: dict[str, tuple[str, str]] = {
     "group_founded": (
         "Residents founded group {group} about {problem} ({members} members).",
         "Bewohner gründeten Gruppe {group} zu {problem} ({members} Mitglieder).",
-    ),
-    "worker_founded_group": (
-        "{worker} helped start group {group}.",
-        "{worker} half bei der Gründung von Gruppe {group}.",
     ),
     "residents_joined": (
         "New members for group {group}: {count}.",
@@ -75,47 +78,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "ally_won": ("Group {group} won an ally.", "Gruppe {group} gewann einen Verbündeten."),
     "ally_lost": ("Group {group} lost an ally.", "Gruppe {group} verlor einen Verbündeten."),
-    "problem_found": (
-        "{worker} found {problem} and made it public.",
-        "{worker} entdeckte {problem} und machte es öffentlich.",
-    ),
     "problem_noticed": (
         "Residents made {problem} public.",
         "Bewohner machten {problem} öffentlich.",
     ),
     "problem_arose": ("A new problem arose: {problem}.", "Ein neues Problem: {problem}."),
-    "outreach_visit": (
-        "{worker} visited resident {resident} at home.",
-        "{worker} besuchte Bewohner {resident} zu Hause.",
-    ),
-    "group_helped": (
-        "{worker} helped group {group} organise.",
-        "{worker} unterstützte Gruppe {group} bei der Organisation.",
-    ),
-    "festival": (
-        "{worker} organised a neighbourhood party at the {place} ({guests} guests).",
-        "{worker} organisierte ein Nachbarschaftsfest ({place}, {guests} Gäste).",
-    ),
-    "door_opened": (
-        "{worker} opened doors to the administration for group {group}.",
-        "{worker} öffnete Gruppe {group} Türen zur Verwaltung.",
-    ),
-    "round_table": (
-        "{worker} moderated a round table with the administration.",
-        "{worker} moderierte einen runden Tisch mit der Verwaltung.",
-    ),
-    "dialogue_meeting": (
-        "{worker} brought {residents} residents of different backgrounds together.",
-        "{worker} brachte {residents} Bewohner unterschiedlicher Herkunft zusammen.",
-    ),
-    "case_handled": (
-        "{worker} handled resident {resident}'s case.",
-        "{worker} bearbeitete den Fall von Bewohner {resident}.",
-    ),
-    "solved_for_residents": (
-        "Experts solved {problem} for the residents.",
-        "Fachleute lösten {problem} stellvertretend für die Bewohner.",
-    ),
     "routine_repair": (
         "The administration fixed {problem} on its own routine.",
         "Die Verwaltung behob {problem} im Routinebetrieb.",
@@ -126,6 +93,35 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Das Projekt endete; die Fachkräfte verließen das Quartier.",
     ),
 }
+"""Sentences of the quarter's own processes (groups, arena, problems, the project), by log key."""
+
+
+class Messages(Mapping[str, Text]):
+    """Every log sentence by key: the quarter's own (:data:`QUARTER_MESSAGES`), then those each
+    declared activity and event brings. Live: a role declared later adds its sentences."""
+
+    def _tables(self) -> Iterator[Mapping[str, Any]]:
+        yield QUARTER_MESSAGES
+        for a in ACTIVITIES.values():
+            yield a.messages
+        for e in EVENTS.values():
+            yield e.messages
+
+    def __getitem__(self, key: str) -> Text:
+        for table in self._tables():
+            if key in table:
+                return Text(*table[key])
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return (key for table in self._tables() for key in table)
+
+    def __len__(self) -> int:
+        return sum(len(table) for table in self._tables())
+
+
+MESSAGES = Messages()
+"""Every sentence of the log by key (English, German): what :func:`describe` uses."""
 
 
 def problem_label(kind: int, lang: str = "en") -> str:
@@ -137,17 +133,16 @@ def problem_label(kind: int, lang: str = "en") -> str:
 
 def describe(entry: Entry, lang: str = "en", problem_kinds: Any = None) -> str:
     """One log entry as a sentence. ``problem_kinds`` maps problem id to kind for names."""
-    en, de = MESSAGES[entry.key]
+    text = MESSAGES[entry.key]
     data = dict(entry.data)
     for key in ("problem", "problems"):
         if key in data and problem_kinds is not None:
             ids = data[key] if isinstance(data[key], tuple | list) else (data[key],)
             data[key] = " + ".join(problem_label(problem_kinds[int(p)], lang) for p in ids)
     if entry.key == "event" and data.get("event") in EVENTS:
-        event = EVENTS[data["event"]]
-        data["event"] = event.de if lang == "de" else event.en
+        data["event"] = EVENTS[data["event"]].label.pick(lang)
     if data.get("place") in PLACE_NAMES:
         data["place"] = PLACE_NAMES[data["place"]][1 if lang == "de" else 0]
     if "worker" in data and lang == "de":
         data["worker"] = data["worker"].replace("worker", "Fachkraft")
-    return (de if lang == "de" else en).format(**data)
+    return text.pick(lang).format(**data)

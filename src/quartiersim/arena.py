@@ -15,21 +15,19 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 import numpy as np
 
-from quartiersim.groups import ActionGroup
-from quartiersim.problems import OPPOSING
-from quartiersim.residents import BUREAUCRACY, ORGANISING, SPEAKING
-
-if TYPE_CHECKING:
-    from quartiersim.model import QuartierModel
+from quartiersim.groups import ActionGroup, ActionGroups
+from quartiersim.problems import OPPOSING, Problems
+from quartiersim.residents import BUREAUCRACY, ORGANISING, SPEAKING, Residents
+from quartiersim.ties import Ties
 
 RECORD_WEEKS = 52  # the administration's decisions that count for political influence
 CLAIM_READINESS = 0.12  # group capacity needed to raise a claim
 ESCALATION_LEVEL = 0.35  # speaking competence (with allies) that makes a group conflict-capable
-MEDIATION_HOURS = 8.0  # worker hours one mediation takes
+MEDIATION_HOURS = 8.0  # worker hours one mediation takes (the conflict mediator banks them)
 GRANT_SOFTNESS = 0.06  # how sharp the administration's decision is around its bar
 RESPONSIVENESS_DRIFT = 0.01  # weekly return of responsiveness to its baseline
 
@@ -44,10 +42,29 @@ class Claim:
     mediated: bool = False
 
 
+class Quarter(Protocol):
+    """What the political arena uses of the quarter."""
+
+    residents: Residents
+    ties: Ties
+    problems: Problems
+    groups: ActionGroups
+    rng: np.random.Generator
+    p: dict[str, Any]
+    steps: int
+
+    @property
+    def project_running(self) -> bool: ...
+
+    def log(self, key: str, **data: Any) -> None: ...
+
+    def mark_used(self, who: np.ndarray, domain: int) -> None: ...
+
+
 class Arena:
     """Administration, allies and the assembly cycle."""
 
-    def __init__(self, model: QuartierModel) -> None:
+    def __init__(self, model: Quarter) -> None:
         self.model = model
         p = model.p
         self.responsiveness = p["admin_responsiveness"]
@@ -156,12 +173,12 @@ class Arena:
         if self.mediate(ma, mb):
             self.conflicts_mediated += 1
             m.log("conflict_mediated", a=ga.id, b=gb.id)
-            bridge(m, ma, mb, gain=m.p["tie_gain"])
+            m.ties.bridge(ma, mb, m.p["tie_gain"], m.rng)
             backing = min(1.0, 0.9 * (a.backing + b.backing))
             return [Claim(a.groups + b.groups, a.problems + b.problems, backing, mediated=True)]
         self.conflicts_open += 1
         m.log("conflict_open", a=ga.id, b=gb.id)
-        damage_cross_ties(m, ma, mb, factor=0.5)
+        m.ties.damage_cross_ties(ma, mb, factor=0.5)
         for g in (ga, gb):
             g.momentum *= 0.7
         a.backing /= 2
@@ -177,7 +194,7 @@ class Arena:
             return True
         if len(ma) == 0 or len(mb) == 0:
             return False
-        cross = m.ties.adjacency()[ma][:, mb].sum() / np.sqrt(len(ma) * len(mb))
+        cross = m.ties.weight_across(ma, mb) / np.sqrt(len(ma) * len(mb))
         speak = m.residents.activated[np.concatenate([ma, mb]), SPEAKING].max()
         return bool(m.rng.random() < min(1.0, cross) * speak)
 
@@ -258,24 +275,3 @@ class Arena:
     def release_allies(self, g: ActionGroup) -> None:
         """Group ``g`` has dissolved: its allies are free again."""
         self.ally_of[self.ally_of == g.id] = -1
-
-
-def cross_pairs(m: QuartierModel, a: np.ndarray, b: np.ndarray, k: int) -> tuple:
-    """Up to ``k`` random pairs with one resident from ``a`` and one from ``b``."""
-    if len(a) == 0 or len(b) == 0:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    return m.rng.choice(a, size=k), m.rng.choice(b, size=k)
-
-
-def bridge(m: QuartierModel, a: np.ndarray, b: np.ndarray, gain: float) -> None:
-    """Meetings across two groups: new and stronger ties between them."""
-    x, y = cross_pairs(m, a, b, k=max(len(a), len(b)))
-    m.ties.reinforce(x, y, gain)
-
-
-def damage_cross_ties(m: QuartierModel, a: np.ndarray, b: np.ndarray, factor: float) -> None:
-    """Open conflict damages every existing tie between the two sides."""
-    if len(a) == 0 or len(b) == 0:
-        return
-    x, y = np.meshgrid(a, b, indexing="ij")
-    m.ties.weaken(x.ravel(), y.ravel(), factor)

@@ -7,15 +7,29 @@ does. Each function returns the pairs ``(a, b)`` who met and took to each other 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from quartiersim.model import QuartierModel
+from quartiersim.quarter import Layout
+from quartiersim.residents import Residents
 
 
-def house_community(m: QuartierModel) -> tuple[np.ndarray, np.ndarray]:
+class Quarter(Protocol):
+    """What everyday encounters use of the quarter: who lives where, and the dice."""
+
+    residents: Residents
+    layout: Layout
+    rng: np.random.Generator
+    p: dict[str, Any]
+    building_of: np.ndarray  # each resident's building
+    by_building: np.ndarray  # residents sorted by building
+    building_start: np.ndarray  # where each building's residents start in ``by_building``
+    building_size: np.ndarray  # residents per building
+    nearest_place: np.ndarray  # each resident's nearest public place
+
+
+def house_community(m: Quarter) -> tuple[np.ndarray, np.ndarray]:
     """Neighbours meeting in the stairwell, the yard, at the door (Hausgemeinschaft)."""
     r, rng = m.residents, m.rng
     out = ~r.withdrawn
@@ -28,7 +42,7 @@ def house_community(m: QuartierModel) -> tuple[np.ndarray, np.ndarray]:
     return accept(m, a[keep], b[keep])
 
 
-def public_places(m: QuartierModel) -> tuple[np.ndarray, np.ndarray]:
+def public_places(m: Quarter) -> tuple[np.ndarray, np.ndarray]:
     """Residents visiting public places meet other visitors there, two by two."""
     r, rng = m.residents, m.rng
     visitors = np.flatnonzero(~r.withdrawn & (rng.random(r.n) < m.p["place_visit_rate"]))
@@ -47,9 +61,8 @@ def public_places(m: QuartierModel) -> tuple[np.ndarray, np.ndarray]:
     return accept(m, a[same], b[same])
 
 
-def accept(m: QuartierModel, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def accept(m: Quarter, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Keep encounters that become ties: all within groups, some across (homophily)."""
-    r = m.residents
-    across = (r.origin[a] != r.origin[b]) | (r.age[a] != r.age[b])
+    across = m.residents.across(a, b)
     keep = ~across | (m.rng.random(len(a)) < m.p["bridging_openness"])
     return a[keep], b[keep]

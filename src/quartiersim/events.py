@@ -3,37 +3,111 @@
 One mechanism for both: :meth:`QuartierModel.trigger` applies an event now; the ``events``
 parameter (``"104:rent_increase"``) schedules it with Mesa's event list at the end of that week.
 Each event changes exactly what its description says.
+
+**Adding an event** is one declaration beside its function: ``@event(label=..., effect=...)``
+(English and German). The browser view's buttons, the activity feed, the ``events`` parameter
+(command line, experiment files) and the docs tables read :data:`EVENTS`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 import numpy as np
 
-from quartiersim.arena import damage_cross_ties
-from quartiersim.problems import KIND_INDEX, VISIBLE
+from quartiersim.arena import Arena
+from quartiersim.groups import ActionGroups
+from quartiersim.problems import KIND_INDEX, LATENT, VISIBLE
+from quartiersim.registry import Registry, Text, as_text
+from quartiersim.residents import Residents
+from quartiersim.ties import Ties
 
-if TYPE_CHECKING:
-    from quartiersim.model import QuartierModel
+
+class Quarter(Protocol):
+    """What events use of the quarter: its state, and the entry points that change it."""
+
+    residents: Residents
+    ties: Ties
+    groups: ActionGroups
+    arena: Arena
+    rng: np.random.Generator
+    p: dict[str, Any]
+    steps: int
+    home_xy: np.ndarray  # each resident's home cell
+    hours_per_week: float  # of each worker
+    project_weeks: int  # the funded project's length
+
+    def add_problem(
+        self,
+        kind: int,
+        severity: float | None = None,
+        status: int = LATENT,
+        at: tuple[int, int] | None = None,
+    ) -> int: ...
+
+    def random_location(self) -> tuple[int, int]: ...
+
+    def replace_residents(self, who: np.ndarray) -> None: ...
 
 
 @dataclass(frozen=True)
 class Event:
-    """An event that strikes the quarter: its name, English and German title and effect, and the
-    function that applies it."""
+    """An event that strikes the quarter: its name, its title and effect for people (English
+    and German), the function that applies it, and any log sentences that function writes."""
 
     name: str
-    en: str
-    de: str
-    effect_en: str
-    effect_de: str
-    apply: Callable[[QuartierModel], None]
+    apply: Callable[[Quarter], None]
+    label: Text
+    effect: Text
+    messages: Mapping[str, Text] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "label", as_text(self.label))
+        object.__setattr__(self, "effect", as_text(self.effect))
+        object.__setattr__(self, "messages", {k: as_text(v) for k, v in self.messages.items()})
 
 
-def rent_increase(m: QuartierModel) -> None:
+EVENTS: Registry[Event] = Registry("event")
+"""Every event by name, in declaration order (the order of the browser view's buttons)."""
+
+
+def event(
+    *,
+    label: tuple[str, str],
+    effect: tuple[str, str],
+    messages: Mapping[str, tuple[str, str]] | None = None,
+    name: str | None = None,
+) -> Callable[[Callable[[Quarter], None]], Callable[[Quarter], None]]:
+    """Declare the decorated function as an event: ``label`` (a short title) and ``effect``
+    (one sentence) are (English, German) pairs; ``name`` defaults to the function's name."""
+
+    def declare(apply: Callable[[Quarter], None]) -> Callable[[Quarter], None]:
+        EVENTS.add(
+            Event(
+                name=name or apply.__name__,
+                apply=apply,
+                label=Text(*label),
+                effect=Text(*effect),
+                messages={key: Text(*text) for key, text in (messages or {}).items()},
+            )
+        )
+        return apply
+
+    return declare
+
+
+@event(
+    label=("Rent increase", "Mieterhöhung"),
+    effect=(
+        "Rent pressure on the whole quarter (a visible problem); 5% of households, the least "
+        "resourced first, are displaced and replaced by newcomers.",
+        "Mietdruck im ganzen Quartier (ein sichtbares Problem); 5% der Haushalte, die mit den "
+        "geringsten Ressourcen zuerst, werden verdrängt und durch Neuzugezogene ersetzt.",
+    ),
+)
+def rent_increase(m: Quarter) -> None:
     """Rent pressure across the quarter (a new, visible problem) and displacement: 5% of the
     households, the least resourced first in line, move away and are replaced by newcomers."""
     m.add_problem(KIND_INDEX["rent_pressure"], severity=0.8, status=VISIBLE)
@@ -44,14 +118,30 @@ def rent_increase(m: QuartierModel) -> None:
     m.replace_residents(leaving)
 
 
-def funding_cut(m: QuartierModel) -> None:
+@event(
+    label=("Funding cut", "Mittelkürzung"),
+    effect=(
+        "Workers' hours and groups' funds are halved.",
+        "Arbeitsstunden und Gruppenmittel werden halbiert.",
+    ),
+)
+def funding_cut(m: Quarter) -> None:
     """The project's funding is halved: workers' weekly hours and every group's funds halve."""
     m.hours_per_week *= 0.5
     for g in m.groups.active:
         g.funds *= 0.5
 
 
-def administration_change(m: QuartierModel) -> None:
+@event(
+    label=("New administration", "Neue Verwaltungsspitze"),
+    effect=(
+        "The administration's responsiveness is drawn anew around its initial level; half of "
+        "the allies (those in local politics) are lost.",
+        "Die Offenheit der Verwaltung wird um ihren Anfangswert neu bestimmt; die Hälfte der "
+        "Verbündeten (die aus der Lokalpolitik) geht verloren.",
+    ),
+)
+def administration_change(m: Quarter) -> None:
     """A new administration: responsiveness is drawn anew around the initial level, and allies
     in local politics (half of all allies, at random) are lost."""
     a = m.arena
@@ -62,7 +152,16 @@ def administration_change(m: QuartierModel) -> None:
     a.ally_of[lost] = -1
 
 
-def open_conflict(m: QuartierModel) -> None:
+@event(
+    label=("Open conflict", "Offener Konflikt"),
+    effect=(
+        "Youth space vs. quiet: two opposed problems appear at one place; ties between young "
+        "and old nearby lose half their strength.",
+        "Jugendtreff gegen Ruhe: zwei gegensätzliche Probleme an einem Ort; Beziehungen "
+        "zwischen Jung und Alt in der Nähe verlieren die Hälfte ihrer Stärke.",
+    ),
+)
+def open_conflict(m: Quarter) -> None:
     """An open conflict: a youth space is demanded where elderly neighbours want quiet. Both
     problems become visible at the same place, and ties between youth and elderly residents
     near it are damaged."""
@@ -72,10 +171,17 @@ def open_conflict(m: QuartierModel) -> None:
     r = m.residents
     near = np.hypot(m.home_xy[:, 0] - x, m.home_xy[:, 1] - y) <= 10.0
     young, old = np.flatnonzero(near & (r.age == 0)), np.flatnonzero(near & (r.age == 2))
-    damage_cross_ties(m, young, old, factor=0.5)
+    m.ties.damage_cross_ties(young, old, factor=0.5)
 
 
-def new_arrivals(m: QuartierModel) -> None:
+@event(
+    label=("New residents", "Neue Bewohner"),
+    effect=(
+        "10% of households are replaced by newcomers without ties or group.",
+        "10% der Haushalte werden durch Neuzugezogene ohne Beziehungen und Gruppe ersetzt.",
+    ),
+)
+def new_arrivals(m: Quarter) -> None:
     """Arrival of new residents: 10% of the households, at random, move away and newcomers
     move in — without ties, group or knowledge of the quarter."""
     r = m.residents
@@ -83,66 +189,16 @@ def new_arrivals(m: QuartierModel) -> None:
     m.replace_residents(m.rng.choice(r.n, size=k, replace=False))
 
 
-def early_exit(m: QuartierModel) -> None:
+@event(
+    label=("Early exit", "Vorzeitiges Projektende"),
+    effect=(
+        "The project ends now; the workers leave.",
+        "Das Projekt endet jetzt; die Fachkräfte gehen.",
+    ),
+)
+def early_exit(m: Quarter) -> None:
     """The project ends now: the workers leave."""
     m.project_weeks = min(m.project_weeks, m.steps)
-
-
-EVENTS: dict[str, Event] = {
-    e.name: e
-    for e in (
-        Event(
-            "rent_increase",
-            "Rent increase",
-            "Mieterhöhung",
-            "Rent pressure on the whole quarter; 5% of households are displaced.",
-            "Mietdruck im ganzen Quartier; 5% der Haushalte werden verdrängt.",
-            rent_increase,
-        ),
-        Event(
-            "funding_cut",
-            "Funding cut",
-            "Mittelkürzung",
-            "Workers' hours and groups' funds are halved.",
-            "Arbeitsstunden und Gruppenmittel werden halbiert.",
-            funding_cut,
-        ),
-        Event(
-            "administration_change",
-            "New administration",
-            "Neue Verwaltungsspitze",
-            "Responsiveness is drawn anew; half of the allies are lost.",
-            "Die Offenheit der Verwaltung wird neu bestimmt; die Hälfte der Verbündeten "
-            "geht verloren.",
-            administration_change,
-        ),
-        Event(
-            "open_conflict",
-            "Open conflict",
-            "Offener Konflikt",
-            "Youth space vs. quiet: two opposed problems, damaged ties between young and old.",
-            "Jugendtreff gegen Ruhe: zwei gegensätzliche Probleme, beschädigte Beziehungen "
-            "zwischen Jung und Alt.",
-            open_conflict,
-        ),
-        Event(
-            "new_arrivals",
-            "New residents",
-            "Neue Bewohner",
-            "10% of households are replaced by newcomers without ties.",
-            "10% der Haushalte werden durch Neuzugezogene ohne Beziehungen ersetzt.",
-            new_arrivals,
-        ),
-        Event(
-            "early_exit",
-            "Early exit",
-            "Vorzeitiges Projektende",
-            "The project ends now; the workers leave.",
-            "Das Projekt endet jetzt; die Fachkräfte gehen.",
-            early_exit,
-        ),
-    )
-}
 
 
 def parse_schedule(value: object, *, name: str = "events") -> tuple[tuple[int, str], ...]:

@@ -1,23 +1,33 @@
-"""What is measured: the quarter's state in numbers, every week.
+"""What is measured: the quarter's state in numbers, every week — each measure declared once.
 
 Every measure is computed from the current state — never accumulated on the side — except the
 explicit counters of the arena (claims raised and granted so far). The two composites are the
 means of named parts, each in [0, 1], so that a reader can see what moved them
 (:func:`social_capital_parts`, :func:`political_influence_parts`). Formulas and reasons:
 ``docs/measures.md``.
+
+**Adding a measure** is one function with ``@measure(label=..., unit=..., high=...)`` above it:
+it receives the week's :class:`Snapshot` and returns a number; its docstring is its meaning in
+the data dictionary. The model's data collector, the command line's ``--measures``, experiment
+files and reports, the browser view's plots and the docs tables read :data:`MEASURES`.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import inspect
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, Protocol
 
 import numpy as np
-from scipy.sparse.csgraph import connected_components
 
-from quartiersim.problems import SOLVED
-
-if TYPE_CHECKING:
-    from quartiersim.model import QuartierModel
+from quartiersim.arena import Arena
+from quartiersim.groups import ActionGroups
+from quartiersim.problems import SOLVED, Problems
+from quartiersim.registry import Registry, Text, as_text
+from quartiersim.residents import Residents
+from quartiersim.ties import Ties
 
 DEGREE_HALF = 3.0
 """Ties at which the 'ties' part of social capital is one half: about the size of a core
@@ -26,47 +36,142 @@ discussion network (McPherson, Smith-Lovin & Brashears 2006: 2.08)."""
 STRONG_TIE = 0.5
 """Weight from which a tie counts as part of one's core network."""
 
-MEASURES: dict[str, str] = {
-    "social_capital": "Composite index in [0, 1] of the resident network: ties, strength, "
-    "bridging, connectedness, support (mean of five parts).",
-    "political_influence": "Composite index in [0, 1]: organised share, claims granted in the "
-    "last year, allies won, the administration's responsiveness (mean of four parts).",
-    "helplessness": "Mean learned helplessness (erlernte Hilflosigkeit), 0..1.",
-    "withdrawn_share": "Share of residents in resigned privacy (resignative Privatheit).",
-    "activated_resources": "Share of all hidden resources that is activated.",
-    "self_efficacy": "Mean self-efficacy (Selbstwirksamkeit), 0..1.",
-    "feel_influential": "Share of residents with self-efficacy of at least 0.5: they feel able "
-    "to influence what happens around them.",
-    "participation": "Share of residents active in an action group.",
-    "bonding_ties": "Ties within the same origin and age group.",
-    "bridging_ties": "Ties across origin or age groups.",
-    "mean_degree": "Mean number of ties per resident.",
-    "core_ties": "Mean number of strong ties (weight >= 0.5) per resident: the core network.",
-    "mean_tie_strength": "Mean weight of existing ties, 0..1.",
-    "largest_component": "Share of residents in the largest connected part of the network.",
-    "support": "Mean social support received along ties, 0..1.",
-    "belonging": "Mean belonging to the quarter, 0..1.",
-    "claims_raised": "Claims raised at resident assemblies so far.",
-    "claims_granted": "Claims granted by the administration so far.",
-    "claims_success": "Share of the administration's decisions of the last 52 weeks that "
-    "granted the claim.",
-    "problems_open": "Structural problems not (yet) solved, latent or visible.",
-    "problems_visible": "Open problems that are publicly visible.",
-    "problems_solved": "Problems solved so far.",
-    "allies": "Allies (associations, politicians, civil society) currently supporting groups.",
-    "responsiveness": "The administration's responsiveness to residents' claims, 0..1.",
-    "institutional_trust": "Mean trust in institutions, 0..1.",
-    "voice_equality": "1 − Gini of participation rates across origin groups (1: equal voice).",
-    "active_groups": "Action groups currently active.",
-    "conflicts_open": "Conflicts between claims left unmediated so far.",
-    "conflicts_mediated": "Conflicts turned into compromises so far.",
-    "worker_hours": "Hours the community workers spent this week.",
-    "project_running": "1 while the funded project runs, 0 after the exit.",
-}
-"""Every measure the model records each week, with its meaning (the data dictionary)."""
+
+class Working(Protocol):
+    """What the measures read of a community worker: the hours spent this week."""
+
+    spent_week: dict[str, float]
 
 
-def social_capital_parts(m: QuartierModel, bridging: np.ndarray | None = None) -> dict[str, float]:
+class Quarter(Protocol):
+    """What the measures read of the quarter."""
+
+    residents: Residents
+    ties: Ties
+    problems: Problems
+    groups: ActionGroups
+    arena: Arena
+    p: dict[str, Any]
+
+    @property
+    def workers(self) -> Sequence[Working]: ...
+
+    @property
+    def project_running(self) -> bool: ...
+
+
+class Snapshot:
+    """The quarter's state at the end of a week, as the measures read it.
+
+    What several measures share — which ties bridge, the parts of the two composites,
+    self-efficacy — is computed once per week, when a measure first asks for it.
+    """
+
+    def __init__(self, model: Quarter) -> None:
+        self.model = model
+        self.residents = model.residents
+        self.ties = model.ties
+        self.problems = model.problems
+        self.arena = model.arena
+
+    @cached_property
+    def bridging(self) -> np.ndarray:
+        """Per tie: whether it bridges origin or age groups."""
+        return self.ties.bridging(self.residents.origin, self.residents.age)
+
+    @cached_property
+    def bridging_count(self) -> int:
+        """How many ties bridge origin or age groups."""
+        return int(self.bridging.sum())
+
+    @cached_property
+    def social_capital_parts(self) -> dict[str, float]:
+        """The five parts of social capital (see :func:`social_capital_parts`)."""
+        return social_capital_parts(self.model, self.bridging)
+
+    @cached_property
+    def political_influence_parts(self) -> dict[str, float]:
+        """The four parts of political influence (see :func:`political_influence_parts`)."""
+        return political_influence_parts(self.model)
+
+    @cached_property
+    def self_efficacy(self) -> np.ndarray:
+        """Each resident's self-efficacy."""
+        return self.residents.self_efficacy
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A measure the model records every week: what it means, its unit and range, how it is
+    computed from a :class:`Snapshot`, and its name for people (English and German)."""
+
+    name: str
+    compute: Callable[[Snapshot], float]
+    meaning: str  # one sentence: the data dictionary's entry
+    label: Text
+    unit: str  # "share", "mean", "index", "ties", "hours", ...
+    low: float = 0.0
+    high: float | None = 1.0  # None: no upper bound (a count)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "label", as_text(self.label))
+
+    @property
+    def unit_interval(self) -> bool:
+        """Whether the measure lies in [0, 1] (a share, a mean or an index): plotted on that
+        fixed scale, so curves of different runs compare."""
+        return self.low == 0 and self.high == 1
+
+    def range_text(self) -> str:
+        """The range for people: ``[0, 1]`` or ``≥ 0``."""
+        return f"[{self.low:g}, {self.high:g}]" if self.high is not None else f"≥ {self.low:g}"
+
+
+MEASURES: Registry[Measure] = Registry("measure")
+"""Every measure the model records each week, by name, in declaration order (the columns of
+the data): the data dictionary."""
+
+
+def measure(
+    *,
+    label: tuple[str, str],
+    unit: str,
+    high: float | None,
+    low: float = 0.0,
+    name: str | None = None,
+) -> Callable[[Callable[[Snapshot], float]], Callable[[Snapshot], float]]:
+    """Declare the decorated function as a measure. Its docstring is the measure's meaning;
+    ``label`` is its (English, German) name for people; ``high=None`` marks a count without an
+    upper bound. ``name`` defaults to the function's name."""
+
+    def declare(compute: Callable[[Snapshot], float]) -> Callable[[Snapshot], float]:
+        meaning = " ".join(inspect.cleandoc(compute.__doc__ or "").split())
+        MEASURES.add(
+            Measure(
+                name=name or compute.__name__,
+                compute=compute,
+                meaning=meaning,
+                label=Text(*label),
+                unit=unit,
+                low=low,
+                high=high,
+            )
+        )
+        return compute
+
+    return declare
+
+
+def compute(m: Quarter) -> dict[str, float]:
+    """All measures of :data:`MEASURES` for the quarter's current state."""
+    snapshot = Snapshot(m)
+    return {name: spec.compute(snapshot) for name, spec in MEASURES.items()}
+
+
+# -- the parts of the composites, and helpers ------------------------------------------------
+
+
+def social_capital_parts(m: Quarter, bridging: np.ndarray | None = None) -> dict[str, float]:
     """The five parts of social capital, each in [0, 1] (see ``docs/measures.md``).
 
     ``bridging`` (which ties are bridging) may be passed in when the caller has it already.
@@ -76,8 +181,7 @@ def social_capital_parts(m: QuartierModel, bridging: np.ndarray | None = None) -
     if bridging is None:
         bridging = t.bridging(r.origin, r.age)
     # Bridging relative to what random mixing would give: 1 means no homophily at all.
-    cell = r.origin * 3 + r.age
-    shares = np.bincount(cell) / r.n
+    shares = np.bincount(r.origin_age) / r.n
     expected = 1.0 - float((shares**2).sum())
     bridging_part = min(1.0, bridging.mean() / expected) if len(t) and expected > 0 else 0.0
     return {
@@ -89,29 +193,21 @@ def social_capital_parts(m: QuartierModel, bridging: np.ndarray | None = None) -
     }
 
 
-def political_influence_parts(m: QuartierModel) -> dict[str, float]:
+def political_influence_parts(m: Quarter) -> dict[str, float]:
     """The four parts of political influence, each in [0, 1] (see ``docs/measures.md``)."""
     a = m.arena
     potential = len(a.ally_of)
     return {
-        "organised": participation(m),
+        "organised": float((m.residents.group >= 0).mean()),
         "success": a.recent_success(),
         "allies": a.allies / potential if potential else 0.0,
         "access": float(a.responsiveness),
     }
 
 
-def participation(m: QuartierModel) -> float:
-    """Share of residents active in an action group."""
-    return float((m.residents.group >= 0).mean())
-
-
-def largest_component_share(m: QuartierModel) -> float:
+def largest_component_share(m: Quarter) -> float:
     """Share of residents in the largest connected part of the tie network."""
-    if len(m.ties) == 0:
-        return 1.0 / m.residents.n
-    _, labels = connected_components(m.ties.adjacency(), directed=False)
-    return float(np.bincount(labels).max() / m.residents.n)
+    return m.ties.largest_component() / m.residents.n
 
 
 def gini(values: np.ndarray) -> float:
@@ -123,53 +219,207 @@ def gini(values: np.ndarray) -> float:
     return float(diffs / (2.0 * len(values) ** 2 * values.mean()))
 
 
-def voice_equality(m: QuartierModel) -> float:
-    """1 − Gini of the participation rates of the origin groups (1: equal voice)."""
-    r = m.residents
-    counts = np.bincount(r.origin, minlength=m.p["n_origins"])
-    active = np.bincount(r.origin, weights=r.group >= 0, minlength=m.p["n_origins"])
+# -- the measures, in the order of the data's columns ------------------------------------------
+
+
+@measure(label=("social capital", "Sozialkapital"), unit="index", high=1)
+def social_capital(s: Snapshot) -> float:
+    """Composite index in [0, 1] of the resident network: ties, strength, bridging, connectedness,
+    support (mean of five parts)."""
+    return float(np.mean(list(s.social_capital_parts.values())))
+
+
+@measure(label=("political influence", "politischer Einfluss"), unit="index", high=1)
+def political_influence(s: Snapshot) -> float:
+    """Composite index in [0, 1]: organised share, claims granted in the last year, allies won, the
+    administration's responsiveness (mean of four parts)."""
+    return float(np.mean(list(s.political_influence_parts.values())))
+
+
+@measure(label=("helplessness", "Hilflosigkeit"), unit="mean", high=1)
+def helplessness(s: Snapshot) -> float:
+    """Mean learned helplessness (erlernte Hilflosigkeit), 0..1."""
+    return float(s.residents.helplessness.mean())
+
+
+@measure(label=("withdrawn share", "Anteil Zurückgezogener"), unit="share", high=1)
+def withdrawn_share(s: Snapshot) -> float:
+    """Share of residents in resigned privacy (resignative Privatheit)."""
+    return float(s.residents.withdrawn.mean())
+
+
+@measure(label=("activated resources", "aktivierte Ressourcen"), unit="share", high=1)
+def activated_resources(s: Snapshot) -> float:
+    """Share of all hidden resources that is activated."""
+    r = s.residents
+    return float(r.activated.sum() / r.resources.sum())
+
+
+@measure(label=("self-efficacy", "Selbstwirksamkeit"), unit="mean", high=1)
+def self_efficacy(s: Snapshot) -> float:
+    """Mean self-efficacy (Selbstwirksamkeit), 0..1."""
+    return float(s.self_efficacy.mean())
+
+
+@measure(label=("feel influential", "fühlen sich einflussreich"), unit="share", high=1)
+def feel_influential(s: Snapshot) -> float:
+    """Share of residents with self-efficacy of at least 0.5: they feel able to influence what
+    happens around them."""
+    return float((s.self_efficacy >= 0.5).mean())
+
+
+@measure(label=("participation", "Beteiligung"), unit="share", high=1)
+def participation(s: Snapshot) -> float:
+    """Share of residents active in an action group."""
+    return s.political_influence_parts["organised"]
+
+
+@measure(label=("bonding ties", "bindende Beziehungen"), unit="ties", high=None)
+def bonding_ties(s: Snapshot) -> float:
+    """Ties within the same origin and age group."""
+    return len(s.ties) - s.bridging_count
+
+
+@measure(label=("bridging ties", "brückenbildende Beziehungen"), unit="ties", high=None)
+def bridging_ties(s: Snapshot) -> float:
+    """Ties across origin or age groups."""
+    return s.bridging_count
+
+
+@measure(label=("ties per resident", "Beziehungen pro Person"), unit="ties per resident", high=None)
+def mean_degree(s: Snapshot) -> float:
+    """Mean number of ties per resident."""
+    return 2.0 * len(s.ties) / s.residents.n
+
+
+@measure(
+    label=("strong ties per resident", "starke Beziehungen pro Person"),
+    unit="ties per resident",
+    high=None,
+)
+def core_ties(s: Snapshot) -> float:
+    """Mean number of strong ties (weight >= 0.5) per resident: the core network."""
+    return 2.0 * float((s.ties.weight >= STRONG_TIE).sum()) / s.residents.n
+
+
+@measure(label=("tie strength", "Beziehungsstärke"), unit="mean", high=1)
+def mean_tie_strength(s: Snapshot) -> float:
+    """Mean weight of existing ties, 0..1."""
+    return s.social_capital_parts["strength"]
+
+
+@measure(label=("largest connected part", "größter verbundener Teil"), unit="share", high=1)
+def largest_component(s: Snapshot) -> float:
+    """Share of residents in the largest connected part of the network."""
+    return s.social_capital_parts["connectedness"]
+
+
+@measure(label=("social support", "soziale Unterstützung"), unit="mean", high=1)
+def support(s: Snapshot) -> float:
+    """Mean social support received along ties, 0..1."""
+    return s.social_capital_parts["support"]
+
+
+@measure(label=("belonging", "Zugehörigkeit"), unit="mean", high=1)
+def belonging(s: Snapshot) -> float:
+    """Mean belonging to the quarter, 0..1."""
+    return float(s.residents.belonging.mean())
+
+
+@measure(label=("claims raised", "gestellte Forderungen"), unit="claims", high=None)
+def claims_raised(s: Snapshot) -> float:
+    """Claims raised at resident assemblies so far."""
+    return s.arena.claims_raised
+
+
+@measure(label=("claims granted", "erfüllte Forderungen"), unit="claims", high=None)
+def claims_granted(s: Snapshot) -> float:
+    """Claims granted by the administration so far."""
+    return s.arena.claims_granted
+
+
+@measure(label=("claims success (last year)", "Erfolgsquote (letztes Jahr)"), unit="share", high=1)
+def claims_success(s: Snapshot) -> float:
+    """Share of the administration's decisions of the last 52 weeks that granted the claim."""
+    return s.political_influence_parts["success"]
+
+
+@measure(label=("open problems", "offene Probleme"), unit="problems", high=None)
+def problems_open(s: Snapshot) -> float:
+    """Structural problems not (yet) solved, latent or visible."""
+    return int(s.problems.open.sum())
+
+
+@measure(label=("visible problems", "sichtbare Probleme"), unit="problems", high=None)
+def problems_visible(s: Snapshot) -> float:
+    """Open problems that are publicly visible."""
+    return int(s.problems.visible.sum())
+
+
+@measure(label=("problems solved", "gelöste Probleme"), unit="problems", high=None)
+def problems_solved(s: Snapshot) -> float:
+    """Problems solved so far."""
+    return int((s.problems.status == SOLVED).sum())
+
+
+@measure(label=("allies", "Verbündete"), unit="allies", high=None)
+def allies(s: Snapshot) -> float:
+    """Allies (associations, politicians, civil society) currently supporting groups."""
+    return s.arena.allies
+
+
+@measure(
+    label=("administration's responsiveness", "Offenheit der Verwaltung"), unit="index", high=1
+)
+def responsiveness(s: Snapshot) -> float:
+    """The administration's responsiveness to residents' claims, 0..1."""
+    return s.political_influence_parts["access"]
+
+
+@measure(label=("trust in institutions", "Vertrauen in Institutionen"), unit="mean", high=1)
+def institutional_trust(s: Snapshot) -> float:
+    """Mean trust in institutions, 0..1."""
+    return float(s.residents.trust.mean())
+
+
+@measure(
+    label=("equal voice across origins", "gleiche Stimme aller Herkünfte"), unit="index", high=1
+)
+def voice_equality(s: Snapshot) -> float:
+    """1 − Gini of participation rates across origin groups (1: equal voice)."""
+    r = s.residents
+    n_origins = s.model.p["n_origins"]
+    counts = np.bincount(r.origin, minlength=n_origins)
+    active = np.bincount(r.origin, weights=r.group >= 0, minlength=n_origins)
     rates = np.divide(active, counts, out=np.zeros(len(counts)), where=counts > 0)
     return 1.0 - gini(rates[counts > 0])
 
 
-def compute(m: QuartierModel) -> dict[str, float]:
-    """All measures of :data:`MEASURES` for the model's current state."""
-    r, t, a, pr = m.residents, m.ties, m.arena, m.problems
-    is_bridging = t.bridging(r.origin, r.age)
-    sc = social_capital_parts(m, is_bridging)
-    pi = political_influence_parts(m)
-    bridging = int(is_bridging.sum())
-    efficacy = r.self_efficacy
-    return {
-        "social_capital": float(np.mean(list(sc.values()))),
-        "political_influence": float(np.mean(list(pi.values()))),
-        "helplessness": float(r.helplessness.mean()),
-        "withdrawn_share": float(r.withdrawn.mean()),
-        "activated_resources": float(r.activated.sum() / r.resources.sum()),
-        "self_efficacy": float(efficacy.mean()),
-        "feel_influential": float((efficacy >= 0.5).mean()),
-        "participation": pi["organised"],
-        "bonding_ties": len(t) - bridging,
-        "bridging_ties": bridging,
-        "mean_degree": 2.0 * len(t) / r.n,
-        "core_ties": 2.0 * float((t.weight >= STRONG_TIE).sum()) / r.n,
-        "mean_tie_strength": sc["strength"],
-        "largest_component": sc["connectedness"],
-        "support": sc["support"],
-        "belonging": float(r.belonging.mean()),
-        "claims_raised": a.claims_raised,
-        "claims_granted": a.claims_granted,
-        "claims_success": pi["success"],
-        "problems_open": int(pr.open.sum()),
-        "problems_visible": int(pr.visible.sum()),
-        "problems_solved": int((pr.status == SOLVED).sum()),
-        "allies": a.allies,
-        "responsiveness": pi["access"],
-        "institutional_trust": float(r.trust.mean()),
-        "voice_equality": voice_equality(m),
-        "active_groups": len(m.groups.active),
-        "conflicts_open": a.conflicts_open,
-        "conflicts_mediated": a.conflicts_mediated,
-        "worker_hours": float(sum(sum(w.spent_week.values()) for w in m.workers)),
-        "project_running": int(m.project_running),
-    }
+@measure(label=("active groups", "aktive Gruppen"), unit="groups", high=None)
+def active_groups(s: Snapshot) -> float:
+    """Action groups currently active."""
+    return len(s.model.groups.active)
+
+
+@measure(label=("open conflicts", "offene Konflikte"), unit="conflicts", high=None)
+def conflicts_open(s: Snapshot) -> float:
+    """Conflicts between claims left unmediated so far."""
+    return s.arena.conflicts_open
+
+
+@measure(label=("mediated conflicts", "vermittelte Konflikte"), unit="conflicts", high=None)
+def conflicts_mediated(s: Snapshot) -> float:
+    """Conflicts turned into compromises so far."""
+    return s.arena.conflicts_mediated
+
+
+@measure(label=("workers' hours", "Arbeitsstunden"), unit="hours", high=None)
+def worker_hours(s: Snapshot) -> float:
+    """Hours the community workers spent this week."""
+    return float(sum(sum(w.spent_week.values()) for w in s.model.workers))
+
+
+@measure(label=("project running", "Projekt läuft"), unit="flag", high=1)
+def project_running(s: Snapshot) -> float:
+    """1 while the funded project runs, 0 after the exit."""
+    return int(s.model.project_running)

@@ -155,6 +155,14 @@ class QuartierModel(mesa.Model):
         """Whether the funded project (and with it the workers) is active this week."""
         return self.steps <= self.project_weeks
 
+    def hours_spent(self) -> dict[str, float]:
+        """Hours the workers spent on each activity this week, all workers together."""
+        hours: dict[str, float] = {}
+        for w in self.workers:
+            for activity, h in w.spent_week.items():
+                hours[activity] = hours.get(activity, 0.0) + h
+        return hours
+
     def develop_problems(self) -> None:
         """Problems develop: one may arise, open ones worsen, routine problems are repaired,
         residents who can speak up make latent ones visible."""
@@ -186,8 +194,7 @@ class QuartierModel(mesa.Model):
         """Residents' week: support along ties, helplessness, resources, withdrawal, belonging,
         trust."""
         r = self.residents
-        adjacency = self.ties.adjacency()
-        r.update_support(adjacency)
+        r.update_support(self.ties)
         r.weekly_helplessness(self.problems.strain())
         r.weekly_resources(self._used)
         r.update_withdrawal()
@@ -210,7 +217,7 @@ class QuartierModel(mesa.Model):
             self.ties.decay(
                 self.rng, self.weekly_tie_survival(), self.p["tie_fade"], self.p["tie_min"]
             )
-        self.residents.update_support(self.ties.adjacency())
+        self.residents.update_support(self.ties)
 
     # -- entry points used by mechanisms, events and the browser view ---------------------------
     def log(self, key: str, **data: Any) -> None:

@@ -1,35 +1,66 @@
 """The one declaration of every model parameter.
 
 Each :class:`Parameter` carries its name, default, allowed range or choices, unit, meaning and,
-where one exists, the source of its default. This table feeds everything that shows or checks a
-parameter: :func:`validate` (used by :class:`~quartiersim.model.QuartierModel`), the command
-line (``--n-residents``), experiment files, the browser view's controls and the documentation.
-Add a parameter here and it appears everywhere.
+where one exists, the source of its default — and its name and meaning for people in English
+and German. This table feeds everything that shows or checks a parameter: :func:`validate`
+(used by :class:`~quartiersim.model.QuartierModel`), the command line (``--n-residents``),
+experiment files, the browser view's controls and the documentation. Add a parameter here and
+it appears everywhere.
+
+The parameters that name other declarations are checked against their registries, live: the
+``strategy`` against :data:`~quartiersim.strategies.STRATEGIES`, the ``role_mix`` against
+:data:`~quartiersim.roles.ACTIVITIES`, the ``events`` schedule against
+:data:`~quartiersim.events.EVENTS`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-ROLES: tuple[str, ...] = (
-    "problem_sensor",
-    "resource_diagnostician",
-    "organisation_helper",
-    "door_opener",
-    "dialogue_manager",
-    "conflict_mediator",
-)
-"""The six roles of community workers (Herriger): Problemsensor, Ressourcendiagnostiker,
-Organisationshelfer, Türöffner, Dialogmanager, Konfliktmediator."""
+from quartiersim.events import parse_schedule
+from quartiersim.registry import Text, as_text
+from quartiersim.roles import ACTIVITIES, ROLES, check_role_mix
+from quartiersim.strategies import STRATEGIES
 
-CASE_WORK = "case_work"
-"""Deficit-oriented work *for* residents (stellvertretende Fallbearbeitung, amtliche
-Fürsorglichkeit): not one of the six roles, but where a top-down strategy spends its hours."""
+__all__ = [
+    "ACTIVITIES",
+    "DEFAULTS",
+    "GROUPS",
+    "PARAMETERS",
+    "ROLES",
+    "UNITS",
+    "Parameter",
+    "check_role_mix",
+    "markdown_table",
+    "validate",
+]
 
-ACTIVITIES: tuple[str, ...] = (*ROLES, CASE_WORK)
-"""Everything a worker can spend hours on: the six roles plus case work."""
+GROUPS: dict[str, Text] = {
+    "quarter": Text("The quarter", "Das Quartier"),
+    "ties": Text("Encounters and ties", "Begegnungen und Beziehungen"),
+    "helplessness": Text("Helplessness and resources", "Hilflosigkeit und Ressourcen"),
+    "groups": Text("Action groups", "Aktionsgruppen"),
+    "arena": Text("Political arena", "Politische Arena"),
+    "workers": Text("Community workers", "Fachkräfte"),
+    "events": Text("Events", "Ereignisse"),
+}
+"""The groups parameters are declared in (``Parameter.group``), with their headings."""
+
+UNITS: dict[str, Text] = {
+    "households": Text("households", "Haushalte"),
+    "cells": Text("cells", "Zellen"),
+    "groups": Text("groups", "Gruppen"),
+    "weeks": Text("weeks", "Wochen"),
+    "encounters/week": Text("encounters/week", "Begegnungen/Woche"),
+    "1/week": Text("per week", "pro Woche"),
+    "claims": Text("claims", "Forderungen"),
+    "actors": Text("actors", "Akteure"),
+    "persons": Text("persons", "Personen"),
+    "hours": Text("hours", "Stunden"),
+}
+"""The units parameters are given in, as people read them."""
 
 
 @dataclass(frozen=True)
@@ -40,13 +71,18 @@ class Parameter:
     default: Any
     kind: type  # int, float, str, bool, dict (role mix) or tuple (events)
     meaning: str
+    label: Text  # a short name for people, English and German
+    meaning_de: str  # the meaning in German
     unit: str = ""
     low: float | None = None
     high: float | None = None
-    choices: tuple[str, ...] | None = None
+    choices: Collection[str] | None = None  # a registry's names, read live
     source: str = ""
     group: str = "quarter"  # for grouping controls and docs
     tunable: bool = True  # shown as a slider/selector in the browser view
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "label", as_text(self.label))
 
     @property
     def cli_flag(self) -> str:
@@ -72,8 +108,6 @@ class Parameter:
         if self.kind is dict:
             return check_role_mix(value, name=self.name)
         if self.kind is tuple:
-            from quartiersim.events import parse_schedule  # late: events imports this module
-
             return parse_schedule(value, name=self.name)
         if self.kind is bool:
             if isinstance(value, bool):
@@ -105,36 +139,9 @@ class Parameter:
         return value
 
 
-def check_role_mix(value: Any, *, name: str = "role_mix") -> dict[str, float] | None:
-    """Validate a role mix: activity name -> non-negative share; normalised to sum 1.
-
-    ``None`` means "the strategy's preset". An all-zero mix means "workers do nothing".
-    """
-    if value is None:
-        return None
-    if not isinstance(value, Mapping):
-        raise ValueError(
-            f"{name}={value!r} is not allowed: expected a mapping of activities "
-            f"({', '.join(ACTIVITIES)}) to shares >= 0"
-        )
-    mix: dict[str, float] = {}
-    for key, share in value.items():
-        if key not in ACTIVITIES:
-            raise ValueError(
-                f"{name} has unknown activity {key!r}: expected one of {', '.join(ACTIVITIES)}"
-            )
-        if isinstance(share, bool) or not isinstance(share, int | float) or not share >= 0:
-            raise ValueError(f"{name}[{key!r}]={share!r} is not allowed: expected a share >= 0")
-        mix[key] = float(share)
-    total = sum(mix.values())
-    return {a: (mix.get(a, 0.0) / total if total > 0 else 0.0) for a in ACTIVITIES}
-
-
 def _p(name: str, default: Any, kind: type, meaning: str, **kw: Any) -> Parameter:
     return Parameter(name=name, default=default, kind=kind, meaning=meaning, **kw)
 
-
-STRATEGY_NAMES = ("none", "top_down", "networking", "political", "empowerment", "custom")
 
 _DECLARATION: tuple[Parameter, ...] = (
     # --- the quarter -------------------------------------------------------------------------
@@ -145,13 +152,35 @@ _DECLARATION: tuple[Parameter, ...] = (
         "Resident households in the quarter (one agent may stand for a household).",
         unit="households",
         low=10,
-        high=50_000,
+        high=100_000,
         group="quarter",
         source="Soziale Stadt areas have 5,000-20,000 residents; scaled down, one agent per "
         "household (design §3).",
+        label=("Households", "Haushalte"),
+        meaning_de="Haushalte im Quartier (ein Agent kann für einen Haushalt stehen).",
     ),
-    _p("width", 40, int, "Width of the quarter's grid.", unit="cells", low=10, high=400),
-    _p("height", 40, int, "Height of the quarter's grid.", unit="cells", low=10, high=400),
+    _p(
+        "width",
+        40,
+        int,
+        "Width of the quarter's grid.",
+        unit="cells",
+        low=10,
+        high=400,
+        label=("Width", "Breite"),
+        meaning_de="Breite des Quartiersgitters (Zellen).",
+    ),
+    _p(
+        "height",
+        40,
+        int,
+        "Height of the quarter's grid.",
+        unit="cells",
+        low=10,
+        high=400,
+        label=("Height", "Höhe"),
+        meaning_de="Höhe des Quartiersgitters (Zellen).",
+    ),
     _p(
         "segregation",
         0.6,
@@ -160,6 +189,9 @@ _DECLARATION: tuple[Parameter, ...] = (
         "in its origin group's part of the quarter.",
         low=0.0,
         high=1.0,
+        label=("Segregation", "Segregation"),
+        meaning_de="Räumliche Trennung nach Herkunft: 0 gemischt, 1 jeder Haushalt im Teil seiner "
+        "Herkunftsgruppe.",
     ),
     _p(
         "n_origins",
@@ -169,6 +201,8 @@ _DECLARATION: tuple[Parameter, ...] = (
         unit="groups",
         low=1,
         high=6,
+        label=("Origin groups", "Herkunftsgruppen"),
+        meaning_de="Zahl der Herkunftsgruppen (Alteingesessene und Zugewanderte).",
     ),
     _p(
         "n_problems",
@@ -178,6 +212,9 @@ _DECLARATION: tuple[Parameter, ...] = (
         "youth space, rent pressure, noise, neglected green ...).",
         low=0,
         high=40,
+        label=("Problems at start", "Probleme zu Beginn"),
+        meaning_de="Strukturelle Probleme zu Beginn (schlechte Beleuchtung, kein Jugendtreff, "
+        "Mietdruck, Lärm, verwahrloste Grünflächen …).",
     ),
     _p(
         "problem_arrival_weeks",
@@ -187,6 +224,8 @@ _DECLARATION: tuple[Parameter, ...] = (
         unit="weeks",
         low=1.0,
         high=10_000.0,
+        label=("Weeks between new problems", "Wochen zwischen neuen Problemen"),
+        meaning_de="Mittlere Zahl der Wochen, bis ein neues strukturelles Problem entsteht.",
     ),
     _p(
         "routine_repair_weeks",
@@ -197,6 +236,9 @@ _DECLARATION: tuple[Parameter, ...] = (
         unit="weeks",
         low=1.0,
         high=100_000.0,
+        label=("Weeks until routine repair", "Wochen bis zur Routinereparatur"),
+        meaning_de="Mittlere Zahl der Wochen, bis die Verwaltung ein sichtbares, nicht "
+        "strukturelles Problem von sich aus behebt (ohne Forderung).",
     ),
     _p(
         "initial_helplessness",
@@ -206,6 +248,8 @@ _DECLARATION: tuple[Parameter, ...] = (
         low=0.0,
         high=1.0,
         source="Stylised: a disadvantaged quarter where resignation is common (Herriger).",
+        label=("Initial helplessness", "Anfängliche Hilflosigkeit"),
+        meaning_de="Mittlere erlernte Hilflosigkeit zu Beginn.",
     ),
     _p(
         "withdrawal_threshold",
@@ -215,6 +259,9 @@ _DECLARATION: tuple[Parameter, ...] = (
         "into resigned privacy (resignative Privatheit): no voluntary encounters.",
         low=0.05,
         high=1.0,
+        label=("Withdrawal threshold", "Rückzugsschwelle"),
+        meaning_de="Hilflosigkeit, ab der sich jemand in resignative Privatheit zurückzieht: keine "
+        "freiwilligen Begegnungen mehr.",
     ),
     _p(
         "initial_activation",
@@ -224,6 +271,9 @@ _DECLARATION: tuple[Parameter, ...] = (
         "activated at the start; the rest is buried (verschüttet).",
         low=0.0,
         high=1.0,
+        label=("Initial activation", "Anfängliche Aktivierung"),
+        meaning_de="Anteil der eigenen Ressourcen, der zu Beginn aktiviert ist; der Rest ist "
+        "verschüttet.",
     ),
     # --- encounters and ties ----------------------------------------------------------------
     _p(
@@ -235,6 +285,8 @@ _DECLARATION: tuple[Parameter, ...] = (
         low=0.0,
         high=10.0,
         group="ties",
+        label=("House encounters per week", "Begegnungen im Haus pro Woche"),
+        meaning_de="Mittlere Begegnungen pro Woche in der Hausgemeinschaft.",
     ),
     _p(
         "place_visit_rate",
@@ -246,6 +298,9 @@ _DECLARATION: tuple[Parameter, ...] = (
         low=0.0,
         high=1.0,
         group="ties",
+        label=("Visits to public places", "Besuche öffentlicher Orte"),
+        meaning_de="Wöchentliche Wahrscheinlichkeit, einen öffentlichen Ort zu besuchen "
+        "(Stadtteilzentrum, Spielplatz, Platz, Café).",
     ),
     _p(
         "tie_gain",
@@ -257,6 +312,8 @@ _DECLARATION: tuple[Parameter, ...] = (
         group="ties",
         source="Calibrated so that residents have about two strong ties (a core "
         "discussion network of 2.08: McPherson, Smith-Lovin & Brashears 2006).",
+        label=("Tie gain per encounter", "Beziehungszuwachs pro Begegnung"),
+        meaning_de="Stärke, die eine Begegnung einer Beziehung hinzufügt.",
     ),
     _p(
         "bridging_openness",
@@ -268,6 +325,9 @@ _DECLARATION: tuple[Parameter, ...] = (
         high=1.0,
         group="ties",
         source="McPherson, Smith-Lovin & Cook 2001 (homophily).",
+        label=("Openness across groups", "Offenheit über Gruppen hinweg"),
+        meaning_de="Wahrscheinlichkeit, dass eine Begegnung über Alters- oder Herkunftsgrenzen "
+        "eine Beziehung stiftet, relativ zu einer innerhalb (Homophilie).",
     ),
     _p(
         "bridge_survival_year",
@@ -278,6 +338,9 @@ _DECLARATION: tuple[Parameter, ...] = (
         high=1.0,
         group="ties",
         source="Burt 2002: about nine in ten bridges of one year are gone the next.",
+        label=("Bridges surviving a year", "Brücken, die ein Jahr halten"),
+        meaning_de="Anteil nicht gepflegter brückenbildender Beziehungen, die nach einem Jahr noch "
+        "bestehen.",
     ),
     _p(
         "bond_survival_year",
@@ -288,6 +351,9 @@ _DECLARATION: tuple[Parameter, ...] = (
         high=1.0,
         group="ties",
         source="Burt 2000: decay is slower within groups and for close ties.",
+        label=("Bonds surviving a year", "Bindungen, die ein Jahr halten"),
+        meaning_de="Anteil nicht gepflegter bindender Beziehungen, die nach einem Jahr noch "
+        "bestehen.",
     ),
     _p(
         "tie_fade",
@@ -298,6 +364,8 @@ _DECLARATION: tuple[Parameter, ...] = (
         low=0.0,
         high=1.0,
         group="ties",
+        label=("Weekly fading of ties", "Wöchentliches Verblassen"),
+        meaning_de="Wöchentlicher Verlust an Beziehungsstärke ohne Kontakt.",
     ),
     _p(
         "tie_min",
@@ -307,6 +375,8 @@ _DECLARATION: tuple[Parameter, ...] = (
         low=0.0,
         high=0.5,
         group="ties",
+        label=("Weakest remembered tie", "Schwächste erinnerte Beziehung"),
+        meaning_de="Beziehungen schwächer als dieser Wert werden vergessen.",
     ),
     # --- learned helplessness and resources ---------------------------------------------------
     _p(
@@ -320,6 +390,9 @@ _DECLARATION: tuple[Parameter, ...] = (
         high=1.0,
         group="helplessness",
         source="Seligman & Maier 1967; Herriger: learned helplessness.",
+        label=("Stress from problems", "Belastung durch Probleme"),
+        meaning_de="Wöchentlicher Anstieg der Hilflosigkeit durch ungelöste, unkontrollierbare "
+        "Probleme (je Belastungseinheit).",
     ),
     _p(
         "support_relief",
@@ -330,6 +403,9 @@ _DECLARATION: tuple[Parameter, ...] = (
         low=0.0,
         high=1.0,
         group="helplessness",
+        label=("Relief from support", "Entlastung durch Unterstützung"),
+        meaning_de="Wöchentlicher Rückgang der Hilflosigkeit durch soziale Unterstützung über "
+        "Beziehungen.",
     ),
     _p(
         "mastery_effect",
@@ -339,6 +415,9 @@ _DECLARATION: tuple[Parameter, ...] = (
         low=0.0,
         high=1.0,
         group="helplessness",
+        label=("Effect of mastery", "Wirkung von Bewältigung"),
+        meaning_de="Rückgang der Hilflosigkeit durch eine volle Bewältigungserfahrung (Erfolg "
+        "durch eigenes Handeln).",
     ),
     _p(
         "failure_effect",
@@ -348,6 +427,9 @@ _DECLARATION: tuple[Parameter, ...] = (
         low=0.0,
         high=1.0,
         group="helplessness",
+        label=("Effect of failure", "Wirkung von Misserfolg"),
+        meaning_de="Anstieg der Hilflosigkeit durch einen vollen Misserfolg (abgelehnte Forderung, "
+        "Zerfall).",
     ),
     _p(
         "noncontingency_effect",
@@ -359,6 +441,9 @@ _DECLARATION: tuple[Parameter, ...] = (
         high=1.0,
         group="helplessness",
         source="Seligman: helplessness is learned from non-contingent outcomes, good or bad.",
+        label=("Effect of being handled", "Wirkung von Betreuung"),
+        meaning_de="Anstieg der Hilflosigkeit durch ein Ergebnis, das nicht vom eigenen Handeln "
+        "abhing (als Fall behandelt werden).",
     ),
     _p(
         "activation_gain",
@@ -368,6 +453,9 @@ _DECLARATION: tuple[Parameter, ...] = (
         low=0.0,
         high=1.0,
         group="helplessness",
+        label=("Activation by mastery", "Aktivierung durch Bewältigung"),
+        meaning_de="Anteil der verschütteten Lücke eines Bereichs, den eine volle "
+        "Bewältigungserfahrung darin aktiviert.",
     ),
     _p(
         "resource_disuse",
@@ -378,6 +466,8 @@ _DECLARATION: tuple[Parameter, ...] = (
         low=0.0,
         high=0.2,
         group="helplessness",
+        label=("Fading of unused resources", "Verblassen ungenutzter Ressourcen"),
+        meaning_de="Wöchentlicher Verlust aktivierter Ressourcen, die ungenutzt bleiben.",
     ),
     # --- collective action --------------------------------------------------------------------
     _p(
@@ -390,6 +480,9 @@ _DECLARATION: tuple[Parameter, ...] = (
         high=1.0,
         group="groups",
         source="Granovetter 1978.",
+        label=("Joining threshold", "Beitrittsschwelle"),
+        meaning_de="Granovetter-Schwelle: Anteil der eigenen Beziehungen, die schon in einer "
+        "Gruppe sind, ab dem eine durchschnittliche Person beitritt.",
     ),
     _p(
         "threshold_heterogeneity",
@@ -401,6 +494,9 @@ _DECLARATION: tuple[Parameter, ...] = (
         high=3.0,
         group="groups",
         source="Granovetter 1978: outcomes depend on the whole distribution of thresholds.",
+        label=("Spread of thresholds", "Streuung der Schwellen"),
+        meaning_de="Unterschiede der Beitrittsschwellen zwischen Personen: manche treten früh bei, "
+        "manche nie.",
     ),
     _p(
         "threshold_spread",
@@ -410,6 +506,9 @@ _DECLARATION: tuple[Parameter, ...] = (
         low=0.0,
         high=2.0,
         group="groups",
+        label=("Threshold sensitivity", "Empfindlichkeit der Schwelle"),
+        meaning_de="Wie stark Hilflosigkeit die Beitrittsschwelle hebt und Selbstwirksamkeit sie "
+        "senkt.",
     ),
     _p(
         "founding_rate",
@@ -423,6 +522,9 @@ _DECLARATION: tuple[Parameter, ...] = (
         group="groups",
         source="Difu 2005/06: new problem-focused groups formed in "
         "over 60% of areas after a programme started.",
+        label=("Founding rate", "Gründungsrate"),
+        meaning_de="Wöchentliche Chance, dass Betroffene eines sichtbaren Problems eine Gruppe "
+        "gründen, wenn eine von ihnen organisieren kann.",
     ),
     _p(
         "initiator_level",
@@ -432,6 +534,9 @@ _DECLARATION: tuple[Parameter, ...] = (
         low=0.0,
         high=1.0,
         group="groups",
+        label=("Initiator's organising level", "Organisationskraft für Gründung"),
+        meaning_de="Aktivierte Organisationsressource, die jemand braucht, um ohne Hilfe eine "
+        "Gruppe zu gründen.",
     ),
     _p(
         "dropout_rate",
@@ -443,6 +548,9 @@ _DECLARATION: tuple[Parameter, ...] = (
         high=1.0,
         group="groups",
         source="Wituk et al. 2002: 76% of disbanded groups ended from falling attendance.",
+        label=("Drop-out rate", "Ausstiegsrate"),
+        meaning_de="Wöchentliche Chance, dass ein Mitglied einer Gruppe ohne jüngeren Erfolg "
+        "wegbleibt.",
     ),
     _p(
         "assembly_weeks",
@@ -453,6 +561,9 @@ _DECLARATION: tuple[Parameter, ...] = (
         low=1,
         high=104,
         group="arena",
+        label=("Weeks between assemblies", "Wochen zwischen Versammlungen"),
+        meaning_de="Wochen zwischen Bewohnerversammlungen, auf denen Forderungen gebündelt und an "
+        "die Verwaltung gegeben werden.",
     ),
     _p(
         "admin_attention",
@@ -463,6 +574,8 @@ _DECLARATION: tuple[Parameter, ...] = (
         low=0,
         high=50,
         group="arena",
+        label=("Administration's attention", "Aufmerksamkeit der Verwaltung"),
+        meaning_de="Forderungen, mit denen sich die Verwaltung pro Versammlung befassen kann.",
     ),
     _p(
         "admin_responsiveness",
@@ -473,6 +586,9 @@ _DECLARATION: tuple[Parameter, ...] = (
         high=1.0,
         group="arena",
         source="Community Life Survey 2018-19: 25% feel able to influence local decisions.",
+        label=("Administration's responsiveness", "Offenheit der Verwaltung"),
+        meaning_de="Anfängliche Offenheit von Verwaltung und Lokalpolitik für Forderungen der "
+        "Bewohner.",
     ),
     _p(
         "n_potential_allies",
@@ -484,6 +600,9 @@ _DECLARATION: tuple[Parameter, ...] = (
         high=50,
         group="arena",
         source="Gamson 1975: groups with alliances won more often.",
+        label=("Potential allies", "Mögliche Verbündete"),
+        meaning_de="Verbände, Lokalpolitiker und zivilgesellschaftliche Akteure, die Verbündete "
+        "werden könnten.",
     ),
     # --- community workers and strategy -------------------------------------------------------
     _p(
@@ -491,8 +610,11 @@ _DECLARATION: tuple[Parameter, ...] = (
         "empowerment",
         str,
         "How the workers spend their time: a preset role mix and working style, or 'custom'.",
-        choices=STRATEGY_NAMES,
+        choices=STRATEGIES,
         group="workers",
+        label=("Strategy", "Strategie"),
+        meaning_de="Wie die Fachkräfte ihre Zeit verbringen: eine vorgegebene Rollenmischung oder "
+        "'custom' (eigene Mischung).",
     ),
     _p(
         "role_mix",
@@ -501,6 +623,9 @@ _DECLARATION: tuple[Parameter, ...] = (
         "For strategy 'custom' (or to override a preset): hours share per activity.",
         group="workers",
         tunable=False,
+        label=("Role mix", "Rollenmischung"),
+        meaning_de="Für die Strategie 'custom' (oder statt einer Vorgabe): Anteil der Stunden je "
+        "Tätigkeit.",
     ),
     _p(
         "n_workers",
@@ -512,6 +637,8 @@ _DECLARATION: tuple[Parameter, ...] = (
         high=50,
         group="workers",
         source="Soziale Stadt: typically a team of about 2 full-time staff per area.",
+        label=("Community workers", "Fachkräfte"),
+        meaning_de="Fachkräfte der Gemeinwesenarbeit (Quartiersmanagement-Team).",
     ),
     _p(
         "hours_per_week",
@@ -523,6 +650,8 @@ _DECLARATION: tuple[Parameter, ...] = (
         high=80.0,
         group="workers",
         source="German full-time week.",
+        label=("Hours per week", "Stunden pro Woche"),
+        meaning_de="Arbeitsstunden pro Fachkraft und Woche.",
     ),
     _p(
         "project_weeks",
@@ -534,6 +663,9 @@ _DECLARATION: tuple[Parameter, ...] = (
         high=2_000,
         group="workers",
         source="Berlin Quartiersmanagement pilots (1999) were planned for 3 years.",
+        label=("Project length", "Projektdauer"),
+        meaning_de="Dauer des geförderten Projekts in Wochen; danach gehen die Fachkräfte "
+        "(Projektende).",
     ),
     _p(
         "outreach_acceptance",
@@ -544,6 +676,8 @@ _DECLARATION: tuple[Parameter, ...] = (
         high=1.0,
         group="workers",
         source="Hamburger Hausbesuch reached about 35% of those offered a visit.",
+        label=("Outreach accepted", "Angenommene Hausbesuche"),
+        meaning_de="Wahrscheinlichkeit, dass ein aufsuchender Besuch angenommen wird.",
     ),
     _p(
         "events",
@@ -552,6 +686,8 @@ _DECLARATION: tuple[Parameter, ...] = (
         "Events scheduled for this run, as 'week:event' entries.",
         group="events",
         tunable=False,
+        label=("Scheduled events", "Geplante Ereignisse"),
+        meaning_de="Für diesen Lauf geplante Ereignisse, als Einträge 'Woche:Ereignis'.",
     ),
 )
 

@@ -43,6 +43,7 @@ PROBLEM_KINDS: tuple[ProblemKind, ...] = (
 KIND_INDEX = {k.name: i for i, k in enumerate(PROBLEM_KINDS)}
 OPPOSING = np.array([KIND_INDEX[k.opposes] if k.opposes else -1 for k in PROBLEM_KINDS], dtype=int)
 STRUCTURAL = np.array([k.structural for k in PROBLEM_KINDS])
+CONCERN_LEVEL = 0.3  # concern from which a resident counts as affected by a problem
 AGGRAVATION = 0.002  # weekly worsening of an open problem (Verschärfung)
 NOTICE_RATE = 0.004  # weekly chance per unit of voiced concern that a problem becomes public
 
@@ -130,7 +131,7 @@ class Problems:
         self.status[p] = SOLVED
         self.severity[p] = 0.0
 
-    def affected(self, p: int, level: float = 0.3) -> np.ndarray:
+    def affected(self, p: int, level: float = CONCERN_LEVEL) -> np.ndarray:
         """Residents concerned about problem ``p`` at least to ``level``."""
         return np.flatnonzero(self.concern[:, p] >= level)
 

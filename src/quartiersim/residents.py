@@ -14,26 +14,70 @@ helplessness.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
+import mesa
 import numpy as np
 from mesa.discrete_space import CellAgent
 
-if TYPE_CHECKING:
-    from quartiersim.model import QuartierModel
+from quartiersim.registry import Text
+
+
+class TieSums(Protocol):
+    """What support needs from the ties: a sum along each resident's ties."""
+
+    def neighbour_sum(self, values: np.ndarray) -> np.ndarray: ...
+
 
 DOMAINS: tuple[str, ...] = ("organising", "speaking", "practical", "bureaucracy", "caring")
 """Competence domains of hidden resources: organising, speaking up (sich artikulieren),
 practical skills, language/bureaucracy (Behördenkompetenz), caring for others."""
 ORGANISING, SPEAKING, PRACTICAL, BUREAUCRACY, CARING = range(len(DOMAINS))
+DOMAIN_LABELS: dict[str, Text] = {
+    "organising": Text("organising", "Organisieren"),
+    "speaking": Text("speaking up", "sich äußern"),
+    "practical": Text("practical skills", "praktisches Können"),
+    "bureaucracy": Text("language / bureaucracy", "Sprache / Behörden"),
+    "caring": Text("caring", "Fürsorge"),
+}
+"""Each competence domain's name for people, in English and German."""
 
 AGE_GROUPS: tuple[str, ...] = ("youth", "adult", "elderly")
 AGE_SHARES = np.array([0.2, 0.55, 0.25])
 YOUTH, ADULT, ELDERLY = range(len(AGE_GROUPS))
+AGE_LABELS: dict[str, Text] = {
+    "youth": Text("youth", "Jugendliche"),
+    "adult": Text("adult", "Erwachsene"),
+    "elderly": Text("elderly", "Ältere"),
+}
+"""Each age group's name for people, in English and German."""
+
+ORIGIN_LABEL = Text("origin {k}", "Herkunft {k}")
+"""An origin group's name for people (``k`` is its number; 0 = long-established)."""
+
+
+def origin_age(origin: np.ndarray, age: np.ndarray) -> np.ndarray:
+    """Each resident's origin-and-age group as one number. Residents in different ones are
+    *across* groups: a tie between them bridges (brückenbildend), within one it bonds
+    (bindend). The one place that says what "across origin or age" means."""
+    return np.asarray(origin) * len(AGE_GROUPS) + np.asarray(age)
+
 
 RETURN_MARGIN = 0.1
 """Withdrawal has hysteresis: a withdrawn resident returns only when helplessness falls this far
 below the withdrawal threshold (resignation is easier to enter than to leave)."""
+
+
+def over_domains(values: np.ndarray) -> np.ndarray:
+    """Each resident's sum over the competence domains (the rows of ``values``).
+
+    Added column by column, in the order ``sum(axis=1)`` adds a short row, so the numbers are
+    the same; NumPy's row-wise sum of five columns is several times slower.
+    """
+    total = values[:, 0].copy()
+    for domain in range(1, values.shape[1]):
+        total += values[:, domain]
+    return total
 
 
 def origin_shares(n_origins: int) -> np.ndarray:
@@ -86,8 +130,18 @@ class Residents:
     def self_efficacy(self) -> np.ndarray:
         """Perceived control (Selbstwirksamkeit): low helplessness, and much of one's own
         resources in use."""
-        share = self.activated.sum(axis=1) / np.maximum(self.resources.sum(axis=1), 1e-9)
+        share = over_domains(self.activated) / np.maximum(over_domains(self.resources), 1e-9)
         return (1.0 - self.helplessness) * (0.5 + 0.5 * share)
+
+    @property
+    def origin_age(self) -> np.ndarray:
+        """Each resident's origin-and-age group as one number (see :func:`origin_age`)."""
+        return origin_age(self.origin, self.age)
+
+    def across(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Whether residents ``a[k]`` and ``b[k]`` differ in origin or age group."""
+        group = self.origin_age
+        return group[a] != group[b]
 
     @property
     def buried(self) -> np.ndarray:
@@ -154,10 +208,10 @@ class Residents:
         self.trust[who] = np.clip(self.trust[who] + delta, 0.0, 1.0)
 
     # -- the weekly rules ---------------------------------------------------------------------
-    def update_support(self, adjacency) -> None:
+    def update_support(self, ties: TieSums) -> None:
         """Support flowing along ties: tie weight times the other's capacity to help."""
         capacity = (1.0 - self.helplessness) * (0.5 + 0.5 * self.activated[:, CARING])
-        raw = adjacency @ capacity
+        raw = ties.neighbour_sum(capacity)
         self.support = raw / (raw + 1.0)  # saturating: the first supporters matter most
 
     def weekly_helplessness(self, strain: np.ndarray) -> None:
@@ -235,7 +289,7 @@ def _beta_with_mean(rng: np.random.Generator, mean: float, concentration: float,
 class Resident(CellAgent):
     """One household on its home cell; its state is a row of :class:`Residents`."""
 
-    def __init__(self, model: QuartierModel, index: int, cell) -> None:
+    def __init__(self, model: mesa.Model, index: int, cell: Any) -> None:
         super().__init__(model)
         self.index = index
         self.cell = cell
@@ -281,10 +335,12 @@ class Resident(CellAgent):
         """Self-efficacy (Selbstwirksamkeit), 0..1."""
         return float(self.state.self_efficacy[self.index])
 
-    def profile(self) -> dict:
-        """Everything about this resident, for the inspector."""
+    def profile(self) -> dict[str, Any]:
+        """Everything about this resident, for the inspector; ``bridging`` lists the residents
+        this one has a bridging tie to."""
         s, i = self.state, self.index
         ties = self.model.ties.adjacency()[i]
+        others = ties.indices
         return {
             "id": i,
             "origin": int(s.origin[i]),
@@ -297,5 +353,6 @@ class Resident(CellAgent):
             "group": int(s.group[i]),
             "resources": dict(zip(DOMAINS, s.resources[i].round(3).tolist(), strict=True)),
             "activated": dict(zip(DOMAINS, s.activated[i].round(3).tolist(), strict=True)),
-            "ties": dict(zip(ties.indices.tolist(), ties.data.round(3).tolist(), strict=True)),
+            "ties": dict(zip(others.tolist(), ties.data.round(3).tolist(), strict=True)),
+            "bridging": others[s.across(np.full(len(others), i), others)].tolist(),
         }

@@ -1,6 +1,7 @@
-"""The six roles of community workers, each a mechanism with a cost in hours.
+"""The roles of community workers, each a mechanism with a cost in hours — and their one
+declaration.
 
-Every function here receives the model, the worker and a :class:`Budget` of hours for the role
+Every mechanism here receives the quarter, the worker and a :class:`Budget` of hours for the role
 this week. It acts through the same entry points the residents' own actions use (ties,
 ``experience``, groups, the arena), paying for each task from the budget. Workers act on their
 team's own diagnosis of the quarter — what the problem sensor has walked and reported, who
@@ -9,25 +10,29 @@ outreach visits have got to know — never on hidden state they could not see.
 Roles (Herriger): Problemsensor, Ressourcendiagnostiker, Organisationshelfer, Türöffner,
 Dialogmanager, Konfliktmediator; plus case work (stellvertretende Fallbearbeitung), the
 deficit-oriented alternative that a top-down strategy pays for with the same hours.
+
+**Adding a role** is one declaration beside its mechanism: write the function and put
+``@activity(role=True, ...)`` above it (name, German term, longest task, colour, labels,
+explanation and log sentences, in English and German). The model, the map and its legend, the
+status line, the activity feed, the command line's ``--role-mix`` and the docs tables all read
+:data:`ACTIVITIES`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 import numpy as np
 
-from quartiersim.arena import cross_pairs
-from quartiersim.groups import CONCERN_LEVEL, MIN_MEMBERS, SEED_FUNDS
-from quartiersim.problems import LATENT, OPPOSING, STRUCTURAL, VISIBLE
-from quartiersim.residents import BUREAUCRACY, ORGANISING, SPEAKING
-from quartiersim.ties import random_pairs
-
-if TYPE_CHECKING:
-    from quartiersim.model import QuartierModel
-    from quartiersim.workers import CommunityWorker
+from quartiersim.arena import MEDIATION_HOURS, Arena
+from quartiersim.groups import MIN_MEMBERS, SEED_FUNDS, ActionGroups
+from quartiersim.problems import CONCERN_LEVEL, LATENT, OPPOSING, STRUCTURAL, VISIBLE, Problems
+from quartiersim.quarter import Layout
+from quartiersim.registry import Registry, Text, View, as_text
+from quartiersim.residents import BUREAUCRACY, ORGANISING, SPEAKING, Residents
+from quartiersim.ties import Ties, random_pairs
 
 # Hours one task takes (documented in docs/odd.md, "Submodels: community workers").
 WALK_HOURS = 4.0  # a walk through part of the quarter (Stadtteilbegehung)
@@ -39,16 +44,51 @@ ADVOCACY_HOURS = 4.0  # coaching and door opening for one group
 ROUND_TABLE_HOURS = 6.0  # a round table between residents and the administration
 ROUND_TABLE_EFFECT = 0.003  # share of the way to full responsiveness one round table moves
 TRANSLATION_HOURS = 3.0  # helping one group phrase its claim for the administration
-MEDIATION_BANK_HOURS = 8.0  # preparing to mediate at the next assembly
 DIALOGUE_MEETING_HOURS = 3.0  # a meeting across origin and age groups
 CASE_HOURS = 3.0  # handling one resident's case
 PLANNING_HOURS = 6.0  # expert planning on one problem
 PLANNING_RELIEF = 0.01  # severity one planning session takes off a problem
+# Preparing one mediation is arena.MEDIATION_HOURS: the hours banked are the hours it takes.
 
 WALK_RADIUS = 8.0
 KNOWN_PER_FESTIVAL = 4  # guests a worker gets to know at a party
 OUTREACH_REPEAT_WEEKS = 26  # a declined visit is offered again after half a year
 FOLLOW_UP_WEEKS = 4  # known withdrawn residents are visited again after a month
+
+
+class Quarter(Protocol):
+    """What the roles use of the quarter: its state, the team's knowledge and the entry points
+    that residents' own actions use too."""
+
+    residents: Residents
+    problems: Problems
+    groups: ActionGroups
+    arena: Arena
+    ties: Ties
+    layout: Layout
+    rng: np.random.Generator
+    p: dict[str, Any]
+    steps: int
+    home_xy: np.ndarray  # each resident's home cell
+    building_of: np.ndarray  # each resident's building
+    team_need: np.ndarray  # burden per building, as the team has learned it from walks
+    offered_week: np.ndarray  # when each resident was last offered a visit
+
+    def log(self, key: str, **data: Any) -> None: ...
+
+    def mark_used(self, who: np.ndarray, domain: int) -> None: ...
+
+    def random_location(self) -> tuple[int, int]: ...
+
+    def solve_for_residents(self, p: int) -> None: ...
+
+
+class Worker(Protocol):
+    """What a role uses of the worker doing it: a name for the log, and where they go."""
+
+    name: str
+
+    def move_to(self, x: int, y: int) -> None: ...
 
 
 @dataclass
@@ -66,7 +106,123 @@ class Budget:
         return True
 
 
-def problem_sensor(m: QuartierModel, w: CommunityWorker, budget: Budget) -> None:
+Mechanism = Callable[[Quarter, Worker, Budget], None]
+
+
+@dataclass(frozen=True)
+class Activity:
+    """Something a community worker spends hours on: one of Herriger's roles (``role``), or
+    top-down case work, the alternative the theory argues against. Everything the model and
+    its front-ends need to know about it, declared once."""
+
+    name: str
+    act: Mechanism  # the mechanism: what an hour of this activity does to the quarter
+    role: bool  # one of the roles of the theory (False: the top-down alternative)
+    german: str  # the theory's term
+    label: Text  # its name for people, English and German
+    explanation: Text  # one or two sentences for trainers and students
+    longest_task: float  # hours; unspent hours up to this carry over to the next week
+    colour: str  # on the map, in the legend and in figures
+    messages: Mapping[str, Text] = field(default_factory=dict)  # log key -> sentence
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "label", as_text(self.label))
+        object.__setattr__(self, "explanation", as_text(self.explanation))
+        object.__setattr__(self, "messages", {k: as_text(v) for k, v in self.messages.items()})
+        if self.longest_task <= 0:
+            raise ValueError(f"activity {self.name!r}: longest_task must be > 0 hours")
+
+
+ACTIVITIES: Registry[Activity] = Registry("activity")
+"""Everything a worker can spend hours on, by name, in declaration order: the roles and case
+work. The order is the order in which a worker's week runs them."""
+
+ROLES: View[Activity] = ACTIVITIES.where(lambda a: a.role, "roles")
+"""The roles of community workers (Herriger): the activities declared with ``role=True``."""
+
+
+def activity(
+    *,
+    role: bool,
+    german: str,
+    label: tuple[str, str],
+    explanation: tuple[str, str],
+    longest_task: float,
+    colour: str,
+    messages: Mapping[str, tuple[str, str]] | None = None,
+    name: str | None = None,
+) -> Callable[[Mechanism], Mechanism]:
+    """Declare the decorated function as an activity (``role=True``: a role of the theory).
+
+    ``label``, ``explanation`` and each of ``messages`` are (English, German) pairs; a message
+    is the sentence for a log key the mechanism writes, with ``{placeholders}`` for its data.
+    ``name`` defaults to the function's name.
+    """
+
+    def declare(act: Mechanism) -> Mechanism:
+        ACTIVITIES.add(
+            Activity(
+                name=name or act.__name__,
+                act=act,
+                role=role,
+                german=german,
+                label=Text(*label),
+                explanation=Text(*explanation),
+                longest_task=longest_task,
+                colour=colour,
+                messages={key: Text(*text) for key, text in (messages or {}).items()},
+            )
+        )
+        return act
+
+    return declare
+
+
+def check_role_mix(value: Any, *, name: str = "role_mix") -> dict[str, float] | None:
+    """Validate a role mix: activity name -> non-negative share; normalised to sum 1.
+
+    ``None`` means "the strategy's preset". An all-zero mix means "workers do nothing".
+    """
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        raise ValueError(
+            f"{name}={value!r} is not allowed: expected a mapping of activities "
+            f"({', '.join(ACTIVITIES)}) to shares >= 0"
+        )
+    mix: dict[str, float] = {}
+    for key, share in value.items():
+        if key not in ACTIVITIES:
+            raise ValueError(
+                f"{name} has unknown activity {key!r}: expected one of {', '.join(ACTIVITIES)}"
+            )
+        if isinstance(share, bool) or not isinstance(share, int | float) or not share >= 0:
+            raise ValueError(f"{name}[{key!r}]={share!r} is not allowed: expected a share >= 0")
+        mix[key] = float(share)
+    total = sum(mix.values())
+    return {a: (mix.get(a, 0.0) / total if total > 0 else 0.0) for a in ACTIVITIES}
+
+
+@activity(
+    role=True,
+    german="Problemsensor",
+    label=("problem sensor", "Problemsensor"),
+    explanation=(
+        "Walks the quarter, finds latent structural problems and makes them public; reports "
+        "which buildings are burdened (small-scale social reporting).",
+        "Geht durch das Quartier, entdeckt verborgene strukturelle Probleme und macht sie "
+        "öffentlich; meldet, welche Häuser belastet sind (kleinräumige Sozialberichterstattung).",
+    ),
+    longest_task=WALK_HOURS,
+    colour="#e41a1c",
+    messages={
+        "problem_found": (
+            "{worker} found {problem} and made it public.",
+            "{worker} entdeckte {problem} und machte es öffentlich.",
+        ),
+    },
+)
+def problem_sensor(m: Quarter, w: Worker, budget: Budget) -> None:
     """Walks the quarter, finds latent problems and makes them public; reports the burden
     of the buildings passed (small-scale social reporting, kleinräumige Sozialberichterstattung).
     """
@@ -87,7 +243,26 @@ def problem_sensor(m: QuartierModel, w: CommunityWorker, budget: Budget) -> None
         m.team_need[buildings] = r.strain[homes].mean() if homes.any() else 0.0
 
 
-def resource_diagnostician(m: QuartierModel, w: CommunityWorker, budget: Budget) -> None:
+@activity(
+    role=True,
+    german="Ressourcendiagnostiker",
+    label=("resource diagnostician", "Ressourcendiagnostiker"),
+    explanation=(
+        "Visits residents at home, the withdrawn too, uncovers buried talents and offers a "
+        "first chance to use them (a space of possibility).",
+        "Besucht Bewohner zu Hause, auch die Zurückgezogenen, entdeckt verschüttete Fähigkeiten "
+        "und bietet eine erste Gelegenheit, sie zu nutzen (Möglichkeitsraum).",
+    ),
+    longest_task=VISIT_HOURS,
+    colour="#377eb8",
+    messages={
+        "outreach_visit": (
+            "{worker} visited resident {resident} at home.",
+            "{worker} besuchte Bewohner {resident} zu Hause.",
+        ),
+    },
+)
+def resource_diagnostician(m: Quarter, w: Worker, budget: Budget) -> None:
     """Outreach: visits residents at home, reaching the withdrawn too; uncovers a buried
     resource and offers a small chance to use it (a space of possibility, Möglichkeitsraum)."""
     r = m.residents
@@ -123,7 +298,34 @@ def resource_diagnostician(m: QuartierModel, w: CommunityWorker, budget: Budget)
         m.log("outreach_visit", resident=i, withdrawn=withdrawn, worker=w.name)
 
 
-def organisation_helper(m: QuartierModel, w: CommunityWorker, budget: Budget) -> None:
+@activity(
+    role=True,
+    german="Organisationshelfer",
+    label=("organisation helper", "Organisationshelfer"),
+    explanation=(
+        "Start-up, financial and organisational help: founds groups with residents who share a "
+        "concern, supports existing groups and organises neighbourhood parties.",
+        "Gründungs-, Finanz- und Organisationshilfe: gründet Gruppen mit Bewohnern, die ein "
+        "Anliegen teilen, unterstützt bestehende Gruppen und organisiert Nachbarschaftsfeste.",
+    ),
+    longest_task=FOUNDING_HOURS,
+    colour="#4daf4a",
+    messages={
+        "worker_founded_group": (
+            "{worker} helped start group {group}.",
+            "{worker} half bei der Gründung von Gruppe {group}.",
+        ),
+        "group_helped": (
+            "{worker} helped group {group} organise.",
+            "{worker} unterstützte Gruppe {group} bei der Organisation.",
+        ),
+        "festival": (
+            "{worker} organised a neighbourhood party at the {place} ({guests} guests).",
+            "{worker} organisierte ein Nachbarschaftsfest ({place}, {guests} Gäste).",
+        ),
+    },
+)
+def organisation_helper(m: Quarter, w: Worker, budget: Budget) -> None:
     """Start-up, financial and organisational help: found groups with known residents, support
     existing groups, and organise encounters where residents with shared concerns meet."""
     r, pr = m.residents, m.problems
@@ -164,7 +366,7 @@ def organisation_helper(m: QuartierModel, w: CommunityWorker, budget: Budget) ->
         festival(m, w)
 
 
-def festival(m: QuartierModel, w: CommunityWorker) -> None:
+def festival(m: Quarter, w: Worker) -> None:
     """An encounter at a public place: neighbours of all ages and origins meet."""
     r = m.residents
     place = int(m.rng.integers(m.layout.n_places))
@@ -184,7 +386,26 @@ def festival(m: QuartierModel, w: CommunityWorker) -> None:
     m.log("festival", guests=len(guests), place=m.layout.place_kind[place], worker=w.name)
 
 
-def door_opener(m: QuartierModel, w: CommunityWorker, budget: Budget) -> None:
+@activity(
+    role=True,
+    german="Türöffner",
+    label=("door opener", "Türöffner"),
+    explanation=(
+        "Advice and advocacy: opens doors to administration, politics and business, coaches "
+        "groups in dealing with the authorities and wins allies for them.",
+        "Beratung und Fürsprache: öffnet Türen zu Verwaltung, Politik und Wirtschaft, schult "
+        "Gruppen im Umgang mit Behörden und gewinnt Verbündete für sie.",
+    ),
+    longest_task=ADVOCACY_HOURS,
+    colour="#984ea3",
+    messages={
+        "door_opened": (
+            "{worker} opened doors to the administration for group {group}.",
+            "{worker} öffnete Gruppe {group} Türen zur Verwaltung.",
+        ),
+    },
+)
+def door_opener(m: Quarter, w: Worker, budget: Budget) -> None:
     """Advice and advocacy: access to administration, politics and business, coaching of
     bureaucratic competence, and bringing allies to groups."""
     r = m.residents
@@ -209,7 +430,26 @@ def door_opener(m: QuartierModel, w: CommunityWorker, budget: Budget) -> None:
         r.adjust_trust([i], +0.03)
 
 
-def dialogue_manager(m: QuartierModel, w: CommunityWorker, budget: Budget) -> None:
+@activity(
+    role=True,
+    german="Dialogmanager",
+    label=("dialogue manager", "Dialogmanager"),
+    explanation=(
+        "Moderates between everyday life, administration, institutions and market: round "
+        "tables raise the administration's responsiveness, and claims are put into its language.",
+        "Moderiert zwischen Lebenswelt, Verwaltung, Institutionen und Markt: runde Tische "
+        "erhöhen die Offenheit der Verwaltung, Forderungen werden in ihre Sprache übersetzt.",
+    ),
+    longest_task=ROUND_TABLE_HOURS,
+    colour="#ff7f00",
+    messages={
+        "round_table": (
+            "{worker} moderated a round table with the administration.",
+            "{worker} moderierte einen runden Tisch mit der Verwaltung.",
+        ),
+    },
+)
+def dialogue_manager(m: Quarter, w: Worker, budget: Budget) -> None:
     """Moderates between lifeworld, administration, institutions and market: round tables raise
     the administration's responsiveness, translate claims, and build residents' trust."""
     a, r = m.arena, m.residents
@@ -226,18 +466,33 @@ def dialogue_manager(m: QuartierModel, w: CommunityWorker, budget: Budget) -> No
         g.access = min(1.0, g.access + 0.15)
 
 
-def conflict_mediator(m: QuartierModel, w: CommunityWorker, budget: Budget) -> None:
+@activity(
+    role=True,
+    german="Konfliktmediator",
+    label=("conflict mediator", "Konfliktmediator"),
+    explanation=(
+        "Mediates conflicts between resident groups into compromises and brings residents of "
+        "different origins and ages together in dialogue meetings.",
+        "Vermittelt Konflikte zwischen Bewohnergruppen zu Kompromissen und bringt Bewohner "
+        "unterschiedlicher Herkunft und Generation in Dialogtreffen zusammen.",
+    ),
+    longest_task=MEDIATION_HOURS,
+    colour="#a65628",
+    messages={
+        "dialogue_meeting": (
+            "{worker} brought {residents} residents of different backgrounds together.",
+            "{worker} brachte {residents} Bewohner unterschiedlicher Herkunft zusammen.",
+        ),
+    },
+)
+def conflict_mediator(m: Quarter, w: Worker, budget: Budget) -> None:
     """Mediates conflicts between resident groups into compromises (hours banked for the next
     assembly) and repairs ties across origin and age groups in dialogue meetings."""
-    r, a = m.residents, m.arena
+    r, arena = m.residents, m.arena
     causes = {int(m.problems.kind[g.problem]) for g in m.groups.active if g.problem >= 0}
     rivals = any(OPPOSING[k] in causes for k in causes)  # opposed claims are coming
-    if (
-        rivals
-        and a.mediation_hours < 2 * MEDIATION_BANK_HOURS
-        and budget.take(MEDIATION_BANK_HOURS)
-    ):
-        a.mediation_hours += MEDIATION_BANK_HOURS
+    if rivals and arena.mediation_hours < 2 * MEDIATION_HOURS and budget.take(MEDIATION_HOURS):
+        arena.mediation_hours += MEDIATION_HOURS
     present = np.flatnonzero(~r.withdrawn)
     if len(present) < 2:
         return
@@ -252,7 +507,7 @@ def conflict_mediator(m: QuartierModel, w: CommunityWorker, budget: Budget) -> N
             break
         side_a = m.rng.choice(side_a, size=min(8, len(side_a)), replace=False)
         side_b = m.rng.choice(side_b, size=min(8, len(side_b)), replace=False)
-        a, b = cross_pairs(m, side_a, side_b, k=max(len(side_a), len(side_b)))
+        a, b = m.ties.cross_pairs(side_a, side_b, max(len(side_a), len(side_b)), m.rng)
         pairs_a.append(a)
         pairs_b.append(b)
         met.append(np.concatenate([side_a, side_b]))
@@ -264,7 +519,30 @@ def conflict_mediator(m: QuartierModel, w: CommunityWorker, budget: Budget) -> N
         m.mark_used(everyone, SPEAKING)
 
 
-def case_work(m: QuartierModel, w: CommunityWorker, budget: Budget) -> None:
+@activity(
+    role=False,
+    german="stellvertretende Fallbearbeitung",
+    label=("case work (top-down)", "Fallarbeit (von oben)"),
+    explanation=(
+        "Top-down care, not one of the roles: experts handle residents' cases and solve "
+        "problems for them. Quick relief, without the residents' own action.",
+        "Fürsorge von oben, keine der Rollen: Fachleute bearbeiten Fälle und lösen Probleme "
+        "stellvertretend. Schnelle Entlastung, ohne eigenes Handeln der Bewohner.",
+    ),
+    longest_task=PLANNING_HOURS,
+    colour="#404040",
+    messages={
+        "case_handled": (
+            "{worker} handled resident {resident}'s case.",
+            "{worker} bearbeitete den Fall von Bewohner {resident}.",
+        ),
+        "solved_for_residents": (
+            "Experts solved {problem} for the residents.",
+            "Fachleute lösten {problem} stellvertretend für die Bewohner.",
+        ),
+    },
+)
+def case_work(m: Quarter, w: Worker, budget: Budget) -> None:
     """Deficit-oriented care: experts solve problems *for* residents and handle them as cases.
     Quick visible relief; the residents' own action plays no part in the outcome."""
     r, pr = m.residents, m.problems
@@ -298,27 +576,3 @@ def case_work(m: QuartierModel, w: CommunityWorker, budget: Budget) -> None:
             if pr.severity[p] <= 0.1:
                 m.solve_for_residents(p)
                 m.log("solved_for_residents", problem=p, worker=w.name)
-
-
-ROLE_ACTIONS: dict[str, Callable[[QuartierModel, CommunityWorker, Budget], None]] = {
-    "problem_sensor": problem_sensor,
-    "resource_diagnostician": resource_diagnostician,
-    "organisation_helper": organisation_helper,
-    "door_opener": door_opener,
-    "dialogue_manager": dialogue_manager,
-    "conflict_mediator": conflict_mediator,
-    "case_work": case_work,
-}
-"""Activity name -> mechanism. Add a role: write its function and list it here and in
-:data:`quartiersim.parameters.ACTIVITIES`."""
-
-ROLE_ACTIVITY_COST: dict[str, float] = {
-    "problem_sensor": WALK_HOURS,
-    "resource_diagnostician": VISIT_HOURS,
-    "organisation_helper": FOUNDING_HOURS,
-    "door_opener": ADVOCACY_HOURS,
-    "dialogue_manager": ROUND_TABLE_HOURS,
-    "conflict_mediator": MEDIATION_BANK_HOURS,
-    "case_work": PLANNING_HOURS,
-}
-"""The longest task of each activity: unspent hours up to this carry over to next week."""

@@ -3,21 +3,27 @@ weekly time budget split across the roles by a role mix."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
-from mesa.discrete_space import CellAgent
+import mesa
+from mesa.discrete_space import CellAgent, OrthogonalMooreGrid
 
-from quartiersim.parameters import ACTIVITIES, check_role_mix
-from quartiersim.roles import ROLE_ACTIONS, ROLE_ACTIVITY_COST, Budget
+from quartiersim import roles
+from quartiersim.roles import ACTIVITIES, Budget, check_role_mix
 
-if TYPE_CHECKING:
-    from quartiersim.model import QuartierModel
+
+class Quarter(roles.Quarter, Protocol):
+    """What workers use of the quarter: what the roles use, the grid they walk and the hours
+    of a working week."""
+
+    grid: OrthogonalMooreGrid
+    hours_per_week: float
 
 
 class CommunityWorker(CellAgent):
     """A community worker who moves through the quarter and spends hours on roles."""
 
-    def __init__(self, model: QuartierModel, cell, number: int, mix: dict[str, float]) -> None:
+    def __init__(self, model: mesa.Model, cell: Any, number: int, mix: dict[str, float]) -> None:
         super().__init__(model)
         self.cell = cell
         self.name = f"worker {number + 1}"
@@ -27,6 +33,11 @@ class CommunityWorker(CellAgent):
         self.spent_week = dict.fromkeys(ACTIVITIES, 0.0)
         self.spent_total = 0.0
         self.budget_total = 0.0
+
+    @property
+    def quarter(self) -> Quarter:
+        """The quarter this worker works in: the Mesa model, seen through what workers use."""
+        return self.model
 
     def set_role_mix(self, mix: dict[str, float]) -> None:
         """Change how this worker splits its hours (shares are normalised)."""
@@ -42,20 +53,20 @@ class CommunityWorker(CellAgent):
 
     def move_to(self, x: int, y: int) -> None:
         """Go to cell (x, y) (where the worker is drawn on the map)."""
-        self.cell = self.model.grid[(int(x), int(y))]
+        self.cell = self.quarter.grid[(int(x), int(y))]
 
     def step(self) -> None:
         """One working week: each activity gets its share of the hours (plus what was banked)."""
-        hours = self.model.hours_per_week
+        hours = self.quarter.hours_per_week
         self.budget_total += hours
-        for activity in ACTIVITIES:
-            share = self.role_mix.get(activity, 0.0)
-            available = share * hours + self.banked[activity] if share > 0 else 0.0
+        for name, activity in ACTIVITIES.items():
+            share = self.role_mix.get(name, 0.0)
+            available = share * hours + self.banked.get(name, 0.0) if share > 0 else 0.0
             budget = Budget(available)
             if available > 0:
-                ROLE_ACTIONS[activity](self.model, self, budget)
-            self.spent_week[activity] = budget.spent
+                activity.act(self.quarter, self, budget)
+            self.spent_week[name] = budget.spent
             # Unspent hours carry over, but only up to one task: idle time is not hoarded.
             leftover = available - budget.spent
-            self.banked[activity] = min(leftover, ROLE_ACTIVITY_COST[activity])
+            self.banked[name] = min(leftover, activity.longest_task)
         self.spent_total += sum(self.spent_week.values())

@@ -27,12 +27,14 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
+from quartiersim import ACTIVITIES, MEASURES, STRATEGIES
 from quartiersim.app import texts
 from quartiersim.app.session import Session
 from quartiersim.app.texts import t
 from quartiersim.model import QuartierModel
 from quartiersim.problems import LATENT, SOLVED, VISIBLE
-from quartiersim.residents import AGE_GROUPS, DOMAINS
+from quartiersim.quarter import PLACE_NAMES
+from quartiersim.residents import AGE_GROUPS, AGE_LABELS, DOMAIN_LABELS, DOMAINS, ORIGIN_LABEL
 
 DPI = 100
 
@@ -54,15 +56,6 @@ GROUP_COLOURS = (
     "#7f7f7f",
 )
 WITHDRAWN_COLOURS = ("#9ecae1", "#b2182b")  # not withdrawn, withdrawn
-ROLE_COLOURS = {
-    "problem_sensor": "#e41a1c",
-    "resource_diagnostician": "#377eb8",
-    "organisation_helper": "#4daf4a",
-    "door_opener": "#984ea3",
-    "dialogue_manager": "#ff7f00",
-    "conflict_mediator": "#a65628",
-    "case_work": "#404040",
-}
 BONDING, BRIDGING = "#3182bd", "#f28e2b"
 MEASURE_COLOURS = (
     "#1f77b4",
@@ -75,22 +68,8 @@ MEASURE_COLOURS = (
     "#17becf",
 )
 QUARTER_STYLES = ("-", "--")  # quarter A solid, quarter B dashed
-UNIT_MEASURES = (
-    "social_capital",
-    "political_influence",
-    "helplessness",
-    "participation",
-    "withdrawn_share",
-    "activated_resources",
-    "self_efficacy",
-    "feel_influential",
-    "support",
-    "belonging",
-    "responsiveness",
-    "institutional_trust",
-    "voice_equality",
-)
-"""Measures in [0, 1], plotted on that fixed scale so curves of both quarters compare."""
+ALWAYS_PLOTTED = ("social_capital", "political_influence")
+"""The two composites the plot view always shows; every other measure can be added to it."""
 
 
 def png(fig: Figure) -> bytes:
@@ -139,7 +118,7 @@ def _background(ax, model: QuartierModel, lang: str) -> None:
         ax.text(
             x,
             y,
-            texts.label(texts.PLACE_LABELS, kind, lang),
+            texts.pick(PLACE_NAMES[kind], lang),
             ha="center",
             va="center",
             fontsize=7,
@@ -169,17 +148,14 @@ def resident_colours(model: QuartierModel, colour_by: str, lang: str):
         items = [
             (
                 ORIGIN_COLOURS[k % len(ORIGIN_COLOURS)],
-                texts.pick(texts.ORIGIN_LABEL, lang).format(k=k),
+                ORIGIN_LABEL.pick(lang).format(k=k),
             )
             for k in range(model.p["n_origins"])
         ]
         return colours, ("items", items)
     if colour_by == "age":
         colours = rgba(AGE_COLOURS)[r.age]
-        items = [
-            (AGE_COLOURS[k], texts.label(texts.AGE_LABELS, name, lang))
-            for k, name in enumerate(AGE_GROUPS)
-        ]
+        items = [(AGE_COLOURS[k], AGE_LABELS[name].pick(lang)) for k, name in enumerate(AGE_GROUPS)]
         return colours, ("items", items)
     if colour_by == "group":
         colours, items = group_colours(model, lang)
@@ -322,8 +298,8 @@ def draw_map(
     ]
     worker_handles = [
         _dot(
-            ROLE_COLOURS[role],
-            t("worker", lang, role=texts.label(texts.ACTIVITY_LABELS, role, lang)),
+            ACTIVITIES[role].colour,
+            t("worker", lang, role=ACTIVITIES.label(role, lang)),
             size=8,
             edge="black",
         )
@@ -362,7 +338,7 @@ def _draw_workers(ax, model: QuartierModel) -> list[str]:
                     1.1,
                     start,
                     start + sweep,
-                    facecolor=ROLE_COLOURS[activity],
+                    facecolor=ACTIVITIES[activity].colour,
                     edgecolor="black",
                     linewidth=0.6,
                     zorder=6,
@@ -394,7 +370,7 @@ def _draw_workers(ax, model: QuartierModel) -> list[str]:
             zorder=7,
             path_effects=[patheffects.withStroke(linewidth=2, foreground="white")],
         )
-    return [a for a in ROLE_COLOURS if a in shown]
+    return [a for a in ACTIVITIES if a in shown]
 
 
 def draw_network(
@@ -460,11 +436,7 @@ def draw_plots(
 ) -> Figure:
     """Measures over time for every quarter of the session: social capital and political
     influence always, then ``extra``; quarter A solid, B dashed; the project exit marked."""
-    measures = [
-        "social_capital",
-        "political_influence",
-        *[m for m in extra if m not in ("social_capital", "political_influence")],
-    ]
+    measures = [*ALWAYS_PLOTTED, *[m for m in extra if m not in ALWAYS_PLOTTED]]
     ncols = 3 if len(measures) > 4 else 2
     nrows = -(-len(measures) // ncols)
     fig = Figure(figsize=(11, 1.1 + 2.1 * nrows), dpi=DPI)
@@ -472,21 +444,21 @@ def draw_plots(
     with session.lock:
         weeks = session.week
         exits = [q.model.project_weeks for q in session.quarters]
-        names = [texts.label(texts.STRATEGY_LABELS, s, lang) for s in session.strategies()]
+        names = [STRATEGIES.label(s, lang) for s in session.strategies()]
     right = max(52, -(-max(weeks, 1) // 52) * 52)
     for k, (ax, measure) in enumerate(zip(axes.flat, measures, strict=False)):
         colour = MEASURE_COLOURS[k % len(MEASURE_COLOURS)]
         for which, style in enumerate(QUARTER_STYLES[: len(names)]):
             x, y = session.series(which, measure)
             ax.plot(x, y, style, color=colour, lw=1.8)
-        ax.set_title(texts.label(texts.MEASURE_LABELS, measure, lang), fontsize=9.5)
+        ax.set_title(MEASURES.label(measure, lang), fontsize=9.5)
         ax.tick_params(labelsize=7.5)
         ax.grid(alpha=0.3)
         ax.set_xlim(0, right)
         for e in sorted(set(exits)):
             if e <= right:
                 ax.axvline(e, color="#444444", ls=":", lw=1.2)
-        if measure in UNIT_MEASURES:
+        if measure in MEASURES and MEASURES[measure].unit_interval:
             ax.set_ylim(0, 1)
         else:  # counts: from zero, whole numbers, a visible range even while all are zero
             ax.set_ylim(bottom=0, top=max(1.0, ax.get_ylim()[1]))
@@ -557,7 +529,7 @@ def draw_resident(session: Session, resident: int, lang: str = "en") -> Figure:
             hatch="//" if which else None,
             edgecolor="white",
         )
-    res_ax.set_yticks(y, [texts.label(texts.DOMAIN_LABELS, d, lang) for d in DOMAINS], fontsize=7.5)
+    res_ax.set_yticks(y, [DOMAIN_LABELS[d].pick(lang) for d in DOMAINS], fontsize=7.5)
     res_ax.set_xlim(0, 1)
     res_ax.invert_yaxis()
     res_ax.tick_params(labelsize=7)

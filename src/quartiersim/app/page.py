@@ -24,12 +24,13 @@ import numpy as np
 import reacton.ipyvuetify as rv
 import solara
 
-from quartiersim import EVENTS, MEASURES, PARAMETERS, STRATEGIES
+from quartiersim import ACTIVITIES, EVENTS, MEASURES, STRATEGIES
 from quartiersim.activity import describe
 from quartiersim.app import figures, texts
-from quartiersim.app.session import Notice, Session, tunable_parameters
+from quartiersim.app.session import Notice, Session, takes_custom_mix, tunable_parameters
 from quartiersim.app.texts import t
-from quartiersim.parameters import ACTIVITIES, Parameter
+from quartiersim.parameters import GROUPS, Parameter
+from quartiersim.residents import AGE_LABELS
 
 SPEEDS = (1, 4, 13, 52)
 """Weeks per frame while playing: a week, a month, a quarter, a year."""
@@ -43,31 +44,7 @@ browser tab that went away does not render)."""
 
 FEED_LENGTH = 12
 DEFAULT_EXTRA = ("helplessness", "participation", "claims_granted")
-EXTRA_CHOICES = (
-    "helplessness",
-    "participation",
-    "claims_granted",
-    "withdrawn_share",
-    "activated_resources",
-    "self_efficacy",
-    "feel_influential",
-    "bridging_ties",
-    "bonding_ties",
-    "mean_degree",
-    "support",
-    "belonging",
-    "allies",
-    "responsiveness",
-    "institutional_trust",
-    "voice_equality",
-    "active_groups",
-    "problems_open",
-    "problems_solved",
-    "claims_raised",
-    "conflicts_mediated",
-)
-"""Measures the plot view offers besides social capital and political influence (those the
-model records; see :func:`extra_choices`)."""
+"""Measures the plot view shows at first, besides the two composites."""
 
 CSS = """
 .qs-figure { width: 100%; height: auto; }
@@ -82,8 +59,9 @@ CSS = """
 
 
 def extra_choices() -> list[str]:
-    """Choices offered for a parameter beyond its declaration (none by default)."""
-    return [m for m in EXTRA_CHOICES if m in MEASURES]
+    """The measures the plot view offers besides the two composites it always shows: every
+    declared measure, in declaration order."""
+    return [m for m in MEASURES if m not in figures.ALWAYS_PLOTTED]
 
 
 def notice_text(notice: Notice, lang: str) -> str:
@@ -127,8 +105,9 @@ def Caption(text: str):
 
 
 @solara.component
-def Explain(view: str, lang: str):
-    """The explain panel of a view: what it shows, how it works, what to notice and try."""
+def Explain(view: str, lang: str, more: str = ""):
+    """The explain panel of a view: what it shows, how it works, what to notice and try (and
+    ``more``, Markdown for what a view needs beyond that)."""
     body = texts.EXPLAIN[view][lang]
     with (
         solara.Details(summary=t("explain", lang)),
@@ -136,6 +115,14 @@ def Explain(view: str, lang: str):
     ):
         for section in texts.SECTIONS:
             solara.Markdown(f"**{t(section, lang)}.** {body[section]}")
+        if more:
+            solara.Markdown(more)
+
+
+def activities_text(lang: str) -> str:
+    """What each activity of the workers does, as a Markdown list (from the declarations)."""
+    items = [f"- *{a.label.pick(lang)}*: {a.explanation.pick(lang)}" for a in ACTIVITIES.values()]
+    return f"**{t('activities', lang)}.**\n\n" + "\n".join(items)
 
 
 @solara.component
@@ -147,16 +134,12 @@ def Picture(make: Callable[[], Any], dependencies: list, css_class: str):
 
 def strategy_items(lang: str) -> list[dict[str, str]]:
     """The strategy selector's entries in the page's language."""
-    return [
-        {"text": texts.label(texts.STRATEGY_LABELS, s, lang), "value": s}
-        for s in PARAMETERS["strategy"].choices or STRATEGIES
-    ]
+    return [{"text": STRATEGIES.label(s, lang), "value": s} for s in STRATEGIES]
 
 
 def describe_strategy(name: str, lang: str) -> str:
     """One sentence on what a strategy does, in the page's language."""
-    s = STRATEGIES[name]
-    return s.de if lang == "de" else s.en
+    return STRATEGIES[name].description.pick(lang)
 
 
 # -- sidebar controls --------------------------------------------------------------------------
@@ -224,7 +207,7 @@ def ParameterPanels(session: Session, lang: str, changed: Callable[[], None]):
         groups.setdefault(spec.group, []).append(spec)
     for group, specs in groups.items():
         with (
-            solara.Details(summary=texts.label(texts.GROUP_LABELS, group, lang)),
+            solara.Details(summary=GROUPS[group].pick(lang) if group in GROUPS else group),
             solara.Column(gap="2px", classes=[f"qs-params-{group}"]),
         ):
             for spec in specs:
@@ -254,7 +237,8 @@ def SeedInput(session: Session, lang: str, changed: Callable[[], None]):
 
 @solara.component
 def CustomMix(session: Session, lang: str, changed: Callable[[], None], version: int):
-    """Sliders for the custom mix: the six roles and, for contrast, top-down case work."""
+    """Sliders for the custom mix: every declared activity (the roles and, for contrast,
+    top-down case work)."""
     solara.Text(t("custom_mix", lang), classes=["qs-sidebar-heading"])
     for activity in ACTIVITIES:
 
@@ -263,8 +247,8 @@ def CustomMix(session: Session, lang: str, changed: Callable[[], None], version:
             changed()
 
         solara.SliderFloat(
-            texts.label(texts.ACTIVITY_LABELS, activity, lang),
-            value=session.custom_mix[activity],
+            ACTIVITIES.label(activity, lang),
+            value=session.custom_mix.get(activity, 0.0),
             min=0.0,
             max=1.0,
             step=0.05,
@@ -385,16 +369,16 @@ def Controls(
     else:
         Caption(t("compare_hint", lang))
     in_use = (session.strategy_a, session.strategy_b) if session.compare else (session.strategy_a,)
-    if "custom" in in_use:
+    if any(takes_custom_mix(s) for s in in_use):
         CustomMix(session, lang, changed, version)
 
     solara.Text(t("events", lang), classes=["qs-sidebar-heading"])
     Caption(t("events_hint", lang))
     with solara.Column(gap="4px"):
         for name, event in EVENTS.items():
-            with solara.Tooltip(event.effect_de if lang == "de" else event.effect_en):
+            with solara.Tooltip(event.effect.pick(lang)):
                 solara.Button(
-                    event.de if lang == "de" else event.en,
+                    event.label.pick(lang),
                     on_click=trigger(name),
                     small=True,
                     outlined=True,
@@ -409,28 +393,34 @@ def Controls(
     ParameterPanels(session, lang, changed)
     if session.pending:
         solara.Warning(t("pending", lang), dense=True, classes=["qs-pending"])
-    Explain("controls", lang)
+    Explain("controls", lang, more=activities_text(lang))
 
 
 # -- main area views ---------------------------------------------------------------------------
+
+
+def status_lines(session: Session, lang: str) -> list[str]:
+    """The status line of each quarter: strategy, project phase and how the hours went."""
+    rows = session.status()
+    lines = []
+    for k, q in enumerate(rows):
+        prefix = f"{t('quarter', lang, name='AB'[k])}: " if len(rows) > 1 else ""
+        state = t("running" if q.running else "ended", lang, exit=q.exit_week)
+        line = f"{prefix}{STRATEGIES.label(q.strategy, lang)} — {state}."
+        if q.budget > 0:
+            spent = ", ".join(
+                f"{ACTIVITIES.label(a, lang)} {h:.0f} h" for a, h in q.hours.items() if h > 0
+            ) or t("no_hours", lang)
+            line += f" {t('hours_week', lang, budget=q.budget)}: {spent}"
+        lines.append(line)
+    return lines
 
 
 @solara.component
 def Status(session: Session, lang: str, version: int):
     """The line above the views: week, strategy, project phase, hours worked."""
     with session.lock:
-        rows = []
-        for k, q in enumerate(session.quarters):
-            m = q.model
-            state = t("running" if m.project_running else "ended", lang, exit=m.project_weeks)
-            hours = {}
-            for w in m.workers:
-                for activity, h in w.spent_week.items():
-                    hours[activity] = hours.get(activity, 0.0) + h
-            budget = len(m.workers) * m.hours_per_week if m.project_running else 0.0
-            rows.append(
-                (k, texts.label(texts.STRATEGY_LABELS, q.strategy, lang), state, hours, budget)
-            )
+        lines = status_lines(session, lang)
         week = session.week
     with solara.Column(gap="2px", classes=["qs-status"]):
         solara.Text(
@@ -438,16 +428,7 @@ def Status(session: Session, lang: str, version: int):
             classes=["qs-week"],
             style={"font-weight": "600", "font-size": "18px"},
         )
-        for k, strategy, state, hours, budget in rows:
-            prefix = f"{t('quarter', lang, name='AB'[k])}: " if len(rows) > 1 else ""
-            line = f"{prefix}{strategy} — {state}."
-            if budget > 0:
-                spent = ", ".join(
-                    f"{texts.label(texts.ACTIVITY_LABELS, a, lang)} {h:.0f} h"
-                    for a, h in hours.items()
-                    if h > 0
-                ) or t("no_hours", lang)
-                line += f" {t('hours_week', lang, budget=budget)}: {spent}"
+        for k, line in enumerate(lines):
             solara.Text(line, classes=[f"qs-status-{'ab'[k]}"])
 
 
@@ -455,7 +436,7 @@ def quarter_title(session: Session, which: int, lang: str) -> str:
     """In compare mode, which quarter a picture shows and its strategy; else nothing."""
     if len(session.quarters) <= 1:
         return ""
-    strategy = texts.label(texts.STRATEGY_LABELS, session.strategies()[which], lang)
+    strategy = STRATEGIES.label(session.strategies()[which], lang)
     return f"{t('quarter', lang, name='AB'[which])}: {strategy}"
 
 
@@ -487,9 +468,7 @@ def NetworkView(session: Session, which: int, lang: str, selected: int, version:
 def PlotsView(session: Session, lang: str, version: int):
     """The measures over time (both quarters in compare mode)."""
     extra, set_extra = solara.use_state(list(DEFAULT_EXTRA))
-    items = [
-        {"text": texts.label(texts.MEASURE_LABELS, m, lang), "value": m} for m in extra_choices()
-    ]
+    items = [{"text": MEASURES.label(m, lang), "value": m} for m in extra_choices()]
     with solara.Card(t("plots", lang), classes=["qs-plots-card"]):
         rv.Select(
             label=t("more_measures", lang),
@@ -516,24 +495,10 @@ def Inspector(session: Session, lang: str, selected: solara.Reactive[int], versi
     with session.lock:
         model = session.model
         n = model.residents.n
-        r = model.residents
         chosen = min(max(selected.value, 0), n - 1)
         profile = model.resident_agents[chosen].profile()
-        bridging = (
-            np.flatnonzero(
-                (r.origin[list(profile["ties"])] != r.origin[chosen])
-                | (r.age[list(profile["ties"])] != r.age[chosen])
-            )
-            if profile["ties"]
-            else []
-        )
         others = [q.model.resident_agents[chosen].profile() for q in session.quarters[1:]]
-        candidates = {
-            "pick_helpless": [int(np.argmax(r.helplessness))],
-            "pick_withdrawn": np.flatnonzero(r.withdrawn).tolist(),
-            "pick_member": np.flatnonzero(r.group >= 0).tolist(),
-            "pick_random": list(range(n)),
-        }
+        candidates = session.candidates()
 
     def typed(text: str) -> None:
         try:
@@ -563,7 +528,7 @@ def Inspector(session: Session, lang: str, selected: solara.Reactive[int], versi
         return t(
             "profile",
             lang,
-            age=texts.label(texts.AGE_LABELS, p["age_group"], lang),
+            age=AGE_LABELS[p["age_group"]].pick(lang),
             origin=p["origin"],
             group=group,
             withdrawn=withdrawn,
@@ -594,7 +559,7 @@ def Inspector(session: Session, lang: str, selected: solara.Reactive[int], versi
                 "ties_line",
                 lang,
                 n=len(profile["ties"]),
-                bridging=len(bridging),
+                bridging=len(profile["bridging"]),
                 strongest=", ".join(f"#{j} ({w:.2f})" for j, w in strongest),
             )
             if profile["ties"]
@@ -605,9 +570,9 @@ def Inspector(session: Session, lang: str, selected: solara.Reactive[int], versi
                 prefix = f"{t('quarter', lang, name='AB'[k])}: " if others else ""
                 solara.Text(prefix + profile_line(p))
             solara.Text(
-                f"{t('self_efficacy', lang, v=profile['self_efficacy'])} · "
-                f"{t('belonging', lang, v=profile['belonging'])} · "
-                f"{t('trust', lang, v=profile['trust'])}"
+                f"{t('resident_efficacy', lang, v=profile['self_efficacy'])} · "
+                f"{t('resident_belonging', lang, v=profile['belonging'])} · "
+                f"{t('resident_trust', lang, v=profile['trust'])}"
                 + (f" ({t('quarter', lang, name='A')})" if others else "")
             )
             solara.Text(ties + (f" ({t('quarter', lang, name='A')})" if others else ""))
@@ -691,7 +656,12 @@ def Page(session: Session | None = None):
             return None
         stop = threading.Event()
         threading.Thread(target=play, args=(stop,), daemon=True).start()
-        return stop.set  # on Pause, Reset, or when the page goes away
+
+        def halt() -> None:  # on Pause, Reset, or when the page goes away
+            stop.set()
+            drawn.set()  # a closed page draws no more frames: do not wait for one
+
+        return halt
 
     solara.use_effect(start_playing, [playing.value])
 

@@ -17,8 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from quartiersim import PARAMETERS, ROLES, STRATEGIES, QuartierModel, validate
-from quartiersim.parameters import ACTIVITIES, Parameter
+from quartiersim import ACTIVITIES, PARAMETERS, ROLES, STRATEGIES, QuartierModel, validate
+from quartiersim.parameters import Parameter
 
 DEFAULT_SEED = 1
 """Seed of a fresh page: a trainer who reloads sees the same quarter as in the rehearsal."""
@@ -31,6 +31,11 @@ PLOT_POINTS = 300
 
 SKIPPED = ("strategy",)
 """Parameters with their own control (the strategy selector), not a generic one."""
+
+
+def takes_custom_mix(strategy: str) -> bool:
+    """Whether ``strategy`` has no preset and runs on the page's custom mix ('custom')."""
+    return strategy in STRATEGIES and STRATEGIES[strategy].shares is None
 
 
 def tunable_parameters() -> list[Parameter]:
@@ -80,6 +85,17 @@ class Thinned:
     def series(self, resident: int) -> tuple[np.ndarray, np.ndarray]:
         """Weeks and values recorded for one resident (copies)."""
         return self.weeks[: self.count].copy(), self.rows[: self.count, resident].astype(float)
+
+
+@dataclass(frozen=True)
+class Status:
+    """Where one quarter stands this week, for the status line."""
+
+    strategy: str
+    running: bool  # the project still runs
+    exit_week: int  # the last week of the project
+    hours: dict[str, float]  # hours spent on each activity this week, all workers together
+    budget: float  # hours the workers had this week (0 once they have left)
 
 
 @dataclass
@@ -143,9 +159,33 @@ class Session:
     def strategies(self) -> list[str]:
         return [q.strategy for q in self.quarters]
 
+    def status(self) -> list[Status]:
+        """Where each quarter stands this week: strategy, project phase, hours worked."""
+        with self.lock:
+            out = []
+            for q in self.quarters:
+                m = q.model
+                budget = len(m.workers) * m.hours_per_week if m.project_running else 0.0
+                out.append(
+                    Status(q.strategy, m.project_running, m.project_weeks, m.hours_spent(), budget)
+                )
+            return out
+
+    def candidates(self) -> dict[str, list[int]]:
+        """Residents of quarter A the inspector offers to pick, by the page's button keys:
+        the most helpless, the withdrawn, group members, anyone."""
+        with self.lock:
+            r = self.model.residents
+            return {
+                "pick_helpless": [int(np.argmax(r.helplessness))],
+                "pick_withdrawn": np.flatnonzero(r.withdrawn).tolist(),
+                "pick_member": np.flatnonzero(r.group >= 0).tolist(),
+                "pick_random": list(range(r.n)),
+            }
+
     # -- building ---------------------------------------------------------------------------
     def _build(self, strategy: str) -> Quarter:
-        role_mix = self.custom_mix if strategy == "custom" else None
+        role_mix = self.custom_mix if takes_custom_mix(strategy) else None
         model = QuartierModel(rng=self.seed, strategy=strategy, role_mix=role_mix, **self.params)
         quarter = Quarter(model, strategy, Thinned(model.residents.n))
         quarter.record()
@@ -218,7 +258,7 @@ class Session:
                 self.strategy_b = strategy
             if which < len(self.quarters):
                 q = self.quarters[which]
-                mix = self.custom_mix if strategy == "custom" else None
+                mix = self.custom_mix if takes_custom_mix(strategy) else None
                 q.model.set_strategy(strategy, mix)
                 q.strategy = strategy
                 self.frame += 1
@@ -233,8 +273,8 @@ class Session:
         with self.lock:
             self.custom_mix[activity] = float(share)
             for q in self.quarters:
-                if q.strategy == "custom":
-                    q.model.set_strategy("custom", self.custom_mix)
+                if takes_custom_mix(q.strategy):
+                    q.model.set_strategy(q.strategy, self.custom_mix)
                     self.frame += 1
         return None
 

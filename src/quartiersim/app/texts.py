@@ -1,15 +1,17 @@
-"""Every text the browser view shows, in English and German, in one place.
+"""The browser view's own wording, in English and German, in one place.
 
-Labels are ``(english, german)`` pairs; :func:`t` picks one. Names that come from the model
-(parameters, measures, roles, strategies, events) are keyed by the model's own names, so a
-translation can be checked against the model's declarations (``tests/test_app.py`` does).
+Texts are ``(english, german)`` pairs; :func:`t` picks one. The names of the model's concepts —
+roles, strategies, events, measures, parameters, age groups, places — are not here: each
+is declared with its concept, in both languages (``ACTIVITIES[name].label``,
+``STRATEGIES.label(name, lang)``, ``PARAMETERS[name].label`` ...), so a concept added to the
+model brings its own translation.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from quartiersim.quarter import PLACE_NAMES
+from quartiersim.parameters import PARAMETERS, UNITS
 
 LANGUAGES: dict[str, str] = {"en": "English", "de": "Deutsch"}
 
@@ -90,6 +92,7 @@ UI: dict[str, Pair] = {
     "how": ("How it works", "Wie es funktioniert"),
     "notice": ("Things to notice", "Worauf achten"),
     "try": ("Things to try", "Zum Ausprobieren"),
+    "activities": ("What the workers can do", "Was die Fachkräfte tun können"),
     # map and network legends
     "street": ("street", "Straße"),
     "building": ("building", "Haus"),
@@ -134,9 +137,9 @@ UI: dict[str, Pair] = {
         "{age}, Herkunftsgruppe {origin}; {group}; {withdrawn}.",
     ),
     "in_group": ("member of group {id}", "Mitglied von Gruppe {id}"),
-    "self_efficacy": ("self-efficacy {v:.2f}", "Selbstwirksamkeit {v:.2f}"),
-    "belonging": ("belonging {v:.2f}", "Zugehörigkeit {v:.2f}"),
-    "trust": ("trust in institutions {v:.2f}", "Vertrauen in Institutionen {v:.2f}"),
+    "resident_efficacy": ("self-efficacy {v:.2f}", "Selbstwirksamkeit {v:.2f}"),
+    "resident_belonging": ("belonging {v:.2f}", "Zugehörigkeit {v:.2f}"),
+    "resident_trust": ("trust in institutions {v:.2f}", "Vertrauen in Institutionen {v:.2f}"),
     "ties_line": (
         "{n} ties ({bridging} bridging); strongest with: {strongest}",
         "{n} Beziehungen ({bridging} brückenbildend); am stärksten mit: {strongest}",
@@ -184,27 +187,7 @@ UI: dict[str, Pair] = {
     ),
 }
 
-# -- names from the model -----------------------------------------------------------------------
-
-STRATEGY_LABELS: dict[str, Pair] = {
-    "none": ("No intervention", "Keine Intervention"),
-    "top_down": ("Top-down care", "Fürsorge von oben"),
-    "networking": ("Networking", "Vernetzung"),
-    "political": ("Political capability", "Politikfähigkeit"),
-    "empowerment": ("Empowerment", "Empowerment"),
-    "custom": ("Custom mix", "Eigene Mischung"),
-}
-
-ACTIVITY_LABELS: dict[str, Pair] = {
-    "problem_sensor": ("problem sensor", "Problemsensor"),
-    "resource_diagnostician": ("resource diagnostician", "Ressourcendiagnostiker"),
-    "organisation_helper": ("organisation helper", "Organisationshelfer"),
-    "door_opener": ("door opener", "Türöffner"),
-    "dialogue_manager": ("dialogue manager", "Dialogmanager"),
-    "conflict_mediator": ("conflict mediator", "Konfliktmediator"),
-    "case_work": ("case work (top-down)", "Fallarbeit (von oben)"),
-}
-IDLE: Pair = ("idle", "untätig")
+# -- what the map can show ----------------------------------------------------------------------
 
 ATTRIBUTES: dict[str, Pair] = {
     "helplessness": ("helplessness", "Hilflosigkeit"),
@@ -216,322 +199,21 @@ ATTRIBUTES: dict[str, Pair] = {
 }
 """What residents on the map can be coloured by."""
 
-AGE_LABELS: dict[str, Pair] = {
-    "youth": ("youth", "Jugendliche"),
-    "adult": ("adult", "Erwachsene"),
-    "elderly": ("elderly", "Ältere"),
-}
-ORIGIN_LABEL: Pair = ("origin {k}", "Herkunft {k}")
-
-PLACE_LABELS: dict[str, Pair] = PLACE_NAMES
-
-DOMAIN_LABELS: dict[str, Pair] = {
-    "organising": ("organising", "Organisieren"),
-    "speaking": ("speaking up", "sich äußern"),
-    "practical": ("practical skills", "praktisches Können"),
-    "bureaucracy": ("language / bureaucracy", "Sprache / Behörden"),
-    "caring": ("caring", "Fürsorge"),
-}
-
-GROUP_LABELS: dict[str, Pair] = {
-    "quarter": ("The quarter", "Das Quartier"),
-    "ties": ("Encounters and ties", "Begegnungen und Beziehungen"),
-    "helplessness": ("Helplessness and resources", "Hilflosigkeit und Ressourcen"),
-    "groups": ("Action groups", "Aktionsgruppen"),
-    "arena": ("Political arena", "Politische Arena"),
-    "workers": ("Community workers", "Fachkräfte"),
-    "events": ("Events", "Ereignisse"),
-}
-"""Headings of the parameter panels (``Parameter.group``)."""
-
-MEASURE_LABELS: dict[str, Pair] = {
-    "social_capital": ("social capital", "Sozialkapital"),
-    "political_influence": ("political influence", "politischer Einfluss"),
-    "helplessness": ("helplessness", "Hilflosigkeit"),
-    "withdrawn_share": ("withdrawn share", "Anteil Zurückgezogener"),
-    "activated_resources": ("activated resources", "aktivierte Ressourcen"),
-    "self_efficacy": ("self-efficacy", "Selbstwirksamkeit"),
-    "feel_influential": ("feel influential", "fühlen sich einflussreich"),
-    "participation": ("participation", "Beteiligung"),
-    "bonding_ties": ("bonding ties", "bindende Beziehungen"),
-    "bridging_ties": ("bridging ties", "brückenbildende Beziehungen"),
-    "mean_degree": ("ties per resident", "Beziehungen pro Person"),
-    "core_ties": ("strong ties per resident", "starke Beziehungen pro Person"),
-    "mean_tie_strength": ("tie strength", "Beziehungsstärke"),
-    "largest_component": ("largest connected part", "größter verbundener Teil"),
-    "support": ("social support", "soziale Unterstützung"),
-    "belonging": ("belonging", "Zugehörigkeit"),
-    "claims_raised": ("claims raised", "gestellte Forderungen"),
-    "claims_granted": ("claims granted", "erfüllte Forderungen"),
-    "claims_success": ("claims success (last year)", "Erfolgsquote (letztes Jahr)"),
-    "problems_open": ("open problems", "offene Probleme"),
-    "problems_visible": ("visible problems", "sichtbare Probleme"),
-    "problems_solved": ("problems solved", "gelöste Probleme"),
-    "allies": ("allies", "Verbündete"),
-    "responsiveness": ("administration's responsiveness", "Offenheit der Verwaltung"),
-    "institutional_trust": ("trust in institutions", "Vertrauen in Institutionen"),
-    "voice_equality": ("equal voice across origins", "gleiche Stimme aller Herkünfte"),
-    "active_groups": ("active groups", "aktive Gruppen"),
-    "conflicts_open": ("open conflicts", "offene Konflikte"),
-    "conflicts_mediated": ("mediated conflicts", "vermittelte Konflikte"),
-    "worker_hours": ("workers' hours", "Arbeitsstunden"),
-    "project_running": ("project running", "Projekt läuft"),
-}
-
-PARAMETER_TEXTS: dict[str, tuple[str, str, str]] = {
-    # name: (English label, German label, German meaning); the English meaning is the model's
-    "n_residents": (
-        "Households",
-        "Haushalte",
-        "Haushalte im Quartier (ein Agent kann für einen Haushalt stehen).",
-    ),
-    "width": ("Width", "Breite", "Breite des Quartiersgitters (Zellen)."),
-    "height": ("Height", "Höhe", "Höhe des Quartiersgitters (Zellen)."),
-    "segregation": (
-        "Segregation",
-        "Segregation",
-        "Räumliche Trennung nach Herkunft: 0 gemischt, 1 jeder Haushalt im Teil "
-        "seiner Herkunftsgruppe.",
-    ),
-    "n_origins": (
-        "Origin groups",
-        "Herkunftsgruppen",
-        "Zahl der Herkunftsgruppen (Alteingesessene und Zugewanderte).",
-    ),
-    "n_problems": (
-        "Problems at start",
-        "Probleme zu Beginn",
-        "Strukturelle Probleme zu Beginn (schlechte Beleuchtung, kein Jugendtreff, "
-        "Mietdruck, Lärm, verwahrloste Grünflächen …).",
-    ),
-    "problem_arrival_weeks": (
-        "Weeks between new problems",
-        "Wochen zwischen neuen Problemen",
-        "Mittlere Zahl der Wochen, bis ein neues strukturelles Problem entsteht.",
-    ),
-    "routine_repair_weeks": (
-        "Weeks until routine repair",
-        "Wochen bis zur Routinereparatur",
-        "Mittlere Zahl der Wochen, bis die Verwaltung ein sichtbares, "
-        "nicht strukturelles Problem von sich aus behebt (ohne "
-        "Forderung).",
-    ),
-    "initial_helplessness": (
-        "Initial helplessness",
-        "Anfängliche Hilflosigkeit",
-        "Mittlere erlernte Hilflosigkeit zu Beginn.",
-    ),
-    "withdrawal_threshold": (
-        "Withdrawal threshold",
-        "Rückzugsschwelle",
-        "Hilflosigkeit, ab der sich jemand in resignative Privatheit "
-        "zurückzieht: keine freiwilligen Begegnungen mehr.",
-    ),
-    "initial_activation": (
-        "Initial activation",
-        "Anfängliche Aktivierung",
-        "Anteil der eigenen Ressourcen, der zu Beginn aktiviert ist; der Rest ist verschüttet.",
-    ),
-    "house_encounters": (
-        "House encounters per week",
-        "Begegnungen im Haus pro Woche",
-        "Mittlere Begegnungen pro Woche in der Hausgemeinschaft.",
-    ),
-    "place_visit_rate": (
-        "Visits to public places",
-        "Besuche öffentlicher Orte",
-        "Wöchentliche Wahrscheinlichkeit, einen öffentlichen Ort zu besuchen "
-        "(Stadtteilzentrum, Spielplatz, Platz, Café).",
-    ),
-    "tie_gain": (
-        "Tie gain per encounter",
-        "Beziehungszuwachs pro Begegnung",
-        "Stärke, die eine Begegnung einer Beziehung hinzufügt.",
-    ),
-    "bridging_openness": (
-        "Openness across groups",
-        "Offenheit über Gruppen hinweg",
-        "Wahrscheinlichkeit, dass eine Begegnung über Alters- oder "
-        "Herkunftsgrenzen eine Beziehung stiftet, relativ zu einer innerhalb "
-        "(Homophilie).",
-    ),
-    "bridge_survival_year": (
-        "Bridges surviving a year",
-        "Brücken, die ein Jahr halten",
-        "Anteil nicht gepflegter brückenbildender Beziehungen, die nach einem Jahr noch bestehen.",
-    ),
-    "bond_survival_year": (
-        "Bonds surviving a year",
-        "Bindungen, die ein Jahr halten",
-        "Anteil nicht gepflegter bindender Beziehungen, die nach einem Jahr noch bestehen.",
-    ),
-    "tie_fade": (
-        "Weekly fading of ties",
-        "Wöchentliches Verblassen",
-        "Wöchentlicher Verlust an Beziehungsstärke ohne Kontakt.",
-    ),
-    "tie_min": (
-        "Weakest remembered tie",
-        "Schwächste erinnerte Beziehung",
-        "Beziehungen schwächer als dieser Wert werden vergessen.",
-    ),
-    "problem_stress": (
-        "Stress from problems",
-        "Belastung durch Probleme",
-        "Wöchentlicher Anstieg der Hilflosigkeit durch ungelöste, "
-        "unkontrollierbare Probleme (je Belastungseinheit).",
-    ),
-    "support_relief": (
-        "Relief from support",
-        "Entlastung durch Unterstützung",
-        "Wöchentlicher Rückgang der Hilflosigkeit durch soziale Unterstützung über Beziehungen.",
-    ),
-    "mastery_effect": (
-        "Effect of mastery",
-        "Wirkung von Bewältigung",
-        "Rückgang der Hilflosigkeit durch eine volle Bewältigungserfahrung "
-        "(Erfolg durch eigenes Handeln).",
-    ),
-    "failure_effect": (
-        "Effect of failure",
-        "Wirkung von Misserfolg",
-        "Anstieg der Hilflosigkeit durch einen vollen Misserfolg (abgelehnte Forderung, Zerfall).",
-    ),
-    "noncontingency_effect": (
-        "Effect of being handled",
-        "Wirkung von Betreuung",
-        "Anstieg der Hilflosigkeit durch ein Ergebnis, das nicht vom "
-        "eigenen Handeln abhing (als Fall behandelt werden).",
-    ),
-    "activation_gain": (
-        "Activation by mastery",
-        "Aktivierung durch Bewältigung",
-        "Anteil der verschütteten Lücke eines Bereichs, den eine volle "
-        "Bewältigungserfahrung darin aktiviert.",
-    ),
-    "resource_disuse": (
-        "Fading of unused resources",
-        "Verblassen ungenutzter Ressourcen",
-        "Wöchentlicher Verlust aktivierter Ressourcen, die ungenutzt bleiben.",
-    ),
-    "base_threshold": (
-        "Joining threshold",
-        "Beitrittsschwelle",
-        "Granovetter-Schwelle: Anteil der eigenen Beziehungen, die schon in einer "
-        "Gruppe sind, ab dem eine durchschnittliche Person beitritt.",
-    ),
-    "threshold_heterogeneity": (
-        "Spread of thresholds",
-        "Streuung der Schwellen",
-        "Unterschiede der Beitrittsschwellen zwischen Personen: manche "
-        "treten früh bei, manche nie.",
-    ),
-    "threshold_spread": (
-        "Threshold sensitivity",
-        "Empfindlichkeit der Schwelle",
-        "Wie stark Hilflosigkeit die Beitrittsschwelle hebt und Selbstwirksamkeit sie senkt.",
-    ),
-    "founding_rate": (
-        "Founding rate",
-        "Gründungsrate",
-        "Wöchentliche Chance, dass Betroffene eines sichtbaren Problems eine "
-        "Gruppe gründen, wenn eine von ihnen organisieren kann.",
-    ),
-    "initiator_level": (
-        "Initiator's organising level",
-        "Organisationskraft für Gründung",
-        "Aktivierte Organisationsressource, die jemand braucht, um ohne Hilfe "
-        "eine Gruppe zu gründen.",
-    ),
-    "dropout_rate": (
-        "Drop-out rate",
-        "Ausstiegsrate",
-        "Wöchentliche Chance, dass ein Mitglied einer Gruppe ohne jüngeren Erfolg wegbleibt.",
-    ),
-    "assembly_weeks": (
-        "Weeks between assemblies",
-        "Wochen zwischen Versammlungen",
-        "Wochen zwischen Bewohnerversammlungen, auf denen Forderungen gebündelt "
-        "und an die Verwaltung gegeben werden.",
-    ),
-    "admin_attention": (
-        "Administration's attention",
-        "Aufmerksamkeit der Verwaltung",
-        "Forderungen, mit denen sich die Verwaltung pro Versammlung befassen kann.",
-    ),
-    "admin_responsiveness": (
-        "Administration's responsiveness",
-        "Offenheit der Verwaltung",
-        "Anfängliche Offenheit von Verwaltung und Lokalpolitik für Forderungen der Bewohner.",
-    ),
-    "n_potential_allies": (
-        "Potential allies",
-        "Mögliche Verbündete",
-        "Verbände, Lokalpolitiker und zivilgesellschaftliche Akteure, die "
-        "Verbündete werden könnten.",
-    ),
-    "n_workers": (
-        "Community workers",
-        "Fachkräfte",
-        "Fachkräfte der Gemeinwesenarbeit (Quartiersmanagement-Team).",
-    ),
-    "hours_per_week": (
-        "Hours per week",
-        "Stunden pro Woche",
-        "Arbeitsstunden pro Fachkraft und Woche.",
-    ),
-    "project_weeks": (
-        "Project length",
-        "Projektdauer",
-        "Dauer des geförderten Projekts in Wochen; danach gehen die Fachkräfte (Projektende).",
-    ),
-    "outreach_acceptance": (
-        "Outreach accepted",
-        "Angenommene Hausbesuche",
-        "Wahrscheinlichkeit, dass ein aufsuchender Besuch angenommen wird.",
-    ),
-}
-
-UNIT_LABELS: dict[str, Pair] = {
-    "households": ("households", "Haushalte"),
-    "cells": ("cells", "Zellen"),
-    "groups": ("groups", "Gruppen"),
-    "weeks": ("weeks", "Wochen"),
-    "encounters/week": ("encounters/week", "Begegnungen/Woche"),
-    "1/week": ("per week", "pro Woche"),
-    "claims": ("claims", "Forderungen"),
-    "actors": ("actors", "Akteure"),
-    "persons": ("persons", "Personen"),
-    "hours": ("hours", "Stunden"),
-}
-
 
 def parameter_label(name: str, lang: str) -> str:
     """Short label of a parameter, with its unit; falls back to the parameter's name."""
-    from quartiersim import PARAMETERS
-
-    texts = PARAMETER_TEXTS.get(name)
-    label = (texts[1] if lang == "de" else texts[0]) if texts else name.replace("_", " ")
-    unit = PARAMETERS[name].unit
-    unit_text = pick(UNIT_LABELS.get(unit, (unit, unit)), lang)
-    if unit and unit_text.lower() not in label.lower():  # not "Households (households)"
+    spec = PARAMETERS[name]
+    label = spec.label.pick(lang) or name.replace("_", " ")
+    unit_text = UNITS[spec.unit].pick(lang) if spec.unit in UNITS else spec.unit
+    if spec.unit and unit_text.lower() not in label.lower():  # not "Households (households)"
         label += f" ({unit_text})"
     return label
 
 
 def parameter_meaning(name: str, lang: str) -> str:
-    """What a parameter means (the model's own English text, or its German translation)."""
-    from quartiersim import PARAMETERS
-
-    texts = PARAMETER_TEXTS.get(name)
-    if lang == "de" and texts:
-        return texts[2]
-    return PARAMETERS[name].meaning
-
-
-def label(table: dict[str, Pair], key: str, lang: str) -> str:
-    """``table[key]`` in ``lang``; an unknown key (say, a measure added later) shows as itself."""
-    return pick(table.get(key, (key.replace("_", " "),) * 2), lang)
+    """What a parameter means, in ``lang`` (the declaration's English or German text)."""
+    spec = PARAMETERS[name]
+    return spec.meaning_de if lang == "de" and spec.meaning_de else spec.meaning
 
 
 # -- explain panels (NetLogo's Info tab, per view) -------------------------------------------

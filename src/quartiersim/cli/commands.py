@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from quartiersim.cli.flags import given_parameters, given_sets
+from quartiersim.cli.flags import given_parameters, given_sets, tls_files
 from quartiersim.errors import UsageError
 from quartiersim.experiments.experiment import check_parameters
 
@@ -82,7 +82,9 @@ def _sweep(exp: Any, out: Path, args: argparse.Namespace) -> int:
     from quartiersim.experiments.sweep import run_sweep
 
     _note_events(exp)
-    executor = make_executor(args.processes, args.scheduler, args.scheduler_timeout)
+    executor = make_executor(
+        args.processes, args.scheduler, args.scheduler_timeout, tls_files(args)
+    )
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         outcome = run_sweep(exp, out, executor, progress=args.progress)
@@ -198,7 +200,9 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     from quartiersim.experiments.sensitivity import load_sensitivity, run_sensitivity
 
     plan = load_sensitivity(args.file, seed=args.seed, sets=given_sets(args))
-    executor = make_executor(args.processes, args.scheduler, args.scheduler_timeout)
+    executor = make_executor(
+        args.processes, args.scheduler, args.scheduler_timeout, tls_files(args)
+    )
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         outcome, path = run_sensitivity(plan, args.out, executor, progress=args.progress)

@@ -22,6 +22,7 @@ from multiprocessing.connection import Connection
 from typing import Any, Protocol
 
 from quartiersim.errors import UsageError, WorkerDied
+from quartiersim.experiments.cluster import TLSFiles, security_for
 
 
 def available_cores() -> int:
@@ -147,13 +148,15 @@ def _worker_version() -> str:
 
 class DaskExecutor:
     """Runs tasks on the workers of a Dask distributed scheduler at ``address``
-    (``tcp://HOST:PORT``). Needs the ``cluster`` extra (``dask``, ``distributed``) here and
-    QuartierSim of the same version on every worker."""
+    (``tcp://HOST:PORT``, or ``tls://HOST:PORT`` with the cluster's certificate in ``tls``; see
+    :mod:`quartiersim.experiments.cluster`). Needs the ``cluster`` extra (``dask``,
+    ``distributed``) here and QuartierSim of the same version on every worker."""
 
-    def __init__(self, address: str, timeout: float = 30.0) -> None:
+    def __init__(self, address: str, timeout: float = 30.0, tls: TLSFiles | None = None) -> None:
         if not _ADDRESS.match(address):
             raise UsageError(
-                f"--scheduler {address!r}: expected a scheduler address like tcp://HOST:PORT"
+                f"--scheduler {address!r}: expected a scheduler address like tcp://HOST:PORT "
+                "or tls://HOST:PORT"
             )
         try:
             import distributed
@@ -164,11 +167,14 @@ class DaskExecutor:
             ) from None
         from quartiersim import __version__
 
+        security = security_for(address, tls)
         # distributed logs connection chatter at INFO/WARNING; the command line reports itself.
         logging.getLogger("distributed").setLevel(logging.ERROR)
         self._distributed = distributed
         try:
-            self.client = distributed.Client(address, timeout=timeout, set_as_default=False)
+            self.client = distributed.Client(
+                address, timeout=timeout, set_as_default=False, security=security
+            )
         except (OSError, TimeoutError) as e:
             raise UsageError(f"cannot reach the Dask scheduler at {address}: {e}") from None
         try:
@@ -218,9 +224,14 @@ class DaskExecutor:
 
 
 def make_executor(
-    processes: int | None = None, scheduler: str | None = None, timeout: float = 30.0
+    processes: int | None = None,
+    scheduler: str | None = None,
+    timeout: float = 30.0,
+    tls: TLSFiles | None = None,
 ) -> Executor:
     """The executor the command line asked for: a Dask cluster, or local processes."""
     if scheduler:
-        return DaskExecutor(scheduler, timeout=timeout)
+        return DaskExecutor(scheduler, timeout=timeout, tls=tls)
+    if tls is not None and tls.given():
+        raise UsageError("--tls-ca-file, --tls-cert and --tls-key go with --scheduler tls://...")
     return LocalExecutor(processes)

@@ -8,7 +8,7 @@ for statistics use ``quartiersim compare``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import numpy as np
@@ -23,11 +23,13 @@ from quartiersim.experiments.source import Source
 from quartiersim.strategies import STRATEGIES
 
 QUICK_OUTCOMES = ("social_capital", "political_influence")
-QUICK_STRATEGIES = tuple(s for s, v in STRATEGIES.items() if v.mix is not None)
+QUICK_STRATEGIES = STRATEGIES.where(lambda s: s.shares is not None, "strategies with a preset")
+"""Every strategy with a preset role mix (all but 'custom'), live: a strategy declared later
+is in it too."""
 
 
 def quick_runs(
-    strategies: Sequence[str], quarters: int, seed: int, steps: int, params: Mapping[str, Any]
+    strategies: Collection[str], quarters: int, seed: int, steps: int, params: Mapping[str, Any]
 ) -> tuple[list[RunSpec], tuple[int, int]]:
     """The runs (``quarters`` per strategy) and the two weeks the table shows."""
     src = Source(None, "")
@@ -54,7 +56,7 @@ def quick_runs(
 
 
 def compare_strategies(
-    strategies: Sequence[str] = QUICK_STRATEGIES,
+    strategies: Collection[str] = QUICK_STRATEGIES,
     *,
     quarters: int = 3,
     seed: int = 1,
@@ -81,7 +83,7 @@ def compare_strategies(
 def format_table(
     data: pd.DataFrame,
     weeks: tuple[int, int],
-    strategies: Sequence[str],
+    strategies: Collection[str],
     project_weeks: int,
     steps: int,
 ) -> str:

@@ -8,14 +8,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from quartiersim.parameters import PARAMETERS, STRATEGY_NAMES, validate
+from quartiersim.parameters import PARAMETERS, validate
+from quartiersim.strategies import STRATEGIES
 
 COMMAND = (
     "python -m quartiersim.validation --config experiments/validation.toml --out docs/validation.md"
 )
 """The one command that regenerates the report from a clean checkout."""
 
-# section -> key -> (type, default); None as default means "required".
+
+def presets() -> list[str]:
+    """Every strategy with a preset role mix (all but 'custom'): what the report compares
+    unless the file says otherwise."""
+    return [name for name, s in STRATEGIES.items() if s.shares is not None]
+
+
+# section -> key -> (type, default); None as default means "required", a function is called
+# for the default (so it follows the declarations).
 _SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
     "validation": {
         "name": (str, "validation"),
@@ -32,13 +41,13 @@ _SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "segregation_replications": (int, 10),
     },
     "comparison": {
-        "strategies": (list, ["none", "top_down", "networking", "political", "empowerment"]),
+        "strategies": (list, presets),
         "replications": (int, 20),
     },
     "ablation": {"replications": (int, 12)},
     "segregation": {
         "levels": (list, [0.0, 0.5, 1.0]),
-        "strategies": (list, ["none", "top_down", "networking", "political", "empowerment"]),
+        "strategies": (list, presets),
         "replications": (int, 8),
     },
     "robustness": {
@@ -106,7 +115,7 @@ def load(path: str | Path) -> ValidationConfig:
 
 def _get(data: dict, section: str, key: str, where: str) -> Any:
     kind, default = _SCHEMA[section][key]
-    value = data.get(section, {}).get(key, default)
+    value = data.get(section, {}).get(key, default() if callable(default) else default)
     if value is None:
         raise ValueError(f"{where}: [{section}] {key} is required")
     ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
@@ -123,7 +132,7 @@ def _positive(value: int, label: str, where: str, minimum: int = 1) -> int:
 
 
 def _strategies(values: list, label: str, where: str) -> list[str]:
-    allowed = [s for s in STRATEGY_NAMES if s != "custom"]
+    allowed = presets()
     for s in values:
         if s not in allowed:
             raise ValueError(

@@ -12,16 +12,15 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from quartiersim.strategies import STRATEGIES
+
 if TYPE_CHECKING:
     from quartiersim.validation.known import Cascade, Decay, TakeOff
 
-COLOURS = {
-    "none": "#7f7f7f",
-    "top_down": "#d62728",
-    "networking": "#2ca02c",
-    "political": "#9467bd",
-    "empowerment": "#1f77b4",
-}
+
+def strategy_colour(strategy: str, default: str | None = None) -> str | None:
+    """A strategy's colour in every figure (declared with the strategy)."""
+    return STRATEGIES[strategy].colour if strategy in STRATEGIES else default
 
 
 def _save(fig: plt.Figure, path: Path) -> None:
@@ -82,13 +81,13 @@ def take_offs(items: list[TakeOff], participation: pd.DataFrame | None, path: Pa
     ax = axes[1]
     if participation is not None and len(participation):
         weeks = participation.index.to_numpy()
-        ax.plot(weeks, participation["mean"], color=COLOURS["empowerment"])
+        ax.plot(weeks, participation["mean"], color=strategy_colour("empowerment"))
         ax.fill_between(
             weeks,
             participation["low"],
             participation["high"],
             alpha=0.25,
-            color=COLOURS["empowerment"],
+            color=strategy_colour("empowerment"),
         )
         if "fit" in participation:
             ax.plot(weeks, participation["fit"], ls="--", color="black", label="logistic fit")
@@ -131,7 +130,7 @@ def time_series(bands: dict[str, dict[str, pd.DataFrame]], exit_week: int, path:
     fig, axes = plt.subplots(rows, cols, figsize=(11, 3.2 * rows), squeeze=False)
     for ax, measure in zip(axes.ravel(), measures, strict=False):
         for strategy, b in bands[measure].items():
-            colour = COLOURS.get(strategy)
+            colour = strategy_colour(strategy)
             ax.plot(b.index, b["mean"], label=strategy, color=colour)
             ax.fill_between(b.index, b["low"], b["high"], alpha=0.2, color=colour)
         ax.axvline(exit_week, color="black", ls=":", lw=1)
@@ -156,7 +155,7 @@ def interval_panels(
     for ax, (title, frame) in zip(axes[0], panels.items(), strict=True):
         y = np.arange(len(frame))
         mean, low, high = (frame[c].to_numpy() for c in ("mean", "low", "high"))
-        colours = [COLOURS.get(str(i).split(" ")[0], "#1f77b4") for i in frame.index]
+        colours = [strategy_colour(str(i).split(" ")[0], "#1f77b4") for i in frame.index]
         ax.errorbar(mean, y, xerr=[mean - low, high - mean], fmt="none", ecolor="black", capsize=3)
         ax.scatter(mean, y, c=colours, zorder=3)
         if zero_line:
@@ -187,7 +186,7 @@ def segregation_comparison(frame: pd.DataFrame, measure_titles: dict[str, str], 
                 marker="o",
                 capsize=3,
                 label=strategy,
-                color=COLOURS.get(str(strategy)),
+                color=strategy_colour(str(strategy)),
             )
         ax.set_xlabel("segregation")
         ax.set_title(title, fontsize=10)
