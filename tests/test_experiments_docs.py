@@ -39,7 +39,7 @@ def test_every_measure_is_in_the_data_dictionary(name):
 
 
 @pytest.mark.parametrize(
-    "command", ["run", "strategies", "sweep", "compare", "report", "sensitivity"]
+    "command", ["run", "strategies", "sweep", "compare", "report", "sensitivity", "optimise"]
 )
 def test_every_research_command_is_shown(command):
     assert f"\nquartiersim {command}" in TEXT

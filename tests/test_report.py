@@ -425,7 +425,9 @@ def test_heavy_libraries_are_imported_only_by_what_uses_them():
     import sys
 
     code = (
-        "import sys, quartiersim, quartiersim.cli, quartiersim.experiments.report\n"
+        "import sys, quartiersim, quartiersim.cli, quartiersim.experiments.report, "
+        "quartiersim.experiments.optimise, quartiersim.experiments.factorial, "
+        "quartiersim.experiments.scenarios\n"
         "heavy = [m for m in ('statsmodels', 'ema_workbench', 'optuna', 'sklearn', 'SALib') "
         "if m in sys.modules]\n"
         "print(','.join(heavy))"

@@ -222,6 +222,50 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_optimise(args: argparse.Namespace) -> int:
+    """quartiersim optimise: the Pareto front of role mixes (and hours)."""
+    from quartiersim.experiments.executors import make_executor
+    from quartiersim.experiments.optimise import format_front, make_plan, run_optimise
+
+    plan = make_plan(
+        seed=args.seed,
+        steps=args.steps,
+        seeds=args.seeds,
+        population=args.population,
+        generations=args.generations,
+        objectives=args.objectives,
+        hours=args.hours,
+        budget=args.budget,
+        resolution=args.resolution,
+        sets=given_sets(args),
+        sampler=args.sampler,
+        robust=args.robust,
+        quick=args.quick,
+    )
+    executor = make_executor(
+        args.processes, args.scheduler, args.scheduler_timeout, tls_files(args)
+    )
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        _, front, page = run_optimise(
+            plan, args.out, executor, progress=args.progress, app_url=args.app_url
+        )
+    except KeyboardInterrupt:
+        print(
+            f"\ninterrupted: finished runs are saved in {Path(args.out) / 'results'}; run the "
+            "same command again to continue",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        executor.close()
+    print(f"Pareto front ({len(front)} points; figure and tables in {args.out}):")
+    print(format_front(plan, front))
+    print(f"page: {page}", file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_strategies(args: argparse.Namespace) -> int:
     """quartiersim strategies: a quick table of every strategy over a few seeds."""
     from quartiersim.experiments.executors import LocalExecutor

@@ -14,6 +14,7 @@ from quartiersim.cli.commands import (
     EXIT_USAGE,
     cmd_app,
     cmd_compare,
+    cmd_optimise,
     cmd_report,
     cmd_run,
     cmd_sensitivity,
@@ -25,10 +26,12 @@ from quartiersim.cli.flags import (
     add_executor_flags,
     add_override_flags,
     add_parameter_flags,
+    hours_range,
     int_at_least,
     measure_list,
     name_list,
     port_number,
+    positive_number,
 )
 from quartiersim.experiments.experiment import DEFAULT_STEPS
 from quartiersim.experiments.stats import INTERVALS, MIN_N, MIN_N_BCA, TESTS
@@ -282,6 +285,113 @@ def build_parser() -> argparse.ArgumentParser:
     add_executor_flags(p)
     add_override_flags(p, steps=False, replications=False)
     p.set_defaults(handler=cmd_sensitivity)
+
+    p = sub.add_parser(
+        "optimise",
+        formatter_class=_Formatter,
+        help="the Pareto front of role mixes (and hours) between social capital and political "
+        "influence",
+        description="Search the role mix (each role's weight 0..RESOLUTION) and the hours per "
+        "worker that maximise two or more outcomes at the run's last week, each candidate on the "
+        "same quarters (--seeds), with optuna's multi-objective NSGA-II (or TPE) sampler. Prints "
+        "every point of the Pareto front with its role mix, hours and a URL that replays it in "
+        "the browser view; writes OUT/front.csv, OUT/trials.csv, OUT/front.png, OUT/optimise.md "
+        "and the runs to OUT/results (running the same command again continues from them).",
+        epilog="examples:\n"
+        "  quartiersim optimise --quick --out results/optimise-quick\n"
+        "  quartiersim optimise --out results/optimise --hours 10:39 --budget 60 --seeds 5\n"
+        "  quartiersim optimise --out results/opt --objectives social_capital,helplessness:min",
+    )
+    p.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    p.add_argument(
+        "--objectives",
+        default="social_capital,political_influence",
+        metavar="LIST",
+        help="measures to maximise (NAME:min to minimise), at least two, separated by commas "
+        "(default social_capital,political_influence)",
+    )
+    p.add_argument(
+        "--hours",
+        type=hours_range,
+        metavar="LOW:HIGH",
+        help="range of hours per worker and week to search, or one value to fix them "
+        "(default 10:39)",
+    )
+    p.add_argument(
+        "--budget",
+        type=positive_number,
+        metavar="HOURS",
+        help="staff hours per week, all workers together: caps the hours at BUDGET / n_workers",
+    )
+    p.add_argument(
+        "--seeds",
+        type=int_at_least(1),
+        metavar="K",
+        help="quarters every candidate runs on, the same for all (default 3; --quick 2)",
+    )
+    p.add_argument(
+        "--robust",
+        choices=("mean", "worst"),
+        default="mean",
+        help="score over the quarters: the mean (default) or the worst quarter",
+    )
+    p.add_argument(
+        "--steps",
+        type=int_at_least(1),
+        metavar="WEEKS",
+        help=f"weeks per run; outcomes at the last week (default {DEFAULT_STEPS}; --quick 52)",
+    )
+    p.add_argument(
+        "--population",
+        type=int_at_least(2),
+        metavar="N",
+        help="candidates per generation, run in parallel (default 24; --quick 8)",
+    )
+    p.add_argument(
+        "--generations",
+        type=int_at_least(1),
+        metavar="N",
+        help="generations; more continue a finished search (default 20; --quick 3)",
+    )
+    p.add_argument(
+        "--resolution",
+        type=int_at_least(1),
+        default=4,
+        metavar="N",
+        help="each role's weight is a whole number 0..N; the mix is the weights' shares "
+        "(default 4)",
+    )
+    p.add_argument(
+        "--sampler",
+        choices=("nsga2", "tpe"),
+        default="nsga2",
+        help="optuna's multi-objective sampler: nsga2 (default) or tpe",
+    )
+    p.add_argument(
+        "--seed", type=int_at_least(0), default=1, metavar="SEED", help="seed (default 1)"
+    )
+    p.add_argument(
+        "--quick",
+        action="store_true",
+        help="a look in minutes: 150 households on 20x20, 52 weeks (26 of project), 2 quarters, "
+        "3 generations of 8 (explicit options win)",
+    )
+    p.add_argument(
+        "--app-url",
+        default="http://127.0.0.1:8765/",
+        metavar="URL",
+        help="the browser view's address for the replay URLs (default http://127.0.0.1:8765/)",
+    )
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="fix a model parameter for every run (read as TOML), e.g. --set n_workers=3; "
+        "repeatable",
+    )
+    add_executor_flags(p)
+    p.set_defaults(handler=cmd_optimise)
 
     p = sub.add_parser(
         "app",

@@ -71,6 +71,11 @@ def make_report(
         raise UsageError(f"--bootstrap {n_boot}: use at least 100 resamples")
     store = ResultStore(results)
     manifest = store.manifest()
+    if manifest.get("definition", {}).get("kind") == "optimise":
+        raise UsageError(
+            f"{results} holds the runs of an optimisation; its front is in "
+            f"{results.parent / 'optimise.md'} (and front.csv, trials.csv)"
+        )
     if manifest.get("definition", {}).get("kind") == "sensitivity":
         raise UsageError(
             f"{results} holds the runs of a sensitivity analysis; its indices are in "
