@@ -84,8 +84,10 @@ def arm(s):
     return QUARTER + SHIFT[s] + NOISE[s]
 
 
-@pytest.fixture(params=[True, False], ids=["paired", "independent"])
-def known(request, tmp_path):
+@pytest.fixture(scope="module", params=[True, False], ids=["paired", "independent"])
+def known(request, tmp_path_factory):
+    """One report per design, shared by the tests that read it."""
+    tmp_path = tmp_path_factory.mktemp("known")
     text = HEAD.format(replications=5, common=str(request.param).lower()) + STRATEGIES
     results, exp = write_results(tmp_path / "results", text, value, lambda r: 0.01)
     make_report(results, tmp_path / "report", n_boot=500, progress=False)
