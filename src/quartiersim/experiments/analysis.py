@@ -103,9 +103,6 @@ class Design:
     excluded: list[str] = field(default_factory=list)
     sample: dict[str, Any] | None = None
 
-    def numeric(self, name: str) -> bool:
-        return is_numeric(name)
-
     @property
     def label(self) -> str:
         return "all runs" if self.factor == ALL else self.factor

@@ -227,8 +227,8 @@ def _discoveries(runs, by_run, d: Design, o: str, points: Sequence[Point], seed:
             if table.empty:
                 continue
             found = scenarios.discover(table, inputs, g, baseline, ranges, seed=seed)
-            found.stratum = dict(zip(categorical, key, strict=True))  # type: ignore[attr-defined]
-            found.point = pt  # type: ignore[attr-defined]
+            found.stratum = dict(zip(categorical, key, strict=True))
+            found.point = pt
             out.append(found)
     return out
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -75,6 +75,8 @@ class Discovery:
     scores: pd.Series  # feature score per parameter, highest first
     ranges: dict[str, tuple[float, float]]
     note: str = ""
+    stratum: dict[str, Any] = field(default_factory=dict)  # values of the categorical strata
+    point: Any = None  # the moment of the runs compared (:class:`~.analysis.Point`)
 
 
 def scenario_differences(
