@@ -436,3 +436,24 @@ def test_heavy_libraries_are_imported_only_by_what_uses_them():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_variants_that_set_different_strategies_are_still_paired_by_seed(tmp_path):
+    """Variants come with their own strategy and role mix; with common seeds their runs of one
+    replication share the quarter all the same, so every comparison has all its pairs."""
+    text = HEAD.format(replications=5, common="true") + (
+        '\n[variants.none]\nstrategy = "none"\n'
+        '\n[variants.doors]\nstrategy = "custom"\nrole_mix = { door_opener = 1 }\n'
+    )
+    shift = {"none": 0.0, "custom": 0.03}
+    results, _ = write_results(
+        tmp_path / "results",
+        text,
+        lambda r: QUARTER[r.replication] + shift[r.columns["strategy"]],
+    )
+    make_report(results, tmp_path / "r", n_boot=500, progress=False)
+    table = pd.read_csv(tmp_path / "r" / "comparisons.csv")
+    assert set(table["variant"]) == {"doors"} and set(table["baseline"]) == {"none"}
+    assert (table["n"] == 5).all() and (table["design"] == "paired").all()
+    row = table[(table["outcome"] == "social_capital") & (table["point"] == "end")].iloc[0]
+    assert row["difference"] == pytest.approx(0.03)

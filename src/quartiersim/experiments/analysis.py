@@ -26,6 +26,7 @@ import pandas as pd
 
 from quartiersim.errors import UsageError
 from quartiersim.experiments import stats
+from quartiersim.experiments.designs import DESIGN_POINT
 from quartiersim.experiments.experiment import match_level
 from quartiersim.experiments.identity import AFTER_EXIT_WEEKS, column_value, derive_seed
 from quartiersim.measures import MEASURES
@@ -212,7 +213,10 @@ def design(
             raise UsageError(
                 f"outcome {o!r} was not recorded in these results; recorded: {', '.join(recorded)}"
             )
-    labels = [c for c in exp.get("label_columns", []) if c in data.columns and c != factor]
+    # A pair is two runs on the same quarter: the same seed, in the same stratum and (sampled
+    # designs) at the same point. Labels that come with the compared condition (the strategy
+    # a variant sets, its role mix) must not be asked to match.
+    pair_on = ["seed", *strata] + ([DESIGN_POINT] if DESIGN_POINT in data.columns else [])
     excluded = []
     for x in exp.get("exclude") or []:
         excluded.append(
@@ -226,7 +230,7 @@ def design(
         levels=levels,
         outcomes=picked,
         paired=bool(exp.get("common_seeds")),
-        pair_on=["seed", *labels],
+        pair_on=pair_on,
         ranges=[r for r in ranges if r in data.columns],
         excluded=excluded,
         sample=sample,
