@@ -193,6 +193,7 @@ def test_set_fixes_a_sampled_parameter_instead_of_sampling_it():
     assert {c.full["n_workers"] for c in exp.conditions()} == {2}
 
 
+@pytest.mark.slow  # a whole (small) sweep of the real model
 def test_a_sampled_sweep_runs_into_a_results_folder_and_resumes(tmp_path):
     """The runs of a sampled design are ordinary runs: stored, readable as one table with the
     design point and sampled values as columns, and skipped when run again."""

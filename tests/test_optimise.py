@@ -127,6 +127,7 @@ QUICK = [
 ]
 
 
+@pytest.mark.slow  # two small searches on the real model
 def test_optimise_runs_on_the_real_model_in_quick_mode_and_resumes(tmp_path, capsys):
     out = tmp_path / "opt"
     assert main(["optimise", "--out", str(out), *QUICK]) == 0
@@ -149,6 +150,7 @@ def test_optimise_runs_on_the_real_model_in_quick_mode_and_resumes(tmp_path, cap
     pd.testing.assert_frame_equal(pd.read_csv(out / "front.csv"), front)
 
 
+@pytest.mark.slow  # a small search on the real model
 def test_every_printed_url_replays_its_point_with_the_models_own_checks(tmp_path, capsys):
     """Each URL's query names model parameters with values in the command line's syntax: they
     pass the model's validation, give the point's role mix and hours, and — run with the URL's

@@ -337,6 +337,7 @@ admin_responsiveness = [0.0, 1.0]
 )
 
 
+@pytest.mark.slow  # 160 result files and the EMA Workbench's import
 def test_prim_recovers_a_planted_region_where_a_strategy_wins(tmp_path):
     """Empowerment beats no intervention only where segregation > 0.6 and outreach is accepted
     less than 0.4 of the time (a region planted in synthetic results): the PRIM box restricts
@@ -374,6 +375,7 @@ def test_report_help_shows_percent_signs_and_the_new_options(capsys):
         assert option in text
 
 
+@pytest.mark.slow  # a real sweep on worker processes, then the whole report
 def test_report_on_a_real_sweep_with_strata(tmp_path):
     """A strategy × segregation sweep: the strategies are compared within each segregation
     level; the command writes the page, figures and tables."""

@@ -9,7 +9,7 @@ overrides of an experiment file) live here too.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from quartiersim import ACTIVITIES, MEASURES, PARAMETERS
@@ -18,7 +18,7 @@ from quartiersim.experiments.source import suggest
 from quartiersim.parameters import Parameter
 
 
-def int_at_least(low: int, what: str = "an integer"):
+def int_at_least(low: int, what: str = "an integer") -> Callable[[str], int]:
     """An argument type: a whole number >= ``low`` (the message calls it ``what``)."""
 
     def convert(text: str) -> int:
@@ -101,7 +101,7 @@ def _number(text: str) -> Any:
     )
 
 
-def _parameter_type(p: Parameter):
+def _parameter_type(p: Parameter) -> Callable[[str], Any]:
     def convert(text: str) -> Any:
         try:
             value: Any = text

@@ -15,7 +15,7 @@ import os
 import re
 import signal
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.connection import Connection
@@ -39,7 +39,9 @@ class Executor(Protocol):
     slots: int
     description: str
 
-    def map_unordered(self, fn: Callable[[Any], Any], tasks: Iterable[Any]) -> Iterator[Any]: ...
+    def map_unordered(
+        self, fn: Callable[[Any], Any], tasks: Iterable[Any]
+    ) -> Generator[Any, None, None]: ...
 
     def close(self) -> None: ...
 
@@ -89,7 +91,9 @@ class LocalExecutor:
             "1 process" if self.processes == 1 else f"{self.processes} processes"
         ) + " on this machine"
 
-    def map_unordered(self, fn: Callable[[Any], Any], tasks: Iterable[Any]) -> Iterator[Any]:
+    def map_unordered(
+        self, fn: Callable[[Any], Any], tasks: Iterable[Any]
+    ) -> Generator[Any, None, None]:
         tasks = list(tasks)
         if self.processes == 1 or len(tasks) <= 1:
             for task in tasks:
@@ -206,7 +210,9 @@ class DaskExecutor:
             f"the Dask cluster at {address} ({len(info['workers'])} workers, {self.slots} threads)"
         )
 
-    def map_unordered(self, fn: Callable[[Any], Any], tasks: Iterable[Any]) -> Iterator[Any]:
+    def map_unordered(
+        self, fn: Callable[[Any], Any], tasks: Iterable[Any]
+    ) -> Generator[Any, None, None]:
         futures = [self.client.submit(fn, task, pure=False) for task in tasks]
         try:
             # The loop is passed explicitly: this client is not the process-wide default.

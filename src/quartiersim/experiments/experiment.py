@@ -193,7 +193,8 @@ class Experiment:
         )
         out = []
         seen: set[str] = set()
-        for variant, vparams in list(self.variants.items()) or [(None, {})]:
+        variants: list[tuple[str | None, dict[str, Any]]] = list(self.variants.items())
+        for variant, vparams in variants or [(None, {})]:
             for combo in itertools.product(*(self.sweep[k] for k in keys)):
                 swept = dict(zip(keys, combo, strict=True))
                 if any(

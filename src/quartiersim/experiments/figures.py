@@ -195,14 +195,18 @@ def _rows(rows: pd.DataFrame, d: Design, g: Any, key: Sequence[Any]) -> dict | N
     return None if hit.empty else hit.iloc[0].to_dict()
 
 
-def _run_values(col: pd.Series | None, runs: pd.DataFrame, d: Design, g: Any, key) -> np.ndarray:
+def _run_values(
+    col: pd.Series | None, runs: pd.DataFrame, d: Design, g: Any, key: Sequence[Any]
+) -> np.ndarray:
     if col is None:
         return np.array([])
     sub = d.stratum(runs, key)
     return col.reindex(sub.index[sub[d.factor] == g]).dropna().to_numpy()
 
 
-def _categorical(ax: Any, rows: pd.DataFrame, runs: pd.DataFrame, col, d: Design) -> None:
+def _categorical(
+    ax: Any, rows: pd.DataFrame, runs: pd.DataFrame, col: pd.Series | None, d: Design
+) -> None:
     keys = d.strata_keys(runs)
     width = 0.8 / max(1, len(d.groups))
     for i, g in enumerate(d.groups):
@@ -230,7 +234,12 @@ def _categorical(ax: Any, rows: pd.DataFrame, runs: pd.DataFrame, col, d: Design
 
 
 def _dose_response(
-    ax: Any, rows: pd.DataFrame, runs: pd.DataFrame, col, d: Design, x_name: str
+    ax: Any,
+    rows: pd.DataFrame,
+    runs: pd.DataFrame,
+    col: pd.Series | None,
+    d: Design,
+    x_name: str,
 ) -> None:
     """Numeric x: one curve per line (the conditions, or the strata when the factor is x)."""
     levels = d.levels[x_name]
@@ -240,6 +249,7 @@ def _dose_response(
     other_keys = (
         [()] if not others else sorted(set(runs[others].itertuples(index=False, name=None)))
     )
+    lines: list[tuple[Any, tuple[Any, ...]]]  # (condition or None, other strata)
     if x_name == d.factor:
         lines = [(None, k) for k in other_keys]
     else:
@@ -275,7 +285,9 @@ def _dose_response(
         ax.legend(fontsize=7)
 
 
-def _full_key(d: Design, x_name: str, x: Any, others: list[str], okey: Sequence[Any]):
+def _full_key(
+    d: Design, x_name: str, x: Any, others: list[str], okey: Sequence[Any]
+) -> tuple[Any, ...]:
     values = dict(zip(others, okey, strict=True))
     if x_name != d.factor:
         values[x_name] = x

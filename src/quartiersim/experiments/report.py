@@ -168,14 +168,18 @@ def make_report(
 # ---------------------------------------------------------------------------------------------
 
 
-def _model_input(runs: pd.DataFrame, by_run: pd.DataFrame, d: Design, o: str, pt: Point):
+def _model_input(
+    runs: pd.DataFrame, by_run: pd.DataFrame, d: Design, o: str, pt: Point
+) -> pd.DataFrame:
     cols = list(dict.fromkeys([d.factor, *d.strata, *d.ranges, "seed"]))
     frame = runs[cols].copy()
     frame["value"] = by_run[(o, pt.key)].reindex(runs.index).to_numpy()
     return frame.reset_index(drop=True)
 
 
-def _models(runs, by_run, d: Design, o: str, points: Sequence[Point]) -> list:
+def _models(
+    runs: pd.DataFrame, by_run: pd.DataFrame, d: Design, o: str, points: Sequence[Point]
+) -> list[tuple[Point, Any]]:
     from quartiersim.experiments import factorial
 
     if len(factorial.factors(d)) < 2:
@@ -190,10 +194,17 @@ def _models(runs, by_run, d: Design, o: str, points: Sequence[Point]) -> list:
     return out
 
 
-def _discoveries(runs, by_run, d: Design, o: str, points: Sequence[Point], seed: int) -> list:
+def _discoveries(
+    runs: pd.DataFrame,
+    by_run: pd.DataFrame,
+    d: Design,
+    o: str,
+    points: Sequence[Point],
+    seed: int,
+) -> list[Any]:
     """PRIM and feature scores for every condition against the first baseline, at the last
     point after the exit (what lasts), in each stratum of categorical factors."""
-    if not d.ranges or not d.baselines:
+    if not d.ranges or not d.baselines or d.sample is None:
         return []
     from quartiersim.experiments import scenarios
 
@@ -296,7 +307,7 @@ def _num(x: Any, digits: int = 3) -> str:
 
 
 def _signed(x: float, digits: int = 3) -> str:
-    if x is None or math.isnan(x):
+    if math.isnan(x):
         return "–"
     if math.isinf(x):
         return "+∞" if x > 0 else "−∞"
@@ -304,13 +315,13 @@ def _signed(x: float, digits: int = 3) -> str:
 
 
 def _p(x: float) -> str:
-    if x is None or math.isnan(x):
+    if math.isnan(x):
         return "–"
     return "<0.001" if x < 0.001 else f"{x:.3f}"
 
 
 def _ci(lo: float, hi: float, digits: int = 3) -> str:
-    if lo is None or hi is None or math.isnan(lo) or math.isnan(hi):
+    if math.isnan(lo) or math.isnan(hi):
         return "no interval"
     return f"[{_num(lo, digits)}, {_num(hi, digits)}]"
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -120,7 +120,13 @@ def _t_interval(mean: float, se: float, df: float, level: float) -> tuple[float,
     return mean - half, mean + half
 
 
-def _bca(samples: tuple[np.ndarray, ...], statistic, level: float, n_boot: int, seed: int):
+def _bca(
+    samples: tuple[np.ndarray, ...],
+    statistic: Callable[..., np.ndarray],
+    level: float,
+    n_boot: int,
+    seed: int,
+) -> tuple[float, float]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # degenerate resamples: NaN bounds, handled below
         res = stats.bootstrap(
@@ -338,7 +344,9 @@ def effect_ci(
 # ---------------------------------------------------------------------------------------------
 
 
-def difference_test(a: ArrayLike, b: ArrayLike, method: str = "t", *, paired: bool = False):
+def difference_test(
+    a: ArrayLike, b: ArrayLike, method: str = "t", *, paired: bool = False
+) -> float:
     """Two-sided p-value for a difference between ``a`` and ``b``.
 
     ``t``: Welch's t-test, or the paired t-test on the per-pair differences; ``rank``: the

@@ -31,10 +31,10 @@ import pandas as pd
 
 from quartiersim import __version__
 
-try:
+if sys.platform == "win32":  # no advisory locks; a second writer is then not detected
+    fcntl = None
+else:
     import fcntl
-except ImportError:  # Windows: no advisory locks; a second writer is then not detected
-    fcntl = None  # type: ignore[assignment]
 from quartiersim.errors import UsageError
 
 MANIFEST = "_manifest.json"
@@ -125,7 +125,7 @@ class ResultStore:
         self._existing_manifest()  # refuse a folder of other files before adding our lock
         self.root.mkdir(parents=True, exist_ok=True)
         with open(self.root / LOCK, "a+") as fh:
-            if fcntl is None:
+            if sys.platform == "win32":  # fcntl is None
                 yield
                 return
             try:
