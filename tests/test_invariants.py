@@ -14,7 +14,6 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from quartiersim import ACTIVITIES, EVENTS, PARAMETERS, QuartierModel
-from quartiersim.roles import HANDOVER
 
 # Small-quarter caps for integer parameters that set the size of the quarter or the run; every
 # other parameter is drawn from its full declared range.
@@ -68,7 +67,7 @@ def _value(name: str):
 
 
 # The handover takes its share by the phase-out, never by a role mix.
-MIXABLE = [a for a in ACTIVITIES if a != HANDOVER]
+MIXABLE = [a for a, declared in ACTIVITIES.items() if declared.in_mix]
 ROLE_MIX = st.dictionaries(st.sampled_from(MIXABLE), st.floats(0, 5), min_size=1)
 SCHEDULE = st.lists(
     st.tuples(st.integers(1, WEEKS), st.sampled_from(list(EVENTS))), max_size=3

@@ -184,6 +184,9 @@ class Activity:
     #: handing it over introduces the resident to the institutions (the workers' recognition on
     #: the mediated channel passes to the residents' own, by the holder's competence)
     hands_over_recognition: bool = False
+    #: chosen by a role mix (False: the activity takes its hours otherwise — the handover, by
+    #: the phase-out)
+    in_mix: bool = True
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "label", as_text(self.label))
@@ -223,6 +226,7 @@ def activity(
     name: str | None = None,
     handed_over_in: str | None = None,
     hands_over_recognition: bool = False,
+    in_mix: bool = True,
 ) -> Callable[[Mechanism], Mechanism]:
     """Declare the decorated function as an activity (``role=True``: a role of the theory).
 
@@ -246,6 +250,7 @@ def activity(
                 messages={key: Text(*text) for key, text in (messages or {}).items()},
                 handed_over_in=handed_over_in,
                 hands_over_recognition=hands_over_recognition,
+                in_mix=in_mix,
             )
         )
         return act
@@ -271,10 +276,11 @@ def check_role_mix(value: Any, *, name: str = "role_mix") -> dict[str, float] | 
             raise ValueError(
                 f"{name} has unknown activity {key!r}: expected one of {', '.join(ACTIVITIES)}"
             )
-        if key == HANDOVER and share:
+        if not ACTIVITIES[key].in_mix and share:
             raise ValueError(
-                f"{name}[{HANDOVER!r}] is not allowed: the handover takes its share of the hours "
-                "in a phased exit; set phase_out_weeks instead"
+                f"{name}[{key!r}] is not allowed: this activity is not chosen by a role mix "
+                "(the handover takes its share of the hours in a phased exit: set "
+                "phase_out_weeks instead)"
             )
         if isinstance(share, bool) or not isinstance(share, int | float) or not share >= 0:
             raise ValueError(f"{name}[{key!r}]={share!r} is not allowed: expected a share >= 0")
@@ -684,6 +690,7 @@ def case_work(m: Quarter, w: Worker, budget: Budget) -> None:
     longest_task=TRAINING_HOURS,
     colour="#999999",
     name=HANDOVER,
+    in_mix=False,
     messages={
         "trained": (
             "{worker} trained resident {resident} in a task of the {task}.",

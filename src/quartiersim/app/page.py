@@ -398,7 +398,7 @@ def CustomMix(session: Session, lang: str, changed: Callable[[], None], settings
     """Sliders for the custom mix: every declared activity (the roles and, for contrast,
     top-down case work), each with its share shown."""
     solara.Text(t("custom_mix", lang), classes=["qs-sidebar-heading"])
-    for activity in ACTIVITIES:
+    for activity in [a for a, declared in ACTIVITIES.items() if declared.in_mix]:
 
         def set_share(share: float, activity: str = activity) -> None:
             session.set_custom_share(activity, share)

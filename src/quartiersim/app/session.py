@@ -345,7 +345,7 @@ class Session:
 
     def set_custom_share(self, activity: str, share: float) -> Notice | None:
         """Set one activity's share of the custom mix; quarters on 'custom' follow live."""
-        if activity not in ACTIVITIES:
+        if activity not in ACTIVITIES or not ACTIVITIES[activity].in_mix:
             return Notice("unknown_activity", {"value": activity})
         if not 0.0 <= share <= 1.0:
             return Notice("bad_share", {"value": share})
