@@ -8,6 +8,7 @@ no intervention, or after the project's exit, no hours are spent at all.
 
 from __future__ import annotations
 
+import ast
 import copy
 
 import numpy as np
@@ -350,3 +351,61 @@ def test_workers_are_mesa_agents_that_move_through_the_quarter(small_model) -> N
     for w in m.workers:
         x, y = w.cell.coordinate
         assert 0 <= x < m.p["width"] and 0 <= y < m.p["height"]
+
+
+# -- no label decides an effect --------------------------------------------------------------------
+
+
+def _activity_literals(node: ast.AST) -> list[str]:
+    if isinstance(node, ast.Constant) and node.value in ACTIVITIES:
+        return [node.value]
+    if isinstance(node, ast.Tuple | ast.List | ast.Set):
+        return [v for e in node.elts for v in _activity_literals(e)]
+    return []
+
+
+def activity_decisions(source: str, filename: str) -> list[str]:
+    """Places in ``source`` where code decides something on an activity's name (a role's
+    label): comparisons with or membership in activity-name literals, ``match`` cases and
+    lookups keyed by them, or any comparison with a ``.name`` attribute."""
+    found = []
+    for node in ast.walk(ast.parse(source, filename)):
+        literals: list[str] = []
+        if isinstance(node, ast.Compare):
+            operands = [node.left, *node.comparators]
+            literals = [v for o in operands for v in _activity_literals(o)]
+            if any(isinstance(o, ast.Attribute) and o.attr == "name" for o in operands):
+                found.append(f"{filename}:{node.lineno}: compares a name")
+        elif isinstance(node, ast.MatchValue):
+            literals = _activity_literals(node.value)
+        elif isinstance(node, ast.Subscript):
+            literals = _activity_literals(node.slice)
+        found += [f"{filename}:{node.lineno}: decides on activity {v!r}" for v in literals]
+    return found
+
+
+def test_the_scan_catches_decisions_on_an_activitys_name() -> None:
+    """The scanner itself must not be a test that cannot fail."""
+    bad = [
+        'if task == "resource_diagnostician":\n    mastery = 0.5\n',
+        'agency = 1.0 if name in ("door_opener", "dialogue_manager") else 0.0\n',
+        'effect = {"case_work": 0.0}["case_work"]\n',
+        "if activity.name == task:\n    pass\n",
+    ]
+    for source in bad:
+        assert activity_decisions(source, "<bad>"), source
+    assert not activity_decisions('if key == "attendance":\n    pass\n', "<fine>")
+
+
+def test_no_mechanism_is_handed_a_label_that_decides_its_effect() -> None:
+    """Outcomes emerge from what happens, not from what an action is called: no model module
+    decides on an activity's (a role's) name — what a role does to residents follows from the
+    world's entry points and the one rule for outcomes, and what a handed-over task is done with
+    from its declared domain. (Strategy names: tests/test_strategies.py; hand-set agency values:
+    tests/test_outcomes.py.)"""
+    from test_strategies import MODEL_MODULES
+
+    assert any(p.name == "roles.py" for p in MODEL_MODULES)
+    mechanisms = [p for p in MODEL_MODULES if p.name != "registry.py"]  # declares, no effect
+    found = [hit for path in mechanisms for hit in activity_decisions(path.read_text(), path.name)]
+    assert found == []

@@ -9,7 +9,7 @@ import mesa
 from mesa.discrete_space import CellAgent, OrthogonalMooreGrid
 
 from quartiersim import roles
-from quartiersim.roles import ACTIVITIES, HANDOVER, Budget, check_role_mix
+from quartiersim.roles import ACTIVITIES, Budget, check_role_mix
 
 
 class Quarter(roles.Quarter, Protocol):
@@ -66,7 +66,7 @@ class CommunityWorker(CellAgent):
         self.budget_total += hours
         handing_over = self.quarter.handover_share
         for name, activity in ACTIVITIES.items():
-            if name == HANDOVER:
+            if not activity.in_mix:  # the handover: its share comes from the phase-out
                 share = handing_over
             else:
                 share = self.role_mix.get(name, 0.0) * (1.0 - handing_over)
