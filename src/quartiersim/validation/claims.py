@@ -97,12 +97,14 @@ def theory_claims(
                 holds = (
                     "Groups' small actions, festivals and dialogue meetings across origin and "
                     "age groups create and renew ties (bridging ones included), and support "
-                    "grows as helplessness falls through mastery experiences."
+                    "grows as helplessness falls through what residents do that works."
                     if measure == "social_capital"
-                    else "More residents are organised in groups; outreach and organisation help "
-                    "activate the competences that back a claim; the door opener wins allies "
-                    "and access, the dialogue manager raises the administration's "
-                    "responsiveness, so more claims are granted."
+                    else "Political influence is the residents' own capacity: more residents "
+                    "are organised in groups; trials in spaces of possibility and groups' "
+                    "actions activate organising, speaking and bureaucratic competence; groups "
+                    "keep the allies the door opener helped them win and build a record of won "
+                    "claims. Round tables and the administration's responsiveness are not part "
+                    "of it."
                 )
                 if week == after:
                     holds += (
@@ -119,15 +121,17 @@ def theory_claims(
                     )
                 else:
                     not_holds = (
-                        "Political influence is organised share, recent claim success (last 52 "
-                        "weeks), allies and the administration's responsiveness. After the exit "
-                        "responsiveness drifts back to its baseline (`RESPONSIVENESS_DRIFT` in "
-                        "`arena.py`), allies leave groups that lose momentum, and the success "
-                        "record only counts the last year, so influence that was carried by the "
-                        "workers' door opening and round tables fades."
+                        "Political influence is the residents' organised share, activated "
+                        "competences, allies kept and record of won claims (last 52 weeks). "
+                        "After the exit allies leave groups that lose momentum, unused "
+                        "competences fade (`resource_disuse`), and the record only counts the "
+                        "last year; what the workers carried on the mediated channel does not "
+                        "count at all."
                         if week == after
-                        else "The arena's decision rule needs backing above a bar set by "
-                        "responsiveness; where groups stay small, backing stays low."
+                        else "Claims need backing above a bar set by the institution's "
+                        "responsiveness on their channel; where groups stay small, backing and "
+                        "the record stay low, and competences activate only through outcomes "
+                        "residents take part in."
                     )
                 out.append(
                     Claim(
@@ -162,8 +166,8 @@ def theory_claims(
             elif measure == "political_influence" and best == "political":
                 why_not = (
                     "`political` puts all its hours into problem sensing, door opening and "
-                    "dialogue management, which act directly on access, allies and the "
-                    "administration's responsiveness."
+                    "dialogue management: groups it carries win claims and keep allies, which "
+                    "are part of the residents' influence."
                 )
             else:
                 why_not = (
@@ -234,11 +238,13 @@ def theory_claims(
             measure="helplessness",
             week=early,
             sign=-1,
-            why_holds="Case relief takes strain off the most burdened at once.",
-            why_not="In the model relief delivered *for* residents also raises helplessness "
-            "through non-contingency (`noncontingency_effect`, Seligman), while outreach visits "
-            "and small actions under empowerment are mastery experiences from the first weeks; "
-            "the net early effect of case work is therefore small.",
+            why_holds="Case work answers the office queue at once: strain is taken off "
+            "(`help_relief`) and each answered request is a small success for the one who asked; "
+            "under empowerment mastery waits until residents do something that works (a visit is "
+            "contact, not mastery).",
+            why_not="Residents who wait on the office and are answered learn only a small "
+            "outcome they took part in, while empowerment's trials in spaces of possibility and "
+            "groups' small actions are outcomes of residents' own effort from the first weeks.",
         )
     )
     out.append(
@@ -251,8 +257,9 @@ def theory_claims(
             measure="helplessness",
             week=after,
             sign=-1,
-            why_holds="Mastery lowers helplessness and activates resources; activated resources in "
-            "use do not fade, and groups that outlive the project keep giving mastery experiences.",
+            why_holds="Outcomes residents bring about with their own effort lower helplessness "
+            "and activate resources; activated resources in use do not fade, and groups that "
+            "outlive the project keep giving such outcomes.",
             why_not="After the exit both quarters are left to everyday life; problems that case "
             "work solved stay solved and keep strain low, which can match what mastery achieved.",
         )
@@ -268,8 +275,9 @@ def theory_claims(
             measure="activated_resources",
             week=after,
             sign=+1,
-            why_holds="Outreach uncovers buried resources and every mastery experience activates "
-            "part of the gap; case work activates nothing (agency 0 in `Residents.experience`).",
+            why_holds="Trials in spaces of possibility and groups' actions activate part of the "
+            "gap in the domain residents used; a case handled for a resident is an outcome they "
+            "only took part in, in no domain, so it activates nothing.",
             why_not="Unused activated resources fade back to the everyday level "
             "(`resource_disuse`), so without groups in which residents keep using them the "
             "activation does not last.",
@@ -288,8 +296,8 @@ def theory_claims(
     else:
         strain = (
             f"After the exit the two quarters are about equally strained {evidence}, and the "
-            "small non-contingent increments left by case handling are worn off by the "
-            "everyday drift of helplessness (support along ties, `support_relief`)."
+            "small failures of requests nobody answers after the exit are worn off by the everyday "
+            "drift of helplessness (support along ties, `support_relief`)."
         )
     out.append(
         Claim(
@@ -302,15 +310,15 @@ def theory_claims(
             measure="helplessness",
             week=after,
             sign=+1,
-            why_holds="Being handled as a case is a non-contingent outcome and teaches "
-            "helplessness (`handled_as_case`); when the case relief ends with the exit, "
-            "residents are left with that lesson and no activated resources of their own.",
-            why_not="In the model the dependency channel is weak next to the relief channel: a "
-            "solved problem permanently removes strain (and with it the weekly rise of "
-            "helplessness from `problem_stress`), while the non-contingency effect is a one-off "
-            f"increment per case (`noncontingency_effect`). {strain} The theory's dependency works "
-            "through more than helplessness (lost initiative, institutions expected to act); the "
-            "model represents it only as non-contingent relief.",
+            why_holds="Residents who learned that the office acts keep turning to it after the "
+            "exit; nobody answers their requests (small failures for those who asked), and they "
+            "have activated no resources of their own.",
+            why_not="Dependency is learned as expectations and routes (who one turns to), not "
+            "as helplessness: a request nobody answers is a small failure for the one who asked, "
+            "weighted by `taking_part_weight`, while a solved problem permanently removes strain "
+            f"(and with it the weekly rise of helplessness from `problem_stress`). {strain} The "
+            "dependency claims below test it where the theory puts it: trust in institutions, "
+            "waiting on the office, participation.",
         )
     )
     out.append(
@@ -325,12 +333,78 @@ def theory_claims(
             week=after,
             since=during,
             sign=+1,
-            why_holds="With the exit the case relief (`case_relief`) decays within weeks and the "
-            "strain returns in full to residents who learned that others solve their problems.",
-            why_not="With the exit the non-contingent 'lessons' of case handling stop (each one "
-            "raised helplessness a little, `noncontingency_effect`) and the case relief "
-            f"(`case_relief`) decays within weeks. {strain} So helplessness does not rebound more "
-            "than in the untouched quarter.",
+            why_holds="With the exit the relief from help decays within weeks, the office stops "
+            "answering, and residents who learned to wait on it meet requests nobody answers.",
+            why_not="The relief from help (`help_relief`) decays within weeks and requests nobody "
+            f"answers are small failures for those who asked. {strain} So helplessness does not "
+            "rebound more than in the untouched quarter.",
         )
     )
+    dependency = (
+        (
+            "institutional_trust",
+            during,
+            +1,
+            "residents trust more that institutions will act",
+            "Answered requests and problems solved for residents teach the institutional "
+            "expectation (Bush–Mosteller, the dependence-support script of Baltes & Wahl).",
+            "Few residents turn to the office in the first place, and what they observe of "
+            "institutions acting is too little to move the mean expectation.",
+        ),
+        (
+            "problems_solved_with",
+            during,
+            -1,
+            "fewer problems are solved *with* residents",
+            "Expert planning and case work solve problems *for* residents and pre-empt the "
+            "causes groups would have taken up.",
+            "Without intervention hardly any problem is solved with residents either: both arms "
+            "are near zero.",
+        ),
+        (
+            "participation",
+            after,
+            -1,
+            "fewer residents are active in groups after the exit",
+            "Residents who learned that the office acts wait on it instead of turning to their "
+            "neighbours, and causes pre-empted by experts leave groups without a problem.",
+            "After the exit both quarters follow the same rules; without groups carried over from "
+            "the project both have about the same (low) participation.",
+        ),
+    )
+    for measure, week, sign, what, holds, not_holds in dependency:
+        label = "after the exit" if week == after else "during the project"
+        out.append(
+            Claim(
+                family="Dependency",
+                statement=f"under top-down care {what} than without intervention ({label})",
+                contrast=f"top_down − none, {measure}, week {week}",
+                a="top_down",
+                b="none",
+                measure=measure,
+                week=week,
+                sign=sign,
+                why_holds=holds,
+                why_not=not_holds,
+            )
+        )
+    if "political" in strategies:
+        out.append(
+            Claim(
+                family="Residents' own influence",
+                statement="influence is the residents' own: after the exit empowerment leaves "
+                "more of it than the political strategy, whose recognition was the workers'",
+                contrast=f"empowerment − political, political_influence, week {after}",
+                a="empowerment",
+                b="political",
+                measure="political_influence",
+                week=after,
+                sign=+1,
+                why_holds="Round tables raise only the workers' (mediated) channel and leave with "
+                "them; empowerment also organises residents and activates their competences, "
+                "which the residents keep.",
+                why_not="The political strategy's groups win claims and allies that count as the "
+                "residents' own record and allies; after the exit both fade at the same rate.",
+            )
+        )
     return out
