@@ -16,17 +16,25 @@ once the team has left. Formulas: ``docs/predictions.md`` 6.1 and ``docs/odd.md`
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 import numpy as np
 
 from quartiersim.institutions import MEDIATED, OWN
 from quartiersim.outcomes import RESIDENTS, Outcome
-from quartiersim.residents import BUREAUCRACY, SPEAKING
+from quartiersim.residents import BUREAUCRACY, SPEAKING, Residents
 from quartiersim.roles import ACTIVITIES, Budget
+from quartiersim.roles import Quarter as RolesQuarter
 
-if TYPE_CHECKING:
-    from quartiersim.model import QuartierModel
+
+class Quarter(RolesQuarter, Protocol):
+    """What resident organisers use of the quarter: what the roles use, the residents who hold
+    tasks, the institutions they are introduced to, and the world's guided tasks."""
+
+    organisers: ResidentOrganisers
+    residents: Residents
+    p: dict[str, Any]
+
 
 NO_TASK = -1
 
@@ -78,7 +86,7 @@ class ResidentOrganisers:
         self.sessions[who] = 0
 
 
-def train(m: QuartierModel, i: int, task: str) -> None:
+def train(m: Quarter, i: int, task: str) -> None:
     """One training session of resident ``i`` in ``task``: a guided task of their own in the
     task's domain (:meth:`QuartierModel.try_out`: the world decides whether it works). After
     ``training_sessions`` sessions they hold the task; handing over a task that carries the
@@ -102,7 +110,7 @@ def train(m: QuartierModel, i: int, task: str) -> None:
             introduce(m, i)
 
 
-def introduce(m: QuartierModel, i: int) -> None:
+def introduce(m: Quarter, i: int) -> None:
     """The workers introduce resident organiser ``i`` to the administration and the housing
     company (the contact person in the office): each institution's responsiveness on the
     residents' own channel moves toward its mediated one by ``q``, the resident's activated
@@ -113,7 +121,7 @@ def introduce(m: QuartierModel, i: int) -> None:
         r[OWN] += q * max(0.0, float(r[MEDIATED] - r[OWN]))
 
 
-def work(m: QuartierModel) -> None:
+def work(m: Quarter) -> None:
     """The resident organisers' week (during and after the project): each holder who has not
     withdrawn does their task for ``volunteer_hours`` with the role's code, at the quality of
     their activated competence in its domain; doing it is a small outcome of their own effort
