@@ -17,6 +17,7 @@ import pytest
 from conftest import SMALL_QUARTER
 
 from quartiersim import QuartierModel, encounters
+from quartiersim.agents import Resident
 from quartiersim.problems import KIND_INDEX, VISIBLE
 from quartiersim.residents import (
     AGE_GROUPS,
@@ -24,7 +25,6 @@ from quartiersim.residents import (
     ORGANISING,
     RETURN_MARGIN,
     SPEAKING,
-    Resident,
     over_domains,
 )
 

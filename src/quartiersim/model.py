@@ -27,13 +27,14 @@ from scipy.spatial import cKDTree
 
 from quartiersim import encounters, measures
 from quartiersim.activity import Entry
+from quartiersim.agents import Resident
 from quartiersim.arena import Arena
 from quartiersim.events import EVENTS
 from quartiersim.groups import ActionGroups
 from quartiersim.parameters import validate
 from quartiersim.problems import LATENT, PROBLEM_KINDS, STRUCTURAL, Problems
 from quartiersim.quarter import build_layout, place_households
-from quartiersim.residents import DOMAINS, SPEAKING, Resident, Residents, origin_shares
+from quartiersim.residents import DOMAINS, SPEAKING, Residents, origin_shares
 from quartiersim.strategies import role_mix_for
 from quartiersim.ties import Ties
 from quartiersim.workers import CommunityWorker

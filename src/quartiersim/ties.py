@@ -19,11 +19,14 @@ cost of every operation grows with the number of ties.
 from __future__ import annotations
 
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
 
 from quartiersim.residents import origin_age
+
+if TYPE_CHECKING:  # imported where a matrix is built: the weekly rules need none
+    import scipy.sparse as sp
 
 
 def _kernels() -> ModuleType:
@@ -64,6 +67,8 @@ class Ties:
         as CSR — the sorted edge list itself, with row pointers (cached until the ties change).
         Its transpose is the lower triangle, so ``upper + upper.T`` is the whole network."""
         if self._upper is None:
+            import scipy.sparse as sp
+
             indptr = np.zeros(self.n + 1, dtype=np.int64)
             np.cumsum(np.bincount(self.i, minlength=self.n), out=indptr[1:])
             self._upper = sp.csr_matrix((self.weight, self.j, indptr), shape=(self.n, self.n))
