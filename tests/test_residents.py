@@ -324,3 +324,21 @@ def test_sums_over_domains_are_numpys_row_sums_to_the_last_bit() -> None:
     for domains in range(1, 8):
         values = rng.random((500, domains)) * rng.choice([1e-3, 1.0, 1e3], size=(500, 1))
         np.testing.assert_array_equal(over_domains(values), values.sum(axis=1))
+
+
+@pytest.mark.parametrize("success,agency", [(True, 1.0), (True, 0.0), (False, 0.0), (True, 0.4)])
+def test_a_resident_named_twice_experiences_an_outcome_once(success, agency):
+    """An experience is one event in a resident's life, however often a mechanism lists them
+    (two meetings of one week, a member who is also an initiator): helplessness, activation
+    and trust change exactly as for the resident named once."""
+    once, twice = model(seed=5), model(seed=5)
+    who = np.array([3, 8, 21])
+    repeated = np.array([21, 3, 8, 3, 21, 21])
+    once.residents.experience(who, success=success, agency=agency, domain=ORGANISING)
+    twice.residents.experience(repeated, success=success, agency=agency, domain=ORGANISING)
+    once.residents.adjust_trust(who, 0.07)
+    twice.residents.adjust_trust(repeated, 0.07)
+    for name in ("helplessness", "activated", "trust"):
+        np.testing.assert_array_equal(
+            getattr(twice.residents, name), getattr(once.residents, name), err_msg=name
+        )

@@ -163,8 +163,11 @@ class Residents:
         activated. The non-contingent part of any outcome (``1 - agency``) raises helplessness a
         little — relief delivered for someone teaches that one's own action does not matter. A
         failure raises helplessness.
+
+        A resident named twice in ``who`` experiences the outcome once: every repeat computes
+        and stores the same new value, so no sort to remove repeats is needed.
         """
-        who = np.unique(np.asarray(who, dtype=np.int64))
+        who = np.asarray(who, dtype=np.int64)
         if len(who) == 0:
             return
         p = self.params
@@ -202,8 +205,9 @@ class Residents:
         self.experience(who, success=True, agency=0.0, strength=strength)
 
     def adjust_trust(self, who: npt.ArrayLike, delta: float) -> None:
-        """Change the trust in institutions of residents ``who`` by ``delta`` (kept in [0, 1])."""
-        who = np.unique(np.asarray(who, dtype=np.int64))
+        """Change the trust in institutions of residents ``who`` by ``delta`` (kept in [0, 1]);
+        once for a resident named twice (each repeat stores the same value)."""
+        who = np.asarray(who, dtype=np.int64)
         self.trust[who] = np.clip(self.trust[who] + delta, 0.0, 1.0)
 
     # -- the weekly rules ---------------------------------------------------------------------
