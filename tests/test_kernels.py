@@ -64,6 +64,15 @@ def test_tie_strength_is_numpys_sum_of_weights_to_the_last_bit(t):
     np.testing.assert_array_equal(kernels.tie_strength(t.i, t.j, t.weight, t.n), expected)
 
 
+@settings(max_examples=80, deadline=None)
+@given(t=networks(), groups=st.integers(1, 6), seed=st.integers(0, 2**16))
+def test_ties_across_groups_are_those_whose_ends_differ(t, groups, seed):
+    """A tie bridges when its two residents are in different groups: the kernel marks exactly
+    the ties NumPy's comparison of both ends marks."""
+    group = np.random.default_rng(seed).integers(groups, size=t.n)
+    np.testing.assert_array_equal(kernels.across_groups(t.i, t.j, group), group[t.i] != group[t.j])
+
+
 def contacts_with_numpy(t: Ties, met: np.ndarray, gain: np.ndarray) -> tuple:
     """The reference for :func:`kernels.add_contacts`: find the pairs in the sorted list,
     strengthen the ties found, insert the others where they belong (``np.insert``)."""

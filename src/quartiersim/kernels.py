@@ -60,6 +60,17 @@ def largest_component(i: np.ndarray, j: np.ndarray, n: int) -> int:
 
 
 @njit(cache=True)
+def across_groups(i: np.ndarray, j: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """Per tie, whether its two residents belong to different groups (``group[i] !=
+    group[j]``) — for origin-and-age groups: whether the tie bridges (brückenbildend) or
+    bonds. One walk over the list, without gathering both ends into arrays first."""
+    out = np.empty(len(i), dtype=np.bool_)
+    for e in range(len(i)):
+        out[e] = group[i[e]] != group[j[e]]
+    return out
+
+
+@njit(cache=True)
 def add_contacts(
     keys: np.ndarray,
     i: np.ndarray,

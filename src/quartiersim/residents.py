@@ -230,9 +230,16 @@ class Residents:
 
     def weekly_resources(self, used: np.ndarray) -> None:
         """Activated resources that go unused fade back to the everyday level (use it or lose
-        it): what was uncovered is buried again if nobody uses it."""
-        fade = self.params["resource_disuse"] * (self.activated - self.everyday)
-        self.activated -= np.where(used, 0.0, np.maximum(fade, 0.0))
+        it): what was uncovered is buried again if nobody uses it.
+
+        Computed in one scratch array (the same numbers as ``disuse * (activated - everyday)``
+        clipped at 0 and left out where used): the arrays are residents x domains, large in
+        a district."""
+        fade = np.subtract(self.activated, self.everyday)
+        fade *= self.params["resource_disuse"]
+        np.maximum(fade, 0.0, out=fade)
+        fade[used] = 0.0
+        self.activated -= fade
 
     def update_withdrawal(self) -> np.ndarray:
         """Retreat into resigned privacy above the threshold; return below it (hysteresis).

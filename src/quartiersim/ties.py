@@ -144,8 +144,7 @@ class Ties:
 
     def bridging(self, origin: np.ndarray, age: np.ndarray) -> np.ndarray:
         """Which ties connect residents of different origin or age group."""
-        group = origin_age(origin, age)
-        return group[self.i] != group[self.j]
+        return _kernels().across_groups(self.i, self.j, origin_age(origin, age))
 
     def weights_between(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """Weight of the tie between ``a[k]`` and ``b[k]`` (0 where there is none)."""
