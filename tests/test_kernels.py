@@ -54,6 +54,25 @@ def test_largest_component_is_the_largest_connected_part(t):
     assert kernels.largest_component(t.i, t.j, t.n) == np.bincount(labels).max()
 
 
+@settings(max_examples=80, deadline=None)
+@given(t=networks())
+def test_tie_strength_is_numpys_sum_of_weights_to_the_last_bit(t):
+    """Tie strength is the sum of each resident's tie weights: the one-walk kernel adds in
+    the order of NumPy's two weighted counts (ties to higher ids, then to lower ids), so the
+    sums agree exactly."""
+    expected = np.bincount(t.i, t.weight, t.n) + np.bincount(t.j, t.weight, t.n)
+    np.testing.assert_array_equal(kernels.tie_strength(t.i, t.j, t.weight, t.n), expected)
+
+
+@settings(max_examples=80, deadline=None)
+@given(t=networks(), groups=st.integers(1, 6), seed=st.integers(0, 2**16))
+def test_ties_across_groups_are_those_whose_ends_differ(t, groups, seed):
+    """A tie bridges when its two residents are in different groups: the kernel marks exactly
+    the ties NumPy's comparison of both ends marks."""
+    group = np.random.default_rng(seed).integers(groups, size=t.n)
+    np.testing.assert_array_equal(kernels.across_groups(t.i, t.j, group), group[t.i] != group[t.j])
+
+
 def contacts_with_numpy(t: Ties, met: np.ndarray, gain: np.ndarray) -> tuple:
     """The reference for :func:`kernels.add_contacts`: find the pairs in the sorted list,
     strengthen the ties found, insert the others where they belong (``np.insert``)."""
@@ -78,8 +97,9 @@ def contacts_with_numpy(t: Ties, met: np.ndarray, gain: np.ndarray) -> tuple:
 @settings(max_examples=80, deadline=None)
 @given(t=networks(), contacts=st.integers(0, 400), seed=st.integers(0, 2**16))
 def test_adding_contacts_strengthens_found_ties_and_inserts_new_ones_in_order(t, contacts, seed):
-    """Contact forms and strengthens ties: the one-walk merge gives exactly what searching and
-    inserting with NumPy gives — the same sorted list, weights, flags and count of new ties."""
+    """Contact forms and strengthens ties: the merge (binary search, runs copied as blocks)
+    gives exactly what searching and inserting with NumPy gives — the same sorted list,
+    weights, flags and count of new ties."""
     rng = np.random.default_rng(seed)
     t.reinforced[:] = rng.random(len(t)) < 0.5
     a, b = rng.integers(t.n, size=contacts), rng.integers(t.n, size=contacts)

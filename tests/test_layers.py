@@ -105,6 +105,48 @@ def test_importing_the_package_alone_loads_neither_the_model_nor_mesa() -> None:
     assert sys.modules["quartiersim"].QuartierModel.__name__ == "QuartierModel"
 
 
+HEAVY = (
+    "mesa",
+    "scipy",
+    "pandas",
+    "pyarrow",
+    "networkx",
+    "numba",
+    "matplotlib",
+    "solara",
+    "plotly",
+    "dask",
+    "distributed",
+    "SALib",
+    "statsmodels",
+    "optuna",
+)
+"""Libraries that take tenths of a second each to import, none of which the command line's
+help needs."""
+
+
+def test_the_command_line_help_loads_no_heavy_library() -> None:
+    """``quartiersim run --help`` builds every flag from the parameter declaration and the
+    registries (roles, strategies, events, measures) without Mesa, SciPy, pandas, Numba or any
+    front-end library: the declarations do not need the model's machinery, so the help
+    answers at once."""
+    code = (
+        "import json, sys\n"
+        "from quartiersim.cli import main\n"
+        "try:\n"
+        "    main(['run', '--help'])\n"
+        "except SystemExit as e:\n"
+        "    assert e.code == 0, e.code\n"
+        "print(json.dumps(sorted(sys.modules)), file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert "--n-residents" in result.stdout and "--role-mix" in result.stdout
+    loaded = {m.split(".")[0] for m in json.loads(result.stderr.strip().splitlines()[-1])}
+    assert sorted(set(HEAVY) & loaded) == []
+
+
 @pytest.mark.parametrize("path", CORE, ids=lambda p: p.name)
 def test_the_core_never_imports_a_front_end(path: Path) -> None:
     """No module of the core names the app, the experiments, the validation or the CLI."""

@@ -151,3 +151,35 @@ def test_batch_run_sweeps_a_parameter() -> None:
     assert set(by_strategy) == {"none", "top_down"}
     assert by_strategy["none"]["worker_hours"] == 0
     assert by_strategy["top_down"]["worker_hours"] > 0
+
+
+def test_collecting_some_weeks_and_measures_records_the_same_numbers_and_changes_no_state():
+    """Measures only read the quarter: a run that collects a few weeks and measures (as a
+    sweep with ``record_every`` does) has the same state every week and records exactly the
+    values the full collection has in those rows; its ``measures``, read at the end, are
+    every measure's value."""
+    weeks, names = (0, 5, 13, WEEKS), ("participation", "bridging_ties", "worker_hours")
+    full = run(3, strategy="empowerment")
+    some = QuartierModel(
+        rng=3,
+        collect_weeks=weeks,
+        collect_measures=names,
+        **{**SMALL_QUARTER, "strategy": "empowerment"},
+    )
+    for _ in range(WEEKS):
+        some.step()
+    for key, value in state(full).items():
+        np.testing.assert_array_equal(state(some)[key], value, err_msg=key)
+    collected = data(some)
+    assert some.collected_weeks == list(weeks)
+    assert list(collected.columns) == list(names)
+    pd.testing.assert_frame_equal(
+        collected.set_axis(list(weeks)), data(full).loc[list(weeks), list(names)]
+    )
+    assert some.measures == full.measures
+
+
+def test_collecting_an_unknown_measure_is_refused() -> None:
+    """A measure name that is not declared is a clear error, before anything runs."""
+    with pytest.raises(ValueError, match="unknown measure 'happiness'"):
+        QuartierModel(rng=1, collect_measures=["happiness"], **SMALL_QUARTER)

@@ -16,13 +16,13 @@ import pytest
 from conftest import SMALL_QUARTER
 
 from quartiersim import QuartierModel, encounters
+from quartiersim.agents import Resident
 from quartiersim.problems import KIND_INDEX, VISIBLE
 from quartiersim.residents import (
     AGE_GROUPS,
     DOMAINS,
     RETURN_MARGIN,
     SPEAKING,
-    Resident,
     over_domains,
 )
 

@@ -12,15 +12,17 @@ take-off of a group).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
-import scipy.sparse as sp
 
 from quartiersim.outcomes import NOBODY, RESIDENTS, Outcome
 from quartiersim.problems import CONCERN_LEVEL, Problems
 from quartiersim.residents import BUREAUCRACY, ORGANISING, PRACTICAL, SPEAKING, Residents
 from quartiersim.ties import Ties, random_pairs
+
+if TYPE_CHECKING:  # SciPy's sparse matrices are imported where a matrix is built
+    import scipy.sparse as sp
 
 MIN_MEMBERS = 3
 JOIN_CONCERN = 0.5  # concern needed to consider joining a group about it
@@ -53,6 +55,8 @@ def threshold_cascade(
     active = np.zeros(n, dtype=bool) if active is None else np.asarray(active, dtype=bool).copy()
     eligible = np.ones(n, dtype=bool) if eligible is None else np.asarray(eligible, dtype=bool)
     if adjacency is not None:
+        import scipy.sparse as sp
+
         # scipy-stubs declare spmatrix as a mixin that csr_matrix() does not take; SciPy does
         adjacency = sp.csr_matrix(adjacency)  # type: ignore[arg-type]
         if strength is None:

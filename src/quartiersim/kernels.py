@@ -60,6 +60,17 @@ def largest_component(i: np.ndarray, j: np.ndarray, n: int) -> int:
 
 
 @njit(cache=True)
+def across_groups(i: np.ndarray, j: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """Per tie, whether its two residents belong to different groups (``group[i] !=
+    group[j]``) — for origin-and-age groups: whether the tie bridges (brückenbildend) or
+    bonds. One walk over the list, without gathering both ends into arrays first."""
+    out = np.empty(len(i), dtype=np.bool_)
+    for e in range(len(i)):
+        out[e] = group[i[e]] != group[j[e]]
+    return out
+
+
+@njit(cache=True)
 def add_contacts(
     keys: np.ndarray,
     i: np.ndarray,
@@ -74,14 +85,16 @@ def add_contacts(
     ``i * n + j``, ``gain``: what their contacts add) into the sorted edge list.
 
     A pair with a tie gains weight (at most 1); a pair without one gets a new tie of weight
-    ``min(1, gain)``; both count as reinforced this week. One walk along both sorted lists.
-    Without new ties the list is changed in place; otherwise new arrays with the new ties in
-    their sorted places are returned. Returns ``(keys, i, j, weight, reinforced, new_ties)``.
+    ``min(1, gain)``; both count as reinforced this week. Each pair is found by binary search,
+    so a few contacts cost little in a big network. Without new ties the list is changed in
+    place; otherwise new arrays with the new ties in their sorted places are returned (the
+    runs of old ties between them copied as blocks). Returns ``(keys, i, j, weight,
+    reinforced, new_ties)``.
     """
-    e, new_ties = 0, 0
-    for k in range(len(met)):  # first walk: strengthen existing ties, count new ones
-        while e < len(keys) and keys[e] < met[k]:
-            e += 1
+    pos = np.searchsorted(keys, met)
+    new_ties = 0
+    for k in range(len(met)):  # strengthen existing ties, count new ones
+        e = pos[k]
         if e < len(keys) and keys[e] == met[k]:
             weight[e] = min(1.0, weight[e] + gain[k])
             reinforced[e] = True
@@ -95,20 +108,38 @@ def add_contacts(
     j2 = np.empty(size, dtype=j.dtype)
     weight2 = np.empty(size, dtype=weight.dtype)
     reinforced2 = np.empty(size, dtype=reinforced.dtype)
-    e, out = 0, 0
-    for k in range(len(met) + 1):  # second walk: copy runs of old ties, insert the new ones
-        stop = met[k] if k < len(met) else np.iinfo(np.int64).max
-        while e < len(keys) and keys[e] < stop:
-            keys2[out], i2[out], j2[out] = keys[e], i[e], j[e]
-            weight2[out], reinforced2[out] = weight[e], reinforced[e]
-            e += 1
-            out += 1
-        if k == len(met) or (e < len(keys) and keys[e] == stop):
-            continue  # an existing tie: copied with the run before the next pair
-        keys2[out], i2[out], j2[out] = stop, stop // n, stop % n
+    src, out = 0, 0
+    for k in range(len(met) + 1):  # copy the run of old ties before each new one, insert it
+        e = pos[k] if k < len(met) else len(keys)
+        if k < len(met) and e < len(keys) and keys[e] == met[k]:
+            continue  # an existing tie: copied with the run before the next new one
+        run = e - src
+        keys2[out : out + run] = keys[src:e]
+        i2[out : out + run] = i[src:e]
+        j2[out : out + run] = j[src:e]
+        weight2[out : out + run] = weight[src:e]
+        reinforced2[out : out + run] = reinforced[src:e]
+        out += run
+        src = e
+        if k == len(met):
+            break
+        keys2[out], i2[out], j2[out] = met[k], met[k] // n, met[k] % n
         weight2[out], reinforced2[out] = min(1.0, gain[k]), True
         out += 1
     return keys2, i2, j2, weight2, reinforced2, new_ties
+
+
+@njit(cache=True)
+def tie_strength(i: np.ndarray, j: np.ndarray, w: np.ndarray, n: int) -> np.ndarray:
+    """Each resident's tie strength, the sum of the weights of their ties (Beziehungsstärke):
+    the ties to higher ids summed in the list's order, then those to lower ids, and the two
+    sums added — NumPy's two weighted ``bincount`` calls to the last bit, in one walk."""
+    upper = np.zeros(n)
+    lower = np.zeros(n)
+    for e in range(len(w)):
+        upper[i[e]] += w[e]
+        lower[j[e]] += w[e]
+    return upper + lower
 
 
 @njit(cache=True)

@@ -170,10 +170,14 @@ def measure(
     return declare
 
 
-def compute(m: Quarter) -> dict[str, float]:
-    """All measures of :data:`MEASURES` for the quarter's current state."""
+def compute(m: Quarter, names: Sequence[str] | None = None) -> dict[str, float]:
+    """The measures ``names`` (default: all of :data:`MEASURES`, in their order) for the
+    quarter's current state. Parts shared by several measures are computed once, and only
+    if a measure asked for needs them."""
     snapshot = Snapshot(m)
-    return {name: spec.compute(snapshot) for name, spec in MEASURES.items()}
+    if names is None:
+        return {name: spec.compute(snapshot) for name, spec in MEASURES.items()}
+    return {name: MEASURES[name].compute(snapshot) for name in names}
 
 
 # -- the parts of the composites, and helpers ------------------------------------------------

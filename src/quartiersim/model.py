@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Collection, Sequence
 from typing import Any
 
 import mesa
@@ -33,6 +34,7 @@ from scipy.spatial import cKDTree
 
 from quartiersim import encounters, measures, organisers, routes
 from quartiersim.activity import Entry
+from quartiersim.agents import Resident
 from quartiersim.arena import Arena
 from quartiersim.events import EVENTS
 from quartiersim.groups import ActionGroups
@@ -48,7 +50,6 @@ from quartiersim.residents import (
     DOMAINS,
     NOT_WAITING,
     SPEAKING,
-    Resident,
     Residents,
     origin_shares,
 )
@@ -65,7 +66,7 @@ FESTIVAL_REACH = 10.0  # cells: a party draws residents who live this near
 
 
 def _measure(name: str, model: QuartierModel) -> float:
-    return model.measures[name]
+    return model.collected[name]
 
 
 class QuartierModel(mesa.Model):
@@ -75,9 +76,24 @@ class QuartierModel(mesa.Model):
     ``rng`` (an int seed or a ``numpy.random.Generator``; ``seed`` is accepted as another name
     for it) makes a run reproducible. Invalid parameters raise ``ValueError`` naming the
     parameter, the value and what is allowed.
+
+    By default every measure is computed and collected every week (``model.measures``, the
+    ``datacollector``). A run that keeps only some weeks or some measures says so:
+    ``collect_weeks`` (week numbers) and ``collect_measures`` (names of :data:`MEASURES`) limit
+    what the data collector records, and measures no one collects are not computed —
+    ``model.measures`` is then computed when it is read. Measures only read the state, so
+    what is collected is the same either way.
     """
 
-    def __init__(self, *, rng: Any = None, seed: int | None = None, **params: Any) -> None:
+    def __init__(
+        self,
+        *,
+        rng: Any = None,
+        seed: int | None = None,
+        collect_weeks: Collection[int] | None = None,
+        collect_measures: Sequence[str] | None = None,
+        **params: Any,
+    ) -> None:
         if seed is not None:
             if rng is not None:
                 raise ValueError("give either rng or seed, not both")
@@ -146,11 +162,26 @@ class QuartierModel(mesa.Model):
         for (week, _), fire in zip(p["events"], self._scheduled, strict=True):
             self.schedule_event(fire, at=week)
 
+        self._collect_weeks = None if collect_weeks is None else frozenset(collect_weeks)
+        if collect_measures is not None:
+            unknown = [name for name in collect_measures if name not in measures.MEASURES]
+            if unknown:
+                raise ValueError(
+                    f"collect_measures: unknown measure {unknown[0]!r}; measures: "
+                    f"{', '.join(measures.MEASURES)}"
+                )
+        self._collect_measures = None if collect_measures is None else tuple(collect_measures)
+        #: the weeks the data collector recorded (its rows), and the values of the last one
+        self.collected_weeks: list[int] = []
+        self.collected: dict[str, float] = {}
+        self._measures: dict[str, float] | None = None
         self.datacollector = DataCollector(
-            model_reporters={name: functools.partial(_measure, name) for name in measures.MEASURES}
+            model_reporters={
+                name: functools.partial(_measure, name)
+                for name in (self._collect_measures or measures.MEASURES)
+            }
         )
-        self.measures = measures.compute(self)
-        self.datacollector.collect(self)
+        self._end_of_week()
 
     # -- the week -----------------------------------------------------------------------------
     def step(self) -> None:
@@ -175,8 +206,28 @@ class QuartierModel(mesa.Model):
         self.arena.weekly()
         self.everyday_life()
         self.ties.decay(self.rng, self.weekly_tie_survival(), self.p["tie_fade"], self.p["tie_min"])
-        self.measures = measures.compute(self)
+        self._end_of_week()
+
+    def _end_of_week(self) -> None:
+        """The week's measures: computed and collected every week, or — when the run keeps
+        only some weeks or measures — only those collected (the rest when read)."""
+        self._measures = None
+        if self._collect_weeks is not None and self.steps not in self._collect_weeks:
+            return
+        if self._collect_measures is None:
+            self._measures = self.collected = measures.compute(self)
+        else:
+            self.collected = measures.compute(self, self._collect_measures)
+        self.collected_weeks.append(self.steps)
         self.datacollector.collect(self)
+
+    @property
+    def measures(self) -> dict[str, float]:
+        """Every measure of :data:`~quartiersim.measures.MEASURES` for the end of this week
+        (after an event: for the state the event left)."""
+        if self._measures is None:
+            self._measures = measures.compute(self)
+        return self._measures
 
     @property
     def project_running(self) -> bool:
@@ -453,7 +504,7 @@ class QuartierModel(mesa.Model):
             raise ValueError(f"unknown event {event!r}: expected one of {', '.join(EVENTS)}")
         EVENTS[event].apply(self)
         self.log("event", event=event)
-        self.measures = measures.compute(self)
+        self._measures = measures.compute(self)
 
     def set_strategy(self, strategy: str, role_mix: dict[str, float] | None = None) -> None:
         """Switch every worker to a strategy's role mix (or to ``role_mix``)."""

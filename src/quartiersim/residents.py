@@ -1,9 +1,9 @@
 """Residents (Bewohnerinnen und Bewohner): their state and the rules that change it.
 
 The hot state of all residents lives in NumPy arrays in :class:`Residents`, owned by the model;
-a :class:`Resident` Mesa agent per household is the interface for space, portrayal and
-inspection and reads those arrays. Every rule here acts on all residents (or an index array of
-them) at once.
+a :class:`~quartiersim.agents.Resident` Mesa agent per household is the interface for space,
+portrayal and inspection and reads those arrays. Every rule here acts on all residents (or an
+index array of them) at once.
 
 What residents do and what happens to them changes them through two channels only: the weekly
 drift of everyday life here (strain from open problems, support along ties, use it or lose it),
@@ -13,11 +13,9 @@ that produced it and applied by the one rule of :func:`quartiersim.outcomes.appl
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Protocol
 
-import mesa
 import numpy as np
-from mesa.discrete_space import CellAgent
 
 from quartiersim.registry import Text
 
@@ -200,9 +198,16 @@ class Residents:
 
     def weekly_resources(self) -> None:
         """Activated resources that go unused fade back to the everyday level (use it or lose
-        it): what was uncovered is buried again if nobody uses it. Starts a new week of use."""
-        fade = self.params["resource_disuse"] * (self.activated - self.everyday)
-        self.activated -= np.where(self.used, 0.0, np.maximum(fade, 0.0))
+        it): what was uncovered is buried again if nobody uses it. Starts a new week of use.
+
+        Computed in one scratch array (the same numbers as ``disuse * (activated - everyday)``
+        clipped at 0 and left out where used): the arrays are residents x domains, large in
+        a district."""
+        fade = np.subtract(self.activated, self.everyday)
+        fade *= self.params["resource_disuse"]
+        np.maximum(fade, 0.0, out=fade)
+        fade[self.used] = 0.0
+        self.activated -= fade
         self.used[:] = False
 
     def update_withdrawal(self) -> np.ndarray:
@@ -260,77 +265,3 @@ def _beta_with_mean(
     if mean <= 0.0 or mean >= 1.0:
         return np.full(n, float(mean))
     return rng.beta(mean * concentration, (1.0 - mean) * concentration, size=n)
-
-
-class Resident(CellAgent):
-    """One household on its home cell; its state is a row of :class:`Residents`."""
-
-    def __init__(self, model: mesa.Model, index: int, cell: Any) -> None:
-        super().__init__(model)
-        self.index = index
-        self.cell = cell
-
-    @property
-    def state(self) -> Residents:
-        """The arrays of all residents; this resident is row :attr:`index`."""
-        return self.model.residents
-
-    @property
-    def helplessness(self) -> float:
-        """Learned helplessness (erlernte Hilflosigkeit), 0..1."""
-        return float(self.state.helplessness[self.index])
-
-    @property
-    def withdrawn(self) -> bool:
-        """Whether this resident has withdrawn into resigned privacy (resignative Privatheit)."""
-        return bool(self.state.withdrawn[self.index])
-
-    @property
-    def origin(self) -> int:
-        """Origin group (0 = long-established)."""
-        return int(self.state.origin[self.index])
-
-    @property
-    def age_group(self) -> str:
-        """``youth``, ``adult`` or ``elderly``."""
-        return AGE_GROUPS[self.state.age[self.index]]
-
-    @property
-    def group(self) -> int:
-        """Id of the action group this resident is active in, -1 for none."""
-        return int(self.state.group[self.index])
-
-    @property
-    def activated_share(self) -> float:
-        """Share of this resident's resources that is activated."""
-        s, i = self.state, self.index
-        return float(s.activated[i].sum() / s.resources[i].sum())
-
-    @property
-    def self_efficacy(self) -> float:
-        """Self-efficacy (Selbstwirksamkeit), 0..1."""
-        return float(self.state.self_efficacy[self.index])
-
-    def profile(self) -> dict[str, Any]:
-        """Everything about this resident, for the inspector; ``bridging`` lists the residents
-        this one has a bridging tie to."""
-        s, i = self.state, self.index
-        ties = self.model.ties.adjacency()[i]
-        others = ties.indices
-        return {
-            "id": i,
-            "origin": int(s.origin[i]),
-            "age_group": AGE_GROUPS[s.age[i]],
-            "helplessness": float(s.helplessness[i]),
-            "self_efficacy": float(s.self_efficacy[i]),
-            "withdrawn": bool(s.withdrawn[i]),
-            "belonging": float(s.belonging[i]),
-            "trust": float(s.expect_inst[i]),
-            "own_expectation": float(s.expect_own[i]),
-            "waiting_on": int(s.waiting_on[i]),
-            "group": int(s.group[i]),
-            "resources": dict(zip(DOMAINS, s.resources[i].round(3).tolist(), strict=True)),
-            "activated": dict(zip(DOMAINS, s.activated[i].round(3).tolist(), strict=True)),
-            "ties": dict(zip(others.tolist(), ties.data.round(3).tolist(), strict=True)),
-            "bridging": others[s.across(np.full(len(others), i), others)].tolist(),
-        }

@@ -19,11 +19,14 @@ cost of every operation grows with the number of ties.
 from __future__ import annotations
 
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
 
 from quartiersim.residents import origin_age
+
+if TYPE_CHECKING:  # imported where a matrix is built: the weekly rules need none
+    import scipy.sparse as sp
 
 
 def _kernels() -> ModuleType:
@@ -49,6 +52,7 @@ class Ties:
         # copies and is dropped on every change.
         self._upper: sp.csr_matrix | None = None
         self._csr: sp.csr_matrix | None = None
+        self._degree: np.ndarray | None = None  # each resident's number of ties, once asked
 
     # -- reading ----------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -64,6 +68,8 @@ class Ties:
         as CSR — the sorted edge list itself, with row pointers (cached until the ties change).
         Its transpose is the lower triangle, so ``upper + upper.T`` is the whole network."""
         if self._upper is None:
+            import scipy.sparse as sp
+
             indptr = np.zeros(self.n + 1, dtype=np.int64)
             np.cumsum(np.bincount(self.i, minlength=self.n), out=indptr[1:])
             self._upper = sp.csr_matrix((self.weight, self.j, indptr), shape=(self.n, self.n))
@@ -92,12 +98,18 @@ class Ties:
         return np.concatenate([self.i[self.j == who], self.j[lo:hi]])
 
     def degree(self) -> np.ndarray:
-        """Number of ties of each resident."""
-        return np.bincount(self.i, minlength=self.n) + np.bincount(self.j, minlength=self.n)
+        """Number of ties of each resident (kept until ties are added or removed: a change of
+        weight changes no one's number of ties). A read-only array."""
+        if self._degree is None:
+            degree = np.bincount(self.i, minlength=self.n) + np.bincount(self.j, minlength=self.n)
+            degree.flags.writeable = False  # shared by every caller until the next change
+            self._degree = degree
+        return self._degree
 
     def strength(self) -> np.ndarray:
-        """Sum of tie weights of each resident (ties to higher ids first, then to lower ids)."""
-        return np.bincount(self.i, self.weight, self.n) + np.bincount(self.j, self.weight, self.n)
+        """Sum of tie weights of each resident (ties to higher ids first, then to lower ids),
+        in one compiled walk over the list."""
+        return _kernels().tie_strength(self.i, self.j, self.weight, self.n)
 
     def weight_within(self, label: np.ndarray, n_labels: int) -> np.ndarray:
         """Per label, the total weight of the ties joining two residents of that label (-1: no
@@ -132,8 +144,7 @@ class Ties:
 
     def bridging(self, origin: np.ndarray, age: np.ndarray) -> np.ndarray:
         """Which ties connect residents of different origin or age group."""
-        group = origin_age(origin, age)
-        return group[self.i] != group[self.j]
+        return _kernels().across_groups(self.i, self.j, origin_age(origin, age))
 
     def weights_between(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """Weight of the tie between ``a[k]`` and ``b[k]`` (0 where there is none)."""
@@ -238,7 +249,7 @@ class Ties:
 
     def _restructured(self) -> None:
         """Ties were added or removed (new arrays): every matrix view is rebuilt when needed."""
-        self._upper = self._csr = None
+        self._upper = self._csr = self._degree = None
 
     def _find(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Positions of ``keys`` in the sorted edge list, and which of them exist."""

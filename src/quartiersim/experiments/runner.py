@@ -36,10 +36,17 @@ def simulate(spec: RunSpec) -> pd.DataFrame:
     parameter values) and the measures. Measures are stored as float64 whatever their kind, so
     every file of an experiment has the same schema.
     """
-    model = QuartierModel(rng=spec.seed, **spec.params)
+    # Only the recorded weeks and measures are computed (the model's measures only read).
+    model = QuartierModel(
+        rng=spec.seed,
+        collect_weeks=spec.record,
+        collect_measures=spec.measures,
+        **spec.params,
+    )
     for _ in range(spec.steps):
         model.step()
     data = model.datacollector.get_model_vars_dataframe()
+    data.index = model.collected_weeks
     steps = list(spec.record)
     rows = len(steps)
     frame = pd.DataFrame(

@@ -27,7 +27,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize, stats
+
+# SciPy's statistics are imported inside the functions that use them: the command line reads
+# this module's constants (the interval methods and tests) for its help, which should not pay
+# for importing scipy.stats.
 
 LEVEL = 0.95
 """Confidence level of every interval unless stated otherwise."""
@@ -114,6 +117,8 @@ def too_few(n: int, min_n: int = MIN_N) -> str:
 
 
 def _t_interval(mean: float, se: float, df: float, level: float) -> tuple[float, float]:
+    from scipy import stats
+
     if se == 0.0:
         return mean, mean
     half = float(stats.t.ppf(0.5 + level / 2.0, df)) * se
@@ -127,6 +132,8 @@ def _bca(
     n_boot: int,
     seed: int,
 ) -> tuple[float, float]:
+    from scipy import stats
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # degenerate resamples: NaN bounds, handled below
         res = stats.bootstrap(
@@ -272,6 +279,8 @@ def hedges_g(a: ArrayLike, b: ArrayLike) -> float:
 def _noncentrality_interval(t_obs: float, df: float, level: float) -> tuple[float, float]:
     """The noncentrality parameters whose noncentral t distribution puts ``t_obs`` at the
     upper and lower tail quantiles: the exact interval for the noncentrality."""
+    from scipy import optimize, stats
+
     tail = (1.0 - level) / 2.0
 
     def solve(p: float) -> float:
@@ -354,6 +363,8 @@ def difference_test(
     decided exactly (p = 1 for equal values, 0 otherwise), since the t statistic is undefined;
     fewer than two values (pairs) give NaN.
     """
+    from scipy import stats
+
     if method not in TESTS:
         raise ValueError(f"test {method!r} is not allowed: expected one of {', '.join(TESTS)}")
     x, y = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
@@ -458,6 +469,8 @@ def mean_band(
     """Column-wise mean of ``values`` (runs × time) and its t-based confidence band
     ``mean ± t(level, n-1) · sd / sqrt(n)``, clipped to ``bounds``. Columns with fewer than
     ``min_n`` runs get no band (NaN)."""
+    from scipy import stats
+
     v = np.asarray(values, dtype=float)
     n = np.sum(np.isfinite(v), axis=0)
     with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
