@@ -64,7 +64,7 @@ def known_results(tmp_path):
                 "project_running": (steps <= 2).astype(float),
             }
         )
-        store.write_run(run.run_id, frame)
+        store.write_run(run, frame)
     return tmp_path / "results", exp
 
 

@@ -205,6 +205,21 @@ def add_executor_flags(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_safety_flags(parser: argparse.ArgumentParser) -> None:
+    """Add --yes (start a large sweep) and --allow-mixed (mix runs of other code)."""
+    parser.add_argument(
+        "--yes",
+        action="store_true",
+        help="start even a large plan (more than 10,000 runs or a day of work) without asking",
+    )
+    parser.add_argument(
+        "--allow-mixed",
+        action="store_true",
+        help="add runs to a folder whose runs were computed by other model code or library "
+        "versions (refused by default; the report then states that the results are mixed)",
+    )
+
+
 def add_override_flags(
     parser: argparse.ArgumentParser, *, steps: bool = True, replications: bool = True
 ) -> None:

@@ -14,6 +14,7 @@ from quartiersim.cli.commands import (
     EXIT_USAGE,
     cmd_app,
     cmd_compare,
+    cmd_repair,
     cmd_report,
     cmd_run,
     cmd_sensitivity,
@@ -25,6 +26,7 @@ from quartiersim.cli.flags import (
     add_executor_flags,
     add_override_flags,
     add_parameter_flags,
+    add_safety_flags,
     int_at_least,
     measure_list,
     name_list,
@@ -168,6 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE", help="experiment file (TOML)")
     p.add_argument("--out", required=True, metavar="DIR", help="results folder")
     add_executor_flags(p)
+    add_safety_flags(p)
     add_override_flags(p)
     p.set_defaults(handler=cmd_sweep)
 
@@ -199,6 +202,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="significance test (default welch)",
     )
     add_executor_flags(p)
+    add_safety_flags(p)
     add_override_flags(p)
     p.set_defaults(handler=cmd_compare)
 
@@ -248,7 +252,31 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="bootstrap resamples for the confidence intervals (default 10000)",
     )
+    p.add_argument(
+        "--allow-mixed",
+        action="store_true",
+        help="report runs computed by different model code or library versions together "
+        "(refused by default; the report states it)",
+    )
     p.set_defaults(handler=cmd_report)
+
+    p = sub.add_parser(
+        "repair",
+        formatter_class=_Formatter,
+        help="rebuild a results folder's manifest from its run files",
+        description="Rebuild DIR/_manifest.json from the provenance every run file carries "
+        "(after the manifest was deleted or damaged); move damaged files and runs of other "
+        "experiments to DIR/_set_aside/.",
+        epilog="example:\n  quartiersim repair results/segregation",
+    )
+    p.add_argument("dir", metavar="DIR", help="results folder")
+    p.add_argument(
+        "--experiment",
+        metavar="HASH_OR_NAME",
+        help="when the run files are of several experiments: the one to keep (its name, or "
+        "the start of its definition hash)",
+    )
+    p.set_defaults(handler=cmd_repair)
 
     p = sub.add_parser(
         "sensitivity",
@@ -262,6 +290,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE", help="sensitivity file (TOML with [sensitivity])")
     p.add_argument("--out", required=True, metavar="DIR", help="output folder")
     add_executor_flags(p)
+    add_safety_flags(p)
     add_override_flags(p, steps=False, replications=False)
     p.set_defaults(handler=cmd_sensitivity)
 

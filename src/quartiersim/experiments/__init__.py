@@ -5,7 +5,9 @@
 - :func:`load_experiment` reads and checks an experiment file (:mod:`.experiment`,
   :mod:`.source`; run identities and seeds in :mod:`.identity`);
 - :func:`run_sweep` runs it into a results folder on local processes or a Dask cluster,
-  skipping finished runs (:mod:`.sweep`, :mod:`.executors`, :mod:`.storage`);
+  showing its plan first (:mod:`.plan`) and skipping finished runs (:mod:`.sweep`,
+  :mod:`.executors`, :mod:`.storage`); every run file carries its provenance
+  (:mod:`.provenance`), and :func:`repair` rebuilds a folder's manifest from them;
 - :func:`make_report` writes statistics and figures (:mod:`.report`, :mod:`.stats`);
 - :func:`load_sensitivity` / :func:`run_sensitivity`: Morris and Sobol indices with SALib;
 - :class:`UsageError` and the other errors, from :mod:`quartiersim.errors`.
@@ -22,6 +24,7 @@ from typing import Any
 # processes import this package to run models and should not pay for matplotlib or SALib.
 _WHERE = {
     "RunFailed": "quartiersim.errors",
+    "SweepStopped": "quartiersim.errors",
     "UsageError": "quartiersim.errors",
     "WorkerDied": "quartiersim.errors",
     "DaskExecutor": ".executors",
@@ -37,6 +40,7 @@ _WHERE = {
     "SingleRun": ".single",
     "run_single": ".single",
     "ResultStore": ".storage",
+    "repair": ".storage",
     "run_sweep": ".sweep",
 }
 

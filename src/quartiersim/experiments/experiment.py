@@ -17,9 +17,10 @@ its identity and its seed is in :mod:`.identity`, the checks that name a file's 
 from __future__ import annotations
 
 import itertools
+import math
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -82,6 +83,11 @@ REPORT_KEYS: dict[str, str] = {
     "group_by": "'variant' or a swept parameter (the factor compared in the tables)",
 }
 
+KEEP_CONDITIONS = 10_000
+"""Up to this many conditions are built and checked when the file is read, and kept; a larger
+sweep builds each condition when its runs are due (checking them all first in a pass that keeps
+none), so that its memory does not grow with its size."""
+
 _NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 
 
@@ -96,6 +102,11 @@ class Condition:
     @property
     def identity(self) -> dict[str, Any]:
         return {"variant": self.variant, "parameters": canonical(self.full)}
+
+
+def _changed(values: Mapping[str, Any], reference: Mapping[str, Any]) -> dict[str, Any]:
+    """``values`` without the entries equal to ``reference`` (canonically)."""
+    return {k: v for k, v in values.items() if canonical_json(v) != canonical_json(reference[k])}
 
 
 def check_parameters(params: Mapping[str, Any]) -> dict[str, Any]:
@@ -144,6 +155,7 @@ class Experiment:
     source_path: str | None = None
     source_text: str = ""
     overrides: dict[str, Any] = field(default_factory=dict)
+    checked: bool = False
     _conditions: list[Condition] | None = field(default=None, repr=False)
 
     # -- what runs ----------------------------------------------------------------------------
@@ -163,13 +175,38 @@ class Experiment:
     def recorded_measures(self) -> tuple[str, ...]:
         return self.measures + tuple(m for m in ALWAYS_RECORDED if m not in self.measures)
 
-    def conditions(self, src: Source | None = None) -> list[Condition]:
-        """Every combination: variants (if any) × the full factorial of the sweep."""
+    def count_conditions(self) -> int:
+        """How many conditions there are, without building them."""
+        return max(len(self.variants), 1) * math.prod(len(v) for v in self.sweep.values())
+
+    def count_runs(self) -> int:
+        """How many runs there are, without building them."""
+        return self.count_conditions() * self.replications
+
+    def mean_residents(self) -> float:
+        """The mean ``n_residents`` over the conditions (for estimating the cost)."""
+        if "n_residents" in self.sweep:
+            values = self.sweep["n_residents"]
+            return sum(values) / len(values)
+        base = self.parameters.get("n_residents", DEFAULTS["n_residents"])
+        per_variant = [v.get("n_residents", base) for v in self.variants.values()] or [base]
+        return sum(per_variant) / len(per_variant)
+
+    def max_residents(self) -> int:
+        """The largest ``n_residents`` of any condition."""
+        if "n_residents" in self.sweep:
+            return max(self.sweep["n_residents"])
+        base = self.parameters.get("n_residents", DEFAULTS["n_residents"])
+        return max([v.get("n_residents", base) for v in self.variants.values()] or [base])
+
+    def iter_conditions(self, src: Source | None = None) -> Iterator[Condition]:
+        """Every combination, one at a time: variants (if any) × the full factorial of the
+        sweep, each checked as a whole (a :class:`UsageError` naming the combination)."""
         if self._conditions is not None:
-            return self._conditions
+            yield from self._conditions
+            return
         src = src or Source(self.source_path, self.source_text)
         keys = list(self.sweep)
-        out = []
         for variant, vparams in list(self.variants.items()) or [(None, {})]:
             for combo in itertools.product(*(self.sweep[k] for k in keys)):
                 swept = dict(zip(keys, combo, strict=True))
@@ -181,9 +218,28 @@ class Experiment:
                     )
                     or "[parameters]"
                 )
-                out.append(Condition(variant, params, check_condition(src, params, label)))
-        self._conditions = out
+                yield Condition(variant, params, check_condition(src, params, label))
+
+    def conditions(self, src: Source | None = None) -> list[Condition]:
+        """Every combination as a list (kept when there are few; see :meth:`iter_conditions`)."""
+        if self._conditions is not None:
+            return self._conditions
+        out = list(self.iter_conditions(src))
+        if len(out) <= KEEP_CONDITIONS:
+            self._conditions = out
         return out
+
+    def check_conditions(self, src: Source | None = None) -> None:
+        """Check every combination (a :class:`UsageError` naming the first bad one); a large
+        sweep is checked in a pass that keeps none of them, so memory stays flat."""
+        if self.checked:
+            return
+        if self.count_conditions() <= KEEP_CONDITIONS:
+            self.conditions(src)
+        else:
+            for _ in self.iter_conditions(src):
+                pass
+        self.checked = True
 
     def run_for(self, cond: Condition, replication: int) -> RunSpec:
         identity = {"condition": cond.identity, "replication": replication}
@@ -199,17 +255,30 @@ class Experiment:
             steps=self.steps,
             record=record_steps(self.steps, self.record_every, cond.full["project_weeks"]),
             measures=self.recorded_measures,
+            identity=canonical(identity),
         )
 
+    def iter_runs(self) -> Iterator[RunSpec]:
+        """All runs, one at a time, replication by replication, so that a partial sweep is
+        balanced; nothing is kept, so a sweep of millions of runs needs no more memory."""
+        for r in range(self.replications):
+            for c in self.iter_conditions():
+                yield self.run_for(c, r)
+
     def runs(self) -> list[RunSpec]:
-        """All runs, replication by replication, so that a partial sweep is balanced."""
-        conds = self.conditions()
-        return [self.run_for(c, r) for r in range(self.replications) for c in conds]
+        """All runs as a list (for small experiments; sweeps use :meth:`iter_runs`)."""
+        return list(self.iter_runs())
 
     # -- identity of the whole experiment ----------------------------------------------------
     def definition(self) -> dict[str, Any]:
         """Everything that decides the data of a run (not the name or how many replications):
-        two experiments with the same definition may share a results folder."""
+        two experiments with the same definition may share a results folder.
+
+        Written so that equal experiments have equal definitions: a parameter set to its
+        default is the same as one left out (also in a variant, against the value it would
+        otherwise have), and the order of a sweep list does not matter.
+        """
+        base = {**DEFAULTS, **self.parameters}
         return canonical(
             {
                 "kind": "sweep",
@@ -218,9 +287,12 @@ class Experiment:
                 "record_every": self.record_every,
                 "measures": list(self.recorded_measures),
                 "common_seeds": self.common_seeds,
-                "parameters": self.parameters,
-                "sweep": self.sweep,
-                "variants": self.variants,
+                "parameters": _changed(self.parameters, DEFAULTS),
+                "sweep": {
+                    k: sorted((canonical(v) for v in values), key=canonical_json)
+                    for k, values in self.sweep.items()
+                },
+                "variants": {k: _changed(v, base) for k, v in self.variants.items()},
                 "defaults": DEFAULTS,
             }
         )
@@ -269,9 +341,10 @@ class Experiment:
 
     def events_after_end(self) -> list[str]:
         """Scheduled events (``week:event``) later than the last week: they never happen."""
-        late: set[str] = set()
-        for cond in self.conditions():
-            late |= {f"{w}:{e}" for w, e in cond.full["events"] if w > self.steps}
+        schedules = [self.parameters.get("events", ())]
+        schedules += list(self.sweep.get("events", ()))
+        schedules += [v.get("events", ()) for v in self.variants.values()]
+        late = {f"{w}:{e}" for events in schedules for w, e in events if w > self.steps}
         return sorted(late)
 
 
@@ -475,8 +548,10 @@ def parse_experiment(
             src, "report", table, "baselines", exp.group_values(factor), f"{factor}"
         )
 
-    # Every condition constructible, before anything runs.
-    exp.conditions(src)
+    # Every condition constructible, before anything runs; a sweep too large to check here
+    # is checked by the sweep after its plan is shown (and accepted).
+    if exp.count_conditions() <= KEEP_CONDITIONS:
+        exp.check_conditions(src)
     return exp
 
 

@@ -23,7 +23,13 @@ from matplotlib.figure import Figure
 from quartiersim.errors import UsageError
 from quartiersim.experiments import stats
 from quartiersim.experiments.identity import AFTER_EXIT_WEEKS, column_value, derive_seed
-from quartiersim.experiments.storage import ResultStore
+from quartiersim.experiments.storage import (
+    ReadNotes,
+    ResultStore,
+    describe_codes,
+    write_atomic,
+    write_text_atomic,
+)
 from quartiersim.measures import MEASURES
 
 DEFAULT_OUTCOMES = (
@@ -223,6 +229,11 @@ def run_points(
     return points, out
 
 
+def save_figure(fig: Figure, path: Path) -> None:
+    """Write a figure as PNG in one atomic step: a full disk leaves no half-written image."""
+    write_atomic(path, lambda fh: fig.savefig(fh, format="png", dpi=110))
+
+
 def _weeks(values: pd.Series) -> str:
     v = sorted({int(x) for x in values.dropna()})
     if not v:
@@ -391,7 +402,7 @@ def plot_timeseries(
         ax.set_visible(False)
     axes[0].legend(fontsize=7, loc="best")
     fig.suptitle(f"{outcome}: mean and 95% confidence band of the mean", fontsize=10)
-    fig.savefig(path, dpi=110)
+    save_figure(fig, path)
 
 
 def plot_outcomes(
@@ -450,7 +461,7 @@ def plot_outcomes(
     if d.strata:
         axes[0].legend(fontsize=7)
     fig.suptitle(f"{outcome}: every run (dots), mean and bootstrap 95% interval", fontsize=10)
-    fig.savefig(path, dpi=110)
+    save_figure(fig, path)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -513,9 +524,15 @@ def make_report(
     group_by: str | None = None,
     test: str = "welch",
     n_boot: int = 10_000,
+    allow_mixed: bool = False,
 ) -> Path:
     """Write ``report.md``, its figures and CSV tables for the results in ``results`` into
-    ``out``; returns the path of ``report.md``."""
+    ``out``; returns the path of ``report.md``.
+
+    Only the runs of the manifest's experiment are read; the report lists what it ignored.
+    Runs computed by different code are refused unless ``allow_mixed`` (or the sweep was run
+    with it); the report then says that its results are mixed.
+    """
     results, out = Path(results), Path(out)
     if test not in stats.TESTS:
         raise UsageError(f"--test {test!r}: expected one of {', '.join(stats.TESTS)}")
@@ -534,7 +551,7 @@ def make_report(
             f"--out {out}: inside the results folder the report would be read as results; "
             "choose a folder outside it"
         )
-    data = store.read()
+    data, notes = store.read(allow_mixed=allow_mixed)
     exp = manifest.get("experiment", {})
     labels = [c for c in exp.get("label_columns", []) if c in data.columns]
     d = design(manifest, data, group_by=group_by, baselines=baselines, outcomes=outcomes)
@@ -552,15 +569,49 @@ def make_report(
         plot_timeseries(data, points, d, o, out / ts)
         plot_outcomes(points, d, o, point_list, out / oc)
         figures[o] = (ts, oc)
-    table.to_csv(out / "summary.csv", index=False)
-    points.drop(columns=["_all"], errors="ignore").to_csv(out / "outcomes.csv", index=False)
+    write_text_atomic(out / "summary.csv", table.to_csv(index=False))
+    outcomes_table = points.drop(columns=["_all"], errors="ignore")
+    write_text_atomic(out / "outcomes.csv", outcomes_table.to_csv(index=False))
     seeds = points[["run_id", *[c for c in labels if c != "_all"], "replication", "seed"]]
-    seeds.to_csv(out / "seeds.csv", index=False)
+    write_text_atomic(out / "seeds.csv", seeds.to_csv(index=False))
 
     text = _markdown(manifest, results, data, points, d, point_list, table, figures, test, n_boot)
+    text = _add_to_data_section(text, provenance_lines(notes))
     path = out / "report.md"
-    path.write_text(text, encoding="utf-8")
+    write_text_atomic(path, text)
     return path
+
+
+def _add_to_data_section(text: str, lines: str) -> str:
+    """``lines`` at the end of the page's "## Data" section (or as a section of their own)."""
+    start = text.find("## Data\n")
+    end = text.find("\n## ", start + 1) if start >= 0 else -1
+    if end < 0:
+        return text + ("\n## Provenance\n\n" + lines if lines else "")
+    return text[:end].rstrip("\n") + "\n" + lines + text[end:]
+
+
+def provenance_lines(notes: ReadNotes) -> str:
+    """The report's statements on the code that computed the runs, mixed results and the
+    files it ignored (Markdown list items)."""
+    lines = []
+    if notes.mixed:
+        lines.append(
+            "- **Mixed results** (allowed with `--allow-mixed`): the runs were computed by "
+            "different model code or library versions — "
+            + "; ".join(describe_codes(notes.codes))
+            + " (see `_manifest.json` and each run file's metadata)."
+        )
+    elif notes.codes:
+        lines.append("- Computed by: " + describe_codes(notes.codes)[0].split(": ", 1)[1] + ".")
+    if notes.ignored:
+        shown = "; ".join(f"`{name}` ({why})" for name, why in notes.ignored[:10])
+        more = f"; and {len(notes.ignored) - 10} more" if len(notes.ignored) > 10 else ""
+        lines.append(
+            f"- Ignored {len(notes.ignored)} file(s) in the results folder that are not runs "
+            f"of this experiment: {shown}{more}."
+        )
+    return "".join(line + "\n" for line in lines)
 
 
 def _markdown(
@@ -576,7 +627,7 @@ def _markdown(
     n_boot: int,
 ) -> str:
     exp = manifest.get("experiment", {})
-    versions = manifest.get("versions", {})
+    versions = manifest.get("code", {}).get("versions", {})
     per_condition = points.groupby([*d.strata, d.factor], sort=False).size()
     reps = sorted(points["replication"].unique())
     planned = exp.get("replications", len(reps))
