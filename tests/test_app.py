@@ -199,7 +199,7 @@ def test_an_out_of_range_parameter_is_refused_with_its_allowed_range(view, sessi
         type_into(box, typed)
         assert session.params["n_residents"] == 80
         assert error_of(box) == (
-            f"Households: “{typed}” is not allowed — expected a whole number from 10 to 50000."
+            f"Households: “{typed}” is not allowed — expected a whole number from 10 to 100000."
         )
     type_into(box, "90")
     assert session.params["n_residents"] == 90 and error_of(box) is None
@@ -371,3 +371,14 @@ def test_the_feed_shows_the_latest_log_entries_in_the_chosen_language(view, sess
     assert "Event: New residents." in all_text(view)
     view.find(v.BtnToggle, class_="qs-language").widget.v_model = 1
     assert "Ereignis: Neue Bewohner." in all_text(view)
+
+
+def test_quick_step_clicks_each_advance_one_week(view, session):
+    """Clicks on Step that follow each other faster than a week is drawn are not lost: ten
+    clicks are ten weeks, and the page shows the last one (the real-browser version is in
+    tests/test_app_server.py)."""
+    step = button(view, "Step")
+    for _ in range(10):
+        step.click()
+    assert session.week == 10
+    assert text_of(view, "qs-week") == "Week 10"

@@ -484,7 +484,7 @@ def test_bad_sensitivity_file(tmp_path, capsys, change, fragments):
     [
         (
             ["run", "--n-residents", "5"],
-            ["--n-residents", "n_residents=5 is not allowed", "[10, 50000]"],
+            ["--n-residents", "n_residents=5 is not allowed", "[10, 100000]"],
         ),
         (["run", "--segregation", "lots"], ["segregation='lots' is not allowed"]),
         (["run", "--strategy", "nonee"], ["strategy='nonee' is not allowed", "'empowerment'"]),

@@ -13,7 +13,7 @@ import pytest
 import scipy.sparse as sp
 
 from quartiersim import QuartierModel
-from quartiersim.groups import MIN_MEMBERS, threshold_cascade
+from quartiersim.groups import JOIN_CONCERN, MIN_MEMBERS, threshold_cascade
 from quartiersim.problems import CONCERN_LEVEL, KIND_INDEX, LATENT, VISIBLE
 from quartiersim.residents import BUREAUCRACY, ORGANISING, SPEAKING
 
@@ -224,6 +224,81 @@ def test_residents_join_through_ties_to_members_and_withdrawn_never_join() -> No
     m.groups.recruit()
     assert sorted(set(m.groups.members(g)) - set(members)) == expected
     assert (r.group[withdrawn] == -1).all()
+
+
+def recruited_group_by_group(m: QuartierModel) -> np.ndarray:
+    """The reference for :meth:`ActionGroups.recruit`: one round of :func:`threshold_cascade`
+    per active group, oldest group first, each on the whole adjacency matrix; returns every
+    resident's group afterwards (the model is not changed)."""
+    r, groups = m.residents, m.groups
+    group = r.group.copy()
+    adjacency = m.ties.adjacency()
+    strength = np.asarray(adjacency.sum(axis=1)).ravel()
+    thresholds = groups.thresholds()
+    free = (group < 0) & ~r.withdrawn
+    for g in groups.active:
+        cares = (
+            m.problems.concern[:, g.problem] >= JOIN_CONCERN
+            if g.problem >= 0
+            else np.ones(r.n, dtype=bool)
+        )
+        eligible = cares & free
+        joined = threshold_cascade(
+            thresholds / max(g.momentum, 0.05),
+            adjacency,
+            group == g.id,
+            eligible=eligible,
+            rounds=1,
+            strength=strength,
+        )
+        new = np.flatnonzero(joined & eligible)
+        group[new] = g.id
+        free[new] = False
+    return group
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("scale", [0.05, 0.5, 1.0])
+def test_recruiting_in_one_pass_equals_the_threshold_rule_group_by_group(seed, scale) -> None:
+    """All groups recruit in one pass over the ties; the result must be what the threshold
+    rule gives run group by group, oldest first (a resident wanted by several groups joins the
+    oldest). Low thresholds make residents qualify for several groups at once."""
+    m = model(seed, strategy="empowerment", n_problems=6, founding_rate=0.5, initiator_level=0.2)
+    for _ in range(8):
+        m.step()
+    r = m.residents
+    r.threshold_trait *= scale
+    rng = np.random.default_rng(seed)
+    r.invited[:] = rng.random(r.n) < 0.2
+    for g in m.groups.active:
+        g.momentum = float(rng.uniform(0.0, 1.0))
+    expected = recruited_group_by_group(m)
+    before, logged_before = r.group.copy(), len(m.activity)
+    m.groups.recruit()
+    assert len(m.groups.active) >= 2
+    np.testing.assert_array_equal(r.group, expected)
+    # One log entry per group that gained members, oldest group first, with the right count.
+    gained = np.unique(r.group[r.group != before])
+    assert [(e.key, e.data) for e in m.activity[logged_before:]] == [
+        (
+            "residents_joined",
+            {"group": int(g), "count": int(((r.group == g) & (before != g)).sum())},
+        )
+        for g in gained
+    ]
+
+
+def test_members_of_all_groups_at_once_are_each_groups_members() -> None:
+    """The one-pass grouping used by actions and drift lists, for every group ever founded
+    (dissolved ones too), exactly the residents active in it, in ascending order."""
+    m = model(2, strategy="empowerment", n_problems=6, founding_rate=0.5, initiator_level=0.2)
+    for _ in range(30):
+        m.step()
+    assert len(m.groups.groups) >= 2
+    listed = m.groups.members_by_group()
+    assert len(listed) == len(m.groups.groups)
+    for g, members in zip(m.groups.groups, listed, strict=True):
+        np.testing.assert_array_equal(members, m.groups.members(g))
 
 
 def test_residents_who_do_not_care_about_the_cause_do_not_join() -> None:

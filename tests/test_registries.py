@@ -180,9 +180,9 @@ def test_the_parameters_check_against_the_registries_live() -> None:
 
 
 def test_the_command_line_and_experiments_name_only_declared_concepts() -> None:
-    from quartiersim.cli import SUMMARY_MEASURES
     from quartiersim.experiments.quick import QUICK_STRATEGIES
     from quartiersim.experiments.report import DEFAULT_BASELINES
+    from quartiersim.experiments.single import SUMMARY_MEASURES
 
     presets = [name for name, s in STRATEGIES.items() if s.shares is not None]
     assert list(QUICK_STRATEGIES) == presets

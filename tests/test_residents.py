@@ -24,6 +24,7 @@ from quartiersim.residents import (
     RETURN_MARGIN,
     SPEAKING,
     Resident,
+    over_domains,
 )
 
 SMALL = {"n_residents": 120, "width": 20, "height": 20}
@@ -169,7 +170,7 @@ def test_support_flows_along_ties_and_relieves_helplessness() -> None:
     lowers helplessness where there is no strain."""
     m = model(n_problems=0, problem_arrival_weeks=10_000.0)
     r = m.residents
-    r.update_support(m.ties.adjacency())
+    r.update_support(m.ties)
     assert ((r.support >= 0) & (r.support < 1)).all()
     isolated = m.ties.degree() == 0
     assert (r.support[isolated] == 0).all()
@@ -315,3 +316,12 @@ def test_agent_profile_reads_the_arrays() -> None:
     assert len(profile["ties"]) == m.ties.degree()[7]
     assert agent.helplessness == pytest.approx(r.helplessness[7])
     assert 0 <= agent.activated_share <= 1
+
+
+def test_sums_over_domains_are_numpys_row_sums_to_the_last_bit() -> None:
+    """Self-efficacy sums each resident's resources over the domains column by column; the
+    result must be NumPy's row sum exactly, for the model's five domains and other counts."""
+    rng = np.random.default_rng(11)
+    for domains in range(1, 8):
+        values = rng.random((500, domains)) * rng.choice([1e-3, 1.0, 1e3], size=(500, 1))
+        np.testing.assert_array_equal(over_domains(values), values.sum(axis=1))

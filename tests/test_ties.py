@@ -7,6 +7,8 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.sparse.csgraph import connected_components
 
 from quartiersim import QuartierModel
@@ -65,6 +67,50 @@ def test_adjacency_is_symmetric_and_matches_degree_and_strength() -> None:
     np.testing.assert_allclose(np.asarray(a.sum(axis=1)).ravel(), t.strength())
     assert (t.i < t.j).all()
     assert (np.diff(t.keys) > 0).all()  # sorted, no duplicates
+
+
+def dense_of(t: Ties) -> np.ndarray:
+    """The tie network as a dense symmetric matrix, built tie by tie from the edge list."""
+    dense = np.zeros((t.n, t.n))
+    for i, j, w in zip(t.i.tolist(), t.j.tolist(), t.weight.tolist(), strict=True):
+        dense[i, j] = dense[j, i] = w
+    return dense
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    n=st.integers(2, 25),
+    pairs=st.lists(st.tuples(st.integers(0, 24), st.integers(0, 24)), max_size=80),
+    drop=st.lists(st.integers(0, 24), max_size=3),
+    seed=st.integers(0, 2**16),
+)
+def test_queries_along_ties_agree_with_the_dense_adjacency_matrix(n, pairs, drop, seed) -> None:
+    """Whatever the network (built by contact, thinned by moves and decay), what flows along
+    ties, who is tied to whom, the weight across two sets and inside labelled groups, and the
+    upper triangle all agree with the plain adjacency matrix."""
+    rng = np.random.default_rng(seed)
+    t = Ties(n)
+    a = np.array([p[0] % n for p in pairs], dtype=np.int64)
+    b = np.array([p[1] % n for p in pairs], dtype=np.int64)
+    t.reinforce(a, b, rng.uniform(0.05, 0.6, size=len(a)))
+    t.drop_residents(np.array([d % n for d in drop], dtype=np.int64))
+    t.reinforced[:] = rng.random(len(t)) < 0.5
+    t.decay(rng, np.full(len(t), 0.8), fade=0.1, tie_min=0.02)
+    dense = dense_of(t)
+    values = rng.random(n)
+    np.testing.assert_allclose(t.neighbour_sum(values), dense @ values, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(t.strength(), dense.sum(axis=1), rtol=1e-12, atol=1e-15)
+    np.testing.assert_array_equal(t.degree(), (dense > 0).sum(axis=1))
+    for who in range(n):
+        np.testing.assert_array_equal(t.neighbours(who), np.flatnonzero(dense[who]))
+    np.testing.assert_array_equal(t.upper().toarray(), np.triu(dense))
+    np.testing.assert_array_equal(t.adjacency().toarray(), dense)
+    side = rng.permutation(n)
+    left, right = side[: n // 2], side[n // 2 :]
+    assert t.weight_across(left, right) == pytest.approx(dense[np.ix_(left, right)].sum())
+    label = rng.integers(-1, 4, size=n)
+    inside = [np.triu(dense)[np.ix_(label == k, label == k)].sum() for k in range(4)]
+    np.testing.assert_allclose(t.weight_within(label, 4), inside, rtol=1e-12, atol=1e-15)
 
 
 def test_everyday_contact_forms_the_network_and_without_it_there_is_none() -> None:

@@ -194,7 +194,7 @@ class Arena:
             return True
         if len(ma) == 0 or len(mb) == 0:
             return False
-        cross = m.ties.adjacency()[ma][:, mb].sum() / np.sqrt(len(ma) * len(mb))
+        cross = m.ties.weight_across(ma, mb) / np.sqrt(len(ma) * len(mb))
         speak = m.residents.activated[np.concatenate([ma, mb]), SPEAKING].max()
         return bool(m.rng.random() < min(1.0, cross) * speak)
 

@@ -3,8 +3,9 @@
 Joining follows Granovetter's (1978) threshold model: a resident joins when the share of their
 ties already taking part reaches their threshold. Helplessness raises the threshold,
 self-efficacy lowers it; withdrawn residents never join. :func:`threshold_cascade` is the rule
-as a pure function; :meth:`ActionGroups.recruit` applies one round of it per week, so a cascade
-unfolds over weeks (the S-shaped take-off of a group).
+as a pure function, run to its end; :meth:`ActionGroups.recruit` applies one round of it per
+week (the decision itself is :func:`joins`), so a cascade unfolds over weeks (the S-shaped
+take-off of a group).
 """
 
 from __future__ import annotations
@@ -69,6 +70,16 @@ def threshold_cascade(
     return active
 
 
+def joins(share: np.ndarray, tied: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
+    """Granovetter's threshold rule as the model applies it every week: a resident joins a
+    group when the weighted ``share`` of their ties that are members reaches their threshold.
+
+    One entry per resident and group they are tied into; ``tied`` counts those ties (at least
+    one), for variants of the rule that count people instead of shares.
+    """
+    return share >= thresholds
+
+
 @dataclass
 class ActionGroup:
     """One action group and the problem it works on."""
@@ -128,6 +139,17 @@ class ActionGroups:
         """Ids of the residents active in ``group``."""
         return np.flatnonzero(self.model.residents.group == group.id)
 
+    def members_by_group(self) -> list[np.ndarray]:
+        """Ids of the residents active in each group, indexed by group id, found in one pass
+        over the residents (each list ascending, as :meth:`members` gives it)."""
+        if not self.groups:
+            return []
+        group = self.model.residents.group
+        inside = np.flatnonzero(group >= 0)
+        order = np.argsort(group[inside], kind="stable")
+        sizes = np.bincount(group[inside], minlength=len(self.groups))
+        return np.split(inside[order], np.cumsum(sizes)[:-1])
+
     def by_problem(self, problem: int) -> ActionGroup | None:
         """The active group working on ``problem``, if any."""
         for g in self.groups:
@@ -150,9 +172,9 @@ class ActionGroups:
         """
         r, t = self.model.residents, self.model.ties
         n_groups = len(self.groups)
-        inside = r.group >= 0
-        act = r.activated[inside]
-        gid = r.group[inside]
+        members = np.flatnonzero(r.group >= 0)
+        act = r.activated[members]
+        gid = r.group[members]
         size = np.bincount(gid, minlength=n_groups)
         safe = np.maximum(size, 1)
         mean_act = (
@@ -162,9 +184,7 @@ class ActionGroups:
         best_organiser = np.zeros(n_groups)
         np.maximum.at(best_organiser, gid, act[:, ORGANISING])  # leadership
         competence = 0.5 * mean_act + 0.5 * best_organiser
-        gi, gj = r.group[t.i], r.group[t.j]
-        same = (gi == gj) & (gi >= 0)
-        inner = np.bincount(gi[same], t.weight[same], n_groups) / safe
+        inner = t.weight_within(r.group, n_groups) / safe
         cohesion = inner / (inner + 0.5)
         funds = np.array([g.funds for g in self.groups])
         help_ = np.minimum(np.array([g.help for g in self.groups]), 1.0)
@@ -208,8 +228,8 @@ class ActionGroups:
 
     def founding_circle(self, initiator: int, concerned: np.ndarray) -> np.ndarray:
         """The initiator and the concerned residents they are tied to."""
-        row = self.model.ties.adjacency()[initiator]
-        friends = row.indices[concerned[row.indices]]
+        friends = self.model.ties.neighbours(initiator)
+        friends = friends[concerned[friends]]
         return np.unique(np.append(friends, initiator))
 
     def thresholds(self) -> np.ndarray:
@@ -221,46 +241,68 @@ class ActionGroups:
         return np.clip(t, 0.0, None)  # above 1: would not join even if all friends did
 
     def recruit(self) -> None:
-        """One round of the threshold rule for every active group."""
+        """One round of the threshold rule for every active group, all groups in one pass.
+
+        A free resident (in no group, not withdrawn) who cares about a group's cause joins it
+        when the weighted share of their ties that are members reaches their threshold divided
+        by the group's momentum (people join what seems to work) — the decision is
+        :func:`joins`. Groups recruit in the order they were founded: who qualifies for several
+        joins the oldest. This is :func:`threshold_cascade` with ``rounds=1`` run group by
+        group; the exposure of every free resident to every group is summed over the ties at
+        once instead.
+        """
         m, r = self.model, self.model.residents
-        adjacency = m.ties.adjacency()
-        strength = np.asarray(adjacency.sum(axis=1)).ravel()
-        thresholds = self.thresholds()
+        if not self.active:
+            return
+        t = m.ties
+        n_groups = len(self.groups)
         free = (r.group < 0) & ~r.withdrawn
-        active = self.active
-        causes = [g.problem for g in active if g.problem >= 0]
-        cares_about = m.problems.concern[:, causes] >= JOIN_CONCERN  # one column per cause
-        column = 0
-        for g in active:
-            if g.problem >= 0:
-                cares = cares_about[:, column]
-                column += 1
-            else:
-                cares = np.ones(r.n, dtype=bool)
-            eligible = cares & free
-            if not eligible.any():
-                continue
-            # People join what seems to work: a group's pull fades with its momentum.
-            joined = threshold_cascade(
-                thresholds / max(g.momentum, 0.05),
-                adjacency,
-                r.group == g.id,
-                eligible=eligible,
-                rounds=1,
-                strength=strength,
-            )
-            new = np.flatnonzero(joined & eligible)
-            if len(new):
-                r.set_group(new, g.id)
-                free[new] = False
-                m.log("residents_joined", group=g.id, count=len(new))
+        # Ties from a free resident to a member: (resident, group, weight), upper part (the
+        # resident is i) and lower part (the resident is j), each in the edge list's order.
+        gi, gj = r.group[t.i], r.group[t.j]
+        up = free[t.i] & (gj >= 0)
+        low = free[t.j] & (gi >= 0)
+        who = np.concatenate([t.i[up], t.j[low]])
+        if len(who) == 0:
+            return
+        pairs, inverse = np.unique(
+            who * n_groups + np.concatenate([gj[up], gi[low]]), return_inverse=True
+        )
+        n_up = int(up.sum())
+        # Summed as the resident's strength is (upper part + lower part), so that a resident
+        # whose ties all lead into the group has a share of exactly 1.
+        exposure = np.bincount(inverse[:n_up], t.weight[up], len(pairs)) + np.bincount(
+            inverse[n_up:], t.weight[low], len(pairs)
+        )
+        tied = np.bincount(inverse, minlength=len(pairs))
+        who, group = pairs // n_groups, pairs % n_groups
+        strength = t.strength()[who]
+        share = np.divide(exposure, strength, out=np.zeros(len(pairs)), where=strength > 0)
+        momentum = np.array([max(g.momentum, 0.05) for g in self.groups])
+        cause = np.array([g.problem for g in self.groups])[group]
+        cares = np.ones(len(pairs), dtype=bool)
+        has_cause = cause >= 0
+        cares[has_cause] = m.problems.concern[who[has_cause], cause[has_cause]] >= JOIN_CONCERN
+        thresholds = self.thresholds()[who] / momentum[group]
+        joining = cares & (strength > 0) & joins(share, tied, thresholds)
+        who, group = who[joining], group[joining]
+        first = np.unique(who, return_index=True)[1]  # pairs are sorted by resident, then group
+        who, group = who[first], group[first]
+        r.set_group(who, group)
+        for g, count in zip(*np.unique(group, return_counts=True), strict=True):
+            m.log("residents_joined", group=int(g), count=int(count))
 
     def act(self) -> None:
-        """Small local actions (clean-up, street party, repair day): members meet and win."""
+        """Small local actions (clean-up, street party, repair day): members meet and win.
+
+        The week's meetings at all actions renew ties together, after the last action (no
+        action looks at ties, and members of different groups never meet here)."""
         m, r = self.model, self.model.residents
         capacities = self.capacities()  # as the week's actions begin
+        members_of = self.members_by_group()
+        met_a, met_b = [], []
         for g in self.active:
-            members = self.members(g)
+            members = members_of[g.id]
             cap = float(capacities[g.id])
             if m.rng.random() >= ACTION_RATE * (0.5 + cap):
                 continue
@@ -270,7 +312,8 @@ class ActionGroups:
             if len(present) < 2:
                 continue
             a, b = random_pairs(present, m.rng, rounds=2)
-            m.ties.reinforce(a, b, m.p["tie_gain"])
+            met_a.append(a)
+            met_b.append(b)
             m.mark_used(present, PRACTICAL)
             r.mastery(present, strength=0.1 * (0.5 + cap), domain=PRACTICAL)
             r.belonging[present] = np.minimum(1.0, r.belonging[present] + 0.01)
@@ -280,12 +323,15 @@ class ActionGroups:
             g.momentum = min(1.0, g.momentum + 0.1 * cap)
             g.funds = max(0.0, g.funds - 20.0)
             m.log("small_action", group=g.id, present=len(present))
+        if met_a:
+            m.ties.reinforce(np.concatenate(met_a), np.concatenate(met_b), m.p["tie_gain"])
 
     def drift(self) -> None:
         """Members drift away from groups without success; groups without leaders fade."""
         m, r = self.model, self.model.residents
+        members_of = self.members_by_group()  # leaving one group changes no other's members
         for g in self.active:
-            members = self.members(g)
+            members = members_of[g.id]
             leaderless = len(members) == 0 or r.activated[members, ORGANISING].max() < (
                 0.5 * m.p["initiator_level"]
             )

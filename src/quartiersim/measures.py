@@ -21,7 +21,6 @@ from functools import cached_property
 from typing import Any, Protocol
 
 import numpy as np
-from scipy.sparse.csgraph import connected_components
 
 from quartiersim.arena import Arena
 from quartiersim.groups import ActionGroups
@@ -208,10 +207,7 @@ def political_influence_parts(m: Quarter) -> dict[str, float]:
 
 def largest_component_share(m: Quarter) -> float:
     """Share of residents in the largest connected part of the tie network."""
-    if len(m.ties) == 0:
-        return 1.0 / m.residents.n
-    _, labels = connected_components(m.ties.adjacency(), directed=False)
-    return float(np.bincount(labels).max() / m.residents.n)
+    return m.ties.largest_component() / m.residents.n
 
 
 def gini(values: np.ndarray) -> float:

@@ -194,8 +194,7 @@ class QuartierModel(mesa.Model):
         """Residents' week: support along ties, helplessness, resources, withdrawal, belonging,
         trust."""
         r = self.residents
-        adjacency = self.ties.adjacency()
-        r.update_support(adjacency)
+        r.update_support(self.ties)
         r.weekly_helplessness(self.problems.strain())
         r.weekly_resources(self._used)
         r.update_withdrawal()
@@ -218,7 +217,7 @@ class QuartierModel(mesa.Model):
             self.ties.decay(
                 self.rng, self.weekly_tie_survival(), self.p["tie_fade"], self.p["tie_min"]
             )
-        self.residents.update_support(self.ties.adjacency())
+        self.residents.update_support(self.ties)
 
     # -- entry points used by mechanisms, events and the browser view ---------------------------
     def log(self, key: str, **data: Any) -> None:

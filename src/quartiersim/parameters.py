@@ -152,7 +152,7 @@ _DECLARATION: tuple[Parameter, ...] = (
         "Resident households in the quarter (one agent may stand for a household).",
         unit="households",
         low=10,
-        high=50_000,
+        high=100_000,
         group="quarter",
         source="Soziale Stadt areas have 5,000-20,000 residents; scaled down, one agent per "
         "household (design §3).",

@@ -14,13 +14,20 @@ helplessness.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 import mesa
 import numpy as np
 from mesa.discrete_space import CellAgent
 
 from quartiersim.registry import Text
+
+
+class TieSums(Protocol):
+    """What support needs from the ties: a sum along each resident's ties."""
+
+    def neighbour_sum(self, values: np.ndarray) -> np.ndarray: ...
+
 
 DOMAINS: tuple[str, ...] = ("organising", "speaking", "practical", "bureaucracy", "caring")
 """Competence domains of hidden resources: organising, speaking up (sich artikulieren),
@@ -59,6 +66,18 @@ def origin_age(origin: np.ndarray, age: np.ndarray) -> np.ndarray:
 RETURN_MARGIN = 0.1
 """Withdrawal has hysteresis: a withdrawn resident returns only when helplessness falls this far
 below the withdrawal threshold (resignation is easier to enter than to leave)."""
+
+
+def over_domains(values: np.ndarray) -> np.ndarray:
+    """Each resident's sum over the competence domains (the rows of ``values``).
+
+    Added column by column, in the order ``sum(axis=1)`` adds a short row, so the numbers are
+    the same; NumPy's row-wise sum of five columns is several times slower.
+    """
+    total = values[:, 0].copy()
+    for domain in range(1, values.shape[1]):
+        total += values[:, domain]
+    return total
 
 
 def origin_shares(n_origins: int) -> np.ndarray:
@@ -111,7 +130,7 @@ class Residents:
     def self_efficacy(self) -> np.ndarray:
         """Perceived control (Selbstwirksamkeit): low helplessness, and much of one's own
         resources in use."""
-        share = self.activated.sum(axis=1) / np.maximum(self.resources.sum(axis=1), 1e-9)
+        share = over_domains(self.activated) / np.maximum(over_domains(self.resources), 1e-9)
         return (1.0 - self.helplessness) * (0.5 + 0.5 * share)
 
     @property
@@ -189,10 +208,10 @@ class Residents:
         self.trust[who] = np.clip(self.trust[who] + delta, 0.0, 1.0)
 
     # -- the weekly rules ---------------------------------------------------------------------
-    def update_support(self, adjacency) -> None:
+    def update_support(self, ties: TieSums) -> None:
         """Support flowing along ties: tie weight times the other's capacity to help."""
         capacity = (1.0 - self.helplessness) * (0.5 + 0.5 * self.activated[:, CARING])
-        raw = adjacency @ capacity
+        raw = ties.neighbour_sum(capacity)
         self.support = raw / (raw + 1.0)  # saturating: the first supporters matter most
 
     def weekly_helplessness(self, strain: np.ndarray) -> None:

@@ -6,9 +6,14 @@ origin or age group is *bridging* (brückenbildend), within a group *bonding* (b
 are fragile (Burt 2002: about nine in ten unreinforced bridges are gone after a year).
 
 Storage: one sorted edge list (``i < j``, key ``i * n + j``) with a weight and a "reinforced
-this week" flag per tie — the COO form of a sparse matrix. Queries that need neighbourhoods use
-a symmetric CSR matrix built from it on demand and cached until the ties change. Every
-operation is a handful of NumPy calls whose cost grows with the number of ties.
+this week" flag per tie — the COO form of a sparse matrix. Every weekly query is answered from
+the list itself, never from a rebuilt matrix: sums along ties and components by small compiled
+loops over it (:mod:`quartiersim.kernels`), neighbourhoods by a search in it. The week's
+contacts are merged into it, and fading ties dropped from it, in one compiled walk each.
+Sorted by key, the
+list is also the upper triangle of the adjacency matrix in CSR form (:meth:`Ties.upper`); the
+full symmetric matrix is built only for callers who ask for it (:meth:`Ties.adjacency`). The
+cost of every operation grows with the number of ties.
 """
 
 from __future__ import annotations
@@ -17,6 +22,14 @@ import numpy as np
 import scipy.sparse as sp
 
 from quartiersim.residents import origin_age
+
+
+def _kernels():
+    """The compiled loops, imported on first use: importing Numba takes a few tenths of a
+    second that ``import quartiersim`` alone should not pay."""
+    from quartiersim import kernels
+
+    return kernels
 
 
 class Ties:
@@ -28,6 +41,11 @@ class Ties:
         self.j = np.zeros(0, dtype=np.int64)
         self.weight = np.zeros(0)
         self.reinforced = np.zeros(0, dtype=bool)
+        self._keys = np.zeros(0, dtype=np.int64)
+        # Views of the list as sparse matrices. The upper triangle shares the weight array, so
+        # it stays valid while ties only change weight (in place); the symmetric matrix holds
+        # copies and is dropped on every change.
+        self._upper: sp.csr_matrix | None = None
         self._csr: sp.csr_matrix | None = None
 
     # -- reading ----------------------------------------------------------------------------
@@ -36,25 +54,79 @@ class Ties:
 
     @property
     def keys(self) -> np.ndarray:
-        """One sortable key per tie, ``i * n + j``."""
-        return self.i * self.n + self.j
+        """One sortable key per tie, ``i * n + j`` (ascending: the list's order)."""
+        return self._keys
+
+    def upper(self) -> sp.csr_matrix:
+        """The upper triangle of the adjacency matrix (row ``i``, column ``j > i``, tie weight)
+        as CSR — the sorted edge list itself, with row pointers (cached until the ties change).
+        Its transpose is the lower triangle, so ``upper + upper.T`` is the whole network."""
+        if self._upper is None:
+            indptr = np.zeros(self.n + 1, dtype=np.int64)
+            np.cumsum(np.bincount(self.i, minlength=self.n), out=indptr[1:])
+            self._upper = sp.csr_matrix((self.weight, self.j, indptr), shape=(self.n, self.n))
+        return self._upper
 
     def adjacency(self) -> sp.csr_matrix:
-        """Symmetric ``n`` x ``n`` CSR matrix of tie weights (cached until the ties change)."""
+        """Symmetric ``n`` x ``n`` CSR matrix of tie weights (cached until the ties change).
+
+        For callers who need the whole matrix (inspection, tests); the weekly rules use
+        :meth:`neighbour_sum`, :meth:`neighbours` and :meth:`largest_component` instead.
+        """
         if self._csr is None:
-            rows = np.concatenate([self.i, self.j])
-            cols = np.concatenate([self.j, self.i])
-            data = np.concatenate([self.weight, self.weight])
-            self._csr = sp.csr_matrix((data, (rows, cols)), shape=(self.n, self.n))
+            upper = self.upper()
+            self._csr = (upper + upper.T).tocsr()
         return self._csr
+
+    def neighbour_sum(self, values: np.ndarray) -> np.ndarray:
+        """For each resident, the sum over their ties of tie weight times the other's value
+        (the adjacency matrix times ``values``): what flows to each along their ties."""
+        values = np.asarray(values, dtype=float)
+        return _kernels().along_ties(self.i, self.j, self.weight, values, self.n)
+
+    def neighbours(self, who: int) -> np.ndarray:
+        """The residents tied to ``who``, ascending."""
+        lo, hi = np.searchsorted(self._keys, [who * self.n, (who + 1) * self.n])
+        return np.concatenate([self.i[self.j == who], self.j[lo:hi]])
 
     def degree(self) -> np.ndarray:
         """Number of ties of each resident."""
         return np.bincount(self.i, minlength=self.n) + np.bincount(self.j, minlength=self.n)
 
     def strength(self) -> np.ndarray:
-        """Sum of tie weights of each resident."""
+        """Sum of tie weights of each resident (ties to higher ids first, then to lower ids)."""
         return np.bincount(self.i, self.weight, self.n) + np.bincount(self.j, self.weight, self.n)
+
+    def weight_within(self, label: np.ndarray, n_labels: int) -> np.ndarray:
+        """Per label, the total weight of the ties joining two residents of that label (-1: no
+        label) — for example the ties inside each action group, whatever their number.
+
+        Read from the labelled residents' ties to higher ids only (each tie inside a label is
+        one of them), in the list's order.
+        """
+        labelled = np.flatnonzero(label >= 0)
+        start = np.searchsorted(self._keys, labelled * self.n)
+        stop = np.searchsorted(self._keys, (labelled + 1) * self.n)
+        count = stop - start
+        # The positions of all those ties: each labelled resident's run of the list in turn.
+        first = np.repeat(start - np.cumsum(count) + count, count)
+        ties = first + np.arange(int(count.sum()))
+        own, other = label[self.i[ties]], label[self.j[ties]]
+        inside = own == other
+        return np.bincount(own[inside], self.weight[ties[inside]], n_labels)
+
+    def largest_component(self) -> int:
+        """Number of residents in the largest connected part of the network (1 without ties)."""
+        return int(_kernels().largest_component(self.i, self.j, self.n))
+
+    def weight_across(self, a: np.ndarray, b: np.ndarray) -> float:
+        """Total weight of the ties joining a resident of ``a`` with one of ``b`` (disjoint)."""
+        in_a = np.zeros(self.n, dtype=bool)
+        in_b = np.zeros(self.n, dtype=bool)
+        in_a[a] = True
+        in_b[b] = True
+        across = (in_a[self.i] & in_b[self.j]) | (in_b[self.i] & in_a[self.j])
+        return float(self.weight[across].sum())
 
     def bridging(self, origin: np.ndarray, age: np.ndarray) -> np.ndarray:
         """Which ties connect residents of different origin or age group."""
@@ -82,21 +154,16 @@ class Ties:
             return 0
         a, b, gain = a[keep], b[keep], gain[keep]
         keys = np.minimum(a, b) * self.n + np.maximum(a, b)
-        ukeys, inverse = np.unique(keys, return_inverse=True)
-        ugain = np.bincount(inverse, gain, len(ukeys))
-        pos, found = self._find(ukeys)
-        hit = pos[found]
-        self.weight[hit] = np.minimum(1.0, self.weight[hit] + ugain[found])
-        self.reinforced[hit] = True
-        new = ukeys[~found]
-        if len(new):
-            at = pos[~found]
-            self.i = np.insert(self.i, at, new // self.n)
-            self.j = np.insert(self.j, at, new % self.n)
-            self.weight = np.insert(self.weight, at, np.minimum(1.0, ugain[~found]))
-            self.reinforced = np.insert(self.reinforced, at, True)
+        met, inverse = np.unique(keys, return_inverse=True)
+        gain = np.bincount(inverse, gain, len(met))  # repeated contact adds up
+        *arrays, new = _kernels().add_contacts(
+            self._keys, self.i, self.j, self.weight, self.reinforced, met, gain, self.n
+        )
+        if new:
+            self._keys, self.i, self.j, self.weight, self.reinforced = arrays
+            self._restructured()
         self._changed()
-        return len(new)
+        return int(new)
 
     def weaken(self, a: np.ndarray, b: np.ndarray, factor: float) -> None:
         """Damage existing ties between ``a[k]`` and ``b[k]`` by ``factor`` (0..1) of weight."""
@@ -118,16 +185,19 @@ class Ties:
         otherwise loses ``fade`` of its weight; ties below ``tie_min`` are forgotten. Clears the
         weekly reinforcement flags. Returns the number of ties lost.
         """
-        idle = ~self.reinforced
-        self.weight[idle] *= 1.0 - fade
-        broken = idle & (rng.random(len(self.weight)) >= weekly_survival)
-        keep = ~broken & (self.weight >= tie_min) & (self.weight > 0)  # no weight: no tie
-        lost = int(len(keep) - keep.sum())
+        draws = rng.random(len(self.weight))
+        survival = np.asarray(weekly_survival, dtype=float)
+        if survival.ndim == 0:
+            survival = np.full(len(draws), float(survival))
+        *arrays, lost = _kernels().week_without_contact(
+            self._keys, self.i, self.j, self.weight, self.reinforced, draws, survival, fade, tie_min
+        )
         if lost:
-            self.i, self.j, self.weight = self.i[keep], self.j[keep], self.weight[keep]
+            self._keys, self.i, self.j, self.weight = arrays
+            self._restructured()
         self.reinforced = np.zeros(len(self.weight), dtype=bool)
         self._changed()
-        return lost
+        return int(lost)
 
     def bridge(self, a: np.ndarray, b: np.ndarray, gain: float, rng: np.random.Generator) -> None:
         """Meetings across two sides ``a`` and ``b``: new and stronger ties between them."""
@@ -155,16 +225,22 @@ class Ties:
         gone = np.zeros(self.n, dtype=bool)
         gone[who] = True
         keep = ~(gone[self.i] | gone[self.j])
-        self.i, self.j = self.i[keep], self.j[keep]
+        self.i, self.j, self._keys = self.i[keep], self.j[keep], self._keys[keep]
         self.weight, self.reinforced = self.weight[keep], self.reinforced[keep]
+        self._restructured()
         self._changed()
 
     def _changed(self) -> None:
-        self._csr = None  # the CSR view is rebuilt on the next query
+        """Weights changed (in place): the symmetric matrix is rebuilt on the next query."""
+        self._csr = None
+
+    def _restructured(self) -> None:
+        """Ties were added or removed (new arrays): every matrix view is rebuilt when needed."""
+        self._upper = self._csr = None
 
     def _find(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Positions of ``keys`` in the sorted edge list, and which of them exist."""
-        existing = self.keys
+        existing = self._keys
         pos = np.searchsorted(existing, keys)
         found = np.zeros(len(keys), dtype=bool)
         inside = pos < len(existing)

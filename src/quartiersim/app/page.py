@@ -656,7 +656,12 @@ def Page(session: Session | None = None):
             return None
         stop = threading.Event()
         threading.Thread(target=play, args=(stop,), daemon=True).start()
-        return stop.set  # on Pause, Reset, or when the page goes away
+
+        def halt() -> None:  # on Pause, Reset, or when the page goes away
+            stop.set()
+            drawn.set()  # a closed page draws no more frames: do not wait for one
+
+        return halt
 
     solara.use_effect(start_playing, [playing.value])
 

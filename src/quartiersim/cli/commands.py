@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from quartiersim.cli.flags import given_parameters, given_sets
+from quartiersim.cli.flags import given_parameters, given_sets, tls_files
 from quartiersim.errors import SweepStopped, UsageError
 from quartiersim.experiments.experiment import check_parameters
 
@@ -114,7 +114,9 @@ def _sweep(exp: Any, out: Path, args: argparse.Namespace) -> int:
     from quartiersim.experiments.sweep import run_sweep
 
     _note_events(exp)
-    executor = make_executor(args.processes, args.scheduler, args.scheduler_timeout)
+    executor = make_executor(
+        args.processes, args.scheduler, args.scheduler_timeout, tls_files(args)
+    )
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         outcome = run_sweep(
@@ -262,7 +264,9 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     from quartiersim.experiments.sensitivity import load_sensitivity, run_sensitivity
 
     plan = load_sensitivity(args.file, seed=args.seed, sets=given_sets(args))
-    executor = make_executor(args.processes, args.scheduler, args.scheduler_timeout)
+    executor = make_executor(
+        args.processes, args.scheduler, args.scheduler_timeout, tls_files(args)
+    )
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
     results = Path(args.out) / "results"
     try:

@@ -187,8 +187,16 @@ def add_executor_flags(parser: argparse.ArgumentParser) -> None:
         "--scheduler",
         metavar="ADDRESS",
         help="run on a Dask distributed cluster: the scheduler's address, tcp://HOST:PORT "
-        "(needs the 'cluster' extra)",
+        "or tls://HOST:PORT (needs the 'cluster' extra)",
     )
+    for flag, what in (
+        ("--tls-ca-file", "the cluster's certificate authority"),
+        ("--tls-cert", "this machine's certificate"),
+        ("--tls-key", "the certificate's private key"),
+    ):
+        parser.add_argument(
+            flag, metavar="FILE", help=f"with --scheduler tls://...: {what} (PEM file)"
+        )
     parser.add_argument(
         "--scheduler-timeout",
         type=int_at_least(1),
@@ -218,6 +226,13 @@ def add_safety_flags(parser: argparse.ArgumentParser) -> None:
         help="add runs to a folder whose runs were computed by other model code or library "
         "versions (refused by default; the report then states that the results are mixed)",
     )
+
+
+def tls_files(args: argparse.Namespace) -> Any:
+    """The --tls-* files given on the command line (see quartiersim.experiments.cluster)."""
+    from quartiersim.experiments.cluster import TLSFiles
+
+    return TLSFiles(args.tls_ca_file, args.tls_cert, args.tls_key)
 
 
 def add_override_flags(

@@ -26,6 +26,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Any, Protocol
 
 from quartiersim.errors import SweepStopped, UsageError, WorkerDied
+from quartiersim.experiments.cluster import TLSFiles, security_for
 from quartiersim.experiments.provenance import differences, same_code
 
 
@@ -323,8 +324,10 @@ def _worker_code() -> dict[str, Any]:
 
 class DaskExecutor:
     """Runs tasks on the workers of a Dask distributed scheduler at ``address``
-    (``tcp://HOST:PORT``). Needs the ``cluster`` extra (``dask``, ``distributed``) here and
-    the same QuartierSim code on every worker (checked: :meth:`check_code`).
+    (``tcp://HOST:PORT``, or ``tls://HOST:PORT`` with the cluster's certificate in ``tls``; see
+    :mod:`quartiersim.experiments.cluster`). Needs the ``cluster`` extra (``dask``,
+    ``distributed``) here and the same QuartierSim code on every worker (checked:
+    :meth:`check_code`).
 
     Tasks are sent a few at a time as workers become free. A task whose worker dies is run
     again by Dask on another worker (up to Dask's ``allowed-failures``); losing the scheduler
@@ -332,10 +335,11 @@ class DaskExecutor:
     workers for ``timeout`` seconds, a message says so.
     """
 
-    def __init__(self, address: str, timeout: float = 30.0) -> None:
+    def __init__(self, address: str, timeout: float = 30.0, tls: TLSFiles | None = None) -> None:
         if not _ADDRESS.match(address):
             raise UsageError(
-                f"--scheduler {address!r}: expected a scheduler address like tcp://HOST:PORT"
+                f"--scheduler {address!r}: expected a scheduler address like tcp://HOST:PORT "
+                "or tls://HOST:PORT"
             )
         try:
             import distributed
@@ -346,6 +350,7 @@ class DaskExecutor:
             ) from None
         from quartiersim import __version__
 
+        security = security_for(address, tls)
         # distributed logs connection chatter and, when the scheduler goes away, whole
         # tracebacks (some of its loggers have levels of their own); the command line says
         # itself what happened, in one line.
@@ -356,7 +361,9 @@ class DaskExecutor:
         self.address = address
         self.timeout = timeout
         try:
-            self.client = distributed.Client(address, timeout=timeout, set_as_default=False)
+            self.client = distributed.Client(
+                address, timeout=timeout, set_as_default=False, security=security
+            )
         except (OSError, TimeoutError) as e:
             raise UsageError(f"cannot reach the Dask scheduler at {address}: {e}") from None
         try:
@@ -490,9 +497,14 @@ class DaskExecutor:
 
 
 def make_executor(
-    processes: int | None = None, scheduler: str | None = None, timeout: float = 30.0
+    processes: int | None = None,
+    scheduler: str | None = None,
+    timeout: float = 30.0,
+    tls: TLSFiles | None = None,
 ) -> Executor:
     """The executor the command line asked for: a Dask cluster, or local processes."""
     if scheduler:
-        return DaskExecutor(scheduler, timeout=timeout)
+        return DaskExecutor(scheduler, timeout=timeout, tls=tls)
+    if tls is not None and tls.given():
+        raise UsageError("--tls-ca-file, --tls-cert and --tls-key go with --scheduler tls://...")
     return LocalExecutor(processes)

@@ -146,7 +146,7 @@ class Experiment:
     replications: int = 1
     description: str = ""
     record_every: int = 1
-    measures: tuple[str, ...] = tuple(MEASURES)
+    measures: tuple[str, ...] = field(default_factory=lambda: tuple(MEASURES))
     common_seeds: bool = False
     parameters: dict[str, Any] = field(default_factory=dict)
     sweep: dict[str, tuple[Any, ...]] = field(default_factory=dict)

@@ -11,14 +11,16 @@ import numpy as np
 import pandas as pd
 from scipy.stats import qmc
 
-from quartiersim import PARAMETERS, ROLES
+from quartiersim import PARAMETERS, ROLES, STRATEGIES
 from quartiersim.validation.config import ValidationConfig
 from quartiersim.validation.runs import Job, make_job
 
 
 def without(role: str) -> dict[str, float]:
-    """Empowerment's balanced mix with one role's share set to zero."""
-    return {r: (0.0 if r == role else 1.0) for r in ROLES}
+    """Empowerment's mix with one role's share set to zero: what the ablation compares against."""
+    shares = STRATEGIES["empowerment"].shares
+    assert shares is not None  # a preset, not 'custom'
+    return {activity: (0.0 if activity == role else share) for activity, share in shares.items()}
 
 
 def robustness_samples(cfg: ValidationConfig) -> pd.DataFrame:
