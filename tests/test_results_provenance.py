@@ -84,8 +84,8 @@ def manifest_of(folder):
 
 def test_every_run_file_carries_experiment_run_code_and_library_versions(finished):
     """A run file alone says which experiment and run it is, which model source computed it
-    (a hash of the source files) and on which Python, NumPy, SciPy, pandas, pyarrow and
-    Mesa."""
+    (a hash of the source files) and on which Python, NumPy, SciPy, Numba, pandas,
+    pyarrow and Mesa."""
     manifest = manifest_of(finished)
     for path in run_files(finished):
         meta = json.loads(pq.read_schema(path).metadata[b"quartiersim"])
@@ -99,6 +99,7 @@ def test_every_run_file_carries_experiment_run_code_and_library_versions(finishe
             "python",
             "numpy",
             "scipy",
+            "numba",
             "pandas",
             "pyarrow",
             "mesa",

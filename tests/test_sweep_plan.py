@@ -6,6 +6,7 @@ import tracemalloc
 
 import pytest
 
+from quartiersim import QuartierModel
 from quartiersim.cli import main
 from quartiersim.errors import UsageError
 from quartiersim.experiments import plan as plan_module
@@ -43,6 +44,13 @@ MANY_CONDITIONS = (
         )
     )
 )
+
+
+@pytest.fixture(autouse=True, scope="module")
+def loaded_model():
+    """The model imported and run once before memory is traced: loading Numba and compiled
+    code is a one-off cost of the process, not of a plan."""
+    QuartierModel(rng=0, n_residents=10, width=10, height=10).step()
 
 
 def peak_memory(action) -> tuple[object, int]:

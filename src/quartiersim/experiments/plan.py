@@ -62,9 +62,13 @@ def duration(seconds: float) -> str:
 
 
 def time_model(params: Mapping[str, Any], weeks: int = TIMED_WEEKS) -> tuple[float, float, int]:
-    """Seconds to set up a quarter with ``params`` and seconds per week, and its households."""
+    """Seconds to set up a quarter with ``params`` and seconds per week, and its households.
+
+    A small quarter is run first, so that one-off costs of a process (loading compiled code)
+    do not count as the cost of every run."""
     from quartiersim.model import QuartierModel
 
+    QuartierModel(rng=0, n_residents=10, width=10, height=10).step()
     start = time.perf_counter()
     model = QuartierModel(rng=0, **params)
     setup = time.perf_counter() - start

@@ -43,10 +43,11 @@ RUN_MODULES = (
 """The files of :mod:`quartiersim.experiments` a run does execute: how a run becomes rows, how
 its seed is derived, and this module (a test checks that the list is complete)."""
 
-LIBRARIES = ("numpy", "scipy", "pandas", "pyarrow", "mesa")
+LIBRARIES = ("numpy", "scipy", "numba", "pandas", "pyarrow", "mesa")
 """Libraries whose version can change a run's numbers or its stored file: NumPy's and SciPy's
-numerics and random generators, pandas (the data collector's tables), pyarrow (the Parquet
-files), Mesa (the model framework)."""
+numerics and random generators, Numba (the compiled loops of :mod:`quartiersim.kernels`),
+pandas (the data collector's tables), pyarrow (the Parquet files), Mesa (the model
+framework)."""
 
 
 def model_files() -> list[Path]:
