@@ -30,7 +30,7 @@ from quartiersim.activity import Entry
 from quartiersim.arena import Arena
 from quartiersim.events import EVENTS
 from quartiersim.groups import ActionGroups
-from quartiersim.parameters import validate
+from quartiersim.parameters import check_seed, validate
 from quartiersim.problems import LATENT, PROBLEM_KINDS, STRUCTURAL, Problems
 from quartiersim.quarter import build_layout, place_households
 from quartiersim.residents import DOMAINS, SPEAKING, Resident, Residents, origin_shares
@@ -52,9 +52,10 @@ class QuartierModel(mesa.Model):
     """A disadvantaged urban quarter, its residents, their groups and the community workers.
 
     Every parameter of :data:`quartiersim.PARAMETERS` is a keyword argument with a default;
-    ``rng`` (an int seed or a ``numpy.random.Generator``; ``seed`` is accepted as another name
-    for it) makes a run reproducible. Invalid parameters raise ``ValueError`` naming the
-    parameter, the value and what is allowed.
+    ``rng`` (a whole number in [0, 2**63) or a ``numpy.random.Generator``; ``seed`` is accepted
+    as another name for it) makes a run reproducible. Invalid parameters and seeds raise
+    ``ValueError`` naming the parameter, the value and what is allowed — the same checks and
+    messages as the command line, experiment files and the browser view.
     """
 
     def __init__(self, *, rng: Any = None, seed: int | None = None, **params: Any) -> None:
@@ -62,6 +63,9 @@ class QuartierModel(mesa.Model):
             if rng is not None:
                 raise ValueError("give either rng or seed, not both")
             rng = seed
+        generator = np.random.Generator | np.random.BitGenerator | np.random.SeedSequence
+        if not isinstance(rng, generator):
+            rng = check_seed(rng)  # the same check as every other door
         p = validate(**params)
         mix = role_mix_for(p["strategy"], p["role_mix"])
         super().__init__(rng=rng)

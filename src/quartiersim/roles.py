@@ -33,6 +33,7 @@ from quartiersim.quarter import Layout
 from quartiersim.registry import Registry, Text, View, as_text
 from quartiersim.residents import BUREAUCRACY, ORGANISING, SPEAKING, Residents
 from quartiersim.ties import Ties, random_pairs
+from quartiersim.values import finite_number, show, show_number
 
 # Hours one task takes (documented in docs/odd.md, "Submodels: community workers").
 WALK_HOURS = 4.0  # a walk through part of the quarter (Stadtteilbegehung)
@@ -187,18 +188,23 @@ def check_role_mix(value: Any, *, name: str = "role_mix") -> dict[str, float] | 
         return None
     if not isinstance(value, Mapping):
         raise ValueError(
-            f"{name}={value!r} is not allowed: expected a mapping of activities "
+            f"{name}={show(value)} is not allowed: expected a mapping of activities "
             f"({', '.join(ACTIVITIES)}) to shares >= 0"
         )
     mix: dict[str, float] = {}
     for key, share in value.items():
         if key not in ACTIVITIES:
             raise ValueError(
-                f"{name} has unknown activity {key!r}: expected one of {', '.join(ACTIVITIES)}"
+                f"{name} has unknown activity {show(key)}: expected one of {', '.join(ACTIVITIES)}"
             )
-        if isinstance(share, bool) or not isinstance(share, int | float) or not share >= 0:
-            raise ValueError(f"{name}[{key!r}]={share!r} is not allowed: expected a share >= 0")
-        mix[key] = float(share)
+        amount = finite_number(share)
+        # A share of infinity would leave every other activity 0 hours: not a share.
+        if amount is None or amount < 0:
+            raise ValueError(
+                f"{name}[{show(key)}]={show_number(share)} is not allowed: expected a finite "
+                "share >= 0"
+            )
+        mix[key] = float(amount)
     total = sum(mix.values())
     return {a: (mix.get(a, 0.0) / total if total > 0 else 0.0) for a in ACTIVITIES}
 

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from quartiersim import ACTIVITIES, PARAMETERS, ROLES, STRATEGIES, QuartierModel, validate
-from quartiersim.parameters import Parameter
+from quartiersim.parameters import Parameter, check_role_mix, check_seed
 
 DEFAULT_SEED = 1
 """Seed of a fresh page: a trainer who reloads sees the same quarter as in the rehearsal."""
@@ -268,7 +268,11 @@ class Session:
         """Set one activity's share of the custom mix; quarters on 'custom' follow live."""
         if activity not in ACTIVITIES:
             return Notice("unknown_activity", {"value": activity})
-        if not 0.0 <= share <= 1.0:
+        try:  # the role mix's own check, as for every other door
+            check_role_mix({activity: share})
+        except ValueError as e:
+            return Notice("bad_share", {"value": share, "message": str(e)})
+        if not 0.0 <= float(share) <= 1.0:  # the slider's range
             return Notice("bad_share", {"value": share})
         with self.lock:
             self.custom_mix[activity] = float(share)
@@ -288,13 +292,18 @@ class Session:
             value = value.strip().replace(",", ".") if spec.kind is float else value.strip()
         try:
             self.params[name] = spec.check(value)
-        except ValueError:
-            return Notice("bad_parameter", {"name": name, "value": value, "spec": spec})
+        except ValueError as e:
+            return Notice(
+                "bad_parameter", {"name": name, "value": value, "spec": spec, "message": str(e)}
+            )
         return None
 
     def set_seed(self, text: str | int) -> Notice | None:
         """Choose the seed from user input (text); applies at reset."""
-        seed = parse_seed(text)
+        try:
+            seed = check_seed(text)
+        except ValueError as e:
+            return Notice("bad_seed", {"value": text, "seed": self.seed, "message": str(e)})
         if seed is None:
             return Notice("bad_seed", {"value": text, "seed": self.seed})
         self.seed = seed
@@ -319,13 +328,9 @@ class Notice:
 
 
 def parse_seed(text: str | int) -> int | None:
-    """A seed from user input: a whole number >= 0 (``" 42 "`` works), else ``None``."""
-    if isinstance(text, bool):
-        return None
-    if isinstance(text, int):
-        return text if text >= 0 else None
+    """A seed from user input: a whole number in [0, 2**63) (``" 42 "`` works), else ``None``
+    (the shared check, :func:`quartiersim.parameters.check_seed`)."""
     try:
-        seed = int(str(text).strip())
+        return check_seed(text)
     except ValueError:
         return None
-    return seed if seed >= 0 else None

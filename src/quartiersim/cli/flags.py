@@ -15,7 +15,8 @@ from typing import Any
 from quartiersim import ACTIVITIES, MEASURES, PARAMETERS
 from quartiersim.experiments.experiment import parse_set
 from quartiersim.experiments.source import suggest
-from quartiersim.parameters import Parameter
+from quartiersim.parameters import Parameter, check_seed
+from quartiersim.values import number
 
 
 def int_at_least(low: int, what: str = "an integer"):
@@ -34,6 +35,17 @@ def int_at_least(low: int, what: str = "an integer"):
     return convert
 
 
+def seed_value(text: str) -> int:
+    """An argument type: a seed, checked like every other door's (:func:`check_seed`)."""
+    try:
+        return check_seed(text.strip())  # type: ignore[return-value]
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
+seed_value.__name__ = "seed"
+
+
 def port_number(text: str) -> int:
     """An argument type: a TCP port, 1..65535."""
     value = int_at_least(1, "a port number")(text)
@@ -42,22 +54,22 @@ def port_number(text: str) -> int:
     return value
 
 
-def parse_role_mix(text: str) -> dict[str, float]:
-    """``door_opener=2,dialogue_manager=1`` → ``{"door_opener": 2.0, "dialogue_manager": 1.0}``."""
-    mix: dict[str, float] = {}
+def parse_role_mix(text: str) -> dict[str, Any]:
+    """``door_opener=2,dialogue_manager=1`` → ``{"door_opener": 2, "dialogue_manager": 1}``.
+
+    Only the form is checked here; the shares are checked by the role mix's own check, so that
+    a bad share gets the same message as from Python or an experiment file."""
+    mix: dict[str, Any] = {}
     for part in (p.strip() for p in text.split(",")):
         if not part:
             continue
         name, sep, share = part.partition("=")
-        try:
-            if not sep:
-                raise ValueError
-            mix[name.strip()] = float(share)
-        except ValueError:
+        if not sep:
             raise ValueError(
                 f"role_mix {text!r}: expected activity=share pairs separated by commas, e.g. "
                 f"door_opener=2,dialogue_manager=1 (activities: {', '.join(ACTIVITIES)})"
-            ) from None
+            )
+        mix[name.strip()] = _number(share)
     if not mix:
         raise ValueError(
             "role_mix is empty: expected activity=share pairs, e.g. "
@@ -67,14 +79,10 @@ def parse_role_mix(text: str) -> dict[str, float]:
 
 
 def _number(text: str) -> Any:
-    """``"12"`` → 12, ``"0.5"`` → 0.5, anything else unchanged (the check then names it)."""
-    try:
-        value = float(text)
-    except ValueError:
-        return text
-    return (
-        int(value) if value.is_integer() and "." not in text and "e" not in text.lower() else value
-    )
+    """``"12"`` → 12, ``"0.5"`` → 0.5, ``"inf"`` → inf; other text unchanged (the check then
+    names it) — the number a Python caller would have passed."""
+    value = number(text)
+    return text.strip() if value is None else value
 
 
 def _parameter_type(p: Parameter):
@@ -256,7 +264,7 @@ def add_override_flags(
         )
     group.add_argument(
         "--seed",
-        type=int_at_least(0),
+        type=seed_value,
         metavar="SEED",
         help="experiment seed instead of [experiment] seed",
     )

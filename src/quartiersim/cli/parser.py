@@ -31,6 +31,7 @@ from quartiersim.cli.flags import (
     measure_list,
     name_list,
     port_number,
+    seed_value,
 )
 from quartiersim.experiments.experiment import DEFAULT_STEPS
 
@@ -82,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--seed",
         "--rng",
         dest="seed",
-        type=int_at_least(0),
+        type=seed_value,
         metavar="SEED",
         help="random seed (default: a random one, printed)",
     )
@@ -125,7 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--seed",
-        type=int_at_least(0),
+        type=seed_value,
         default=1,
         metavar="SEED",
         help="seed from which the quarters' seeds are derived (default 1)",
