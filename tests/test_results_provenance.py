@@ -371,6 +371,9 @@ def test_a_malformed_manifest_gives_a_clear_message(results, text, capsys):
     assert main(["report", str(results), "--out", str(results.parent / "r")]) == 2
     err = capsys.readouterr().err
     assert "malformed manifest" in err and f"quartiersim repair {results}" in err
+    assert main(["repair", str(results)]) == 0
+    assert (results / "_set_aside" / "_manifest.json").read_text() == text  # kept, not lost
+    assert manifest_of(results)["experiment"]["name"] == "provenance"
 
 
 json_values = st.recursive(

@@ -3,7 +3,8 @@
 The runs are counted, not built (an experiment of a million runs is a number here, not a
 list), and the time is estimated from a quick timing of one model on this machine: setting up
 the quarter and two weeks, scaled by the number of households and weeks of the runs to do and
-divided among the executor's workers. A plan above :data:`LARGE_RUNS` runs or
+divided among the executor's workers, plus what starting a worker costs (loading the compiled
+code, timed on a small quarter). A plan above :data:`LARGE_RUNS` runs or
 :data:`LARGE_SECONDS` of work is *large*: it starts only when confirmed (``--yes``, or a "y"
 typed at the question on a terminal).
 """
@@ -61,14 +62,16 @@ def duration(seconds: float) -> str:
     return f"{seconds / 86400:.1f} days"
 
 
-def time_model(params: Mapping[str, Any], weeks: int = TIMED_WEEKS) -> tuple[float, float, int]:
-    """Seconds to set up a quarter with ``params`` and seconds per week, and its households.
-
-    A small quarter is run first, so that one-off costs of a process (loading compiled code)
-    do not count as the cost of every run."""
+def time_model(
+    params: Mapping[str, Any], weeks: int = TIMED_WEEKS
+) -> tuple[float, float, float, int]:
+    """Seconds to start (a small quarter's first week: loading compiled code, once per
+    process), to set up a quarter with ``params`` and per week of it, and its households."""
     from quartiersim.model import QuartierModel
 
+    start = time.perf_counter()
     QuartierModel(rng=0, n_residents=10, width=10, height=10).step()
+    startup = time.perf_counter() - start
     start = time.perf_counter()
     model = QuartierModel(rng=0, **params)
     setup = time.perf_counter() - start
@@ -76,7 +79,7 @@ def time_model(params: Mapping[str, Any], weeks: int = TIMED_WEEKS) -> tuple[flo
     for _ in range(weeks):
         model.step()
     per_week = (time.perf_counter() - start) / max(weeks, 1)
-    return setup, per_week, int(model.p["n_residents"])
+    return startup, setup, per_week, int(model.p["n_residents"])
 
 
 def estimate(
@@ -86,9 +89,10 @@ def estimate(
     households on average, on ``slots`` workers, from a quick timing of ``params``."""
     if runs <= 0:
         return 0.0
-    setup, per_week, timed = time_model(params, min(TIMED_WEEKS, max(steps, 1)))
+    startup, setup, per_week, timed = time_model(params, min(TIMED_WEEKS, max(steps, 1)))
     per_run = (setup + steps * per_week) * mean_residents / max(timed, 1)
-    return runs * per_run / max(min(slots, runs), 1)
+    # Every worker process starts once (in parallel); the first one here has started already.
+    return startup + runs * per_run / max(min(slots, runs), 1)
 
 
 def confirm(
