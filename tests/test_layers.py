@@ -77,10 +77,12 @@ def test_the_scan_sees_imports_of_every_kind(tmp_path: Path) -> None:
 
 
 def test_importing_the_package_loads_no_front_end() -> None:
-    """``import quartiersim`` (the model and its declarations) loads none of the front-ends."""
+    """The model and its declarations, loaded through the package, load none of the
+    front-ends."""
     code = (
         "import json, sys\n"
-        "import quartiersim\n"
+        "from quartiersim import ACTIVITIES, EVENTS, MEASURES, PARAMETERS, STRATEGIES\n"
+        "from quartiersim import QuartierModel\n"
         "print(json.dumps(sorted(m for m in sys.modules if m.startswith('quartiersim'))))\n"
     )
     result = subprocess.run(
@@ -89,6 +91,18 @@ def test_importing_the_package_loads_no_front_end() -> None:
     loaded = json.loads(result.stdout)
     assert "quartiersim.model" in loaded and "quartiersim.roles" in loaded
     assert [m for m in loaded if is_front_end(m)] == []
+
+
+def test_importing_the_package_alone_loads_neither_the_model_nor_mesa() -> None:
+    """``import quartiersim`` is cheap: the model, Mesa and pandas load on first use, so a
+    command line call that only prints its version or help does not wait for them."""
+    code = "import json, sys\nimport quartiersim\nprint(json.dumps(sorted(sys.modules)))\n"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    loaded = set(json.loads(result.stdout))
+    assert not {"quartiersim.model", "mesa", "pandas"} & loaded
+    assert sys.modules["quartiersim"].QuartierModel.__name__ == "QuartierModel"
 
 
 @pytest.mark.parametrize("path", CORE, ids=lambda p: p.name)
