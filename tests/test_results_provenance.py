@@ -3,6 +3,8 @@ finished only when its file verifies, and results of other code, other experimen
 files are never pooled silently (issue 18, cases 1-3, 8 and 9)."""
 
 import json
+import pickle
+import re
 import shutil
 import subprocess
 import sys
@@ -15,13 +17,13 @@ from hypothesis import strategies as st
 from processes import cli, finish, other_code, read, run_files
 
 from quartiersim.cli import main
-from quartiersim.errors import UsageError
+from quartiersim.errors import SweepStopped, UsageError
 from quartiersim.experiments.executors import LocalExecutor
 from quartiersim.experiments.experiment import parse_experiment
 from quartiersim.experiments.provenance import model_files, source_hash, this_code
 from quartiersim.experiments.source import Source
-from quartiersim.experiments.storage import check_manifest
-from quartiersim.experiments.sweep import run_sweep
+from quartiersim.experiments.storage import ResultStore, check_manifest
+from quartiersim.experiments.sweep import admit_result, run_sweep
 
 SWEEP = """\
 [experiment]
@@ -425,3 +427,33 @@ def test_a_different_experiment_is_refused_with_every_difference_in_full(results
         message
     )
     assert "parameters.n_residents: 60 there, 61 now" in message
+
+
+def test_a_result_of_other_code_is_not_stored_unless_mixing_is_allowed(
+    results, experiment_file, tmp_path
+):
+    """Case 1, mid-sweep: a result that comes back computed by other code (a Dask worker that
+    joined later with another QuartierSim) stops the sweep, naming the worker, and is not
+    stored; with --allow-mixed the folder records the second code."""
+    spec = parse_experiment(*Source.parse(SWEEP)).runs()[0]
+    computed = tmp_path / "result.pickle"
+    script = (
+        "import pickle, sys\n"
+        "from quartiersim.experiments.runner import run_batch\n"
+        f"spec = pickle.loads({pickle.dumps(spec)!r})\n"
+        f"open({str(computed)!r}, 'wb').write(pickle.dumps(run_batch([spec])[0]))\n"
+    )
+    env = other_code(tmp_path)
+    subprocess.run([sys.executable, "-c", script], env=env, check=True, timeout=300)
+    result = pickle.loads(computed.read_bytes())
+    assert result.code["source_hash"] != source_hash()
+
+    store = ResultStore(results)
+    with store.writing():
+        store.manifest()
+        with pytest.raises(SweepStopped, match=f"{re.escape(result.worker)} computed run"):
+            admit_result(store, result, allow_mixed=False, log=quiet)
+        assert len(manifest_of(results)["codes"]) == 1
+        admit_result(store, result, allow_mixed=True, log=quiet)
+    assert manifest_of(results)["codes"][1] == result.code
+    assert manifest_of(results)["allow_mixed"] is True

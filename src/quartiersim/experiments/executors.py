@@ -27,7 +27,7 @@ from typing import Any, Protocol
 
 from quartiersim.errors import SweepStopped, UsageError, WorkerDied
 from quartiersim.experiments.cluster import TLSFiles, security_for
-from quartiersim.experiments.provenance import differences, same_code
+from quartiersim.experiments.provenance import differences, same_code, this_code
 
 
 def available_cores() -> int:
@@ -317,9 +317,8 @@ ENDED = ("finished", "error", "cancelled")
 
 
 def _worker_code() -> dict[str, Any]:
-    from quartiersim.experiments.provenance import this_code as worker_code
-
-    return worker_code()
+    """The code record of a Dask worker (run there by ``client.run``)."""
+    return this_code()
 
 
 class DaskExecutor:
@@ -397,8 +396,7 @@ class DaskExecutor:
         for worker, theirs in self._worker_codes.items():
             if same_code(theirs, code):
                 continue
-            what = "; ".join(differences(theirs, code)).replace(" there,", " on the worker,")
-            what = what.replace(" now", " here")
+            what = "; ".join(differences(theirs, code, ("on the worker", "here")))
             if allow_mixed:
                 _log(f"note: Dask worker {worker} runs other code ({what}); --allow-mixed")
                 continue

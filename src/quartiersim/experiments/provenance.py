@@ -131,13 +131,17 @@ def same_code(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     return differences(a, b) == []
 
 
-def differences(there: Mapping[str, Any], now: Mapping[str, Any]) -> list[str]:
-    """What differs between two code records, in words (``there`` first): ``model source
-    1a2b3c4d5e6f there, 9f8e7d6c5b4a now``, ``numpy 2.2.0 there, 2.3.1 now``."""
+def differences(
+    there: Mapping[str, Any], now: Mapping[str, Any], names: tuple[str, str] = ("there", "now")
+) -> list[str]:
+    """What differs between two code records, in words, each value followed by the name of
+    its side (``names``): ``model source 1a2b3c4d5e6f there, 9f8e7d6c5b4a now``,
+    ``numpy 2.2.0 there, 2.3.1 now``."""
+    a, b = names
     out = []
     old, new = there.get("source_hash"), now.get("source_hash")
     if old != new:
-        out.append(f"model source {_short(old)} there, {_short(new)} now")
+        out.append(f"model source {_short(old)} {a}, {_short(new)} {b}")
     old_v = there.get("versions") or {}
     new_v = now.get("versions") or {}
     if not isinstance(old_v, Mapping) or not isinstance(new_v, Mapping):
@@ -145,8 +149,8 @@ def differences(there: Mapping[str, Any], now: Mapping[str, Any]) -> list[str]:
     for name in sorted(set(old_v) | set(new_v), key=_version_order):
         if old_v.get(name) != new_v.get(name):
             out.append(
-                f"{name} {old_v.get(name, 'not recorded')} there, "
-                f"{new_v.get(name, 'not recorded')} now"
+                f"{name} {old_v.get(name, 'not recorded')} {a}, "
+                f"{new_v.get(name, 'not recorded')} {b}"
             )
     return out
 

@@ -23,6 +23,7 @@ from matplotlib.figure import Figure
 from quartiersim.errors import UsageError
 from quartiersim.experiments import stats
 from quartiersim.experiments.identity import AFTER_EXIT_WEEKS, column_value, derive_seed
+from quartiersim.experiments.provenance import code_label
 from quartiersim.experiments.storage import (
     ReadNotes,
     ResultStore,
@@ -603,7 +604,7 @@ def provenance_lines(notes: ReadNotes) -> str:
             + " (see `_manifest.json` and each run file's metadata)."
         )
     elif notes.codes:
-        lines.append("- Computed by: " + describe_codes(notes.codes)[0].split(": ", 1)[1] + ".")
+        lines.append(f"- Computed by: {code_label(notes.codes[0][0])}.")
     if notes.ignored:
         shown = "; ".join(f"`{name}` ({why})" for name, why in notes.ignored[:10])
         more = f"; and {len(notes.ignored) - 10} more" if len(notes.ignored) > 10 else ""

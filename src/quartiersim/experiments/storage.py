@@ -579,6 +579,20 @@ class ResultStore:
         os.replace(path, target)
         return target
 
+    def accepts_code(self, code: Mapping[str, Any]) -> bool:
+        """Whether runs computed by ``code`` belong in this folder (see :func:`accepts`)."""
+        return accepts(self._manifest or self.manifest(), code)
+
+    def add_code(self, code: Mapping[str, Any]) -> None:
+        """Let runs of ``code`` into the folder beside those of its other code (what
+        ``--allow-mixed`` does); the manifest records it. Call inside :meth:`writing`."""
+        manifest = self._manifest or self.manifest()
+        if accepts(manifest, code):
+            return
+        self._write_manifest(
+            {**manifest, "codes": [*manifest["codes"], dict(code)], "allow_mixed": True}
+        )
+
     def manifest_core(self) -> dict[str, Any]:
         """What every run file carries of the manifest (see :data:`MANIFEST_KEYS`)."""
         manifest = self._manifest or self.manifest()

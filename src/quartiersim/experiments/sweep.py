@@ -26,7 +26,7 @@ from quartiersim.experiments.identity import RunSpec
 from quartiersim.experiments.plan import Plan, confirm, estimate
 from quartiersim.experiments.provenance import differences, this_code
 from quartiersim.experiments.runner import RunResult, run_batch
-from quartiersim.experiments.storage import ResultStore, accepts, experiment_info, write_text_atomic
+from quartiersim.experiments.storage import ResultStore, experiment_info, write_text_atomic
 from quartiersim.parameters import DEFAULTS
 
 ERROR_LOG = "_errors.log"
@@ -140,7 +140,7 @@ def execute(
                 if result.error is not None:
                     failures.append((result.run_id, result.error))
                 else:
-                    _accept_code(store, result, allow_mixed, log)
+                    admit_result(store, result, allow_mixed, log)
                     store.write_run(spec, result.frame, code=result.code, worker=result.worker)
                 if on_result is not None:
                     on_result(result)
@@ -151,24 +151,22 @@ def execute(
     return failures
 
 
-def _accept_code(
+def admit_result(
     store: ResultStore, result: RunResult, allow_mixed: bool, log: Callable[[str], None]
 ) -> None:
     """Refuse (:class:`SweepStopped`) a result of other code than the folder's, unless mixing
     is allowed: then the folder's manifest records the new code."""
-    manifest = store._manifest or store.manifest()
-    if accepts(manifest, result.code):
+    if store.accepts_code(result.code):
         return
-    what = "; ".join(differences(manifest["code"], result.code))
+    names = ("in the folder", "on the worker")
+    what = "; ".join(differences(store.manifest()["code"], result.code, names))
     if not allow_mixed:
         raise SweepStopped(
             f"{result.worker} computed run {result.run_id} with other code than this folder's "
-            f"({what.replace(' there,', ' in the folder,')}); the run was not stored. Install "
-            "the same QuartierSim and libraries on every worker, or pass --allow-mixed"
+            f"({what}); the run was not stored. Install the same QuartierSim and libraries on "
+            "every worker, or pass --allow-mixed"
         )
-    manifest["codes"] = [*manifest["codes"], result.code]
-    manifest["allow_mixed"] = True
-    store._write_manifest(manifest)
+    store.add_code(result.code)
     log(f"note: {result.worker} runs other code ({what}); mixed in (--allow-mixed)")
 
 
