@@ -1,6 +1,6 @@
 # QuartierSim developer commands. Two to remember:
 #   make run     set up (venv with what the view needs, offline Solara assets) and start the view
-#   make test    set up (plus test tools and Chromium), then ruff and the test suite
+#   make test    set up (plus test tools and Chromium), then ruff, mypy and the test suite
 #
 # Every recipe calls the venv's own binaries, so nothing needs to be activated.
 # Stamp files live inside the venv: deleting .venv resets everything.
@@ -22,14 +22,16 @@ PIP_INSTALL    = $(PY) -m pip install --disable-pip-version-check -c $(LOCK)
 UV_VERSION    := 0.13.9
 
 .DEFAULT_GOAL := setup
-.PHONY: setup venv venv-app assets browser run test lint lock bench clean distclean help
+.PHONY: setup venv venv-app assets browser run test test-fast lint lock bench clean distclean help
 
 help:
 	@echo "make [setup]  venv + project (editable, with test extras) + offline Solara assets"
 	@echo "make run      start the browser view (quartiersim app, http://127.0.0.1:8765)"
 	@echo "make lock     add new dependencies to constraints.txt (UPGRADE=--upgrade: newest allowed)"
-	@echo "make test     ruff + pytest (installs Chromium via apt if missing); PYTEST_ARGS='-k x'"
-	@echo "make lint     ruff only"
+	@echo "make test     lint + every test (installs Chromium via apt if missing); PYTEST_ARGS='-k x'"
+	@echo "make test-fast  lint + the tests not marked slow (no browser, docs, notebook, cluster,"
+	@echo "              whole sweeps): the edit-test loop; make test before you commit"
+	@echo "make lint     ruff check, ruff format --check, mypy (src/)"
 	@echo "make bench    run the benchmark scripts"
 	@echo "make clean    remove caches and build output (keeps .venv); distclean also .venv"
 
@@ -46,9 +48,10 @@ $(PY):
 	echo "Creating $(VENV) with $$py"; \
 	"$$py" -m venv --clear $(VENV) || { rm -rf $(VENV); exit 1; }
 
-# Re-install only when pyproject.toml or the lock changes; the install is editable, so code
-# edits need none. The view needs the package alone; the tests add the [test] extra.
-$(APP_INSTALLED): pyproject.toml $(LOCK) | $(PY)
+# Re-install only when pyproject.toml, the lock or the version (read from __init__.py) changes;
+# the install is editable, so other code edits need none. The view needs the package alone; the
+# tests add the [test] extra.
+$(APP_INSTALLED): pyproject.toml $(LOCK) src/quartiersim/__init__.py | $(PY)
 	$(PIP_INSTALL) -e .
 	@touch $@
 
@@ -82,12 +85,19 @@ browser:
 run: venv-app assets
 	$(VENV)/bin/quartiersim app
 
+# mypy reads its settings (files = src/, strictness, stub-less packages) from pyproject.toml
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 test: venv assets browser lint
 	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+# Tests marked slow (pyproject.toml: real browser, docs and notebook, Dask cluster, validation
+# end to end) are left out; `make test` and CI run them all.
+test-fast: venv assets lint
+	$(PY) -m pytest -n $(PYTEST_WORKERS) -m "not slow" $(PYTEST_ARGS)
 
 # benchmarks/run_all.py if there is one, else every benchmarks/*.py in turn.
 bench: venv
@@ -102,7 +112,7 @@ bench: venv
 	fi
 
 clean:
-	rm -rf build dist .pytest_cache .ruff_cache .hypothesis *.egg-info src/*.egg-info
+	rm -rf build dist .pytest_cache .ruff_cache .mypy_cache .hypothesis *.egg-info src/*.egg-info
 	find . \( -name .git -o -name '.venv*' -o -name venv -o -path './$(VENV)' \) -prune \
 		-o -name __pycache__ -prune -exec rm -rf {} +
 

@@ -12,17 +12,16 @@ import ipywidgets
 import numpy as np
 import pytest
 import solara
+from conftest import SMALL_QUARTER
 
 from quartiersim import ACTIVITIES, EVENTS, PARAMETERS, STRATEGIES, QuartierModel
 from quartiersim.app import Page, texts
 from quartiersim.app.session import Session, tunable_parameters
 
-SMALL = {"n_residents": 80, "width": 20, "height": 20}
-
 
 @pytest.fixture
 def session() -> Session:
-    return Session(seed=3, **SMALL)
+    return Session(seed=3, **SMALL_QUARTER)
 
 
 @pytest.fixture
@@ -197,7 +196,7 @@ def test_an_out_of_range_parameter_is_refused_with_its_allowed_range(view, sessi
     box = field(view, v.TextField, texts.parameter_label("n_residents", "en"))
     for typed in ("5", "lots", "1e9"):
         type_into(box, typed)
-        assert session.params["n_residents"] == 80
+        assert session.params["n_residents"] == SMALL_QUARTER["n_residents"]
         assert error_of(box) == (
             f"Households: “{typed}” is not allowed — expected a whole number from 10 to 100000."
         )
@@ -209,7 +208,7 @@ def test_parameters_that_do_not_fit_together_keep_the_running_quarter(view, sess
     button(view, "Step").click()
     type_into(field(view, v.TextField, texts.parameter_label("n_residents", "en")), "2000")
     button(view, "Reset").click()  # a 20x20 quarter houses at most 1600 households
-    assert session.week == 1 and session.model.residents.n == 80
+    assert session.week == 1 and session.model.residents.n == SMALL_QUARTER["n_residents"]
     assert "These settings do not fit together" in all_text(view)
     assert "n_residents=2000" in all_text(view)
 
@@ -358,7 +357,8 @@ def test_every_text_exists_in_both_languages():
 def test_the_inspector_picks_residents_and_refuses_unknown_numbers(view, session):
     box = field(view, v.TextField, "Resident number")
     type_into(box, "999")
-    assert error_of(box) == ("Resident number “999”: expected a whole number from 0 to 79.")
+    last = SMALL_QUARTER["n_residents"] - 1
+    assert error_of(box) == f"Resident number “999”: expected a whole number from 0 to {last}."
     before = image(view, "qs-resident-figure").value
     button(view, "most helpless").click()
     wanted = int(np.argmax(session.model.residents.helplessness))

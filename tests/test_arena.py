@@ -11,19 +11,19 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import SMALL_QUARTER
 
 from quartiersim import QuartierModel
 from quartiersim.arena import MEDIATION_HOURS, Claim
 from quartiersim.problems import KIND_INDEX, SOLVED, VISIBLE
 from quartiersim.residents import BUREAUCRACY, ORGANISING, SPEAKING
 
-SMALL = {"n_residents": 150, "width": 20, "height": 20}
 VOICE = [ORGANISING, SPEAKING, BUREAUCRACY]
 
 
 def model(seed: int = 1, **params) -> QuartierModel:
     quiet = {"strategy": "none", "n_problems": 0, "problem_arrival_weeks": 10_000.0}
-    m = QuartierModel(rng=seed, **{**SMALL, **quiet, **params})
+    m = QuartierModel(rng=seed, **{**SMALL_QUARTER, **quiet, **params})
     m.residents.withdrawn[:] = False
     return m
 

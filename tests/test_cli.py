@@ -6,12 +6,14 @@ import types
 
 import pandas as pd
 import pytest
+from conftest import SMALL_QUARTER
 
 from quartiersim import MEASURES, PARAMETERS, QuartierModel
 from quartiersim.cli import build_parser, main
 
 COMMANDS = ["run", "strategies", "sweep", "compare", "report", "sensitivity", "app"]
-SMALL = ["--n-residents", "60", "--width", "20", "--height", "20"]
+# the shared size of quarter, as flags
+SMALL_FLAGS = [a for name, v in SMALL_QUARTER.items() for a in (PARAMETERS[name].cli_flag, str(v))]
 
 
 @pytest.mark.parametrize("command", [None, *COMMANDS])
@@ -75,7 +77,7 @@ def test_run_writes_the_models_data_to_parquet_and_csv(tmp_path, capsys):
         "door_opener=2,dialogue_manager=1",
         "--events",
         "3:open_conflict",
-        *SMALL,
+        *SMALL_FLAGS,
     ]
     assert main([*args, "--out", str(tmp_path / "run.parquet")]) == 0
     assert main([*args, "--out", str(tmp_path / "run.csv")]) == 0
@@ -92,9 +94,7 @@ def test_run_writes_the_models_data_to_parquet_and_csv(tmp_path, capsys):
         strategy="custom",
         role_mix={"door_opener": 2, "dialogue_manager": 1},
         events=("3:open_conflict",),
-        n_residents=60,
-        width=20,
-        height=20,
+        **SMALL_QUARTER,
     )
     for _ in range(8):
         model.step()
@@ -104,7 +104,7 @@ def test_run_writes_the_models_data_to_parquet_and_csv(tmp_path, capsys):
 
 
 def test_run_without_seed_says_which_seed_it_used(tmp_path, capsys):
-    assert main(["run", "--steps", "3", *SMALL, "--out", str(tmp_path / "a.parquet")]) == 0
+    assert main(["run", "--steps", "3", *SMALL_FLAGS, "--out", str(tmp_path / "a.parquet")]) == 0
     err = capsys.readouterr().err
     seed = int(err.split("pass --seed ")[1].split()[0])
     assert (
@@ -113,7 +113,7 @@ def test_run_without_seed_says_which_seed_it_used(tmp_path, capsys):
                 "run",
                 "--steps",
                 "3",
-                *SMALL,
+                *SMALL_FLAGS,
                 "--seed",
                 str(seed),
                 "--out",
@@ -128,7 +128,7 @@ def test_run_without_seed_says_which_seed_it_used(tmp_path, capsys):
 
 
 def test_run_without_out_prints_a_summary(capsys):
-    assert main(["run", "--steps", "10", "--seed", "2", "--project-weeks", "4", *SMALL]) == 0
+    assert main(["run", "--steps", "10", "--seed", "2", "--project-weeks", "4", *SMALL_FLAGS]) == 0
     out = capsys.readouterr().out
     assert "start (wk 0)" in out and "exit (wk 4)" in out and "end (wk 10)" in out
     assert any(line.startswith("social_capital") for line in out.splitlines())
@@ -150,7 +150,7 @@ def test_record_every_and_measures_select_rows_and_columns(tmp_path):
                 "5",
                 "--measures",
                 "helplessness",
-                *SMALL,
+                *SMALL_FLAGS,
                 "--out",
                 str(out),
             ]
@@ -166,10 +166,10 @@ def test_a_run_from_python_writes_the_same_file_as_the_run_command(tmp_path, cap
     """`quartiersim run` is a thin layer over `run_single`: same rows, same summary."""
     from quartiersim.experiments import run_single
 
-    params = {"n_residents": 60, "width": 20, "height": 20, "project_weeks": 4}
+    params = {**SMALL_QUARTER, "project_weeks": 4}
     run = run_single({**params, "strategy": "top_down"}, steps=6, seed=3, record_every=2)
     run.write(tmp_path / "python.parquet")
-    flags = [*SMALL, "--project-weeks", "4", "--strategy", "top_down"]
+    flags = [*SMALL_FLAGS, "--project-weeks", "4", "--strategy", "top_down"]
     args = ["run", "--steps", "6", "--seed", "3", "--record-every", "2", *flags]
     assert main([*args, "--out", str(tmp_path / "cli.parquet")]) == 0
     pd.testing.assert_frame_equal(
@@ -187,7 +187,7 @@ def test_a_run_from_python_refuses_bad_input_before_running(tmp_path):
 
     with pytest.raises(UsageError, match="segregation=2"):
         run_single({"segregation": 2})
-    run = run_single({"n_residents": 60, "width": 20, "height": 20}, steps=1, seed=1)
+    run = run_single(SMALL_QUARTER, steps=1, seed=1)
     with pytest.raises(UsageError, match=r"\.parquet or \.csv"):
         run.write(tmp_path / "run.txt")
     assert not (tmp_path / "run.txt").exists()
@@ -207,7 +207,7 @@ def test_strategies_prints_one_row_per_strategy(capsys):
             "6",
             "--processes",
             "1",
-            *SMALL,
+            *SMALL_FLAGS,
         ]
     )
     assert code == 0

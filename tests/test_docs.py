@@ -1,6 +1,6 @@
 """The documentation runs as written and cannot fall behind the code.
 
-- every ```bash / ```sh block of the README and docs/*.md runs (each block is one test);
+- every ```bash / ```sh block of README.md, CONTRIBUTING.md and docs/*.md runs (one test each);
 - the ```python blocks of each page run top to bottom as one script (a page is a session:
   later blocks may use names from earlier ones);
 - docs/notebooks/first_steps.ipynb executes top to bottom in a real kernel;
@@ -8,11 +8,12 @@
   generated tables of the other pages are exactly what tools/gen-parameter-docs writes;
   relative links between the pages resolve.
 
-A block preceded by ``<!-- no-test: reason -->`` is skipped: only for what cannot run in a test
-(``make run`` starts a server and blocks). Commands run in a scratch directory that mirrors the
-repository's top level through symlinks, so they read the real files but write their output
-into the scratch directory, with the venv's ``bin`` first on PATH (as after
-``. .venv/bin/activate``).
+The tests that run the pages' code are marked slow (``make test-fast`` leaves them out); the
+checks of names, tables and links are not. A block preceded by ``<!-- no-test: reason -->`` is
+skipped: only for what cannot run in a test (``make run`` starts a server and blocks). Commands
+run in a scratch directory that mirrors the repository's top level through symlinks, so they
+read the real files but write their output into the scratch directory, with the venv's ``bin``
+first on PATH (as after ``. .venv/bin/activate``).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from quartiersim import ACTIVITIES, MEASURES, PARAMETERS
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
-PAGES = [ROOT / "README.md", *sorted(DOCS.glob("*.md"))]
+PAGES = [ROOT / "README.md", ROOT / "CONTRIBUTING.md", *sorted(DOCS.glob("*.md"))]
 NOTEBOOK = DOCS / "notebooks" / "first_steps.ipynb"
 BIN = Path(sys.executable).parent
 BLOCK_TIMEOUT = 300  # seconds; a hung command must fail, not stall the suite
@@ -91,29 +92,31 @@ def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
     )
 
 
-@pytest.mark.parametrize(("page", "line", "code"), shell_cases())
-def test_shell_block_runs_as_written(page: Path, line: int, code: str, scratch: Path) -> None:
+@pytest.mark.slow
+@pytest.mark.parametrize(("doc", "line", "code"), shell_cases())
+def test_shell_block_runs_as_written(doc: Path, line: int, code: str, scratch: Path) -> None:
     """A reader who pastes the block into a shell gets no error."""
     result = run(["bash", "-e", "-o", "pipefail", "-c", code], scratch)
     assert result.returncode == 0, (
-        f"{page.name}:{line} failed (exit {result.returncode}):\n{code}\n"
+        f"{doc.name}:{line} failed (exit {result.returncode}):\n{code}\n"
         f"--- stdout\n{result.stdout[-3000:]}\n--- stderr\n{result.stderr[-3000:]}"
     )
 
 
-@pytest.mark.parametrize("page", python_cases())
-def test_python_blocks_run_as_written(page: Path, scratch: Path) -> None:
+@pytest.mark.slow
+@pytest.mark.parametrize("doc", python_cases())
+def test_python_blocks_run_as_written(doc: Path, scratch: Path) -> None:
     """The page's Python snippets, in order, run as one session."""
     parts = [
-        f"# --- {page.name}, line {line}\n{code}"
-        for line, code, skipped in blocks(page, ("python", "py"))
+        f"# --- {doc.name}, line {line}\n{code}"
+        for line, code, skipped in blocks(doc, ("python", "py"))
         if not skipped
     ]
     script = scratch / "doc_snippets.py"
     script.write_text("\n".join(parts), encoding="utf-8")
     result = run([sys.executable, str(script)], scratch)
     assert result.returncode == 0, (
-        f"Python snippets of {page.name} failed:\n--- stdout\n{result.stdout[-3000:]}\n"
+        f"Python snippets of {doc.name} failed:\n--- stdout\n{result.stdout[-3000:]}\n"
         f"--- stderr\n{result.stderr[-4000:]}"
     )
 
@@ -125,6 +128,7 @@ def test_blocks_are_found() -> None:
     assert readme[0][2], "make run starts a server: it must be marked no-test"
 
 
+@pytest.mark.slow
 def test_notebook_executes_top_to_bottom() -> None:
     """The students' notebook runs in a fresh kernel without an error."""
     nbformat = pytest.importorskip("nbformat")
@@ -200,15 +204,15 @@ LINK = re.compile(r"\]\((?!https?://|mailto:|#)([^)\s#]+)(?:#[^)]*)?\)")
 OTHERS = {"researchers.md", "validation.md", "app.png"}
 
 
-@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
-def test_relative_links_resolve(page: Path) -> None:
+@pytest.mark.parametrize("doc", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_relative_links_resolve(doc: Path) -> None:
     """Every relative link points at a file that exists."""
-    targets = LINK.findall(page.read_text(encoding="utf-8"))
-    missing = sorted({t for t in targets if not (page.parent / t).exists()})
+    targets = LINK.findall(doc.read_text(encoding="utf-8"))
+    missing = sorted({t for t in targets if not (doc.parent / t).exists()})
     broken = [t for t in missing if Path(t).name not in OTHERS]
-    assert not broken, f"{page.name} links to missing files: {broken}"
+    assert not broken, f"{doc.name} links to missing files: {broken}"
     if missing:
-        pytest.skip(f"{page.name} links to pages other engineers have not written yet: {missing}")
+        pytest.skip(f"{doc.name} links to pages other engineers have not written yet: {missing}")
 
 
 DOTTED = re.compile(r"`(quartiersim(?:\.\w+)+)`")
@@ -230,19 +234,20 @@ def resolve(dotted: str) -> object:
     raise ModuleNotFoundError(dotted)
 
 
-@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
-def test_named_code_exists(page: Path) -> None:
+@pytest.mark.parametrize("doc", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_named_code_exists(doc: Path) -> None:
     """Every `quartiersim.module.function` the docs name is real, so a reader can go from a
     paragraph to the line of code."""
     missing = []
-    for dotted in sorted(set(DOTTED.findall(page.read_text(encoding="utf-8")))):
+    for dotted in sorted(set(DOTTED.findall(doc.read_text(encoding="utf-8")))):
         try:
             resolve(dotted)
         except (ImportError, AttributeError):
             missing.append(dotted)
-    assert not missing, f"{page.name} names code that does not exist: {missing}"
+    assert not missing, f"{doc.name} names code that does not exist: {missing}"
 
 
+@pytest.mark.slow
 def test_seventh_role_exercise_works_as_described(tmp_path: Path) -> None:
     """Exercise 5 of students.md (add a seventh role): the role is one declaration beside its
     mechanism. This test pastes the page's block at the end of ``roles.py`` in a copy of the
@@ -283,12 +288,12 @@ def test_seventh_role_exercise_works_as_described(tmp_path: Path) -> None:
 QUOTED_VALUE = re.compile(r"`(quartiersim(?:\.\w+)+|[a-z_]+)` = (-?\d[\d_]*(?:\.\d+)?)")
 
 
-@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
-def test_quoted_values_match_the_code(page: Path) -> None:
+@pytest.mark.parametrize("doc", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_quoted_values_match_the_code(doc: Path) -> None:
     """Where the docs quote a value as `name` = 4.0 (a parameter's default or a named constant
     of a module), it is the value in the code: numbers in prose cannot drift unnoticed."""
     wrong = []
-    for name, text in QUOTED_VALUE.findall(page.read_text(encoding="utf-8")):
+    for name, text in QUOTED_VALUE.findall(doc.read_text(encoding="utf-8")):
         if name in PARAMETERS:
             actual = PARAMETERS[name].default
         elif name.startswith("quartiersim."):
@@ -297,4 +302,4 @@ def test_quoted_values_match_the_code(page: Path) -> None:
             continue
         if float(actual) != float(text.replace("_", "")):
             wrong.append(f"{name} = {text} (code: {actual})")
-    assert not wrong, f"{page.name} quotes values the code no longer has: {wrong}"
+    assert not wrong, f"{doc.name} quotes values the code no longer has: {wrong}"

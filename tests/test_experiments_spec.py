@@ -13,7 +13,8 @@ from quartiersim.experiments.source import Source
 
 EXPERIMENTS = Path(__file__).resolve().parents[1] / "experiments"
 
-SMALL = """
+# the tests' shared SMALL_QUARTER (conftest.py), as an experiment file
+SMALL_EXPERIMENT = """
 [experiment]
 name = "small"
 steps = 20
@@ -21,7 +22,7 @@ replications = 3
 seed = 42
 
 [parameters]
-n_residents = 60
+n_residents = 150
 width = 20
 height = 20
 project_weeks = 10
@@ -38,7 +39,7 @@ def experiment(text: str, **overrides):
 
 
 def small(strategies='["none", "empowerment"]', **overrides):
-    return experiment(SMALL.format(strategies=strategies), **overrides)
+    return experiment(SMALL_EXPERIMENT.format(strategies=strategies), **overrides)
 
 
 @pytest.mark.parametrize(
@@ -100,7 +101,9 @@ def test_seed_depends_on_the_runs_identity_not_on_its_position():
     """Reordering the sweep lists changes the order of runs, not any run's id or seed."""
     a = {r.run_id: r.seed for r in small('["none", "empowerment"]').runs()}
     b_exp = experiment(
-        SMALL.format(strategies='["empowerment", "none"]').replace("[0.2, 0.8]", "[0.8, 0.2]")
+        SMALL_EXPERIMENT.format(strategies='["empowerment", "none"]').replace(
+            "[0.2, 0.8]", "[0.8, 0.2]"
+        )
     )
     b = {r.run_id: r.seed for r in b_exp.runs()}
     assert a == b
@@ -123,7 +126,7 @@ def test_more_replications_keep_the_seeds_of_the_first():
 
 def test_common_seeds_give_every_condition_of_a_replication_the_same_quarter():
     exp = experiment(
-        SMALL.format(strategies='["none", "empowerment"]').replace(
+        SMALL_EXPERIMENT.format(strategies='["none", "empowerment"]').replace(
             "seed = 42", "seed = 42\ncommon_seeds = true"
         )
     )
@@ -139,7 +142,9 @@ def test_hash_ignores_name_and_replications_but_not_what_decides_the_data():
     assert small(replications=7).hash() == base.hash()
     assert (
         experiment(
-            SMALL.format(strategies='["none", "empowerment"]').replace('"small"', '"renamed"')
+            SMALL_EXPERIMENT.format(strategies='["none", "empowerment"]').replace(
+                '"small"', '"renamed"'
+            )
         ).hash()
         == base.hash()
     )
@@ -194,7 +199,7 @@ segregation = [0.1, 0.9]
 
 def test_events_tables_schedule_events_in_every_run():
     exp = experiment(
-        SMALL.format(strategies='["none"]')
+        SMALL_EXPERIMENT.format(strategies='["none"]')
         + """
 [[events]]
 week = 12
@@ -219,7 +224,7 @@ def test_recorded_weeks_include_the_exit_and_two_years_after():
 
 def test_project_running_is_always_recorded():
     exp = experiment(
-        SMALL.format(strategies='["none"]').replace(
+        SMALL_EXPERIMENT.format(strategies='["none"]').replace(
             "seed = 42", 'seed = 42\nmeasures = ["social_capital"]'
         )
     )
@@ -227,12 +232,12 @@ def test_project_running_is_always_recorded():
 
 
 def test_message_names_file_line_and_key():
-    text = SMALL.format(strategies='["none", "empowerment"]').replace(
-        "n_residents = 60", "n_residnts = 60"
+    text = SMALL_EXPERIMENT.format(strategies='["none", "empowerment"]').replace(
+        "n_residents = 150", "n_residnts = 150"
     )
     with pytest.raises(UsageError) as info:
         experiment(text)
     message = str(info.value)
-    line = text.splitlines().index("n_residnts = 60") + 1
+    line = text.splitlines().index("n_residnts = 150") + 1
     assert f"test.toml, line {line}: [parameters] n_residnts" in message
     assert "did you mean 'n_residents'" in message

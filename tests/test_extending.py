@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import SMALL_QUARTER
 
 from quartiersim import ACTIVITIES, EVENTS, MEASURES, ROLES, STRATEGIES, QuartierModel
 from quartiersim.activity import describe
@@ -33,7 +34,6 @@ from quartiersim.roles import Budget, Quarter, Worker, activity
 from quartiersim.strategies import Strategy
 
 ROOT = Path(__file__).resolve().parent.parent
-SMALL = {"n_residents": 150, "width": 20, "height": 20}
 MEDIA_HOURS = 4.0
 PINK = "#f781bf"
 
@@ -110,7 +110,7 @@ def extended() -> Iterator[None]:
 
 
 def run(weeks: int = 30, **params) -> QuartierModel:
-    m = QuartierModel(rng=3, **{**SMALL, "strategy": "media_work", **params})
+    m = QuartierModel(rng=3, **{**SMALL_QUARTER, "strategy": "media_work", **params})
     for _ in range(weeks):
         m.step()
     return m
@@ -157,7 +157,7 @@ def test_the_new_measure_is_collected_and_the_new_event_fires(extended) -> None:
 
 @pytest.fixture
 def session(extended) -> Session:
-    s = Session(seed=3, **SMALL, strategy="media_work")
+    s = Session(seed=3, **SMALL_QUARTER, strategy="media_work")
     s.step(30)
     return s
 

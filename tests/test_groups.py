@@ -11,18 +11,17 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from conftest import SMALL_QUARTER
 
 from quartiersim import QuartierModel
 from quartiersim.groups import JOIN_CONCERN, MIN_MEMBERS, threshold_cascade
 from quartiersim.problems import CONCERN_LEVEL, KIND_INDEX, LATENT, VISIBLE
 from quartiersim.residents import BUREAUCRACY, ORGANISING, SPEAKING
 
-SMALL = {"n_residents": 150, "width": 20, "height": 20}
-
 
 def model(seed: int = 1, **params) -> QuartierModel:
     quiet = {"strategy": "none", "n_problems": 0, "problem_arrival_weeks": 10_000.0}
-    return QuartierModel(rng=seed, **{**SMALL, **quiet, **params})
+    return QuartierModel(rng=seed, **{**SMALL_QUARTER, **quiet, **params})
 
 
 def graph(n: int, edges: list[tuple[int, int, float]]) -> sp.csr_matrix:
@@ -398,7 +397,7 @@ def test_members_of_a_successful_group_stay() -> None:
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_membership_is_consistent_over_a_run(seed: int) -> None:
     """Every member belongs to an active group; inactive groups have no members."""
-    m = QuartierModel(rng=seed, **SMALL)
+    m = QuartierModel(rng=seed, **SMALL_QUARTER)
     for _ in range(15):
         m.step()
         active = {g.id for g in m.groups.active}

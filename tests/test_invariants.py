@@ -9,6 +9,7 @@ state they are computed from.
 from __future__ import annotations
 
 import numpy as np
+from conftest import SMALL_QUARTER
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -47,7 +48,7 @@ SHARES = [
     "feel_influential",
 ]
 WEEKS = 6
-SMALL_EXAMPLE = {"n_residents": 80, "width": 12, "height": 12, "strategy": "empowerment"}
+SMALL_EXAMPLE = {**SMALL_QUARTER, "strategy": "empowerment"}
 
 
 def _value(name: str):

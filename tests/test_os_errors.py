@@ -45,6 +45,9 @@ def run_limited(args: list[str], limit: int) -> subprocess.CompletedProcess:
     )
 
 
+pytestmark = pytest.mark.slow  # whole sweeps and reports in processes with a small disk
+
+
 @pytest.fixture
 def experiment_file(tmp_path):
     path = tmp_path / "sweep.toml"

@@ -13,6 +13,7 @@ import math
 from typing import Any
 
 import pytest
+from conftest import SMALL_QUARTER
 
 from quartiersim import ACTIVITIES, EVENTS, PARAMETERS, STRATEGIES, QuartierModel, validate
 from quartiersim.events import parse_schedule
@@ -22,7 +23,6 @@ from quartiersim.values import show_number
 NUMERIC = [p for p in PARAMETERS.values() if p.kind in (int, float)]
 INTEGER = [p for p in NUMERIC if p.kind is int]
 CHOICE = [p for p in PARAMETERS.values() if p.choices]
-SMALL = {"n_residents": 60, "width": 12, "height": 12}
 
 
 def _ids(params: list) -> list[str]:
@@ -158,7 +158,7 @@ def test_more_households_than_the_grid_can_house_is_refused() -> None:
 
 def test_custom_strategy_without_role_mix_is_refused() -> None:
     with pytest.raises(ValueError, match=r"custom.*role_mix"):
-        QuartierModel(rng=1, strategy="custom", **SMALL)
+        QuartierModel(rng=1, strategy="custom", **SMALL_QUARTER)
 
 
 @pytest.mark.parametrize(
@@ -191,7 +191,7 @@ def test_role_mix_is_normalised_over_all_activities() -> None:
 
 
 def test_set_strategy_refuses_bad_names_and_custom_without_mix() -> None:
-    m = QuartierModel(rng=1, **SMALL)
+    m = QuartierModel(rng=1, **SMALL_QUARTER)
     with pytest.raises(ValueError, match="strategy='nonsense'"):
         m.set_strategy("nonsense")
     with pytest.raises(ValueError, match="role_mix"):

@@ -149,6 +149,7 @@ def test_report_options_choose_outcomes_baselines_and_test(known_results, tmp_pa
     )
 
 
+@pytest.mark.slow  # a real sweep on worker processes, then the whole report
 def test_report_on_a_real_sweep_with_strata(tmp_path):
     """A strategy × segregation sweep: the strategies are compared within each segregation
     level; the command writes the page, figures and tables."""

@@ -11,15 +11,15 @@ import mesa
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import SMALL_QUARTER
 
 from quartiersim import MEASURES, QuartierModel
 
-SMALL = {"n_residents": 120, "width": 20, "height": 20}
 WEEKS = 14  # past the first resident assembly (default every 13 weeks)
 
 
 def run(seed, weeks: int = WEEKS, **params) -> QuartierModel:
-    m = QuartierModel(rng=seed, **{**SMALL, **params})
+    m = QuartierModel(rng=seed, **{**SMALL_QUARTER, **params})
     for _ in range(weeks):
         m.step()
     return m
@@ -73,14 +73,14 @@ def test_same_seed_gives_identical_data_and_state(strategy: str) -> None:
 
 
 def test_seed_is_another_name_for_rng() -> None:
-    a = QuartierModel(seed=7, **SMALL)
-    b = QuartierModel(rng=7, **SMALL)
+    a = QuartierModel(seed=7, **SMALL_QUARTER)
+    b = QuartierModel(rng=7, **SMALL_QUARTER)
     for _ in range(3):
         a.step()
         b.step()
     pd.testing.assert_frame_equal(data(a), data(b))
     with pytest.raises(ValueError, match="rng or seed"):
-        QuartierModel(rng=1, seed=1, **SMALL)
+        QuartierModel(rng=1, seed=1, **SMALL_QUARTER)
 
 
 def test_same_generator_state_gives_identical_data() -> None:
@@ -108,7 +108,7 @@ def test_batch_run_reproduces_direct_runs_of_the_same_seeds() -> None:
     """``mesa.batch_run`` with ``rng=[1, 2]`` gives each run exactly the data of a direct run
     with that seed — every week, every measure."""
     weeks = 6
-    params = {**SMALL, "strategy": "empowerment"}
+    params = {**SMALL_QUARTER, "strategy": "empowerment"}
     results = mesa.batch_run(
         QuartierModel,
         parameters=params,
@@ -139,7 +139,7 @@ def test_batch_run_sweeps_a_parameter() -> None:
     """A parameter given as a list is swept; each combination is a separate, valid run."""
     results = mesa.batch_run(
         QuartierModel,
-        parameters={**SMALL, "strategy": ["none", "top_down"]},
+        parameters={**SMALL_QUARTER, "strategy": ["none", "top_down"]},
         rng=[3],
         max_steps=2,
         number_processes=1,

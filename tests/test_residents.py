@@ -14,6 +14,7 @@ import copy
 
 import numpy as np
 import pytest
+from conftest import SMALL_QUARTER
 
 from quartiersim import QuartierModel, encounters
 from quartiersim.problems import KIND_INDEX, VISIBLE
@@ -27,11 +28,9 @@ from quartiersim.residents import (
     over_domains,
 )
 
-SMALL = {"n_residents": 120, "width": 20, "height": 20}
-
 
 def model(seed: int = 1, **params) -> QuartierModel:
-    return QuartierModel(rng=seed, **{**SMALL, "strategy": "none", **params})
+    return QuartierModel(rng=seed, **{**SMALL_QUARTER, "strategy": "none", **params})
 
 
 def others(m: QuartierModel, who: np.ndarray) -> np.ndarray:

@@ -109,6 +109,7 @@ def test_every_run_file_carries_experiment_run_code_and_library_versions(finishe
     assert manifest["code"] == this_code()
 
 
+@pytest.mark.slow  # a second QuartierSim in its own process, or a whole report
 def test_the_source_hash_covers_every_module_a_run_executes():
     """The model code is what a run imports: a fresh process that runs one model may load no
     module of QuartierSim whose file is left out of the hash."""
@@ -156,6 +157,7 @@ def started_by_other_code(tmp_path_factory):
     return out
 
 
+@pytest.mark.slow  # a second QuartierSim in its own process, or a whole report
 def test_resuming_after_a_code_change_is_refused_naming_what_differs(
     started_by_other_code, experiment_file, tmp_path
 ):
@@ -172,6 +174,7 @@ def test_resuming_after_a_code_change_is_refused_naming_what_differs(
     assert {p.name: p.stat().st_mtime_ns for p in run_files(out)} == stored
 
 
+@pytest.mark.slow  # a second QuartierSim in its own process, or a whole report
 def test_allow_mixed_adds_the_runs_and_the_report_says_the_results_are_mixed(
     started_by_other_code, experiment_file, tmp_path
 ):
@@ -240,6 +243,7 @@ def test_a_truncated_run_file_is_set_aside_and_its_run_done_again(
     pd.testing.assert_frame_equal(read(results), read(finished))
 
 
+@pytest.mark.slow  # a second QuartierSim in its own process, or a whole report
 def test_report_reads_around_a_damaged_file_and_says_what_it_ignored(results, tmp_path):
     """Case 2: ``report`` on a folder with a damaged run file and a stray file gives a report
     of the sound runs and names both, instead of a pyarrow traceback."""
@@ -258,6 +262,7 @@ def test_report_reads_around_a_damaged_file_and_says_what_it_ignored(results, tm
 # -- case 3: the report reads only the manifest's runs -----------------------------------------
 
 
+@pytest.mark.slow  # a second QuartierSim in its own process, or a whole report
 def test_report_ignores_runs_of_another_experiment(results, tmp_path):
     """Case 3: a run of another experiment copied into runs/ is neither pooled into a
     condition nor shown as one: the report names it as ignored."""
@@ -429,6 +434,7 @@ def test_a_different_experiment_is_refused_with_every_difference_in_full(results
     assert "parameters.n_residents: 60 there, 61 now" in message
 
 
+@pytest.mark.slow  # a second QuartierSim in its own process, or a whole report
 def test_a_result_of_other_code_is_not_stored_unless_mixing_is_allowed(
     results, experiment_file, tmp_path
 ):

@@ -12,13 +12,13 @@ import copy
 
 import numpy as np
 import pytest
+from conftest import SMALL_QUARTER
 
 from quartiersim import ACTIVITIES, ROLES, STRATEGIES, QuartierModel
 from quartiersim.problems import KIND_INDEX, LATENT, VISIBLE
 from quartiersim.residents import BUREAUCRACY, ORGANISING, SPEAKING
 from quartiersim.roles import Budget, case_work, resource_diagnostician
 
-SMALL = {"n_residents": 150, "width": 20, "height": 20}
 # A calm quarter: no new problems, no routine repairs, no assembly within the tests' horizon
 # unless a test asks for one — so that the only difference between the paired runs is the role.
 CALM = {
@@ -30,7 +30,7 @@ CALM = {
 
 def pair(role: str, seed: int = 1, setup=None, **params) -> tuple[QuartierModel, QuartierModel]:
     """The same quarter twice: workers doing only ``role``, and workers doing nothing."""
-    base = {**SMALL, **CALM, **params}
+    base = {**SMALL_QUARTER, **CALM, **params}
     with_role = QuartierModel(rng=seed, strategy="custom", role_mix={role: 1.0}, **base)
     without = QuartierModel(rng=seed, strategy="custom", role_mix={role: 0.0}, **base)
     for m in (with_role, without):
@@ -209,10 +209,12 @@ def test_organisation_helper_supports_existing_groups() -> None:
     assert all(g.help == 0 for g in b.groups.groups)
 
 
-def test_case_work_relieves_strain_but_activates_nothing_and_teaches_dependency() -> None:
+def test_case_work_relieves_strain_but_activates_nothing_and_teaches_dependency(
+    small_model,
+) -> None:
     """Case handling (stellvertretende Fallbearbeitung): relief for the handled residents, no
     activation, and more helplessness now — the outcome did not depend on their own action."""
-    m = QuartierModel(rng=3, strategy="none", **SMALL, **CALM)
+    m = small_model(3, strategy="none", **CALM)
     m.residents.strain[:] = m.problems.strain()
     assert m.residents.strain.max() > 0
     handled, untouched = copy.deepcopy(m), m
@@ -225,8 +227,8 @@ def test_case_work_relieves_strain_but_activates_nothing_and_teaches_dependency(
     assert (rh.helplessness[who] > ru.helplessness[who]).all()
 
 
-def test_outreach_visit_pays_for_itself_from_the_budget_only() -> None:
-    m = QuartierModel(rng=3, strategy="none", **SMALL, **CALM)
+def test_outreach_visit_pays_for_itself_from_the_budget_only(small_model) -> None:
+    m = small_model(3, strategy="none", **CALM)
     budget = Budget(5.0)
     resource_diagnostician(m, m.workers[0], budget)
     assert budget.spent <= budget.hours
@@ -242,10 +244,10 @@ MIXES = [pytest.param(None, s, id=s) for s in STRATEGIES if s != "custom"] + [
 
 
 @pytest.mark.parametrize(("mix", "strategy"), MIXES)
-def test_hours_spent_never_exceed_the_budget(mix, strategy) -> None:
+def test_hours_spent_never_exceed_the_budget(mix, strategy, small_model) -> None:
     """Each week, each activity spends at most its share of the week's hours plus what was
     carried over from last week; over the run, no worker spends more than it was given."""
-    m = QuartierModel(rng=4, strategy=strategy, role_mix=mix, project_weeks=20, **SMALL)
+    m = small_model(4, strategy=strategy, role_mix=mix, project_weeks=20)
     for week in range(1, 25):
         carried = [dict(w.banked) for w in m.workers]
         m.step()
@@ -265,8 +267,8 @@ def test_hours_spent_never_exceed_the_budget(mix, strategy) -> None:
     assert (spent == 0) == (strategy == "none")
 
 
-def test_no_intervention_spends_no_hours() -> None:
-    m = QuartierModel(rng=5, strategy="none", **SMALL)
+def test_no_intervention_spends_no_hours(small_model) -> None:
+    m = small_model(5, strategy="none")
     for _ in range(10):
         m.step()
     df = m.datacollector.get_model_vars_dataframe()
@@ -275,9 +277,9 @@ def test_no_intervention_spends_no_hours() -> None:
     assert not any(e.data.get("worker") for e in m.activity)
 
 
-def test_after_the_exit_week_no_hours_are_spent() -> None:
+def test_after_the_exit_week_no_hours_are_spent(small_model) -> None:
     """The project's exit: the workers leave; what remains is what the residents built."""
-    m = QuartierModel(rng=6, strategy="empowerment", project_weeks=3, **SMALL)
+    m = small_model(6, strategy="empowerment", project_weeks=3)
     for _ in range(8):
         m.step()
     df = m.datacollector.get_model_vars_dataframe()
@@ -288,8 +290,8 @@ def test_after_the_exit_week_no_hours_are_spent() -> None:
     assert [e.week for e in m.activity if e.key == "project_exit"] == [4]
 
 
-def test_no_workers_means_no_hours() -> None:
-    m = QuartierModel(rng=5, strategy="empowerment", n_workers=0, **SMALL)
+def test_no_workers_means_no_hours(small_model) -> None:
+    m = small_model(5, strategy="empowerment", n_workers=0)
     m.step()
     assert m.measures["worker_hours"] == 0
 
@@ -297,10 +299,10 @@ def test_no_workers_means_no_hours() -> None:
 # -- role mixes per worker -------------------------------------------------------------------------
 
 
-def test_each_worker_follows_its_own_role_mix() -> None:
+def test_each_worker_follows_its_own_role_mix(small_model) -> None:
     """A classroom mode steers one worker per student: a mix set for one worker changes only
     that worker's work."""
-    m = QuartierModel(rng=7, strategy="political", **SMALL)
+    m = small_model(7, strategy="political")
     m.workers[0].set_role_mix({"resource_diagnostician": 1.0})
     for _ in range(3):
         m.step()
@@ -311,8 +313,8 @@ def test_each_worker_follows_its_own_role_mix() -> None:
     assert m.workers[0].main_role == "resource_diagnostician"
 
 
-def test_set_strategy_during_a_run_changes_every_workers_mix() -> None:
-    m = QuartierModel(rng=7, strategy="none", **SMALL)
+def test_set_strategy_during_a_run_changes_every_workers_mix(small_model) -> None:
+    m = small_model(7, strategy="none")
     m.step()
     assert m.measures["worker_hours"] == 0
     m.set_strategy("networking")
@@ -324,8 +326,8 @@ def test_set_strategy_during_a_run_changes_every_workers_mix() -> None:
     assert all(w.main_role == "dialogue_manager" for w in m.workers)
 
 
-def test_workers_are_mesa_agents_that_move_through_the_quarter() -> None:
-    m = QuartierModel(rng=8, strategy="empowerment", **SMALL)
+def test_workers_are_mesa_agents_that_move_through_the_quarter(small_model) -> None:
+    m = small_model(8, strategy="empowerment")
     start = [w.cell.coordinate for w in m.workers]
     for _ in range(3):
         m.step()

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import SMALL_QUARTER
 
 import quartiersim
 from quartiersim import ACTIVITIES, ROLES, STRATEGIES, QuartierModel
 
-SMALL = {"n_residents": 120, "width": 20, "height": 20}
 PRESETS = [name for name, s in STRATEGIES.items() if s.mix is not None]
 CASE_WORK = "case_work"
 
@@ -79,32 +79,42 @@ def test_presets_spend_time_as_the_theory_describes() -> None:
 def weeks_of(m: QuartierModel, weeks: int = 8) -> pd.DataFrame:
     for _ in range(weeks):
         m.step()
+    return data(m)
+
+
+def data(m: QuartierModel) -> pd.DataFrame:
     return m.datacollector.get_model_vars_dataframe()
 
 
 @pytest.mark.parametrize("name", PRESETS)
-def test_custom_with_a_presets_mix_gives_the_presets_data(name: str) -> None:
+def test_custom_with_a_presets_mix_gives_the_presets_data(name: str, paired_runs) -> None:
     """If any code looked at the strategy's *name*, ``custom`` with the very same role mix
     would behave differently from the preset."""
-    preset = weeks_of(QuartierModel(rng=9, strategy=name, **SMALL))
-    twin = weeks_of(QuartierModel(rng=9, strategy="custom", role_mix=STRATEGIES[name].mix, **SMALL))
-    pd.testing.assert_frame_equal(preset, twin)
+    preset, twin = paired_runs(
+        {"strategy": name},
+        {"strategy": "custom", "role_mix": STRATEGIES[name].mix},
+        weeks=8,
+        seed=9,
+    )
+    pd.testing.assert_frame_equal(data(preset), data(twin))
 
 
-def test_an_explicit_role_mix_overrides_the_preset() -> None:
+def test_an_explicit_role_mix_overrides_the_preset(paired_runs) -> None:
     mix = {"door_opener": 1.0, "case_work": 1.0}
-    a = weeks_of(QuartierModel(rng=9, strategy="political", role_mix=mix, **SMALL), 5)
-    b = weeks_of(QuartierModel(rng=9, strategy="custom", role_mix=mix, **SMALL), 5)
-    pd.testing.assert_frame_equal(a, b)
+    a, b = paired_runs(
+        {"strategy": "political"}, {"strategy": "custom"}, weeks=5, seed=9, role_mix=mix
+    )
+    pd.testing.assert_frame_equal(data(a), data(b))
 
 
 def test_switching_strategy_live_equals_a_preset_from_the_switch_on() -> None:
     """``set_strategy`` changes only the workers' role mixes: switching at week 0 is the same
     as starting with that strategy."""
-    switched = QuartierModel(rng=9, strategy="none", **SMALL)
+    switched = QuartierModel(rng=9, strategy="none", **SMALL_QUARTER)
     switched.set_strategy("networking")
     pd.testing.assert_frame_equal(
-        weeks_of(switched, 5), weeks_of(QuartierModel(rng=9, strategy="networking", **SMALL), 5)
+        weeks_of(switched, 5),
+        weeks_of(QuartierModel(rng=9, strategy="networking", **SMALL_QUARTER), 5),
     )
 
 

@@ -210,6 +210,7 @@ def wait_for(condition, timeout: float, what: str) -> None:
         time.sleep(0.02)
 
 
+@pytest.mark.slow  # a real sweep, killed and resumed, against the reference sweep
 def test_sweep_killed_with_sigkill_resumes_to_identical_results(
     tmp_path, experiment_file, reference
 ):
@@ -246,6 +247,7 @@ def test_sweep_killed_with_sigkill_resumes_to_identical_results(
     pd.testing.assert_frame_equal(read(out), reference)
 
 
+@pytest.mark.slow  # the same sweep on one and on two worker processes
 def test_one_and_two_processes_give_identical_results(tmp_path, experiment_file, reference):
     out, log = tmp_path / "results", tmp_path / "stderr.txt"
     code, err = finish(

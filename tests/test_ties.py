@@ -7,6 +7,7 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 import pytest
+from conftest import SMALL_QUARTER
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.sparse.csgraph import connected_components
@@ -14,8 +15,6 @@ from scipy.sparse.csgraph import connected_components
 from quartiersim import QuartierModel
 from quartiersim.measures import social_capital_parts
 from quartiersim.ties import Ties
-
-SMALL = {"n_residents": 150, "width": 20, "height": 20}
 
 
 def graph_of(m: QuartierModel) -> nx.Graph:
@@ -113,18 +112,16 @@ def test_queries_along_ties_agree_with_the_dense_adjacency_matrix(n, pairs, drop
     np.testing.assert_allclose(t.weight_within(label, 4), inside, rtol=1e-12, atol=1e-15)
 
 
-def test_everyday_contact_forms_the_network_and_without_it_there_is_none() -> None:
+def test_everyday_contact_forms_the_network_and_without_it_there_is_none(small_model) -> None:
     """Ties come from encounters: with no encounters in house communities or at places (and
     no workers), nobody knows anybody; with house encounters only, every tie joins neighbours
     in the same building."""
-    quiet = QuartierModel(
-        rng=3, strategy="none", house_encounters=0.0, place_visit_rate=0.0, **SMALL
-    )
+    quiet = small_model(3, strategy="none", house_encounters=0.0, place_visit_rate=0.0)
     for _ in range(4):
         quiet.step()
     assert len(quiet.ties) == 0
 
-    house = QuartierModel(rng=3, strategy="none", place_visit_rate=0.0, **SMALL)
+    house = small_model(3, strategy="none", place_visit_rate=0.0)
     assert len(house.ties) > 0
     for _ in range(4):
         house.step()
@@ -132,8 +129,8 @@ def test_everyday_contact_forms_the_network_and_without_it_there_is_none() -> No
     assert (b[house.ties.i] == b[house.ties.j]).all()
 
 
-def test_everyday_encounters_renew_the_ties_of_those_who_meet() -> None:
-    m = QuartierModel(rng=4, strategy="none", **SMALL)
+def test_everyday_encounters_renew_the_ties_of_those_who_meet(small_model) -> None:
+    m = small_model(4, strategy="none")
     before = len(m.ties)
     m.ties.reinforced[:] = False
     m.everyday_encounters()
@@ -254,7 +251,7 @@ def test_weaken_damages_only_the_named_ties() -> None:
 
 @pytest.fixture(scope="module")
 def quarter() -> QuartierModel:
-    m = QuartierModel(rng=8, strategy="empowerment", **SMALL)
+    m = QuartierModel(rng=8, strategy="empowerment", **SMALL_QUARTER)
     for _ in range(6):
         m.step()
     return m
@@ -300,7 +297,7 @@ def test_components_match_networkx(quarter: QuartierModel) -> None:
     assert social_capital_parts(quarter)["connectedness"] == pytest.approx(sizes[0] / g.order())
 
 
-def test_without_ties_the_largest_component_is_one_resident() -> None:
-    m = QuartierModel(rng=3, strategy="none", house_encounters=0.0, place_visit_rate=0.0, **SMALL)
+def test_without_ties_the_largest_component_is_one_resident(small_model) -> None:
+    m = small_model(3, strategy="none", house_encounters=0.0, place_visit_rate=0.0)
     assert m.measures["largest_component"] == pytest.approx(1 / m.residents.n)
     assert m.measures["mean_degree"] == 0

@@ -20,7 +20,9 @@ from quartiersim.validation.claims import Claim, theory_claims
 from quartiersim.validation.runs import make_job, run_jobs, run_model
 from quartiersim.validation.stats import compare, fit_growth, hedges_g, logistic, mean_ci, welch
 
-SMALL = {"n_residents": 300, "width": 25, "height": 25}
+# Larger than the tests' shared SMALL_QUARTER: the known results are statistical (segregation's
+# effect on tie shares, a group's S-shaped take-off) and need more residents to show reliably.
+VALIDATION_QUARTER = {"n_residents": 300, "width": 25, "height": 25}
 
 
 # -- known results -------------------------------------------------------------------------------
@@ -37,7 +39,7 @@ def test_unreinforced_bridges_survive_a_year_at_the_burt_calibrated_rate(bridge_
     # Tolerance: the exact 95% binomial interval of the observed survival must contain the
     # parameter, and the point estimate must lie within 0.04 of it. Two targets, so the rule is
     # shown to follow the parameter rather than a constant.
-    decays = known.tie_decay(11, 2, {**SMALL, "bridge_survival_year": bridge_target})
+    decays = known.tie_decay(11, 2, {**VALIDATION_QUARTER, "bridge_survival_year": bridge_target})
     bridging, bonding = decays["bridging"], decays["bonding"]
     assert bridging.start > 300 and bonding.start > 100
     for d in (bridging, bonding):
@@ -53,8 +55,12 @@ def test_segregation_raises_the_bonding_share_and_lowers_bridging_ties():
     # Three seeds, paired: every quarter at segregation 1 has a higher bonding share and fewer
     # bridging ties than the same seed's quarter at segregation 0 (after the burn-in year).
     for seed in (1, 2, 3):
-        mixed = run_model(seed, 0, {**SMALL, "segregation": 0.0, "strategy": "none"}).iloc[0]
-        apart = run_model(seed, 0, {**SMALL, "segregation": 1.0, "strategy": "none"}).iloc[0]
+        mixed = run_model(
+            seed, 0, {**VALIDATION_QUARTER, "segregation": 0.0, "strategy": "none"}
+        ).iloc[0]
+        apart = run_model(
+            seed, 0, {**VALIDATION_QUARTER, "segregation": 1.0, "strategy": "none"}
+        ).iloc[0]
 
         def share(row):
             return row["bonding_ties"] / (row["bonding_ties"] + row["bridging_ties"])
@@ -67,7 +73,7 @@ def test_a_group_taking_off_grows_in_an_s_shape():
     # Fixed seed, three small quarters under empowerment for 80 weeks: the strongest take-off
     # (the group that grew most) is fitted clearly better by a logistic than by a saturating or
     # a linear curve (AIC lead >= 2), with its inflection inside the window and R² >= 0.8.
-    runs = known.take_offs(1, 3, 80, SMALL)
+    runs = known.take_offs(1, 3, 80, VALIDATION_QUARTER)
     take_off = max(runs, key=lambda t: t.growth)
     assert take_off.fit is not None and take_off.growth >= 5
     assert take_off.fit.s_shaped, take_off.fit.aic
@@ -228,6 +234,7 @@ TINY = {
 }
 
 
+@pytest.mark.slow  # the validation report end to end
 def test_report_is_generated_end_to_end_with_sections_and_figures(tmp_path):
     cfg = from_dict(TINY, source="tiny.toml")
     out = generate(cfg, tmp_path / "docs" / "validation.md", processes=1)

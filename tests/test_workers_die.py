@@ -86,6 +86,7 @@ def busy_worker(coordinator: int) -> psutil.Process:
     return found[-1]
 
 
+@pytest.mark.slow  # real worker processes killed mid-sweep
 def test_a_killed_local_worker_is_replaced_and_its_runs_done_again(
     tmp_path, experiment_file, reference
 ):
@@ -116,6 +117,7 @@ def exit_on_odd(n: int) -> int:
     return n
 
 
+@pytest.mark.slow  # real worker processes killed mid-sweep
 def test_a_task_that_kills_every_worker_fails_after_a_few_tries_and_the_rest_go_on():
     """A run that kills whatever worker runs it does not stop the sweep nor loop forever: it
     is tried MAX_ATTEMPTS times, then reported as lost; the other tasks finish."""

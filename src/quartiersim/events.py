@@ -217,6 +217,8 @@ def parse_schedule(value: object, *, name: str = "events") -> tuple[tuple[int, s
         )
     out = []
     for entry in value:
+        week_text: object  # as written: text, a number of any kind, or something else
+        event: object
         if isinstance(entry, str):
             week_text, _, event = entry.strip().partition(":")
         elif isinstance(entry, tuple | list) and len(entry) == 2:

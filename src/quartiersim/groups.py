@@ -51,7 +51,8 @@ def threshold_cascade(
     active = np.zeros(n, dtype=bool) if active is None else np.asarray(active, dtype=bool).copy()
     eligible = np.ones(n, dtype=bool) if eligible is None else np.asarray(eligible, dtype=bool)
     if adjacency is not None:
-        adjacency = sp.csr_matrix(adjacency)
+        # scipy-stubs declare spmatrix as a mixin that csr_matrix() does not take; SciPy does
+        adjacency = sp.csr_matrix(adjacency)  # type: ignore[arg-type]
         if strength is None:
             strength = np.asarray(adjacency.sum(axis=1)).ravel()
     step = 0
@@ -60,6 +61,7 @@ def threshold_cascade(
             seen = active.sum() - active  # the others who are active
             joins = eligible & ~active & (seen >= thresholds)
         else:
+            assert strength is not None  # set above whenever there is an adjacency
             exposure = adjacency @ active.astype(float)
             share = np.divide(exposure, strength, out=np.zeros(n), where=strength > 0)
             joins = eligible & ~active & (strength > 0) & (share >= thresholds)
@@ -212,7 +214,7 @@ class ActionGroups:
         """Concerned residents with an organiser among them start groups on visible problems."""
         m, r = self.model, self.model.residents
         free = (r.group < 0) & ~r.withdrawn
-        for p in np.flatnonzero(m.problems.visible):
+        for p in np.flatnonzero(m.problems.visible).tolist():
             if self.by_problem(p) is not None or m.rng.random() >= m.p["founding_rate"]:
                 continue
             concerned = free & (m.problems.concern[:, p] >= CONCERN_LEVEL)
@@ -221,7 +223,7 @@ class ActionGroups:
             )
             if len(organisers) == 0:
                 continue
-            founders = self.founding_circle(m.rng.choice(organisers), concerned)
+            founders = self.founding_circle(int(m.rng.choice(organisers)), concerned)
             if len(founders) >= MIN_MEMBERS:
                 self.found(p, founders)
                 free[founders] = False  # founders are taken: no other group gets them
@@ -365,7 +367,9 @@ class ActionGroups:
         m = self.model
         members = self.members(g)
         g.problem = -1
-        candidates = [p for p in np.flatnonzero(m.problems.visible) if self.by_problem(p) is None]
+        candidates = [
+            p for p in np.flatnonzero(m.problems.visible).tolist() if self.by_problem(p) is None
+        ]
         if candidates and len(members):
             care = m.problems.concern[np.ix_(members, candidates)].mean(axis=0)
             best = int(np.argmax(care))

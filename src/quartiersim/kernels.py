@@ -69,7 +69,7 @@ def add_contacts(
     met: np.ndarray,
     gain: np.ndarray,
     n: int,
-):
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
     """Contact forms and strengthens ties: merge the pairs who met (``met``: sorted unique keys
     ``i * n + j``, ``gain``: what their contacts add) into the sorted edge list.
 
@@ -122,7 +122,7 @@ def week_without_contact(
     survival: np.ndarray,
     fade: float,
     tie_min: float,
-):
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
     """Ties fade without contact: every tie not reinforced this week loses ``fade`` of its
     weight and breaks when its uniform draw reaches its weekly ``survival`` chance; ties below
     ``tie_min`` or without weight are forgotten.

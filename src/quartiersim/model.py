@@ -172,8 +172,8 @@ class QuartierModel(mesa.Model):
         residents who can speak up make latent ones visible."""
         pr = self.problems
         if self.rng.random() < 1.0 / self.p["problem_arrival_weeks"]:
-            p = self.add_problem(int(self.rng.integers(len(PROBLEM_KINDS))))
-            self.log("problem_arose", problem=p)
+            new = self.add_problem(int(self.rng.integers(len(PROBLEM_KINDS))))
+            self.log("problem_arose", problem=new)
         pr.aggravate()
         routine = pr.visible & ~STRUCTURAL[pr.kind]
         repaired = routine & (self.rng.random(len(pr)) < 1.0 / self.p["routine_repair_weeks"])

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 
 import mesa
 import numpy as np
+import numpy.typing as npt
 from mesa.discrete_space import CellAgent
 
 from quartiersim.registry import Text
@@ -151,7 +152,7 @@ class Residents:
     # -- the levers ---------------------------------------------------------------------------
     def experience(
         self,
-        who: np.ndarray,
+        who: npt.ArrayLike,
         success: bool,
         agency: float,
         strength: float = 1.0,
@@ -190,19 +191,19 @@ class Residents:
         gap = self.resources[who, domain] - self.activated[who, domain]
         self.activated[who, domain] += share * gap
 
-    def mastery(self, who: np.ndarray, strength: float = 1.0, domain: int | None = None) -> None:
+    def mastery(self, who: npt.ArrayLike, strength: float = 1.0, domain: int | None = None) -> None:
         """Success through one's own action (Bewältigungserfahrung)."""
         self.experience(who, success=True, agency=1.0, strength=strength, domain=domain)
 
-    def failure(self, who: np.ndarray, strength: float = 1.0) -> None:
+    def failure(self, who: npt.ArrayLike, strength: float = 1.0) -> None:
         """Uncontrollable failure (Kontrollverlust): a refusal, a collapse."""
         self.experience(who, success=False, agency=0.0, strength=strength)
 
-    def handled_as_case(self, who: np.ndarray, strength: float = 1.0) -> None:
+    def handled_as_case(self, who: npt.ArrayLike, strength: float = 1.0) -> None:
         """Relief delivered *for* residents without their own action (amtliche Fürsorglichkeit)."""
         self.experience(who, success=True, agency=0.0, strength=strength)
 
-    def adjust_trust(self, who: np.ndarray, delta: float) -> None:
+    def adjust_trust(self, who: npt.ArrayLike, delta: float) -> None:
         """Change the trust in institutions of residents ``who`` by ``delta`` (kept in [0, 1])."""
         who = np.unique(np.asarray(who, dtype=np.int64))
         self.trust[who] = np.clip(self.trust[who] + delta, 0.0, 1.0)
@@ -279,7 +280,9 @@ class Residents:
             getattr(self, name)[who] = getattr(fresh, name)
 
 
-def _beta_with_mean(rng: np.random.Generator, mean: float, concentration: float, n: int):
+def _beta_with_mean(
+    rng: np.random.Generator, mean: float, concentration: float, n: int
+) -> np.ndarray:
     """Beta-distributed values in [0, 1] with the given mean (degenerate at 0 or 1)."""
     if mean <= 0.0 or mean >= 1.0:
         return np.full(n, float(mean))

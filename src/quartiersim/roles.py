@@ -336,7 +336,7 @@ def organisation_helper(m: Quarter, w: Worker, budget: Budget) -> None:
     existing groups, and organise encounters where residents with shared concerns meet."""
     r, pr = m.residents, m.problems
     free = (r.group < 0) & ~r.withdrawn
-    for p in np.flatnonzero(pr.visible):
+    for p in np.flatnonzero(pr.visible).tolist():
         if m.groups.by_problem(p) is not None:
             continue
         concerned = free & (pr.concern[:, p] >= CONCERN_LEVEL)

@@ -18,13 +18,15 @@ cost of every operation grows with the number of ties.
 
 from __future__ import annotations
 
+from types import ModuleType
+
 import numpy as np
 import scipy.sparse as sp
 
 from quartiersim.residents import origin_age
 
 
-def _kernels():
+def _kernels() -> ModuleType:
     """The compiled loops, imported on first use: importing Numba takes a few tenths of a
     second that ``import quartiersim`` alone should not pay."""
     from quartiersim import kernels

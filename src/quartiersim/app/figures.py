@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import io
 from collections.abc import Sequence
+from typing import Any
 
 import matplotlib
 
@@ -21,6 +22,7 @@ matplotlib.use("Agg")  # the server has no display; must precede any pyplot impo
 
 import numpy as np
 from matplotlib import patheffects
+from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
@@ -98,7 +100,7 @@ def positions(model: QuartierModel) -> np.ndarray:
     return model.home_xy + jitter(len(model.home_xy))
 
 
-def _background(ax, model: QuartierModel, lang: str) -> None:
+def _background(ax: Axes, model: QuartierModel, lang: str) -> None:
     """Streets, buildings (two alternating shades, so neighbouring houses stay apart) and
     public places with their names."""
     lay = model.layout
@@ -134,7 +136,9 @@ def _background(ax, model: QuartierModel, lang: str) -> None:
     ax.set_aspect("equal")
 
 
-def resident_colours(model: QuartierModel, colour_by: str, lang: str):
+def resident_colours(
+    model: QuartierModel, colour_by: str, lang: str
+) -> tuple[np.ndarray, tuple[Any, ...]]:
     """Colours of all residents for ``colour_by`` (a key of :data:`texts.ATTRIBUTES`) and the
     legend: either ``("scale", cmap, label)`` or ``("items", [(colour, text), ...])``."""
     r = model.residents
@@ -158,8 +162,8 @@ def resident_colours(model: QuartierModel, colour_by: str, lang: str):
         items = [(AGE_COLOURS[k], AGE_LABELS[name].pick(lang)) for k, name in enumerate(AGE_GROUPS)]
         return colours, ("items", items)
     if colour_by == "group":
-        colours, items = group_colours(model, lang)
-        return colours, ("items", items)
+        colours, group_items = group_colours(model, lang)
+        return colours, ("items", group_items)
     if colour_by == "withdrawn":
         colours = rgba(WITHDRAWN_COLOURS)[r.withdrawn.astype(int)]
         items = [
@@ -170,7 +174,9 @@ def resident_colours(model: QuartierModel, colour_by: str, lang: str):
     raise ValueError(f"colour_by={colour_by!r}: expected one of {', '.join(texts.ATTRIBUTES)}")
 
 
-def group_colours(model: QuartierModel, lang: str, most: int = 6):
+def group_colours(
+    model: QuartierModel, lang: str, most: int = 6
+) -> tuple[np.ndarray, list[tuple[str | None, str]]]:
     """A colour per resident by action group (grey: none) and legend items for the largest
     ``most`` groups."""
     r = model.residents
@@ -179,7 +185,7 @@ def group_colours(model: QuartierModel, lang: str, most: int = 6):
     colours[member] = rgba(GROUP_COLOURS)[r.group[member] % len(GROUP_COLOURS)]
     ids, sizes = np.unique(r.group[member], return_counts=True)
     order = np.argsort(-sizes, kind="stable")
-    items = [
+    items: list[tuple[str | None, str]] = [
         (GROUP_COLOURS[g % len(GROUP_COLOURS)], t("group", lang, id=int(g), n=int(s)))
         for g, s in zip(ids[order][:most], sizes[order][:most], strict=True)
     ]
@@ -194,7 +200,7 @@ MAP_LEGEND_INCHES = 1.75  # colour bar and up to 7 legend rows
 NETWORK_LEGEND_INCHES = 1.05  # up to 5 legend rows
 
 
-def _square_figure(title: str, below: float) -> tuple[Figure, object]:
+def _square_figure(title: str, below: float) -> tuple[Figure, Axes]:
     """A figure with a square plan of the quarter on top and ``below`` inches for legends."""
     top = 0.35 if title else 0.1
     height = PLAN_INCHES + below + top
@@ -217,7 +223,7 @@ def _legend_below(fig: Figure, handles: list, ncol: int = 2, top: float = 0.235)
         )
 
 
-def _dot(colour: str | None, text: str, marker: str = "o", size: float = 6, **kw) -> Line2D:
+def _dot(colour: str | None, text: str, marker: str = "o", size: float = 6, **kw: Any) -> Line2D:
     if colour is None:  # a text-only legend line
         return Line2D([], [], linestyle="", marker="", label=text)
     return Line2D(
@@ -248,11 +254,12 @@ def draw_map(
 
     pr = model.problems
     sizes = 60 + 220 * pr.severity
-    for status, style in (
+    styles: list[tuple[int, dict[str, Any]]] = [
         (LATENT, dict(facecolors="none", edgecolors="#666666", linestyles="--", linewidths=1.4)),
         (VISIBLE, dict(facecolors="#e3342f", edgecolors="#8b0000", alpha=0.55, linewidths=1.2)),
         (SOLVED, dict(facecolors="#38a169", edgecolors="#1c5b34", alpha=0.5, linewidths=1.0)),
-    ):
+    ]
+    for status, style in styles:
         at = pr.status == status
         if at.any():
             s = sizes[at] if status != SOLVED else 50
@@ -286,9 +293,8 @@ def draw_map(
         handles += [_dot(c, text) for c, text in legend[1]]
 
     if selected is not None and 0 <= selected < len(xy):
-        ax.scatter(
-            *xy[selected], s=140, facecolors="none", edgecolors="black", linewidths=2, zorder=5
-        )
+        x, y = xy[selected]
+        ax.scatter(x, y, s=140, facecolors="none", edgecolors="black", linewidths=2, zorder=5)
 
     roles_seen = _draw_workers(ax, model) if model.project_running else []
     problem_handles = [
@@ -316,7 +322,7 @@ def draw_map(
     return fig
 
 
-def _draw_workers(ax, model: QuartierModel) -> list[str]:
+def _draw_workers(ax: Axes, model: QuartierModel) -> list[str]:
     """Each worker as a small pie of how its hours went this week (its role mix before the
     first week), numbered; returns the activities shown, for the legend."""
     from matplotlib.patches import Wedge
@@ -417,9 +423,8 @@ def draw_network(
         zorder=3,
     )
     if selected is not None and 0 <= selected < len(xy):
-        ax.scatter(
-            *xy[selected], s=140, facecolors="none", edgecolors="black", linewidths=2, zorder=5
-        )
+        x, y = xy[selected]
+        ax.scatter(x, y, s=140, facecolors="none", edgecolors="black", linewidths=2, zorder=5)
     n_bridging = int(bridging.sum())
     handles = [
         Line2D([], [], color=BONDING, lw=2, label=t("bonding", lang, n=len(ties) - n_bridging)),

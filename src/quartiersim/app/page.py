@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import reacton.ipyvuetify as rv
 import solara
+from matplotlib.figure import Figure
 
 from quartiersim import ACTIVITIES, EVENTS, MEASURES, STRATEGIES
 from quartiersim.activity import describe
@@ -99,13 +100,13 @@ def feed_lines(model: Any, lang: str, length: int = FEED_LENGTH) -> list[tuple[i
 
 
 @solara.component
-def Caption(text: str):
+def Caption(text: str) -> None:
     """A small grey line of text."""
     solara.Text(text, classes=["qs-caption"])
 
 
 @solara.component
-def Explain(view: str, lang: str, more: str = ""):
+def Explain(view: str, lang: str, more: str = "") -> None:
     """The explain panel of a view: what it shows, how it works, what to notice and try (and
     ``more``, Markdown for what a view needs beyond that)."""
     body = texts.EXPLAIN[view][lang]
@@ -126,7 +127,7 @@ def activities_text(lang: str) -> str:
 
 
 @solara.component
-def Picture(make: Callable[[], Any], dependencies: list, css_class: str):
+def Picture(make: Callable[[], Any], dependencies: list, css_class: str) -> None:
     """A matplotlib figure as a PNG image, redrawn only when ``dependencies`` change."""
     data = solara.use_memo(lambda: figures.png(make()), dependencies)
     solara.Image(data, width="100%", classes=["qs-figure", css_class])
@@ -146,12 +147,14 @@ def describe_strategy(name: str, lang: str) -> str:
 
 
 @solara.component
-def ParameterControl(session: Session, spec: Parameter, lang: str, changed: Callable[[], None]):
+def ParameterControl(
+    session: Session, spec: Parameter, lang: str, changed: Callable[[], None]
+) -> None:
     """One control generated from a parameter's declaration: a slider for a narrow numeric
     range, a checked text field for a wide one, a select for choices, a checkbox for a flag."""
     value = session.params[spec.name]
     text, set_text = solara.use_state(str(value))
-    error, set_error = solara.use_state(None)  # a Notice or None
+    error, set_error = solara.use_state(cast(Notice | None, None))
     label = texts.parameter_label(spec.name, lang)
 
     def choose(new: Any) -> None:
@@ -169,7 +172,12 @@ def ParameterControl(session: Session, spec: Parameter, lang: str, changed: Call
         rv.Select(
             label=label, items=list(spec.choices), v_model=value, on_v_model=choose, dense=True
         )
-    elif spec.kind is int and spec.high - spec.low <= 100:
+    elif (
+        spec.kind is int
+        and spec.low is not None
+        and spec.high is not None
+        and spec.high - spec.low <= 100
+    ):
         solara.SliderInt(
             label,
             value=int(value),
@@ -178,7 +186,12 @@ def ParameterControl(session: Session, spec: Parameter, lang: str, changed: Call
             on_value=choose,
             thumb_label="always",
         )
-    elif spec.kind is float and spec.high - spec.low <= 10:
+    elif (
+        spec.kind is float
+        and spec.low is not None
+        and spec.high is not None
+        and spec.high - spec.low <= 10
+    ):
         solara.SliderFloat(
             label,
             value=float(value),
@@ -200,7 +213,7 @@ def ParameterControl(session: Session, spec: Parameter, lang: str, changed: Call
 
 
 @solara.component
-def ParameterPanels(session: Session, lang: str, changed: Callable[[], None]):
+def ParameterPanels(session: Session, lang: str, changed: Callable[[], None]) -> None:
     """The model parameters, generated from the one declaration, grouped as declared."""
     groups: dict[str, list[Parameter]] = {}
     for spec in tunable_parameters():
@@ -215,10 +228,10 @@ def ParameterPanels(session: Session, lang: str, changed: Callable[[], None]):
 
 
 @solara.component
-def SeedInput(session: Session, lang: str, changed: Callable[[], None]):
+def SeedInput(session: Session, lang: str, changed: Callable[[], None]) -> None:
     """The seed as text; a bad seed leaves a message, not a crash."""
     text, set_text = solara.use_state(str(session.seed))
-    error, set_error = solara.use_state(None)
+    error, set_error = solara.use_state(cast(Notice | None, None))
 
     def typed(new: str) -> None:
         set_text(new)
@@ -236,7 +249,7 @@ def SeedInput(session: Session, lang: str, changed: Callable[[], None]):
 
 
 @solara.component
-def CustomMix(session: Session, lang: str, changed: Callable[[], None], version: int):
+def CustomMix(session: Session, lang: str, changed: Callable[[], None], version: int) -> None:
     """Sliders for the custom mix: every declared activity (the roles and, for contrast,
     top-down case work)."""
     solara.Text(t("custom_mix", lang), classes=["qs-sidebar-heading"])
@@ -266,7 +279,7 @@ def Controls(
     changed: Callable[[], None],
     report: Callable[[Notice | None], None],
     version: int,
-):
+) -> None:
     """The sidebar: run buttons, strategy, compare mode, events, parameters."""
 
     def guarded(action: Callable[[], Notice | None]) -> None:
@@ -417,7 +430,7 @@ def status_lines(session: Session, lang: str) -> list[str]:
 
 
 @solara.component
-def Status(session: Session, lang: str, version: int):
+def Status(session: Session, lang: str, version: int) -> None:
     """The line above the views: week, strategy, project phase, hours worked."""
     with session.lock:
         lines = status_lines(session, lang)
@@ -441,11 +454,13 @@ def quarter_title(session: Session, which: int, lang: str) -> str:
 
 
 @solara.component
-def MapView(session: Session, which: int, lang: str, colour_by: str, selected: int, version: int):
+def MapView(
+    session: Session, which: int, lang: str, colour_by: str, selected: int, version: int
+) -> None:
     """The quarter map of one quarter."""
     title = quarter_title(session, which, lang)
 
-    def make():
+    def make() -> Figure:
         with session.lock:
             return figures.draw_map(session.models[which], colour_by, lang, selected, title)
 
@@ -453,11 +468,11 @@ def MapView(session: Session, which: int, lang: str, colour_by: str, selected: i
 
 
 @solara.component
-def NetworkView(session: Session, which: int, lang: str, selected: int, version: int):
+def NetworkView(session: Session, which: int, lang: str, selected: int, version: int) -> None:
     """The network of ties of one quarter."""
     title = quarter_title(session, which, lang)
 
-    def make():
+    def make() -> Figure:
         with session.lock:
             return figures.draw_network(session.models[which], lang, selected, title)
 
@@ -465,7 +480,7 @@ def NetworkView(session: Session, which: int, lang: str, selected: int, version:
 
 
 @solara.component
-def PlotsView(session: Session, lang: str, version: int):
+def PlotsView(session: Session, lang: str, version: int) -> None:
     """The measures over time (both quarters in compare mode)."""
     extra, set_extra = solara.use_state(list(DEFAULT_EXTRA))
     items = [{"text": MEASURES.label(m, lang), "value": m} for m in extra_choices()]
@@ -488,9 +503,9 @@ def PlotsView(session: Session, lang: str, version: int):
 
 
 @solara.component
-def Inspector(session: Session, lang: str, selected: solara.Reactive[int], version: int):
+def Inspector(session: Session, lang: str, selected: solara.Reactive[int], version: int) -> None:
     """One resident: resources, helplessness over time, ties and group."""
-    error, set_error = solara.use_state(None)
+    error, set_error = solara.use_state(cast(Notice | None, None))
     picker = solara.use_memo(lambda: np.random.default_rng(), [])  # not the model's generator
     with session.lock:
         model = session.model
@@ -585,7 +600,7 @@ def Inspector(session: Session, lang: str, selected: solara.Reactive[int], versi
 
 
 @solara.component
-def Feed(session: Session, lang: str, version: int):
+def Feed(session: Session, lang: str, version: int) -> None:
     """The activity feed: what happened in the quarter, newest first."""
     with session.lock:
         columns = [feed_lines(q.model, lang) for q in session.quarters]
@@ -608,7 +623,7 @@ def Feed(session: Session, lang: str, version: int):
 
 
 @solara.component
-def Page(session: Session | None = None):
+def Page(session: Session | None = None) -> None:
     """The whole view. ``session`` lets tests and notebooks pass a prepared quarter."""
     given = session
     session = solara.use_memo(lambda: given if given is not None else Session(), [])
@@ -619,8 +634,8 @@ def Page(session: Session | None = None):
     speed = solara.use_reactive(1)
     colour_by = solara.use_reactive("helplessness")
     selected = solara.use_reactive(0)
-    notice = solara.use_reactive(None)  # the latest Notice to show, or None
-    failure = solara.use_reactive(None)  # an unexpected error while playing, as text
+    notice = solara.use_reactive(cast(Notice | None, None))  # the latest Notice to show
+    failure = solara.use_reactive(cast(str | None, None))  # an unexpected error while playing
 
     def changed() -> None:
         set_version(lambda v: v + 1)

@@ -9,7 +9,7 @@ overrides of an experiment file) live here too.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from quartiersim import ACTIVITIES, MEASURES, PARAMETERS
@@ -19,7 +19,7 @@ from quartiersim.parameters import Parameter, check_seed
 from quartiersim.values import number
 
 
-def int_at_least(low: int, what: str = "an integer"):
+def int_at_least(low: int, what: str = "an integer") -> Callable[[str], int]:
     """An argument type: a whole number >= ``low`` (the message calls it ``what``)."""
 
     def convert(text: str) -> int:
@@ -85,7 +85,7 @@ def _number(text: str) -> Any:
     return text.strip() if value is None else value
 
 
-def _parameter_type(p: Parameter):
+def _parameter_type(p: Parameter) -> Callable[[str], Any]:
     def convert(text: str) -> Any:
         try:
             value: Any = text

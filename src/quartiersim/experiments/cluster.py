@@ -90,7 +90,8 @@ def security_for(address: str, files: TLSFiles | None = None) -> Any:
             require_encryption=True,
         )
     security = Security()  # Dask's configuration, if it names the files
-    if not security.tls_ca_file or not security.tls_client_cert:
+    # Security sets its fields at run time, so its type hints do not name them
+    if not getattr(security, "tls_ca_file", None) or not getattr(security, "tls_client_cert", None):
         raise UsageError(
             f"--scheduler {address} needs the cluster's certificate: add --tls-ca-file, "
             "--tls-cert and --tls-key (see 'Running on a Dask cluster' in docs/researchers.md)"

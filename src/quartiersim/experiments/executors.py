@@ -21,7 +21,7 @@ import threading
 import time
 import traceback
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from multiprocessing.connection import Connection, wait
 from typing import Any, Protocol
 
@@ -59,7 +59,7 @@ class Executor(Protocol):
         *,
         on_lost: Callable[[Any, str], Any] | None = None,
         log: Callable[[str], None] | None = None,
-    ) -> Iterator[Any]: ...
+    ) -> Generator[Any, None, None]: ...
 
     def close(self) -> None: ...
 
@@ -142,7 +142,8 @@ def _worker_main(conn: Connection, lifeline: Connection) -> None:
 
 
 class _Worker:
-    def __init__(self, ctx: multiprocessing.context.BaseContext, lifeline: Connection) -> None:
+    # The context is a fork server's or spawn's (see _context); both start Processes.
+    def __init__(self, ctx: Any, lifeline: Connection) -> None:
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(target=_worker_main, args=(child, lifeline), daemon=True)
         self.process.start()
@@ -191,7 +192,7 @@ class LocalExecutor:
         *,
         on_lost: Callable[[Any, str], Any] | None = None,
         log: Callable[[str], None] | None = None,
-    ) -> Iterator[Any]:
+    ) -> Generator[Any, None, None]:
         """``fn(task)`` for every task, as results come in. A task whose workers kept dying is
         handed to ``on_lost(task, reason)`` for a result to yield instead (without it,
         :class:`WorkerDied` is raised)."""
@@ -209,7 +210,7 @@ class LocalExecutor:
         tasks: Iterator[Any],
         on_lost: Callable[[Any, str], Any] | None,
         log: Callable[[str], None],
-    ) -> Iterator[Any]:
+    ) -> Generator[Any, None, None]:
         ctx = _context()
         lifeline, keep_alive = ctx.Pipe(duplex=False)
         workers: list[_Worker] = []
@@ -420,7 +421,7 @@ class DaskExecutor:
         *,
         on_lost: Callable[[Any, str], Any] | None = None,
         log: Callable[[str], None] | None = None,
-    ) -> Iterator[Any]:
+    ) -> Generator[Any, None, None]:
         """``fn(task)`` for every task, as results come in (see the class docstring)."""
         log = log or _log
         distributed = self._distributed

@@ -208,7 +208,8 @@ class Experiment:
             return
         src = src or Source(self.source_path, self.source_text)
         keys = list(self.sweep)
-        for variant, vparams in list(self.variants.items()) or [(None, {})]:
+        variants: list[tuple[str | None, dict[str, Any]]] = list(self.variants.items())
+        for variant, vparams in variants or [(None, {})]:
             for combo in itertools.product(*(self.sweep[k] for k in keys)):
                 swept = dict(zip(keys, combo, strict=True))
                 params = {**self.parameters, **vparams, **swept}

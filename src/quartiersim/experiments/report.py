@@ -252,10 +252,8 @@ def _strata(
 ) -> list[tuple[tuple[Any, ...], pd.DataFrame]]:
     if not strata:
         return [((), points)]
-    return [
-        (k if isinstance(k, tuple) else (k,), g)
-        for k, g in points.groupby(list(strata), sort=False)
-    ]
+    # grouped by a list, pandas (>= 2) names every group by a tuple, one key or several
+    return list(points.groupby(list(strata), sort=False))
 
 
 def stratum_label(strata: Sequence[str], key: Sequence[Any]) -> str:
@@ -474,8 +472,8 @@ def _and(items: Sequence[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _num(x: float) -> str:
-    return "–" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.3f}"
+def _num(x: float | None) -> str:
+    return "–" if x is None or math.isnan(x) else f"{x:.3f}"
 
 
 def _g(x: float) -> str:

@@ -283,7 +283,9 @@ def _bounds(src: Source, table: Any, factors: tuple[str, ...]) -> dict[str, tupl
         out[name] = (float(lo), float(hi))
     for f in factors:
         if f not in out:
-            out[f] = (float(PARAMETERS[f].low), float(PARAMETERS[f].high))
+            p = PARAMETERS[f]
+            assert p.low is not None and p.high is not None  # factors are numeric parameters
+            out[f] = (float(p.low), float(p.high))
     return out
 
 

@@ -128,7 +128,9 @@ def _type_name(value: Any) -> str:
     }.get(type(value), type(value).__name__)
 
 
-def check_keys(src: Source, section: str, table: Mapping[str, Any], allowed: Mapping[str, str]):
+def check_keys(
+    src: Source, section: str, table: Mapping[str, Any], allowed: Mapping[str, str]
+) -> None:
     """Refuse keys not in ``allowed``, suggesting close matches."""
     for key in table:
         if key not in allowed:
@@ -209,7 +211,9 @@ def get_names(
     return tuple(value)
 
 
-def check_parameter(src: Source, section: str, name: str, value: Any, label: str | None = None):
+def check_parameter(
+    src: Source, section: str, name: str, value: Any, label: str | None = None
+) -> Any:
     """One parameter value checked by its declaration; the message names file, line and key."""
     label = label or name
     if name in ("rng", "seed"):

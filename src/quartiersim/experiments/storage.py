@@ -52,10 +52,10 @@ from quartiersim.experiments.provenance import (
     this_code,
 )
 
-try:
+if sys.platform == "win32":  # no advisory locks; a second writer is then not detected
+    fcntl = None
+else:
     import fcntl
-except ImportError:  # Windows: no advisory locks; a second writer is then not detected
-    fcntl = None  # type: ignore[assignment]
 
 MANIFEST = "_manifest.json"
 LOCK = "_lock"
@@ -411,7 +411,7 @@ class ResultStore:
         self._refuse_other_files()
         self.root.mkdir(parents=True, exist_ok=True)
         with open(self.root / LOCK, "a+") as fh:
-            if fcntl is None:
+            if sys.platform == "win32":  # fcntl is None
                 yield
                 return
             try:

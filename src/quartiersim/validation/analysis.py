@@ -9,7 +9,7 @@ needs a Holm-adjusted p-value below :data:`ALPHA`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -43,14 +43,15 @@ class Results:
 
     def series(self, block: str, arm: str, week: int, measure: str, **labels: Any) -> pd.Series:
         """``measure`` at ``week`` for every replication of an arm (index: replication)."""
-        rows = self._index.loc[(block, arm, week)]
+        # pandas-stubs cannot type a MultiIndex lookup by a tuple (pandas returns the frame)
+        rows = cast(pd.DataFrame, self._index.loc[(block, arm, week)])  # type: ignore[index]
         for k, v in labels.items():
             rows = rows[rows[k] == v]
         return rows.set_index("replication")[measure].sort_index()
 
     def band(self, block: str, arm: str, measure: str) -> pd.DataFrame:
         """Mean and 95% CI of ``measure`` per week over the replications of an arm."""
-        rows = self._index.loc[(block, arm)]
+        rows = cast(pd.DataFrame, self._index.loc[(block, arm)])  # a frame, as above
         wide = rows.reset_index().pivot(index="week", columns="replication", values=measure)
         out = [mean_ci(wide.loc[w].to_numpy()) for w in wide.index]
         return pd.DataFrame(
@@ -138,7 +139,8 @@ def with_share(frame: pd.DataFrame) -> pd.DataFrame:
 def neal_series(res: Results, level: float, week: int, measure: str) -> pd.Series:
     """``measure`` (tie counts or the bonding share) of the untouched quarters at segregation
     ``level`` (index: replication)."""
-    rows = res._index.loc[("neal", "none", week)]
+    # pandas-stubs cannot type a MultiIndex lookup by a tuple (pandas returns the frame)
+    rows = cast(pd.DataFrame, res._index.loc[("neal", "none", week)])  # type: ignore[index]
     rows = with_share(rows[rows["segregation"] == level])
     return rows.set_index("replication")[measure].sort_index()
 

@@ -7,6 +7,8 @@ are compared quarter by quarter.
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 import pandas as pd
 from scipy.stats import qmc
@@ -98,7 +100,9 @@ def build_jobs(cfg: ValidationConfig, samples: pd.DataFrame) -> list[Job]:
                     )
                 )
     for i, row in samples.iterrows():
-        values = {n: (int(v) if PARAMETERS[n].kind is int else float(v)) for n, v in row.items()}
+        values = {
+            str(n): (int(v) if PARAMETERS[str(n)].kind is int else float(v)) for n, v in row.items()
+        }
         for s in cfg.strategies:
             for k in range(cfg.robustness_replications):
                 jobs.append(
@@ -109,7 +113,7 @@ def build_jobs(cfg: ValidationConfig, samples: pd.DataFrame) -> list[Job]:
                         cfg.seed,
                         cfg.steps,
                         {**base, **values, "strategy": s},
-                        sample=int(i),
+                        sample=int(cast(int, i)),  # samples has a RangeIndex
                     )
                 )
     return jobs
