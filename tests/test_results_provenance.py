@@ -256,7 +256,7 @@ def test_report_reads_around_a_damaged_file_and_says_what_it_ignored(results, tm
     assert "Ignored 2 file(s)" in text
     assert f"`runs/{victim.name}` (unreadable" in text
     assert "`runs/notes.parquet` (not a run file" in text
-    assert pd.read_csv(out / "outcomes.csv")["run_id"].nunique() == RUNS - 1
+    assert pd.read_csv(out / "seeds.csv")["run_id"].nunique() == RUNS - 1
 
 
 # -- case 3: the report reads only the manifest's runs -----------------------------------------
@@ -275,9 +275,9 @@ def test_report_ignores_runs_of_another_experiment(results, tmp_path):
     shutil.copy(foreign, results / "runs" / foreign.name)
     out = tmp_path / "report"
     assert main(["report", str(results), "--out", str(out), *REPORT_OPTIONS]) == 0
-    outcomes = pd.read_csv(out / "outcomes.csv")
-    assert set(outcomes["strategy"]) == {"none", "empowerment"}
-    assert len(outcomes) == RUNS
+    reported = pd.read_csv(out / "seeds.csv")  # one row per run the report read
+    assert set(reported["strategy"]) == {"none", "empowerment"}
+    assert len(reported) == RUNS
     assert f"`runs/{foreign.name}` (a run of another experiment)" in (out / "report.md").read_text()
 
 

@@ -9,6 +9,7 @@ Subcommands::
     quartiersim report       statistics and figures from a results folder
     quartiersim repair       rebuild a results folder's manifest from its run files
     quartiersim sensitivity  Morris screening and Sobol indices (SALib)
+    quartiersim optimise     the Pareto front of role mixes (optuna)
     quartiersim app          the browser view
     quartiersim validate     the validation report (docs/validation.md)
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from quartiersim.cli.flags import given_parameters, given_sets, tls_files
-from quartiersim.errors import SweepStopped, UsageError
+from quartiersim.errors import RunFailed, SweepStopped, UsageError
 from quartiersim.experiments.experiment import check_parameters
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -213,7 +213,11 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if code != EXIT_OK:
         return code
     report = make_report(
-        out / "results", out / "report", test=args.test, allow_mixed=args.allow_mixed
+        out / "results",
+        out / "report",
+        test=args.test,
+        allow_mixed=args.allow_mixed,
+        progress=args.progress,
     )
     print(f"report: {report}", file=sys.stderr)
     return EXIT_OK
@@ -235,8 +239,10 @@ def cmd_report(args: argparse.Namespace) -> int:
         baselines=args.baselines,
         group_by=args.group_by,
         test=args.test,
+        interval=args.ci,
         n_boot=args.bootstrap,
         allow_mixed=args.allow_mixed,
+        progress=args.progress,
     )
     print(f"report: {path}", file=sys.stderr)
     return EXIT_OK
@@ -299,6 +305,65 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     if path is None:
         return _report_outcome(outcome)
     print(f"indices: {path} (and morris.csv / sobol.csv next to it)", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_optimise(args: argparse.Namespace) -> int:
+    """quartiersim optimise: the Pareto front of role mixes (and hours)."""
+    from quartiersim.experiments.executors import make_executor
+    from quartiersim.experiments.optimise import format_front, make_plan, run_optimise
+
+    plan = make_plan(
+        seed=args.seed,
+        steps=args.steps,
+        seeds=args.seeds,
+        population=args.population,
+        generations=args.generations,
+        objectives=args.objectives,
+        hours=args.hours,
+        budget=args.budget,
+        resolution=args.resolution,
+        sets=given_sets(args),
+        sampler=args.sampler,
+        robust=args.robust,
+        quick=args.quick,
+    )
+    executor = make_executor(
+        args.processes, args.scheduler, args.scheduler_timeout, tls_files(args)
+    )
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    results = Path(args.out) / "results"
+    try:
+        _, front, page = run_optimise(
+            plan,
+            args.out,
+            executor,
+            progress=args.progress,
+            app_url=args.app_url,
+            yes=args.yes,
+            ask=_ask(),
+            allow_mixed=args.allow_mixed,
+        )
+    except KeyboardInterrupt:
+        print(
+            f"\ninterrupted: finished runs are saved in {results}; run the "
+            "same command again to continue",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED
+    except (SweepStopped, RunFailed) as e:
+        print(f"quartiersim optimise: {_stopped(results, args, str(e))}", file=sys.stderr)
+        return EXIT_FAILED
+    except OSError as e:
+        why = f"error: {os_error(e)}"
+        print(f"quartiersim optimise: {_stopped(results, args, why)}", file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        executor.close()
+    print(f"Pareto front ({len(front)} points; figure and tables in {args.out}):")
+    print(format_front(plan, front))
+    print(f"page: {page}", file=sys.stderr)
     return EXIT_OK
 
 

@@ -6,6 +6,9 @@ An experiment file is TOML with these sections (``docs/researchers.md`` has the 
     [parameters]          fixed model parameters (names from quartiersim.PARAMETERS)
     [sweep]               lists of values; every combination is run (full factorial)
     [variants.NAME]       named parameter sets, crossed with the sweep
+    [[exclude]]           combinations of the sweep and variants left out
+    [sample]              parameter sets sampled over ranges (Latin hypercube, Monte Carlo),
+                          crossed with the sweep (:mod:`.designs`)
     [[events]]            week = 104, event = "rent_increase" (scheduled in every run)
     [report]              baselines, outcomes, group_by (defaults for `quartiersim report`)
 
@@ -20,13 +23,22 @@ import itertools
 import math
 import re
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from quartiersim import MEASURES, PARAMETERS, validate
 from quartiersim.errors import UsageError
+from quartiersim.experiments.designs import (
+    DESIGN_POINT,
+    Exclusion,
+    Sample,
+    parse_exclusions,
+    parse_sample,
+)
 from quartiersim.experiments.identity import (
     RunSpec,
     canonical,
@@ -63,6 +75,8 @@ SECTIONS: dict[str, str] = {
     "parameters": "fixed model parameters",
     "sweep": "lists of parameter values, run in every combination",
     "variants": "named parameter sets ([variants.NAME])",
+    "exclude": "combinations left out ([[exclude]] with values of swept parameters)",
+    "sample": "parameter sets sampled over ranges ([sample] method, points, [sample.ranges])",
     "events": "scheduled events ([[events]] with week and event)",
     "report": "defaults for the report (baselines, outcomes, group_by)",
 }
@@ -99,6 +113,7 @@ class Condition:
     variant: str | None
     params: dict[str, Any]  # the values the experiment sets (checked)
     full: dict[str, Any]  # all parameters, defaults filled in (checked)
+    point: int | None = None  # the sampled point (a label, not part of the identity)
 
     @property
     def identity(self) -> dict[str, Any]:
@@ -152,33 +167,45 @@ class Experiment:
     parameters: dict[str, Any] = field(default_factory=dict)
     sweep: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     variants: dict[str, dict[str, Any]] = field(default_factory=dict)
+    exclude: tuple[Exclusion, ...] = ()
+    sample: Sample | None = None
     report: ReportSettings = field(default_factory=ReportSettings)
     source_path: str | None = None
     source_text: str = ""
     overrides: dict[str, Any] = field(default_factory=dict)
     checked: bool = False
     _conditions: list[Condition] | None = field(default=None, repr=False)
+    _sampled: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
 
     # -- what runs ----------------------------------------------------------------------------
     @property
     def parameter_columns(self) -> tuple[str, ...]:
         """Parameters stored as columns: every one the experiment sets, plus ``strategy``."""
         named = {"strategy", *self.parameters, *self.sweep}
+        if self.sample is not None:
+            named |= set(self.sample.ranges)
         for v in self.variants.values():
             named |= set(v)
         return tuple(p for p in PARAMETERS if p in named)
 
     @property
     def label_columns(self) -> tuple[str, ...]:
-        return (("variant",) if self.variants else ()) + self.parameter_columns
+        point = (DESIGN_POINT,) if self.sample is not None else ()
+        return (("variant",) if self.variants else ()) + self.parameter_columns + point
 
     @property
     def recorded_measures(self) -> tuple[str, ...]:
         return self.measures + tuple(m for m in ALWAYS_RECORDED if m not in self.measures)
 
     def count_conditions(self) -> int:
-        """How many conditions there are, without building them."""
-        return max(len(self.variants), 1) * math.prod(len(v) for v in self.sweep.values())
+        """How many conditions there are, without building them (an exclusion is matched
+        against each combination of the grid, a cheap pass that checks nothing)."""
+        points = len(self._point_rows()[1]) if self.sample is not None else 1
+        if not self.exclude:
+            grid = max(len(self.variants), 1) * math.prod(len(v) for v in self.sweep.values())
+        else:
+            grid = sum(1 for _ in self._grid())
+        return grid * points
 
     def count_runs(self) -> int:
         """How many runs there are, without building them."""
@@ -186,6 +213,8 @@ class Experiment:
 
     def mean_residents(self) -> float:
         """The mean ``n_residents`` over the conditions (for estimating the cost)."""
+        if self.sample is not None and "n_residents" in self.sample.ranges:
+            return sum(self.sample.ranges["n_residents"]) / 2
         if "n_residents" in self.sweep:
             values = self.sweep["n_residents"]
             return sum(values) / len(values)
@@ -195,32 +224,70 @@ class Experiment:
 
     def max_residents(self) -> int:
         """The largest ``n_residents`` of any condition."""
+        if self.sample is not None and "n_residents" in self.sample.ranges:
+            return int(self.sample.ranges["n_residents"][1])
         if "n_residents" in self.sweep:
             return max(self.sweep["n_residents"])
         base = self.parameters.get("n_residents", DEFAULTS["n_residents"])
         return max([v.get("n_residents", base) for v in self.variants.values()] or [base])
 
-    def iter_conditions(self, src: Source | None = None) -> Iterator[Condition]:
-        """Every combination, one at a time: variants (if any) × the full factorial of the
-        sweep, each checked as a whole (a :class:`UsageError` naming the combination)."""
-        if self._conditions is not None:
-            yield from self._conditions
-            return
-        src = src or Source(self.source_path, self.source_text)
+    def _grid(self) -> Iterator[tuple[str | None, dict[str, Any]]]:
+        """The variants × the full factorial of the sweep, less the excluded combinations:
+        (variant, the parameters they set), unchecked."""
         keys = list(self.sweep)
         variants: list[tuple[str | None, dict[str, Any]]] = list(self.variants.items())
         for variant, vparams in variants or [(None, {})]:
             for combo in itertools.product(*(self.sweep[k] for k in keys)):
-                swept = dict(zip(keys, combo, strict=True))
-                params = {**self.parameters, **vparams, **swept}
+                params = {**self.parameters, **vparams, **dict(zip(keys, combo, strict=True))}
+                if not any(x.matches(variant, params) for x in self.exclude):
+                    yield variant, params
+
+    def _point_rows(self) -> tuple[np.ndarray, np.ndarray]:
+        """The sampled points (rows) and the numbers of those that run, in order: each point
+        once, since integer ranges may round two draws to the same values and a repeated point
+        would only repeat its runs. Kept as arrays, so that a large sample is counted cheaply."""
+        assert self.sample is not None
+        if self._sampled is None:
+            rows = self.sample.array(self.seed)
+            _, first = np.unique(rows, axis=0, return_index=True)
+            self._sampled = (rows, np.sort(first))
+        return self._sampled
+
+    def _points(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        """The sampled points that run, with their numbers (see :meth:`_point_rows`)."""
+        assert self.sample is not None
+        rows, numbers = self._point_rows()
+        for index in numbers.tolist():
+            yield index, self.sample.point(rows[index])
+
+    def iter_conditions(self, src: Source | None = None) -> Iterator[Condition]:
+        """Every combination, one at a time: variants (if any) × the full factorial of the
+        sweep, less the excluded ones, × the sampled points (if any), each checked as a whole
+        (a :class:`UsageError` naming the combination)."""
+        if self._conditions is not None:
+            yield from self._conditions
+            return
+        src = src or Source(self.source_path, self.source_text)
+        swept_keys = list(self.sweep)
+        empty = True
+        for variant, grid_params in self._grid():
+            points: Iterable[tuple[int | None, dict[str, Any] | None]] = (
+                self._points() if self.sample is not None else [(None, None)]
+            )
+            for index, point in points:
+                params = {**grid_params, **(point or {})}
                 label = (
                     ", ".join(
                         ([f"variant {variant!r}"] if variant else [])
-                        + [f"{k}={column_value(k, v)!r}" for k, v in swept.items()]
+                        + [f"{k}={column_value(k, grid_params[k])!r}" for k in swept_keys]
+                        + ([f"design point {index}"] if index is not None else [])
                     )
                     or "[parameters]"
                 )
-                yield Condition(variant, params, check_condition(src, params, label))
+                empty = False
+                yield Condition(variant, params, check_condition(src, params, label), index)
+        if empty:
+            raise UsageError(f"{src.name}: every condition is excluded by [[exclude]]")
 
     def conditions(self, src: Source | None = None) -> list[Condition]:
         """Every combination as a list (kept when there are few; see :meth:`iter_conditions`)."""
@@ -248,6 +315,8 @@ class Experiment:
         seed_identity = {"replication": replication} if self.common_seeds else identity
         columns: dict[str, Any] = {"variant": cond.variant} if self.variants else {}
         columns |= {k: column_value(k, cond.full[k]) for k in self.parameter_columns}
+        if self.sample is not None:
+            columns[DESIGN_POINT] = cond.point
         return RunSpec(
             run_id=f"{digest(cond.identity)[:12]}-r{replication:04d}",
             replication=replication,
@@ -296,6 +365,10 @@ class Experiment:
                 },
                 "variants": {k: _changed(v, base) for k, v in self.variants.items()},
                 "defaults": DEFAULTS,
+                # Only when used: the definitions (and hashes) of grid experiments stay as
+                # they were, so their results folders still resume.
+                **({"exclude": [x.describe() for x in self.exclude]} if self.exclude else {}),
+                **({"sample": self.sample.describe()} if self.sample else {}),
             }
         )
 
@@ -317,9 +390,11 @@ class Experiment:
             "parameters": {k: canonical(v) for k, v in self.parameters.items()},
             "sweep": {k: canonical(v) for k, v in self.sweep.items()},
             "variants": {k: canonical(v) for k, v in self.variants.items()},
+            "exclude": [x.describe() for x in self.exclude],
+            "sample": self.sample.describe() if self.sample else None,
             "label_columns": list(self.label_columns),
             "report": {
-                "baselines": list(self.report.baselines or []),
+                "baselines": canonical(list(self.report.baselines or [])),
                 "outcomes": list(self.report.outcomes or []),
                 "group_by": self.report.group_by,
             },
@@ -336,7 +411,7 @@ class Experiment:
             return "strategy"
         return next(iter(self.sweep), None)
 
-    def group_values(self, factor: str) -> list[str]:
+    def group_values(self, factor: str) -> list[Any]:
         if factor == "variant":
             return list(self.variants)
         return [column_value(factor, v) for v in self.sweep.get(factor, ())]
@@ -492,8 +567,13 @@ def parse_experiment(
             )
         variants[vname] = vparams
 
+    levels: dict[str, tuple[Any, ...]] = {"variant": tuple(variants)} if variants else {}
+    levels |= sweep
+    exclude = parse_exclusions(src, doc, levels)
     merge_events(src, doc, parameters, sweep)
     apply_sets(parameters, sweep, variants, sets)
+    varied = set(sweep) | {k for v in variants.values() for k in v}
+    sample = parse_sample(src, doc, parameters, varied, overridden=set(sets or {}))
 
     report = ReportSettings()
     table = doc.get("report", {})
@@ -513,6 +593,8 @@ def parse_experiment(
         parameters=parameters,
         sweep=sweep,
         variants=variants,
+        exclude=exclude,
+        sample=sample,
         report=report,
         source_path=str(src.path) if src.path else None,
         source_text=src.text,
@@ -546,8 +628,8 @@ def parse_experiment(
     if "baselines" in table:
         if factor is None:
             raise src.error("report", "baselines", "nothing is varied, so there is no baseline")
-        report.baselines = get_names(
-            src, "report", table, "baselines", exp.group_values(factor), f"{factor}"
+        report.baselines = parse_baselines(
+            src, table["baselines"], factor, exp.group_values(factor)
         )
 
     # Every condition constructible, before anything runs; a sweep too large to check here
@@ -555,6 +637,44 @@ def parse_experiment(
     if exp.count_conditions() <= KEEP_CONDITIONS:
         exp.check_conditions(src)
     return exp
+
+
+def parse_baselines(src: Source, value: Any, factor: str, levels: list[Any]) -> tuple[Any, ...]:
+    """``[report] baselines``: values of the compared factor — numbers for a numeric factor
+    (``[10]`` or ``["10"]`` for ``hours_per_week``), names otherwise."""
+    if not isinstance(value, list) or not value:
+        raise src.error("report", "baselines", f"expected a non-empty list, got {value!r}")
+    out = []
+    for v in value:
+        match = match_level(v, levels)
+        if match is None:
+            names = [str(canonical(x)) for x in levels]
+            raise src.error(
+                "report",
+                "baselines",
+                f"unknown {factor} {v!r}{suggest(str(v), names)}; allowed: {', '.join(names)}",
+            )
+        if match in out:
+            raise src.error("report", "baselines", f"lists {v!r} twice")
+        out.append(match)
+    return tuple(out)
+
+
+def match_level(value: Any, levels: list[Any]) -> Any:
+    """The level of a factor that ``value`` names (a number given as text matches a numeric
+    level: ``"10"`` and ``10.0`` name the level 10.0), or None."""
+    for level in levels:
+        if value == level and type(value) is not bool:
+            return level
+    if isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            return None
+        for level in levels:
+            if isinstance(level, int | float) and not isinstance(level, bool) and level == number:
+                return level
+    return None
 
 
 def load_experiment(path: Path | str, **overrides: Any) -> Experiment:
