@@ -1,8 +1,9 @@
 """One validation for every door (issue 18, cases 6 and 7): the Python API
 (``QuartierModel(...)``, ``quartiersim.parameters.validate``), the command line, experiment
-files (TOML) and the browser view's controls check a value by the same rules and answer a bad
-value with the same message. A property test feeds the same random bad values through every
-door that can carry them."""
+files (TOML), the browser view's controls and its address (``?seed=3&segregation=0.8``, as
+links, reloads and the optimiser's replay URLs give it) check a value by the same rules and
+answer a bad value with the same message. A property test feeds the same random bad values
+through every door that can carry them."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import math
 import string
 import subprocess
 import sys
+from urllib.parse import urlencode
 
 import numpy as np
 import pytest
@@ -20,6 +22,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from quartiersim import ACTIVITIES, EVENTS, PARAMETERS, QuartierModel
+from quartiersim.app import scenario
 from quartiersim.app.session import Session
 from quartiersim.cli import main
 from quartiersim.errors import UsageError
@@ -89,6 +92,14 @@ def toml_refusal(body: str) -> str:
     return str(refused.value)
 
 
+def address_refusal(**query: str) -> str:
+    """The browser view's message for a page address with ``query`` (it must refuse the one
+    bad value: the page opens without it and names it in a notice)."""
+    _, notices = scenario.from_query(urlencode(query))
+    assert [n.key for n in notices] == ["bad_value"], notices
+    return notices[0].data["detail"]
+
+
 # -- the bad values ----------------------------------------------------------------------------
 
 words = st.text(alphabet=string.ascii_letters, min_size=1, max_size=6)
@@ -123,6 +134,7 @@ def test_a_bad_number_gets_the_same_message_at_every_door(session, name, value):
     if name in session.params:
         notice = session.set_param(name, text(value))
         assert notice is not None and notice.data["message"] == message
+    assert address_refusal(**{name: text(value)}) == message
     if isinstance(value, int) and -(2**63) <= value < 2**63:
         assert refusal(lambda: validate(**{name: np.int64(value)})) == message
     if isinstance(value, float):
@@ -133,7 +145,9 @@ def test_a_bad_number_gets_the_same_message_at_every_door(session, name, value):
 @given(
     activity=st.sampled_from(list(ACTIVITIES)),
     share=st.one_of(
-        st.floats(allow_nan=True, allow_infinity=True).filter(lambda x: not x >= 0 or x > 1e308),
+        st.floats(allow_nan=True, allow_infinity=True).filter(
+            lambda x: not (x >= 0 and math.isfinite(x))
+        ),
         st.integers(max_value=-1),
         st.just(math.inf),
     ),
@@ -154,6 +168,7 @@ def test_a_bad_role_mix_share_gets_the_same_message_at_every_door(session, activ
         )
     notice = session.set_custom_share(activity, share)
     assert notice is not None and notice.data["message"] == message
+    assert address_refusal(strategy="custom", role_mix=f"{activity}={text(share)}") == message
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -168,7 +183,8 @@ def test_a_bad_role_mix_share_gets_the_same_message_at_every_door(session, activ
 )
 def test_a_bad_event_week_gets_the_same_message_at_every_door(week, event):
     """Case 7: ``events=[(1.5, ...)]`` was silently cut to week 1; a week must be a whole
-    number >= 1 from Python, the command line and both ways of an experiment file."""
+    number >= 1 from Python, the command line, both ways of an experiment file and the
+    browser view's address."""
     message = refusal(lambda: validate(events=[(week, event)]))
     assert refusal(lambda: QuartierModel(events=[(week, event)])) == message
     assert message in cli_refusal("run", "--steps", "1", f"--events={text(week)}:{event}")
@@ -176,6 +192,7 @@ def test_a_bad_event_week_gets_the_same_message_at_every_door(week, event):
     if toml(week) is not None:
         table = f'[[events]]\nweek = {toml(week)}\nevent = "{event}"\n'
         assert message in toml_refusal("seed = 1\n" + table)
+    assert address_refusal(events=f"{text(week)}:{event}") == message
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -200,6 +217,49 @@ def test_a_bad_seed_gets_the_same_message_at_every_door(session, seed):
         assert message in toml_refusal(f"seed = {literal}\n")
     notice = session.set_seed(text(seed))
     assert notice is not None and notice.data["message"] == message
+    assert address_refusal(seed=text(seed)) == message
+
+
+@settings(max_examples=40, deadline=None)
+@given(name=words)
+def test_an_unknown_strategy_gets_the_same_message_at_every_door(session, name):
+    """A strategy that is not declared is refused by name, with the strategies allowed, from
+    Python, the command line, an experiment file and the browser view's address (for quarter
+    A and quarter B alike)."""
+    assume(name not in PARAMETERS["strategy"].choices)
+    message = refusal(lambda: validate(strategy=name))
+    assert refusal(lambda: QuartierModel(strategy=name)) == message
+    assert message in cli_refusal("run", "--steps", "1", f"--strategy={name}")
+    assert message in toml_refusal(f'seed = 1\n[parameters]\nstrategy = "{name}"\n')
+    assert address_refusal(strategy=name) == message
+    assert address_refusal(compare=name) == message
+
+
+def test_text_is_read_alike_at_every_door():
+    """The same text gives the same value from the command line's flag, the browser view's
+    input and its address: numbers with spaces or a decimal comma, a role mix of weights, an
+    event schedule."""
+    from quartiersim.cli.parser import build_parser
+
+    cases = {
+        "segregation": " 0,25 ",
+        "n_workers": "3",
+        "role_mix": "door_opener=2,dialogue_manager=1",
+        "events": "12:rent_increase,4:funding_cut",
+    }
+    for name, written in cases.items():
+        value = PARAMETERS[name].from_text(written)
+        args = build_parser().parse_args(["run", f"{PARAMETERS[name].cli_flag}={written}"])
+        assert getattr(args, f"param_{name}") == value
+        wanted, notices = scenario.from_query(urlencode({name: written}))
+        assert not notices
+        if name == "role_mix":
+            assert PARAMETERS[name].check(wanted.role_mix) == value
+        else:
+            assert wanted.params[name] == value
+    session = Session(seed=1, **TINY)
+    assert session.set_param("segregation", " 0,25 ") is None
+    assert session.params["segregation"] == 0.25
 
 
 def test_numpy_integers_and_floats_are_accepted_like_python_numbers():

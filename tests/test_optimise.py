@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from quartiersim import PARAMETERS, ROLES
+from quartiersim.app import scenario
 from quartiersim.cli import main
 from quartiersim.cli.flags import _parameter_type
 from quartiersim.errors import UsageError
@@ -203,7 +204,8 @@ def test_a_large_search_starts_only_with_yes(tmp_path, capsys):
 def test_every_printed_url_replays_its_point_with_the_models_own_checks(tmp_path, capsys):
     """Each URL's query names model parameters with values in the command line's syntax: they
     pass the model's validation, give the point's role mix and hours, and — run with the URL's
-    seed — reproduce the stored run of that point on its first quarter exactly."""
+    seed, or opened in the browser view — reproduce the stored run of that point on its first
+    quarter exactly."""
     out = tmp_path / "opt"
     assert main(["optimise", "--out", str(out), *QUICK]) == 0
     urls = re.findall(r"replay: (\S+)", capsys.readouterr().out)
@@ -235,6 +237,14 @@ def test_every_printed_url_replays_its_point_with_the_models_own_checks(tmp_path
     assert len(run) == 1
     for measure in ("social_capital", "political_influence"):
         assert replay.loc[12, measure] == run[measure].item()
+    # ... and the browser view opened at the URL runs the same quarter, to the same numbers
+    wanted, notices = scenario.from_query(urlsplit(urls[0]).query)
+    assert not notices
+    session, notices = scenario.restore(wanted)
+    assert not notices and session.strategies() == ["custom"]
+    session.step(12)
+    for measure in ("social_capital", "political_influence"):
+        assert session.model.measures[measure] == run[measure].item()
 
 
 def _column(mix):

@@ -23,7 +23,7 @@ import numpy as np
 
 from quartiersim.events import parse_schedule
 from quartiersim.registry import Text, as_text
-from quartiersim.roles import ACTIVITIES, ROLES, check_role_mix
+from quartiersim.roles import ACTIVITIES, ROLES, check_role_mix, parse_role_mix
 from quartiersim.strategies import STRATEGIES
 from quartiersim.values import number, show, show_number, whole_number
 
@@ -106,6 +106,25 @@ class Parameter:
             return "true or false"
         kind = "an integer" if self.kind is int else "a number"
         return f"{kind} in [{self.low:g}, {self.high:g}]"
+
+    def from_text(self, text: str) -> Any:
+        """The value written as text — a command-line flag, the browser view's address, an
+        input of the view — read and checked by :meth:`check`: a number as a number (a decimal
+        comma read as a point), a role mix as ``activity=share`` pairs
+        (:func:`~quartiersim.roles.parse_role_mix`), an event schedule as ``week:event``
+        entries, a flag as true or false. Every door that takes text reads it here, so the same
+        text gets the same value, or the same message, at every door."""
+        text = text.strip()
+        if self.kind is dict:
+            return self.check(parse_role_mix(text, name=self.name))
+        if self.kind is bool:
+            lowered = text.lower()
+            if lowered in ("true", "false", "1", "0", "yes", "no"):
+                return self.check(lowered in ("true", "1", "yes"))
+            raise ValueError(f"{self.name}={text!r} is not allowed: expected {self.allowed()}")
+        if self.kind is float and number(text) is None:
+            text = text.replace(",", ".")
+        return self.check(text)
 
     def check(self, value: Any) -> Any:
         """Return ``value`` coerced to this parameter's type, or raise ``ValueError``.

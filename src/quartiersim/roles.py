@@ -33,7 +33,7 @@ from quartiersim.quarter import Layout
 from quartiersim.registry import Registry, Text, View, as_text
 from quartiersim.residents import BUREAUCRACY, ORGANISING, SPEAKING, Residents
 from quartiersim.ties import Ties, random_pairs
-from quartiersim.values import finite_number, show, show_number
+from quartiersim.values import finite_number, number, show, show_number
 
 # Hours one task takes (documented in docs/odd.md, "Submodels: community workers").
 WALK_HOURS = 4.0  # a walk through part of the quarter (Stadtteilbegehung)
@@ -177,6 +177,32 @@ def activity(
         return act
 
     return declare
+
+
+def parse_role_mix(text: str, *, name: str = "role_mix") -> dict[str, Any]:
+    """A role mix written as text — ``door_opener=2,dialogue_manager=1`` on the command line or
+    in the browser view's address — as the mapping a Python caller would pass
+    (``{"door_opener": 2, "dialogue_manager": 1}``).
+
+    Only the form is read here; the shares are checked by :func:`check_role_mix`, so that a bad
+    share gets the same message whichever door it came through."""
+    mix: dict[str, Any] = {}
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        activity, sep, share = part.partition("=")
+        if not sep:
+            raise ValueError(
+                f"{name} {text!r}: expected activity=share pairs separated by commas, e.g. "
+                f"door_opener=2,dialogue_manager=1 (activities: {', '.join(ACTIVITIES)})"
+            )
+        value = number(share)  # the number a Python caller would have passed; else the text
+        mix[activity.strip()] = share.strip() if value is None else value
+    if not mix:
+        raise ValueError(
+            f"{name} is empty: expected activity=share pairs, e.g. door_opener=2,dialogue_manager=1"
+        )
+    return mix
 
 
 def check_role_mix(value: Any, *, name: str = "role_mix") -> dict[str, float] | None:

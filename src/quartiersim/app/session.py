@@ -19,6 +19,7 @@ import numpy as np
 
 from quartiersim import ACTIVITIES, EVENTS, PARAMETERS, ROLES, STRATEGIES, QuartierModel, validate
 from quartiersim.parameters import Parameter, check_role_mix, check_seed
+from quartiersim.roles import parse_role_mix
 
 DEFAULT_SEED = 1
 """Seed of a fresh page: a trainer who reloads sees the same quarter as in the rehearsal."""
@@ -390,10 +391,11 @@ class Session:
         spec = PARAMETERS.get(name)
         if spec is None or name not in self.params:
             return Notice("unknown_parameter", {"name": name})
-        if isinstance(value, str):
-            value = value.strip().replace(",", ".") if spec.kind is float else value.strip()
         try:
-            self.params[name] = spec.check(value)
+            # text as every door reads it (a decimal comma too); other values as from Python
+            self.params[name] = (
+                spec.from_text(value) if isinstance(value, str) else spec.check(value)
+            )
         except ValueError as e:
             return Notice(
                 "bad_parameter", {"name": name, "value": value, "spec": spec, "message": str(e)}
@@ -423,11 +425,8 @@ class Session:
 def parse_mix(text: str) -> dict[str, float]:
     """A role mix from the command line's syntax (``door_opener=0.3,dialogue_manager=0.2``),
     checked against the declared activities; ``ValueError`` names what is wrong."""
-    from quartiersim.cli.flags import parse_role_mix  # the command line's own reader
-    from quartiersim.roles import check_role_mix
-
-    raw = parse_role_mix(text)
-    normalised = check_role_mix(raw)  # raises for unknown activities or bad shares
+    raw = parse_role_mix(text)  # the command line's own reader
+    normalised = PARAMETERS["role_mix"].check(raw)  # raises for unknown activities or bad shares
     assert normalised is not None
     if max(raw.values()) > 1.0:  # shares as the command line allows them (2, 1): the sliders
         return normalised  # show them as parts of one

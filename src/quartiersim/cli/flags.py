@@ -16,7 +16,6 @@ from quartiersim import ACTIVITIES, MEASURES, PARAMETERS
 from quartiersim.experiments.experiment import parse_set
 from quartiersim.experiments.source import suggest
 from quartiersim.parameters import Parameter, check_seed
-from quartiersim.values import number
 
 
 def int_at_least(low: int, what: str = "an integer") -> Callable[[str], int]:
@@ -78,46 +77,10 @@ def positive_number(text: str) -> float:
     return value
 
 
-def parse_role_mix(text: str) -> dict[str, Any]:
-    """``door_opener=2,dialogue_manager=1`` → ``{"door_opener": 2, "dialogue_manager": 1}``.
-
-    Only the form is checked here; the shares are checked by the role mix's own check, so that
-    a bad share gets the same message as from Python or an experiment file."""
-    mix: dict[str, Any] = {}
-    for part in (p.strip() for p in text.split(",")):
-        if not part:
-            continue
-        name, sep, share = part.partition("=")
-        if not sep:
-            raise ValueError(
-                f"role_mix {text!r}: expected activity=share pairs separated by commas, e.g. "
-                f"door_opener=2,dialogue_manager=1 (activities: {', '.join(ACTIVITIES)})"
-            )
-        mix[name.strip()] = _number(share)
-    if not mix:
-        raise ValueError(
-            "role_mix is empty: expected activity=share pairs, e.g. "
-            "door_opener=2,dialogue_manager=1"
-        )
-    return mix
-
-
-def _number(text: str) -> Any:
-    """``"12"`` → 12, ``"0.5"`` → 0.5, ``"inf"`` → inf; other text unchanged (the check then
-    names it) — the number a Python caller would have passed."""
-    value = number(text)
-    return text.strip() if value is None else value
-
-
 def _parameter_type(p: Parameter) -> Callable[[str], Any]:
     def convert(text: str) -> Any:
         try:
-            value: Any = text
-            if p.kind is dict:
-                value = parse_role_mix(text)
-            elif p.kind in (int, float):
-                value = _number(text)
-            return p.check(value)
+            return p.from_text(text)  # the one reader of text, shared with the browser view
         except ValueError as e:
             raise argparse.ArgumentTypeError(str(e)) from None
 
