@@ -16,11 +16,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from processes import cli, finish, other_code, read, run_files
 
+from quartiersim import PARAMETERS
 from quartiersim.cli import main
 from quartiersim.errors import SweepStopped, UsageError
 from quartiersim.experiments.executors import LocalExecutor
 from quartiersim.experiments.experiment import parse_experiment
+from quartiersim.experiments.identity import digest
+from quartiersim.experiments.optimise import make_plan
 from quartiersim.experiments.provenance import model_files, source_hash, this_code
+from quartiersim.experiments.sensitivity import parse_sensitivity
 from quartiersim.experiments.source import Source
 from quartiersim.experiments.storage import ResultStore, check_manifest
 from quartiersim.experiments.sweep import admit_result, run_sweep
@@ -416,6 +420,41 @@ def test_an_explicit_default_and_a_reordered_sweep_list_resume_the_same_runs(res
     )
     outcome = run_sweep(parse_experiment(*Source.parse(same)), results, LocalExecutor(1), log=quiet)
     assert (outcome.skipped, outcome.done) == (RUNS, 0)
+
+
+def test_explicit_defaults_and_reordered_sets_describe_the_same_runs_of_every_kind():
+    """Case 9 beyond the plain grid: an exclusion's values and tables in another order, a
+    default written out in a sensitivity analysis's [parameters] or in the optimiser's --set,
+    describe the same runs (the same definition hash, so the folder resumes); a value that is
+    not the default does not."""
+    grid = SWEEP.replace('["none", "empowerment"]', '["none", "political", "empowerment"]')
+    grid += "hours_per_week = [10, 20, 39]\n"
+    one = '[[exclude]]\nstrategy = "none"\nhours_per_week = [20, 39]\n'
+    two = '[[exclude]]\nstrategy = "political"\nhours_per_week = 39\n'
+    turned = '[[exclude]]\nhours_per_week = [39, 20]\nstrategy = ["none"]\n'
+    first = parse_experiment(*Source.parse(grid + one + two))
+    second = parse_experiment(*Source.parse(grid + two + turned))
+    assert first.hash() == second.hash()
+    assert [r.run_id for r in first.runs()] == [r.run_id for r in second.runs()]
+
+    sensitivity = (
+        '[experiment]\nname = "s"\nseed = 3\nsteps = 4\n\n[parameters]\nn_residents = 60\n'
+        "{extra}\n[sensitivity]\n"
+        'parameters = ["initial_helplessness", "n_workers"]\noutcomes = ["social_capital"]\n'
+    )
+    plain, explicit, other = (
+        parse_sensitivity(*Source.parse(sensitivity.format(extra=extra)))
+        for extra in ("", "segregation = 0.6", "segregation = 0.5")
+    )
+    assert digest(plain.definition()) == digest(explicit.definition())
+    assert digest(plain.definition()) != digest(other.definition())
+
+    default_workers = PARAMETERS["n_workers"].default
+    quick = make_plan(quick=True)
+    assert make_plan(quick=True, sets={"n_workers": default_workers}).definition() == (
+        quick.definition()
+    )
+    assert make_plan(quick=True, sets={"n_workers": 1}).definition() != quick.definition()
 
 
 def test_a_different_experiment_is_refused_with_every_difference_in_full(results):

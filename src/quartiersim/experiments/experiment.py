@@ -120,8 +120,9 @@ class Condition:
         return {"variant": self.variant, "parameters": canonical(self.full)}
 
 
-def _changed(values: Mapping[str, Any], reference: Mapping[str, Any]) -> dict[str, Any]:
-    """``values`` without the entries equal to ``reference`` (canonically)."""
+def changed_from(values: Mapping[str, Any], reference: Mapping[str, Any]) -> dict[str, Any]:
+    """``values`` without the entries equal to ``reference`` (canonically): in a definition, a
+    parameter written out at its default is the same as one left out."""
     return {k: v for k, v in values.items() if canonical_json(v) != canonical_json(reference[k])}
 
 
@@ -347,7 +348,7 @@ class Experiment:
 
         Written so that equal experiments have equal definitions: a parameter set to its
         default is the same as one left out (also in a variant, against the value it would
-        otherwise have), and the order of a sweep list does not matter.
+        otherwise have), and the order of a sweep list or of an exclusion does not matter.
         """
         base = {**DEFAULTS, **self.parameters}
         return canonical(
@@ -358,16 +359,30 @@ class Experiment:
                 "record_every": self.record_every,
                 "measures": list(self.recorded_measures),
                 "common_seeds": self.common_seeds,
-                "parameters": _changed(self.parameters, DEFAULTS),
+                "parameters": changed_from(self.parameters, DEFAULTS),
                 "sweep": {
                     k: sorted((canonical(v) for v in values), key=canonical_json)
                     for k, values in self.sweep.items()
                 },
-                "variants": {k: _changed(v, base) for k, v in self.variants.items()},
+                "variants": {k: changed_from(v, base) for k, v in self.variants.items()},
                 "defaults": DEFAULTS,
                 # Only when used: the definitions (and hashes) of grid experiments stay as
                 # they were, so their results folders still resume.
-                **({"exclude": [x.describe() for x in self.exclude]} if self.exclude else {}),
+                # An exclusion matches a set of values: their order, and the order of the
+                # tables, change nothing.
+                **(
+                    {
+                        "exclude": sorted(
+                            (
+                                {k: sorted(v, key=canonical_json) for k, v in x.describe().items()}
+                                for x in self.exclude
+                            ),
+                            key=canonical_json,
+                        )
+                    }
+                    if self.exclude
+                    else {}
+                ),
                 **({"sample": self.sample.describe()} if self.sample else {}),
             }
         )

@@ -315,7 +315,9 @@ class Plan:
 
     def definition(self) -> dict[str, Any]:
         """What decides the runs and the search (not how many generations: more generations
-        continue the same search)."""
+        continue the same search; a parameter set to its default is one left out)."""
+        from quartiersim.experiments.experiment import changed_from
+
         return canonical(
             {
                 "kind": "optimise",
@@ -325,7 +327,7 @@ class Plan:
                 "population": self.population,
                 "objectives": [o.text() for o in self.objectives],
                 "space": self.space.describe(),
-                "parameters": self.parameters,
+                "parameters": changed_from(self.parameters, DEFAULTS),
                 "sampler": self.sampler,
                 "robust": self.robust,
                 "defaults": DEFAULTS,
