@@ -96,6 +96,28 @@ def test_a_million_conditions_are_counted_not_built_when_the_file_is_read(tmp_pa
     assert peak < 30e6
 
 
+def test_a_huge_sampled_design_is_counted_not_built(tmp_path):
+    """Case 5 for designs beyond the grid: 100,000 Latin-hypercube points crossed with three
+    strategies, less an excluded one, are counted from the drawn array (each point once); no
+    condition is built, memory stays small, and the plan is refused without --yes."""
+    text = (
+        HEAD.format(replications=1)
+        + '\n[sweep]\nstrategy = ["none", "political", "empowerment"]\n'
+        + 'n_workers = [1, 2]\n\n[[exclude]]\nstrategy = "none"\nn_workers = 2\n'
+        + "\n[sample]\npoints = 100000\n\n[sample.ranges]\n"
+        + "segregation = [0.0, 1.0]\nn_origins = [2, 4]\n"
+    )
+    exp, peak = peak_memory(lambda: parse_experiment(*Source.parse(text)))
+    assert exp.count_runs() == 5 * 100_000  # n_origins is rounded, segregation never repeats
+    assert not exp.checked and peak < 30e6
+    refused, peak = peak_memory(
+        lambda: run_sweep(exp, tmp_path / "results", LocalExecutor(1), log=lambda _: None)
+    )
+    assert isinstance(refused, UsageError) and "--yes" in str(refused)
+    assert peak < 30e6
+    assert not (tmp_path / "results").exists()
+
+
 def test_a_huge_sobol_sample_is_refused_without_yes_before_it_is_drawn(tmp_path, capsys):
     """Case 5 for sensitivity analysis: 2²⁰ Sobol samples are counted from the sample size;
     the plan names --yes and no sample point is drawn."""
