@@ -128,7 +128,7 @@ FILE_CASES = [
         "event-week-text",
         GOOD + '\n[[events]]\nweek = "three"\nevent = "funding_cut"\n',
         [],
-        ["[events]", "week must be a whole number"],
+        ["[events]", "entry 1", "has no valid week: expected a whole number of weeks"],
     ),
     (
         "event-extra-key",

@@ -2,6 +2,7 @@
 real model in quick mode and resumes from its stored runs, and every point it prints can be
 replayed from its URL with the model's own parameter checks."""
 
+import json
 import re
 from urllib.parse import parse_qsl, urlsplit
 
@@ -10,9 +11,12 @@ import pandas as pd
 import pytest
 
 from quartiersim import PARAMETERS, ROLES
+from quartiersim.app import scenario
 from quartiersim.cli import main
 from quartiersim.cli.flags import _parameter_type
 from quartiersim.errors import UsageError
+from quartiersim.experiments.executors import LocalExecutor
+from quartiersim.experiments.identity import digest
 from quartiersim.experiments.optimise import (
     Candidate,
     Evaluated,
@@ -21,9 +25,12 @@ from quartiersim.experiments.optimise import (
     Space,
     make_plan,
     mix_from_weights,
+    run_optimise,
     search,
 )
+from quartiersim.experiments.provenance import this_code
 from quartiersim.experiments.runner import simulate
+from quartiersim.experiments.storage import ResultStore, read_run_file
 from quartiersim.parameters import validate
 from quartiersim.roles import check_role_mix
 
@@ -141,20 +148,64 @@ def test_optimise_runs_on_the_real_model_in_quick_mode_and_resumes(tmp_path, cap
         assert f"{int(row['point'])}. social_capital {row['social_capital']:.3f}" in printed
         shares = sum(row[f"share_{r}"] for r in ROLES)
         assert shares == pytest.approx(1.0, abs=0.01)
-    stored = len(list((out / "results" / "runs").glob("*.parquet")))
-    assert stored <= 8 * 2
-    # the same command again: the same front from the stored runs, nothing run again
+    files = sorted((out / "results" / "runs").glob("*.parquet"))
+    assert len(files) <= 8 * 2
+    # every run file proves where it came from, like a sweep's
+    definition_hash = json.loads((out / "results" / "_manifest.json").read_text())[
+        "definition_hash"
+    ]
+    for path in files:
+        run, _ = read_run_file(path)
+        assert run.problem is None
+        assert run.meta["definition_hash"] == definition_hash
+        assert run.code == this_code()
+    # the same command again, with one stored run cut short: that run is set aside and done
+    # again, the others are read, and the front is the same
+    files[0].write_bytes(files[0].read_bytes()[:500])
     assert main(["optimise", "--out", str(out), *QUICK]) == 0
-    assert "resuming" in capsys.readouterr().err
-    assert len(list((out / "results" / "runs").glob("*.parquet"))) == stored
+    err = capsys.readouterr().err
+    assert "resuming from" in err and "its run is done again" in err
+    assert (out / "results" / "_set_aside" / files[0].name).exists()
+    assert sorted((out / "results" / "runs").glob("*.parquet")) == files
     pd.testing.assert_frame_equal(pd.read_csv(out / "front.csv"), front)
+
+
+def test_optimise_refuses_a_folder_of_other_code_unless_mixing_is_allowed(tmp_path):
+    """The optimiser stores its runs by the sweep's verified path: a results folder whose runs
+    were computed by other library versions is refused before anything runs, naming what
+    differs and --allow-mixed."""
+    plan = make_plan(
+        steps=2, seeds=1, population=2, generations=1, sets={"n_residents": 60, "width": 12}
+    )
+    store = ResultStore(tmp_path / "opt" / "results")
+    other = {**this_code(), "versions": {**this_code()["versions"], "numpy": "1.21.0"}}
+    info = {"experiment": plan.describe(), "source": {}, "command": []}
+    with store.writing():
+        store.prepare(plan.definition(), digest(plan.definition()), info, code=other)
+    with pytest.raises(UsageError, match=r"numpy 1\.21\.0 there.*--allow-mixed"):
+        run_optimise(plan, tmp_path / "opt", LocalExecutor(1), log=lambda _: None)
+    assert not (store.runs_dir.exists() and any(store.runs_dir.iterdir()))
+
+
+def test_a_large_search_starts_only_with_yes(tmp_path, capsys):
+    """Plan before running: 100 generations of 101 candidates on one quarter are more than
+    10,000 runs; without --yes (and nobody at a terminal to ask) nothing starts and the
+    message says how to go on."""
+    out = tmp_path / "big"
+    args = ["optimise", "--out", str(out), *QUICK, "--population", "101", "--generations", "100"]
+    assert main([*args, "--seeds", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "optimise: 10,100 runs" in err
+    assert "pass --yes" in err and "fewer --generations" in err
+    assert not out.exists()
 
 
 @pytest.mark.slow  # a small search on the real model
 def test_every_printed_url_replays_its_point_with_the_models_own_checks(tmp_path, capsys):
     """Each URL's query names model parameters with values in the command line's syntax: they
     pass the model's validation, give the point's role mix and hours, and — run with the URL's
-    seed — reproduce the stored run of that point on its first quarter exactly."""
+    seed, or opened in the browser view — reproduce the stored run of that point on its first
+    quarter exactly."""
     out = tmp_path / "opt"
     assert main(["optimise", "--out", str(out), *QUICK]) == 0
     urls = re.findall(r"replay: (\S+)", capsys.readouterr().out)
@@ -186,6 +237,14 @@ def test_every_printed_url_replays_its_point_with_the_models_own_checks(tmp_path
     assert len(run) == 1
     for measure in ("social_capital", "political_influence"):
         assert replay.loc[12, measure] == run[measure].item()
+    # ... and the browser view opened at the URL runs the same quarter, to the same numbers
+    wanted, notices = scenario.from_query(urlsplit(urls[0]).query)
+    assert not notices
+    session, notices = scenario.restore(wanted)
+    assert not notices and session.strategies() == ["custom"]
+    session.step(12)
+    for measure in ("social_capital", "political_influence"):
+        assert session.model.measures[measure] == run[measure].item()
 
 
 def _column(mix):

@@ -58,7 +58,7 @@ def write_results(path, text, at_exit, gain=lambda run: 0.0):
                 "project_running": (steps <= 2).astype(float),
             }
         )
-        store.write_run(run.run_id, frame)
+        store.write_run(run, frame)
     return path, exp
 
 

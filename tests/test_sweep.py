@@ -19,7 +19,7 @@ from quartiersim.experiments.executors import LocalExecutor
 from quartiersim.experiments.experiment import load_experiment, parse_experiment
 from quartiersim.experiments.source import Source
 from quartiersim.experiments.storage import ResultStore
-from quartiersim.experiments.sweep import batches, run_sweep
+from quartiersim.experiments.sweep import batch_size, batches, run_sweep
 
 # 2 strategies × 12 replications of a small quarter: long enough to be killed midway.
 SWEEP = """\
@@ -133,7 +133,7 @@ def test_manifest_records_the_experiment(tmp_path, experiment_file):
     run_sweep(exp, out, LocalExecutor(1), progress=False, log=lambda _: None)
     manifest = json.loads((out / "_manifest.json").read_text())
     assert manifest["source"]["text"] == SWEEP
-    assert manifest["versions"]["quartiersim"] == __version__
+    assert manifest["code"]["versions"]["quartiersim"] == __version__
     assert manifest["definition_hash"] == exp.hash()
     assert manifest["experiment"]["seed"] == 7
 
@@ -190,13 +190,15 @@ def test_a_second_sweep_into_the_same_folder_is_refused_while_the_first_runs(
 
 def test_small_runs_are_batched_costly_ones_are_not():
     src, doc = Source.parse(SWEEP)
-    small = parse_experiment(src, doc).runs()
-    assert all(len(b) == 1 for b in batches(small, 2, in_process=True))
-    tasks = batches(small, 2)
+    exp = parse_experiment(src, doc)
+    small = exp.runs()
+    cost = exp.max_residents() * exp.steps
+    assert batch_size(len(small), cost, 2, in_process=True) == 1
+    tasks = list(batches(iter(small), batch_size(len(small), cost, 2)))
     assert 1 < len(tasks) < len(small)
     assert [r for b in tasks for r in b] == small
-    costly = parse_experiment(src, doc, steps=260, sets={"n_residents": 1600}).runs()
-    assert all(len(b) == 1 for b in batches(costly, 2))
+    costly = parse_experiment(src, doc, steps=260, sets={"n_residents": 1600})
+    assert batch_size(costly.count_runs(), costly.max_residents() * costly.steps, 2) == 1
 
 
 def wait_for(condition, timeout: float, what: str) -> None:

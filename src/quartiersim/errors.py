@@ -2,7 +2,10 @@
 
 - :class:`UsageError` — bad user input (a file, a flag, a folder): the command line prints the
   message and exits with code 2; nothing ran.
-- :class:`WorkerDied` — a worker process ended without returning its runs.
+- :class:`WorkerDied` — a worker process ended without returning its runs (again and again:
+  a sweep replaces a lost worker and runs its task again first).
+- :class:`SweepStopped` — a sweep had to stop for a reason outside its runs (the Dask
+  scheduler was lost); its finished runs are kept and the same command resumes it.
 - :class:`RunFailed` — a model run raised an error where no results folder keeps the others.
 
 Invalid model parameters raise plain ``ValueError`` (see :func:`quartiersim.validate`), which
@@ -23,6 +26,11 @@ class UsageError(ValueError):
 
 class WorkerDied(RuntimeError):
     """A worker process ended without returning its task (killed, out of memory)."""
+
+
+class SweepStopped(RuntimeError):
+    """A sweep stopped before its end for a reason outside its runs (the connection to the
+    Dask scheduler was lost). Finished runs are stored; running the same command resumes."""
 
 
 class RunFailed(RuntimeError):

@@ -24,6 +24,7 @@ from quartiersim.problems import KIND_INDEX, LATENT, VISIBLE
 from quartiersim.registry import Registry, Text, as_text
 from quartiersim.residents import Residents
 from quartiersim.ties import Ties
+from quartiersim.values import show, whole_number
 
 
 class Quarter(Protocol):
@@ -227,32 +228,38 @@ def parse_schedule(value: object, *, name: str = "events") -> tuple[tuple[int, s
         return ()
     if isinstance(value, str):
         value = [v for v in value.split(",") if v.strip()]
-    if not isinstance(value, Iterable):
-        raise ValueError(f"{name}={value!r} is not allowed: expected a list of 'week:event'")
+    if not isinstance(value, Iterable) or isinstance(value, Mapping):
+        raise ValueError(
+            f"{name}={show(value)} is not allowed: expected a list of 'week:event' entries"
+        )
     out = []
     for entry in value:
+        week_text: object  # as written: text, a number of any kind, or something else
+        event: object
         if isinstance(entry, str):
             week_text, _, event = entry.strip().partition(":")
         elif isinstance(entry, tuple | list) and len(entry) == 2:
             week_text, event = entry
-        elif isinstance(entry, dict) and {"week", "event"} <= set(entry):
+        elif isinstance(entry, Mapping) and {"week", "event"} <= set(entry):
             week_text, event = entry["week"], entry["event"]
         else:
-            raise ValueError(f"{name} entry {entry!r} is not allowed: expected 'week:event'")
-        try:
-            week = int(week_text)
-        except (TypeError, ValueError):
-            raise ValueError(
-                f"{name} entry {entry!r} has no valid week: expected 'week:event' with a whole "
-                "number of weeks"
-            ) from None
+            raise ValueError(f"{name} entry {show(entry)} is not allowed: expected 'week:event'")
         event = str(event).strip()
+        # Shown as 'week:event' however it was written, so every door gives the same message.
+        week_shown = week_text.strip() if isinstance(week_text, str) else show(week_text)
+        label = repr(f"{week_shown}:{event}")
+        week = whole_number(week_text)
+        if week is None:
+            raise ValueError(
+                f"{name} entry {label} has no valid week: expected a whole number of weeks, "
+                "1 or later"
+            )
         if event not in EVENTS:
             raise ValueError(
-                f"{name} entry {entry!r} names unknown event {event!r}: expected one of "
+                f"{name} entry {label} names unknown event {event!r}: expected one of "
                 f"{', '.join(EVENTS)}"
             )
         if week < 1:
-            raise ValueError(f"{name} entry {entry!r}: the week must be 1 or later")
+            raise ValueError(f"{name} entry {label}: the week must be 1 or later")
         out.append((week, event))
     return tuple(sorted(out))

@@ -42,7 +42,7 @@ from quartiersim.knowledge import Reading, TeamKnowledge
 from quartiersim.landlord import Landlord
 from quartiersim.organisers import ResidentOrganisers
 from quartiersim.outcomes import BOTH, INSTITUTION, RESIDENTS, Outcome, apply_outcome
-from quartiersim.parameters import validate
+from quartiersim.parameters import check_seed, validate
 from quartiersim.problems import ADDRESSEE, ADMINISTRATION, ARISING, LATENT, STRUCTURAL, Problems
 from quartiersim.quarter import build_layout, place_households
 from quartiersim.residents import (
@@ -73,9 +73,10 @@ class QuartierModel(mesa.Model):
     """A disadvantaged urban quarter, its residents, their groups and the community workers.
 
     Every parameter of :data:`quartiersim.PARAMETERS` is a keyword argument with a default;
-    ``rng`` (an int seed or a ``numpy.random.Generator``; ``seed`` is accepted as another name
-    for it) makes a run reproducible. Invalid parameters raise ``ValueError`` naming the
-    parameter, the value and what is allowed.
+    ``rng`` (a whole number in [0, 2**63) or a ``numpy.random.Generator``; ``seed`` is accepted
+    as another name for it) makes a run reproducible. Invalid parameters and seeds raise
+    ``ValueError`` naming the parameter, the value and what is allowed — the same checks and
+    messages as the command line, experiment files and the browser view.
 
     By default every measure is computed and collected every week (``model.measures``, the
     ``datacollector``). A run that keeps only some weeks or some measures says so:
@@ -98,6 +99,9 @@ class QuartierModel(mesa.Model):
             if rng is not None:
                 raise ValueError("give either rng or seed, not both")
             rng = seed
+        generator = np.random.Generator | np.random.BitGenerator | np.random.SeedSequence
+        if not isinstance(rng, generator):
+            rng = check_seed(rng)  # the same check as every other door
         p = validate(**params)
         mix = role_mix_for(p["strategy"], p["role_mix"])
         super().__init__(rng=rng)

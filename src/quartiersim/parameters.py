@@ -19,10 +19,13 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from quartiersim.events import parse_schedule
 from quartiersim.registry import Text, as_text
-from quartiersim.roles import ACTIVITIES, ROLES, check_role_mix
+from quartiersim.roles import ACTIVITIES, ROLES, check_role_mix, parse_role_mix
 from quartiersim.strategies import STRATEGIES
+from quartiersim.values import number, show, show_number, whole_number
 
 __all__ = [
     "ACTIVITIES",
@@ -30,9 +33,11 @@ __all__ = [
     "GROUPS",
     "PARAMETERS",
     "ROLES",
+    "SEED_LIMIT",
     "UNITS",
     "Parameter",
     "check_role_mix",
+    "check_seed",
     "markdown_table",
     "validate",
 ]
@@ -107,41 +112,77 @@ class Parameter:
         kind = "an integer" if self.kind is int else "a number"
         return f"{kind} in [{self.low:g}, {self.high:g}]"
 
+    def from_text(self, text: str) -> Any:
+        """The value written as text — a command-line flag, the browser view's address, an
+        input of the view — read and checked by :meth:`check`: a number as a number (a decimal
+        comma read as a point), a role mix as ``activity=share`` pairs
+        (:func:`~quartiersim.roles.parse_role_mix`), an event schedule as ``week:event``
+        entries, a flag as true or false. Every door that takes text reads it here, so the same
+        text gets the same value, or the same message, at every door."""
+        text = text.strip()
+        if self.kind is dict:
+            return self.check(parse_role_mix(text, name=self.name))
+        if self.kind is bool:
+            lowered = text.lower()
+            if lowered in ("true", "false", "1", "0", "yes", "no"):
+                return self.check(lowered in ("true", "1", "yes"))
+            raise ValueError(f"{self.name}={text!r} is not allowed: expected {self.allowed()}")
+        if self.kind is float and number(text) is None:
+            text = text.replace(",", ".")
+        return self.check(text)
+
     def check(self, value: Any) -> Any:
-        """Return ``value`` coerced to this parameter's type, or raise ``ValueError``."""
-        bad = ValueError(f"{self.name}={value!r} is not allowed: expected {self.allowed()}")
+        """Return ``value`` coerced to this parameter's type, or raise ``ValueError``.
+
+        Numbers may come as Python or NumPy integers and floats or as text (``"12"``); an
+        integer parameter takes whole numbers only (``20`` or ``20.0``, not ``20.5``).
+        """
+        bad = ValueError(f"{self.name}={show(value)} is not allowed: expected {self.allowed()}")
         if self.kind is dict:
             return check_role_mix(value, name=self.name)
         if self.kind is tuple:
             return parse_schedule(value, name=self.name)
         if self.kind is bool:
-            if isinstance(value, bool):
-                return value
+            if isinstance(value, bool | np.bool_):
+                return bool(value)
             raise bad
         if self.kind is str:
             if not isinstance(value, str) or (self.choices and value not in self.choices):
                 raise bad
-            return value
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            # Accept numeric strings from text inputs ("12"), nothing else.
-            try:
-                value = float(value) if isinstance(value, str) else value
-            except ValueError:
-                raise bad from None
-            if not isinstance(value, int | float) or isinstance(value, bool):
-                raise bad
-        try:  # NaN, infinity and huge ints fail here; they are bad values, not crashes
-            if self.kind is int:
-                if float(value) != int(value):
-                    raise bad
-                value = int(value)
-            else:
-                value = float(value)
-        except (OverflowError, ValueError):
-            raise bad from None
-        if not (self.low <= value <= self.high):  # also rejects NaN
+            return str(value)
+        bad = ValueError(
+            f"{self.name}={show_number(value)} is not allowed: expected {self.allowed()}"
+        )
+        checked = whole_number(value) if self.kind is int else number(value)
+        if checked is None:
             raise bad
-        return value
+        try:
+            checked = self.kind(checked)
+        except OverflowError:  # an integer beyond any float: out of range
+            raise bad from None
+        if not (self.low <= checked <= self.high):  # also rejects NaN
+            raise bad
+        return checked
+
+
+SEED_LIMIT = 2**63
+"""Seeds are whole numbers in [0, 2**63): every seed fits the ``seed`` column of a result file
+(a signed 64-bit integer), and :func:`~quartiersim.experiments.identity.derive_seed` draws
+from the same range."""
+
+
+def check_seed(value: Any) -> int | None:
+    """The seed of a run from any door (``QuartierModel(rng=...)``, ``--seed``, an experiment
+    file's ``seed``, the browser view's seed input): a whole number in [0, 2**63), or None for
+    a fresh random seed. A ``ValueError`` with the same message for a bad value everywhere."""
+    if value is None:
+        return None
+    seed = whole_number(value)
+    if seed is None or not 0 <= seed < SEED_LIMIT:
+        raise ValueError(
+            f"seed={show_number(value)} is not allowed: expected a whole number in [0, 2**63)"
+        )
+    return seed
 
 
 def _p(name: str, default: Any, kind: type, meaning: str, **kw: Any) -> Parameter:
@@ -1022,7 +1063,7 @@ def validate(**values: Any) -> dict[str, Any]:
 
     Raises ``ValueError`` naming the parameter, the bad value and what is allowed.
     """
-    unknown = sorted(set(values) - set(PARAMETERS))
+    unknown = sorted(set(values) - set(PARAMETERS), key=str)
     if unknown:
         raise ValueError(
             f"unknown parameter {unknown[0]!r}: expected one of {', '.join(PARAMETERS)}"

@@ -47,6 +47,7 @@ from quartiersim.problems import (
 from quartiersim.quarter import Layout
 from quartiersim.registry import Registry, Text, View, as_text
 from quartiersim.residents import BUREAUCRACY, DOMAINS, ORGANISING, SPEAKING
+from quartiersim.values import finite_number, number, show, show_number
 
 # Hours one task takes (documented in docs/odd.md, "Submodels: community workers").
 WALK_HOURS = 4.0  # a walk through part of the quarter (Stadtteilbegehung)
@@ -258,6 +259,32 @@ def activity(
     return declare
 
 
+def parse_role_mix(text: str, *, name: str = "role_mix") -> dict[str, Any]:
+    """A role mix written as text — ``door_opener=2,dialogue_manager=1`` on the command line or
+    in the browser view's address — as the mapping a Python caller would pass
+    (``{"door_opener": 2, "dialogue_manager": 1}``).
+
+    Only the form is read here; the shares are checked by :func:`check_role_mix`, so that a bad
+    share gets the same message whichever door it came through."""
+    mix: dict[str, Any] = {}
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        activity, sep, share = part.partition("=")
+        if not sep:
+            raise ValueError(
+                f"{name} {text!r}: expected activity=share pairs separated by commas, e.g. "
+                f"door_opener=2,dialogue_manager=1 (activities: {', '.join(ACTIVITIES)})"
+            )
+        value = number(share)  # the number a Python caller would have passed; else the text
+        mix[activity.strip()] = share.strip() if value is None else value
+    if not mix:
+        raise ValueError(
+            f"{name} is empty: expected activity=share pairs, e.g. door_opener=2,dialogue_manager=1"
+        )
+    return mix
+
+
 def check_role_mix(value: Any, *, name: str = "role_mix") -> dict[str, float] | None:
     """Validate a role mix: activity name -> non-negative share; normalised to sum 1.
 
@@ -267,24 +294,29 @@ def check_role_mix(value: Any, *, name: str = "role_mix") -> dict[str, float] | 
         return None
     if not isinstance(value, Mapping):
         raise ValueError(
-            f"{name}={value!r} is not allowed: expected a mapping of activities "
+            f"{name}={show(value)} is not allowed: expected a mapping of activities "
             f"({', '.join(ACTIVITIES)}) to shares >= 0"
         )
     mix: dict[str, float] = {}
     for key, share in value.items():
         if key not in ACTIVITIES:
             raise ValueError(
-                f"{name} has unknown activity {key!r}: expected one of {', '.join(ACTIVITIES)}"
+                f"{name} has unknown activity {show(key)}: expected one of {', '.join(ACTIVITIES)}"
             )
-        if not ACTIVITIES[key].in_mix and share:
+        amount = finite_number(share)
+        # A share of infinity would leave every other activity 0 hours: not a share.
+        if amount is None or amount < 0:
             raise ValueError(
-                f"{name}[{key!r}] is not allowed: this activity is not chosen by a role mix "
+                f"{name}[{show(key)}]={show_number(share)} is not allowed: expected a finite "
+                "share >= 0"
+            )
+        if not ACTIVITIES[key].in_mix and amount:
+            raise ValueError(
+                f"{name}[{show(key)}] is not allowed: this activity is not chosen by a role mix "
                 "(the handover takes its share of the hours in a phased exit: set "
                 "phase_out_weeks instead)"
             )
-        if isinstance(share, bool) or not isinstance(share, int | float) or not share >= 0:
-            raise ValueError(f"{name}[{key!r}]={share!r} is not allowed: expected a share >= 0")
-        mix[key] = float(share)
+        mix[key] = float(amount)
     total = sum(mix.values())
     return {a: (mix.get(a, 0.0) / total if total > 0 else 0.0) for a in ACTIVITIES}
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode
 
-from quartiersim import PARAMETERS, STRATEGIES
+from quartiersim import PARAMETERS
 from quartiersim.app.session import (
     ACTION_KINDS,
     Action,
@@ -35,10 +35,10 @@ from quartiersim.app.session import (
     Session,
     mix_text,
     parse_mix,
-    parse_seed,
     tunable_parameters,
 )
 from quartiersim.app.texts import LANGUAGES
+from quartiersim.parameters import check_seed
 
 FORMAT = "quartiersim-scenario"
 VERSION = 1
@@ -171,19 +171,12 @@ def to_query(scenario: Scenario) -> str:
 
 
 def _parameter(name: str, text: str) -> Any:
-    """A model parameter's value from its text in the command line's syntax (raises
-    ``ValueError`` naming what is wrong)."""
-    spec = PARAMETERS[name]
-    if spec.kind is dict:
-        return parse_mix(text)
-    if spec.kind is bool:
-        lowered = text.strip().lower()
-        if lowered not in ("true", "false", "1", "0", "yes", "no"):
-            raise ValueError(f"{name}={text!r} is not allowed: expected {spec.allowed()}")
-        return lowered in ("true", "1", "yes")
-    if spec.kind is float:
-        text = text.strip().replace(",", ".")
-    return spec.check(text.strip())
+    """A model parameter's value from its text in the command line's syntax, read and checked
+    as the command line reads it (:meth:`~quartiersim.parameters.Parameter.from_text`), so a
+    bad value gets the same message (a ``ValueError``) as there."""
+    if PARAMETERS[name].kind is dict:
+        return parse_mix(text)  # the same reader and check, kept in the sliders' terms
+    return PARAMETERS[name].from_text(text)
 
 
 def parse_actions(text: str) -> tuple[list[Action], list[Notice]]:
@@ -211,20 +204,15 @@ def from_items(items: list[tuple[str, str]]) -> tuple[Scenario, list[Notice]]:
     for name, text in items:
         try:
             if name == "seed":
-                seed = parse_seed(text)
-                if seed is None:
-                    raise ValueError(f"seed={text!r} is not allowed: expected a whole number >= 0")
+                seed = check_seed(text.strip())  # the seed's own check, as at every door
+                assert seed is not None  # (None is a fresh seed: never read from text)
                 scenario.seed = seed
             elif name == "lang":
                 if text not in LANGUAGES:
                     raise ValueError(f"lang={text!r}: expected one of {', '.join(LANGUAGES)}")
                 scenario.lang = text
-            elif name in ("strategy", "compare"):
-                if text not in STRATEGIES:
-                    raise ValueError(
-                        f"{name}={text!r} is not allowed: expected one of {', '.join(STRATEGIES)}"
-                    )
-                setattr(scenario, name, text)
+            elif name in ("strategy", "compare"):  # quarter B's strategy is a strategy too
+                setattr(scenario, name, PARAMETERS["strategy"].from_text(text))
             elif name == "week":
                 week = int(text)
                 if not 0 <= week <= MAX_WEEK:

@@ -18,7 +18,8 @@ from typing import Any
 import numpy as np
 
 from quartiersim import ACTIVITIES, EVENTS, PARAMETERS, ROLES, STRATEGIES, QuartierModel, validate
-from quartiersim.parameters import Parameter
+from quartiersim.parameters import Parameter, check_role_mix, check_seed
+from quartiersim.roles import parse_role_mix
 
 DEFAULT_SEED = 1
 """Seed of a fresh page: a trainer who reloads sees the same quarter as in the rehearsal."""
@@ -347,7 +348,11 @@ class Session:
         """Set one activity's share of the custom mix; quarters on 'custom' follow live."""
         if activity not in ACTIVITIES or not ACTIVITIES[activity].in_mix:
             return Notice("unknown_activity", {"value": activity})
-        if not 0.0 <= share <= 1.0:
+        try:  # the role mix's own check, as for every other door
+            check_role_mix({activity: share})
+        except ValueError as e:
+            return Notice("bad_share", {"value": share, "message": str(e)})
+        if not 0.0 <= float(share) <= 1.0:  # the slider's range
             return Notice("bad_share", {"value": share})
         with self.lock:
             self.custom_mix[activity] = float(share)
@@ -386,17 +391,23 @@ class Session:
         spec = PARAMETERS.get(name)
         if spec is None or name not in self.params:
             return Notice("unknown_parameter", {"name": name})
-        if isinstance(value, str):
-            value = value.strip().replace(",", ".") if spec.kind is float else value.strip()
         try:
-            self.params[name] = spec.check(value)
-        except ValueError:
-            return Notice("bad_parameter", {"name": name, "value": value, "spec": spec})
+            # text as every door reads it (a decimal comma too); other values as from Python
+            self.params[name] = (
+                spec.from_text(value) if isinstance(value, str) else spec.check(value)
+            )
+        except ValueError as e:
+            return Notice(
+                "bad_parameter", {"name": name, "value": value, "spec": spec, "message": str(e)}
+            )
         return None
 
     def set_seed(self, text: str | int) -> Notice | None:
         """Choose the seed from user input (text); applies at reset."""
-        seed = parse_seed(text)
+        try:
+            seed = check_seed(text)
+        except ValueError as e:
+            return Notice("bad_seed", {"value": text, "seed": self.seed, "message": str(e)})
         if seed is None:
             return Notice("bad_seed", {"value": text, "seed": self.seed})
         self.seed = seed
@@ -414,11 +425,8 @@ class Session:
 def parse_mix(text: str) -> dict[str, float]:
     """A role mix from the command line's syntax (``door_opener=0.3,dialogue_manager=0.2``),
     checked against the declared activities; ``ValueError`` names what is wrong."""
-    from quartiersim.cli.flags import parse_role_mix  # the command line's own reader
-    from quartiersim.roles import check_role_mix
-
-    raw = parse_role_mix(text)
-    normalised = check_role_mix(raw)  # raises for unknown activities or bad shares
+    raw = parse_role_mix(text)  # the command line's own reader
+    normalised = PARAMETERS["role_mix"].check(raw)  # raises for unknown activities or bad shares
     assert normalised is not None
     if max(raw.values()) > 1.0:  # shares as the command line allows them (2, 1): the sliders
         return normalised  # show them as parts of one
@@ -441,13 +449,9 @@ class Notice:
 
 
 def parse_seed(text: str | int) -> int | None:
-    """A seed from user input: a whole number >= 0 (``" 42 "`` works), else ``None``."""
-    if isinstance(text, bool):
-        return None
-    if isinstance(text, int):
-        return text if text >= 0 else None
+    """A seed from user input: a whole number in [0, 2**63) (``" 42 "`` works), else ``None``
+    (the shared check, :func:`quartiersim.parameters.check_seed`)."""
     try:
-        seed = int(str(text).strip())
+        return check_seed(text)
     except ValueError:
         return None
-    return seed if seed >= 0 else None

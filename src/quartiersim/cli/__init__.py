@@ -7,6 +7,7 @@ Subcommands::
     quartiersim sweep        an experiment file run in full, resumable, local or on Dask
     quartiersim compare      the headline strategy comparison and its report, one command
     quartiersim report       statistics and figures from a results folder
+    quartiersim repair       rebuild a results folder's manifest from its run files
     quartiersim sensitivity  Morris screening and Sobol indices (SALib)
     quartiersim optimise     the Pareto front of role mixes (optuna)
     quartiersim app          the browser view
@@ -28,7 +29,13 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from quartiersim.cli.commands import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
+from quartiersim.cli.commands import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    os_error,
+)
 from quartiersim.cli.parser import build_parser
 from quartiersim.errors import UsageError
 
@@ -38,7 +45,9 @@ __all__ = ["EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "build_pa
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``quartiersim`` console script; returns the exit code."""
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
+    args.argv = argv
     try:
         return args.handler(args)
     except UsageError as e:  # bad input (the model's own checks included): nothing ran
@@ -47,7 +56,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\ninterrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
-    except OSError as e:
-        where = f" {e.filename}" if getattr(e, "filename", None) else ""
-        print(f"quartiersim {args.command}: error:{where}: {e.strerror or e}", file=sys.stderr)
+    except OSError as e:  # a full disk, a folder that cannot be written: name the file
+        print(f"quartiersim {args.command}: error: {os_error(e)}", file=sys.stderr)
         return EXIT_FAILED

@@ -9,13 +9,15 @@ failed (finished ones are kept), 2 bad input (nothing ran), 130 interrupted.
 from __future__ import annotations
 
 import argparse
+import shlex
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from quartiersim.cli.flags import given_parameters, given_sets, tls_files
-from quartiersim.errors import UsageError
+from quartiersim.errors import RunFailed, SweepStopped, UsageError
 from quartiersim.experiments.experiment import check_parameters
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -23,6 +25,36 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 def _on_sigterm(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
+
+
+def again(args: argparse.Namespace) -> str:
+    """The command that was run, to run it again (resume)."""
+    return "quartiersim " + shlex.join(getattr(args, "argv", None) or [args.command])
+
+
+def os_error(e: OSError) -> str:
+    """An OS error in words, naming the file: ``results/x.parquet: No space left on device``."""
+    what = e.strerror or str(e)
+    return f"{e.filename}: {what}" if getattr(e, "filename", None) else what
+
+
+def _ask() -> Callable[[str], bool] | None:
+    """A yes/no question on the terminal, or None when nobody is there to answer."""
+    if not (sys.stdin.isatty() and sys.stderr.isatty()):
+        return None
+
+    def ask(question: str) -> bool:
+        print(f"{question} [y/N] ", end="", file=sys.stderr, flush=True)
+        try:
+            return input().strip().lower() in ("y", "yes")
+        except EOFError:
+            return False
+
+    return ask
+
+
+def _stopped(out: Path, args: argparse.Namespace, why: str) -> str:
+    return f"{why}; finished runs are saved in {out}; resume with: {again(args)}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -87,7 +119,15 @@ def _sweep(exp: Any, out: Path, args: argparse.Namespace) -> int:
     )
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
-        outcome = run_sweep(exp, out, executor, progress=args.progress)
+        outcome = run_sweep(
+            exp,
+            out,
+            executor,
+            progress=args.progress,
+            yes=args.yes,
+            ask=_ask(),
+            allow_mixed=args.allow_mixed,
+        )
     except KeyboardInterrupt:
         print(
             f"\ninterrupted: finished runs are saved in {out}; run the same command again "
@@ -95,6 +135,13 @@ def _sweep(exp: Any, out: Path, args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_INTERRUPTED
+    except SweepStopped as e:
+        print(f"quartiersim {args.command}: {_stopped(out, args, str(e))}", file=sys.stderr)
+        return EXIT_FAILED
+    except OSError as e:
+        why = f"error: {os_error(e)}"
+        print(f"quartiersim {args.command}: {_stopped(out, args, why)}", file=sys.stderr)
+        return EXIT_FAILED
     finally:
         signal.signal(signal.SIGTERM, previous)
         executor.close()
@@ -165,7 +212,13 @@ def cmd_compare(args: argparse.Namespace) -> int:
     code = _sweep(exp, out / "results", args)
     if code != EXIT_OK:
         return code
-    report = make_report(out / "results", out / "report", test=args.test, progress=args.progress)
+    report = make_report(
+        out / "results",
+        out / "report",
+        test=args.test,
+        allow_mixed=args.allow_mixed,
+        progress=args.progress,
+    )
     print(f"report: {report}", file=sys.stderr)
     return EXIT_OK
 
@@ -188,9 +241,26 @@ def cmd_report(args: argparse.Namespace) -> int:
         test=args.test,
         interval=args.ci,
         n_boot=args.bootstrap,
+        allow_mixed=args.allow_mixed,
         progress=args.progress,
     )
     print(f"report: {path}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_repair(args: argparse.Namespace) -> int:
+    """quartiersim repair: rebuild a results folder's manifest from its run files."""
+    from quartiersim.experiments.storage import repair
+
+    outcome = repair(args.dir, experiment=args.experiment)
+    for before, after, why in outcome.set_aside:
+        print(f"{before}: {why}; moved to {after}", file=sys.stderr)
+    what = f"rebuilt {outcome.manifest}" if outcome.rebuilt else f"{outcome.manifest} was sound"
+    print(
+        f"{what}: experiment {outcome.name!r}, {outcome.runs} runs"
+        + (f" computed by {outcome.codes} different codes" if outcome.codes > 1 else ""),
+        file=sys.stderr,
+    )
     return EXIT_OK
 
 
@@ -204,15 +274,31 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         args.processes, args.scheduler, args.scheduler_timeout, tls_files(args)
     )
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    results = Path(args.out) / "results"
     try:
-        outcome, path = run_sensitivity(plan, args.out, executor, progress=args.progress)
+        outcome, path = run_sensitivity(
+            plan,
+            args.out,
+            executor,
+            progress=args.progress,
+            yes=args.yes,
+            ask=_ask(),
+            allow_mixed=args.allow_mixed,
+        )
     except KeyboardInterrupt:
         print(
-            f"\ninterrupted: finished runs are saved in {Path(args.out) / 'results'}; run "
+            f"\ninterrupted: finished runs are saved in {results}; run "
             "the same command again to resume",
             file=sys.stderr,
         )
         return EXIT_INTERRUPTED
+    except SweepStopped as e:
+        print(f"quartiersim sensitivity: {_stopped(results, args, str(e))}", file=sys.stderr)
+        return EXIT_FAILED
+    except OSError as e:
+        why = f"error: {os_error(e)}"
+        print(f"quartiersim sensitivity: {_stopped(results, args, why)}", file=sys.stderr)
+        return EXIT_FAILED
     finally:
         signal.signal(signal.SIGTERM, previous)
         executor.close()
@@ -246,17 +332,32 @@ def cmd_optimise(args: argparse.Namespace) -> int:
         args.processes, args.scheduler, args.scheduler_timeout, tls_files(args)
     )
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    results = Path(args.out) / "results"
     try:
         _, front, page = run_optimise(
-            plan, args.out, executor, progress=args.progress, app_url=args.app_url
+            plan,
+            args.out,
+            executor,
+            progress=args.progress,
+            app_url=args.app_url,
+            yes=args.yes,
+            ask=_ask(),
+            allow_mixed=args.allow_mixed,
         )
     except KeyboardInterrupt:
         print(
-            f"\ninterrupted: finished runs are saved in {Path(args.out) / 'results'}; run the "
+            f"\ninterrupted: finished runs are saved in {results}; run the "
             "same command again to continue",
             file=sys.stderr,
         )
         return EXIT_INTERRUPTED
+    except (SweepStopped, RunFailed) as e:
+        print(f"quartiersim optimise: {_stopped(results, args, str(e))}", file=sys.stderr)
+        return EXIT_FAILED
+    except OSError as e:
+        why = f"error: {os_error(e)}"
+        print(f"quartiersim optimise: {_stopped(results, args, why)}", file=sys.stderr)
+        return EXIT_FAILED
     finally:
         signal.signal(signal.SIGTERM, previous)
         executor.close()

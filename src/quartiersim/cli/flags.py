@@ -15,7 +15,7 @@ from typing import Any
 from quartiersim import ACTIVITIES, MEASURES, PARAMETERS
 from quartiersim.experiments.experiment import parse_set
 from quartiersim.experiments.source import suggest
-from quartiersim.parameters import Parameter
+from quartiersim.parameters import Parameter, check_seed
 
 
 def int_at_least(low: int, what: str = "an integer") -> Callable[[str], int]:
@@ -32,6 +32,17 @@ def int_at_least(low: int, what: str = "an integer") -> Callable[[str], int]:
 
     convert.__name__ = f"integer >= {low}"
     return convert
+
+
+def seed_value(text: str) -> int:
+    """An argument type: a seed, checked like every other door's (:func:`check_seed`)."""
+    try:
+        return check_seed(text.strip())  # type: ignore[return-value]
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
+seed_value.__name__ = "seed"
 
 
 def port_number(text: str) -> int:
@@ -66,50 +77,10 @@ def positive_number(text: str) -> float:
     return value
 
 
-def parse_role_mix(text: str) -> dict[str, float]:
-    """``door_opener=2,dialogue_manager=1`` → ``{"door_opener": 2.0, "dialogue_manager": 1.0}``."""
-    mix: dict[str, float] = {}
-    for part in (p.strip() for p in text.split(",")):
-        if not part:
-            continue
-        name, sep, share = part.partition("=")
-        try:
-            if not sep:
-                raise ValueError
-            mix[name.strip()] = float(share)
-        except ValueError:
-            raise ValueError(
-                f"role_mix {text!r}: expected activity=share pairs separated by commas, e.g. "
-                f"door_opener=2,dialogue_manager=1 (activities: {', '.join(ACTIVITIES)})"
-            ) from None
-    if not mix:
-        raise ValueError(
-            "role_mix is empty: expected activity=share pairs, e.g. "
-            "door_opener=2,dialogue_manager=1"
-        )
-    return mix
-
-
-def _number(text: str) -> Any:
-    """``"12"`` → 12, ``"0.5"`` → 0.5, anything else unchanged (the check then names it)."""
-    try:
-        value = float(text)
-    except ValueError:
-        return text
-    return (
-        int(value) if value.is_integer() and "." not in text and "e" not in text.lower() else value
-    )
-
-
 def _parameter_type(p: Parameter) -> Callable[[str], Any]:
     def convert(text: str) -> Any:
         try:
-            value: Any = text
-            if p.kind is dict:
-                value = parse_role_mix(text)
-            elif p.kind in (int, float):
-                value = _number(text)
-            return p.check(value)
+            return p.from_text(text)  # the one reader of text, shared with the browser view
         except ValueError as e:
             raise argparse.ArgumentTypeError(str(e)) from None
 
@@ -237,6 +208,21 @@ def add_executor_flags(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_safety_flags(parser: argparse.ArgumentParser) -> None:
+    """Add --yes (start a large sweep) and --allow-mixed (mix runs of other code)."""
+    parser.add_argument(
+        "--yes",
+        action="store_true",
+        help="start even a large plan (more than 10,000 runs or a day of work) without asking",
+    )
+    parser.add_argument(
+        "--allow-mixed",
+        action="store_true",
+        help="add runs to a folder whose runs were computed by other model code or library "
+        "versions (refused by default; the report then states that the results are mixed)",
+    )
+
+
 def tls_files(args: argparse.Namespace) -> Any:
     """The --tls-* files given on the command line (see quartiersim.experiments.cluster)."""
     from quartiersim.experiments.cluster import TLSFiles
@@ -265,7 +251,7 @@ def add_override_flags(
         )
     group.add_argument(
         "--seed",
-        type=int_at_least(0),
+        type=seed_value,
         metavar="SEED",
         help="experiment seed instead of [experiment] seed",
     )

@@ -15,6 +15,7 @@ from quartiersim.cli.commands import (
     cmd_app,
     cmd_compare,
     cmd_optimise,
+    cmd_repair,
     cmd_report,
     cmd_run,
     cmd_sensitivity,
@@ -26,12 +27,14 @@ from quartiersim.cli.flags import (
     add_executor_flags,
     add_override_flags,
     add_parameter_flags,
+    add_safety_flags,
     hours_range,
     int_at_least,
     measure_list,
     name_list,
     port_number,
     positive_number,
+    seed_value,
 )
 from quartiersim.experiments.experiment import DEFAULT_STEPS
 from quartiersim.experiments.stats import INTERVALS, MIN_N, MIN_N_BCA, TESTS
@@ -94,7 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--seed",
         "--rng",
         dest="seed",
-        type=int_at_least(0),
+        type=seed_value,
         metavar="SEED",
         help="random seed (default: a random one, printed)",
     )
@@ -137,7 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--seed",
-        type=int_at_least(0),
+        type=seed_value,
         default=1,
         metavar="SEED",
         help="seed from which the quarters' seeds are derived (default 1)",
@@ -182,6 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE", help="experiment file (TOML)")
     p.add_argument("--out", required=True, metavar="DIR", help="results folder")
     add_executor_flags(p)
+    add_safety_flags(p)
     add_override_flags(p)
     p.set_defaults(handler=cmd_sweep)
 
@@ -208,6 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_test_flag(p)
     add_executor_flags(p)
+    add_safety_flags(p)
     add_override_flags(p)
     p.set_defaults(handler=cmd_compare)
 
@@ -269,7 +274,31 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="show a progress bar (default: when on a terminal)",
     )
+    p.add_argument(
+        "--allow-mixed",
+        action="store_true",
+        help="report runs computed by different model code or library versions together "
+        "(refused by default; the report states it)",
+    )
     p.set_defaults(handler=cmd_report)
+
+    p = sub.add_parser(
+        "repair",
+        formatter_class=_Formatter,
+        help="rebuild a results folder's manifest from its run files",
+        description="Rebuild DIR/_manifest.json from the provenance every run file carries "
+        "(after the manifest was deleted or damaged); move damaged files and runs of other "
+        "experiments to DIR/_set_aside/.",
+        epilog="example:\n  quartiersim repair results/segregation",
+    )
+    p.add_argument("dir", metavar="DIR", help="results folder")
+    p.add_argument(
+        "--experiment",
+        metavar="HASH_OR_NAME",
+        help="when the run files are of several experiments: the one to keep (its name, or "
+        "the start of its definition hash)",
+    )
+    p.set_defaults(handler=cmd_repair)
 
     p = sub.add_parser(
         "sensitivity",
@@ -283,6 +312,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE", help="sensitivity file (TOML with [sensitivity])")
     p.add_argument("--out", required=True, metavar="DIR", help="output folder")
     add_executor_flags(p)
+    add_safety_flags(p)
     add_override_flags(p, steps=False, replications=False)
     p.set_defaults(handler=cmd_sensitivity)
 
@@ -367,9 +397,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="nsga2",
         help="optuna's multi-objective sampler: nsga2 (default) or tpe",
     )
-    p.add_argument(
-        "--seed", type=int_at_least(0), default=1, metavar="SEED", help="seed (default 1)"
-    )
+    p.add_argument("--seed", type=seed_value, default=1, metavar="SEED", help="seed (default 1)")
     p.add_argument(
         "--quick",
         action="store_true",
@@ -391,6 +419,7 @@ def build_parser() -> argparse.ArgumentParser:
         "repeatable",
     )
     add_executor_flags(p)
+    add_safety_flags(p)
     p.set_defaults(handler=cmd_optimise)
 
     p = sub.add_parser(

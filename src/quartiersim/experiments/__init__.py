@@ -6,7 +6,9 @@
   :mod:`.source`; exclusions and sampled designs in :mod:`.designs`; run identities and seeds
   in :mod:`.identity`);
 - :func:`run_sweep` runs it into a results folder on local processes or a Dask cluster,
-  skipping finished runs (:mod:`.sweep`, :mod:`.executors`, :mod:`.storage`);
+  showing its plan first (:mod:`.plan`) and skipping finished runs (:mod:`.sweep`,
+  :mod:`.executors`, :mod:`.storage`); every run file carries its provenance
+  (:mod:`.provenance`), and :func:`repair` rebuilds a folder's manifest from them;
 - :func:`make_report` writes statistics and figures (:mod:`.report`; the numbers from
   :mod:`.analysis`, :mod:`.stats`, :mod:`.factorial` and :mod:`.scenarios`, the figures from
   :mod:`.figures`);
@@ -27,6 +29,7 @@ from typing import Any
 # processes import this package to run models and should not pay for matplotlib or SALib.
 _WHERE = {
     "RunFailed": "quartiersim.errors",
+    "SweepStopped": "quartiersim.errors",
     "UsageError": "quartiersim.errors",
     "WorkerDied": "quartiersim.errors",
     "DaskExecutor": ".executors",
@@ -44,6 +47,7 @@ _WHERE = {
     "SingleRun": ".single",
     "run_single": ".single",
     "ResultStore": ".storage",
+    "repair": ".storage",
     "run_sweep": ".sweep",
 }
 

@@ -58,6 +58,11 @@ class Sample:
 
     def values(self, experiment_seed: int) -> list[dict[str, Any]]:
         """The drawn parameter sets, in order; integer parameters rounded."""
+        return [self.point(row) for row in self.array(experiment_seed)]
+
+    def array(self, experiment_seed: int) -> np.ndarray:
+        """The drawn parameter sets as rows (columns in the order of ``ranges``; integer
+        parameters rounded): a large sample stays one array, not a list of tables."""
         from scipy.stats import qmc
 
         rng = np.random.default_rng(derive_seed(experiment_seed, ["sample", self.method]))
@@ -69,13 +74,18 @@ class Sample:
         low = np.array([self.ranges[n][0] for n in names])
         high = np.array([self.ranges[n][1] for n in names])
         scaled = low + unit * (high - low)
-        out = []
-        for row in scaled:
-            point = {}
-            for name, x in zip(names, row, strict=True):
-                point[name] = round(float(x)) if PARAMETERS[name].kind is int else float(x)
-            out.append(point)
-        return out
+        for j, name in enumerate(names):
+            if PARAMETERS[name].kind is int:
+                # Python's round (half to even), as the values were rounded before
+                scaled[:, j] = np.round(scaled[:, j])
+        return scaled
+
+    def point(self, row: np.ndarray) -> dict[str, Any]:
+        """One row of :meth:`array` as parameter values."""
+        return {
+            name: int(x) if PARAMETERS[name].kind is int else float(x)
+            for name, x in zip(self.ranges, row.tolist(), strict=True)
+        }
 
     def describe(self) -> dict[str, Any]:
         return {

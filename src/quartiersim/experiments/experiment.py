@@ -20,12 +20,15 @@ its identity and its seed is in :mod:`.identity`, the checks that name a file's 
 from __future__ import annotations
 
 import itertools
+import math
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from quartiersim import MEASURES, PARAMETERS, validate
 from quartiersim.errors import UsageError
@@ -53,6 +56,7 @@ from quartiersim.experiments.source import (
     get_bool,
     get_int,
     get_names,
+    get_seed,
     get_text,
     parse_events,
     parse_parameters,
@@ -82,7 +86,7 @@ EXPERIMENT_KEYS: dict[str, str] = {
     "description": "a text saying what the experiment asks",
     "steps": "an integer >= 1 (weeks per run)",
     "replications": "an integer >= 1 (runs per condition)",
-    "seed": "an integer >= 0 (every run's seed is derived from it)",
+    "seed": "a whole number in [0, 2**63) (every run's seed is derived from it)",
     "record_every": "an integer >= 1 (record the measures every N weeks)",
     "measures": "a list of measure names (see quartiersim.MEASURES)",
     "common_seeds": "true or false (same seeds for every condition of a replication)",
@@ -93,6 +97,11 @@ REPORT_KEYS: dict[str, str] = {
     "outcomes": "a list of measure names for the tables and figures",
     "group_by": "'variant' or a swept parameter (the factor compared in the tables)",
 }
+
+KEEP_CONDITIONS = 10_000
+"""Up to this many conditions are built and checked when the file is read, and kept; a larger
+sweep builds each condition when its runs are due (checking them all first in a pass that keeps
+none), so that its memory does not grow with its size."""
 
 _NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 
@@ -109,6 +118,12 @@ class Condition:
     @property
     def identity(self) -> dict[str, Any]:
         return {"variant": self.variant, "parameters": canonical(self.full)}
+
+
+def changed_from(values: Mapping[str, Any], reference: Mapping[str, Any]) -> dict[str, Any]:
+    """``values`` without the entries equal to ``reference`` (canonically): in a definition, a
+    parameter written out at its default is the same as one left out."""
+    return {k: v for k, v in values.items() if canonical_json(v) != canonical_json(reference[k])}
 
 
 def check_parameters(params: Mapping[str, Any]) -> dict[str, Any]:
@@ -159,7 +174,9 @@ class Experiment:
     source_path: str | None = None
     source_text: str = ""
     overrides: dict[str, Any] = field(default_factory=dict)
+    checked: bool = False
     _conditions: list[Condition] | None = field(default=None, repr=False)
+    _sampled: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
 
     # -- what runs ----------------------------------------------------------------------------
     @property
@@ -181,52 +198,118 @@ class Experiment:
     def recorded_measures(self) -> tuple[str, ...]:
         return self.measures + tuple(m for m in ALWAYS_RECORDED if m not in self.measures)
 
-    def conditions(self, src: Source | None = None) -> list[Condition]:
-        """Every combination: variants (if any) × the full factorial of the sweep, less the
-        excluded ones, × the sampled points (if any; a point that repeats another runs once)."""
-        if self._conditions is not None:
-            return self._conditions
-        src = src or Source(self.source_path, self.source_text)
+    def count_conditions(self) -> int:
+        """How many conditions there are, without building them (an exclusion is matched
+        against each combination of the grid, a cheap pass that checks nothing)."""
+        points = len(self._point_rows()[1]) if self.sample is not None else 1
+        if not self.exclude:
+            grid = max(len(self.variants), 1) * math.prod(len(v) for v in self.sweep.values())
+        else:
+            grid = sum(1 for _ in self._grid())
+        return grid * points
+
+    def count_runs(self) -> int:
+        """How many runs there are, without building them."""
+        return self.count_conditions() * self.replications
+
+    def mean_residents(self) -> float:
+        """The mean ``n_residents`` over the conditions (for estimating the cost)."""
+        if self.sample is not None and "n_residents" in self.sample.ranges:
+            return sum(self.sample.ranges["n_residents"]) / 2
+        if "n_residents" in self.sweep:
+            values = self.sweep["n_residents"]
+            return sum(values) / len(values)
+        base = self.parameters.get("n_residents", DEFAULTS["n_residents"])
+        per_variant = [v.get("n_residents", base) for v in self.variants.values()] or [base]
+        return sum(per_variant) / len(per_variant)
+
+    def max_residents(self) -> int:
+        """The largest ``n_residents`` of any condition."""
+        if self.sample is not None and "n_residents" in self.sample.ranges:
+            return int(self.sample.ranges["n_residents"][1])
+        if "n_residents" in self.sweep:
+            return max(self.sweep["n_residents"])
+        base = self.parameters.get("n_residents", DEFAULTS["n_residents"])
+        return max([v.get("n_residents", base) for v in self.variants.values()] or [base])
+
+    def _grid(self) -> Iterator[tuple[str | None, dict[str, Any]]]:
+        """The variants × the full factorial of the sweep, less the excluded combinations:
+        (variant, the parameters they set), unchecked."""
         keys = list(self.sweep)
-        points: list[dict[str, Any] | None] = (
-            list(self.sample.values(self.seed)) if self.sample is not None else [None]
-        )
-        out = []
-        seen: set[str] = set()
         variants: list[tuple[str | None, dict[str, Any]]] = list(self.variants.items())
         for variant, vparams in variants or [(None, {})]:
             for combo in itertools.product(*(self.sweep[k] for k in keys)):
-                swept = dict(zip(keys, combo, strict=True))
-                if any(
-                    x.matches(variant, {**self.parameters, **vparams, **swept})
-                    for x in self.exclude
-                ):
-                    continue
-                for index, point in enumerate(points):
-                    params = {**self.parameters, **vparams, **swept, **(point or {})}
-                    label = (
-                        ", ".join(
-                            ([f"variant {variant!r}"] if variant else [])
-                            + [f"{k}={column_value(k, v)!r}" for k, v in swept.items()]
-                            + ([f"design point {index}"] if point is not None else [])
-                        )
-                        or "[parameters]"
+                params = {**self.parameters, **vparams, **dict(zip(keys, combo, strict=True))}
+                if not any(x.matches(variant, params) for x in self.exclude):
+                    yield variant, params
+
+    def _point_rows(self) -> tuple[np.ndarray, np.ndarray]:
+        """The sampled points (rows) and the numbers of those that run, in order: each point
+        once, since integer ranges may round two draws to the same values and a repeated point
+        would only repeat its runs. Kept as arrays, so that a large sample is counted cheaply."""
+        assert self.sample is not None
+        if self._sampled is None:
+            rows = self.sample.array(self.seed)
+            _, first = np.unique(rows, axis=0, return_index=True)
+            self._sampled = (rows, np.sort(first))
+        return self._sampled
+
+    def _points(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        """The sampled points that run, with their numbers (see :meth:`_point_rows`)."""
+        assert self.sample is not None
+        rows, numbers = self._point_rows()
+        for index in numbers.tolist():
+            yield index, self.sample.point(rows[index])
+
+    def iter_conditions(self, src: Source | None = None) -> Iterator[Condition]:
+        """Every combination, one at a time: variants (if any) × the full factorial of the
+        sweep, less the excluded ones, × the sampled points (if any), each checked as a whole
+        (a :class:`UsageError` naming the combination)."""
+        if self._conditions is not None:
+            yield from self._conditions
+            return
+        src = src or Source(self.source_path, self.source_text)
+        swept_keys = list(self.sweep)
+        empty = True
+        for variant, grid_params in self._grid():
+            points: Iterable[tuple[int | None, dict[str, Any] | None]] = (
+                self._points() if self.sample is not None else [(None, None)]
+            )
+            for index, point in points:
+                params = {**grid_params, **(point or {})}
+                label = (
+                    ", ".join(
+                        ([f"variant {variant!r}"] if variant else [])
+                        + [f"{k}={column_value(k, grid_params[k])!r}" for k in swept_keys]
+                        + ([f"design point {index}"] if index is not None else [])
                     )
-                    cond = Condition(
-                        variant,
-                        params,
-                        check_condition(src, params, label),
-                        None if point is None else index,
-                    )
-                    key = digest(cond.identity)
-                    if key in seen:  # integer ranges: two draws may round to the same values
-                        continue
-                    seen.add(key)
-                    out.append(cond)
-        if not out:
+                    or "[parameters]"
+                )
+                empty = False
+                yield Condition(variant, params, check_condition(src, params, label), index)
+        if empty:
             raise UsageError(f"{src.name}: every condition is excluded by [[exclude]]")
-        self._conditions = out
+
+    def conditions(self, src: Source | None = None) -> list[Condition]:
+        """Every combination as a list (kept when there are few; see :meth:`iter_conditions`)."""
+        if self._conditions is not None:
+            return self._conditions
+        out = list(self.iter_conditions(src))
+        if len(out) <= KEEP_CONDITIONS:
+            self._conditions = out
         return out
+
+    def check_conditions(self, src: Source | None = None) -> None:
+        """Check every combination (a :class:`UsageError` naming the first bad one); a large
+        sweep is checked in a pass that keeps none of them, so memory stays flat."""
+        if self.checked:
+            return
+        if self.count_conditions() <= KEEP_CONDITIONS:
+            self.conditions(src)
+        else:
+            for _ in self.iter_conditions(src):
+                pass
+        self.checked = True
 
     def run_for(self, cond: Condition, replication: int) -> RunSpec:
         identity = {"condition": cond.identity, "replication": replication}
@@ -244,17 +327,30 @@ class Experiment:
             steps=self.steps,
             record=record_steps(self.steps, self.record_every, cond.full["project_weeks"]),
             measures=self.recorded_measures,
+            identity=canonical(identity),
         )
 
+    def iter_runs(self) -> Iterator[RunSpec]:
+        """All runs, one at a time, replication by replication, so that a partial sweep is
+        balanced; nothing is kept, so a sweep of millions of runs needs no more memory."""
+        for r in range(self.replications):
+            for c in self.iter_conditions():
+                yield self.run_for(c, r)
+
     def runs(self) -> list[RunSpec]:
-        """All runs, replication by replication, so that a partial sweep is balanced."""
-        conds = self.conditions()
-        return [self.run_for(c, r) for r in range(self.replications) for c in conds]
+        """All runs as a list (for small experiments; sweeps use :meth:`iter_runs`)."""
+        return list(self.iter_runs())
 
     # -- identity of the whole experiment ----------------------------------------------------
     def definition(self) -> dict[str, Any]:
         """Everything that decides the data of a run (not the name or how many replications):
-        two experiments with the same definition may share a results folder."""
+        two experiments with the same definition may share a results folder.
+
+        Written so that equal experiments have equal definitions: a parameter set to its
+        default is the same as one left out (also in a variant, against the value it would
+        otherwise have), and the order of a sweep list or of an exclusion does not matter.
+        """
+        base = {**DEFAULTS, **self.parameters}
         return canonical(
             {
                 "kind": "sweep",
@@ -263,13 +359,30 @@ class Experiment:
                 "record_every": self.record_every,
                 "measures": list(self.recorded_measures),
                 "common_seeds": self.common_seeds,
-                "parameters": self.parameters,
-                "sweep": self.sweep,
-                "variants": self.variants,
+                "parameters": changed_from(self.parameters, DEFAULTS),
+                "sweep": {
+                    k: sorted((canonical(v) for v in values), key=canonical_json)
+                    for k, values in self.sweep.items()
+                },
+                "variants": {k: changed_from(v, base) for k, v in self.variants.items()},
                 "defaults": DEFAULTS,
                 # Only when used: the definitions (and hashes) of grid experiments stay as
                 # they were, so their results folders still resume.
-                **({"exclude": [x.describe() for x in self.exclude]} if self.exclude else {}),
+                # An exclusion matches a set of values: their order, and the order of the
+                # tables, change nothing.
+                **(
+                    {
+                        "exclude": sorted(
+                            (
+                                {k: sorted(v, key=canonical_json) for k, v in x.describe().items()}
+                                for x in self.exclude
+                            ),
+                            key=canonical_json,
+                        )
+                    }
+                    if self.exclude
+                    else {}
+                ),
                 **({"sample": self.sample.describe()} if self.sample else {}),
             }
         )
@@ -320,9 +433,10 @@ class Experiment:
 
     def events_after_end(self) -> list[str]:
         """Scheduled events (``week:event``) later than the last week: they never happen."""
-        late: set[str] = set()
-        for cond in self.conditions():
-            late |= {f"{w}:{e}" for w, e in cond.full["events"] if w > self.steps}
+        schedules = [self.parameters.get("events", ())]
+        schedules += list(self.sweep.get("events", ()))
+        schedules += [v.get("events", ()) for v in self.variants.values()]
+        late = {f"{w}:{e}" for events in schedules for w, e in events if w > self.steps}
         return sorted(late)
 
 
@@ -341,7 +455,7 @@ def parse_header(
     return {
         "name": get_text(src, "experiment", table, "name", None),
         "description": get_text(src, "experiment", table, "description", ""),
-        "seed": get_int(src, "experiment", table, "seed", None, low=0),
+        "seed": get_seed(src, "experiment", table, "seed"),
         "steps": get_int(src, "experiment", table, "steps", DEFAULT_STEPS, low=1),
         "replications": get_int(src, "experiment", table, "replications", 1, low=1),
         "record_every": get_int(src, "experiment", table, "record_every", 1, low=1),
@@ -533,8 +647,10 @@ def parse_experiment(
             src, table["baselines"], factor, exp.group_values(factor)
         )
 
-    # Every condition constructible, before anything runs.
-    exp.conditions(src)
+    # Every condition constructible, before anything runs; a sweep too large to check here
+    # is checked by the sweep after its plan is shown (and accepted).
+    if exp.count_conditions() <= KEEP_CONDITIONS:
+        exp.check_conditions(src)
     return exp
 
 

@@ -20,6 +20,7 @@ from matplotlib.patches import Rectangle
 
 from quartiersim.experiments import stats
 from quartiersim.experiments.analysis import Design, Point, is_numeric, measure_bounds
+from quartiersim.experiments.storage import write_atomic
 
 COLOURS = (
     "#1b9e77",
@@ -33,6 +34,11 @@ COLOURS = (
     "#1f78b4",
     "#b2df8a",
 )
+
+
+def save_figure(fig: Figure, path: Path) -> None:
+    """Write a figure as PNG in one atomic step: a full disk leaves no half-written image."""
+    write_atomic(path, lambda fh: fig.savefig(fh, format="png", dpi=110))
 
 
 def colour(i: int) -> str:
@@ -106,7 +112,7 @@ def timeseries(data: pd.DataFrame, runs: pd.DataFrame, d: Design, outcome: str, 
     if thin:
         title += f" (no band with fewer than {stats.MIN_N} runs)"
     fig.suptitle(title, fontsize=10)
-    fig.savefig(path, dpi=110)
+    save_figure(fig, path)
 
 
 def _x_axis(d: Design) -> str | None:
@@ -155,7 +161,7 @@ def outcomes(
         f"(none with fewer than {stats.MIN_N} runs)",
         fontsize=10,
     )
-    fig.savefig(path, dpi=110)
+    save_figure(fig, path)
 
 
 def _errorbar(ax: Any, xs: list, rows: list, c: str, label: str | None, line: bool) -> None:
@@ -351,4 +357,4 @@ def scenarios(found: Sequence[Any], outcome: str, path: Path) -> None:
     fig.suptitle(
         f"{outcome}: where each condition beats the baseline (scenario discovery)", fontsize=10
     )
-    fig.savefig(path, dpi=110)
+    save_figure(fig, path)

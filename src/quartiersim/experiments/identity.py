@@ -81,7 +81,9 @@ class RunSpec:
     """One model run: everything a worker process needs, and nothing it could get wrong.
 
     ``params`` go to :class:`~quartiersim.QuartierModel` as keywords, ``seed`` as ``rng``;
-    ``columns`` are the labels stored with every row (variant and parameter values).
+    ``columns`` are the labels stored with every row (variant and parameter values);
+    ``identity`` is what the run *is* (its condition and replication, canonical), stored in its
+    file's provenance.
     """
 
     run_id: str
@@ -92,3 +94,4 @@ class RunSpec:
     steps: int
     record: tuple[int, ...]
     measures: tuple[str, ...]
+    identity: dict[str, Any] | None = None

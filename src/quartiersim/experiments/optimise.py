@@ -12,10 +12,13 @@ candidate beats in every outcome. On a toy objective with a known front, NSGA-II
 candidates found it from every seed tried, TPE with 12 × 10 from some seeds only (tests and
 docs/researchers.md).
 
-Runs go into a results folder (``OUT/results``) like a sweep's: a candidate's run has the
-identity and seed any run with its parameters would have, and the sampler is seeded, so running
-the same command again replays the same candidates from the stored runs and continues where it
-stopped (``--generations`` may grow). Each point of the front can be replayed in the browser view
+Runs go into a results folder (``OUT/results``) like a sweep's, by the same verified path: a
+candidate's run has the identity and seed any run with its parameters would have and its file
+carries its provenance; stored runs count only when they verify, results of other code are
+refused unless ``--allow-mixed``, and a large search is shown as a plan that starts only when
+confirmed (``--yes``). The sampler is seeded, so running the same command again replays the
+same candidates from the stored runs and continues where it stopped (``--generations`` may
+grow). Each point of the front can be replayed in the browser view
 through a URL whose query names the model's parameters.
 
 optuna is imported only here, when ``quartiersim optimise`` runs.
@@ -295,6 +298,7 @@ class Plan:
         full = check_parameters(params)
         identity = {"variant": None, "parameters": canonical(full)}
         return RunSpec(
+            identity=canonical({"condition": identity, "replication": k}),
             run_id=f"{digest(identity)[:12]}-r{k:04d}",
             replication=k,
             seed=derive_seed(self.seed, {"replication": k}),
@@ -311,7 +315,9 @@ class Plan:
 
     def definition(self) -> dict[str, Any]:
         """What decides the runs and the search (not how many generations: more generations
-        continue the same search)."""
+        continue the same search; a parameter set to its default is one left out)."""
+        from quartiersim.experiments.experiment import changed_from
+
         return canonical(
             {
                 "kind": "optimise",
@@ -321,7 +327,7 @@ class Plan:
                 "population": self.population,
                 "objectives": [o.text() for o in self.objectives],
                 "space": self.space.describe(),
-                "parameters": self.parameters,
+                "parameters": changed_from(self.parameters, DEFAULTS),
                 "sampler": self.sampler,
                 "robust": self.robust,
                 "defaults": DEFAULTS,
@@ -433,15 +439,26 @@ def make_plan(
     )
 
 
-def model_evaluator(plan: Plan, store: Any, executor: Any, progress: bool | None) -> Evaluate:
-    """Score candidates by running the model: runs already in ``store`` are read, the others
-    run on ``executor`` and are stored as they finish."""
+def model_evaluator(
+    plan: Plan,
+    store: Any,
+    executor: Any,
+    progress: bool | None,
+    *,
+    finished: set[str] | None = None,
+    allow_mixed: bool = False,
+    log: Callable[[str], None] | None = None,
+) -> Evaluate:
+    """Score candidates by running the model: the runs of ``store`` that verified
+    (``finished``, from :meth:`~.storage.ResultStore.verify`) are read, the others run on
+    ``executor`` and are stored as they finish, each with its provenance; a result of other
+    code than the folder's stops the search unless ``allow_mixed``."""
     from quartiersim.errors import RunFailed
-    from quartiersim.experiments.sweep import execute
+    from quartiersim.experiments.sweep import execute, run_cost
 
     known: dict[str, dict[str, float]] = {}
-    if store.finished():
-        frame = store.read()
+    if finished:
+        frame, _ = store.read(allow_mixed=allow_mixed)
         last = frame[frame["step"] == plan.steps]
         measures = [o.measure for o in plan.objectives]
         for run_id, row in last.set_index("run_id")[measures].iterrows():
@@ -460,14 +477,19 @@ def model_evaluator(plan: Plan, store: Any, executor: Any, progress: bool | None
                 if r.run_id not in known:
                     pending.setdefault(r.run_id, r)
         if pending:
+            runs = list(pending.values())
             failed = execute(
-                list(pending.values()),
+                runs,
+                len(runs),
                 store,
                 executor,
-                total=len(pending),
+                total=len(runs),
                 desc=f"generation {generation + 1}/{plan.generations}",
+                cost=run_cost(runs),
                 progress=progress,
+                allow_mixed=allow_mixed,
                 on_result=keep,
+                **({"log": log} if log is not None else {}),
             )
             if failed:
                 rid, tb = failed[0]
@@ -559,6 +581,8 @@ def plot_front(plan: Plan, trials: pd.DataFrame, front: pd.DataFrame, path: Path
     """Every candidate (grey) and the Pareto front (numbered) over the first two objectives."""
     from matplotlib.figure import Figure
 
+    from quartiersim.experiments.figures import save_figure
+
     x, y = plan.objectives[0].measure, plan.objectives[1].measure
     fig = Figure(figsize=(6.4, 4.8), layout="constrained")
     ax = fig.subplots()
@@ -580,7 +604,7 @@ def plot_front(plan: Plan, trials: pd.DataFrame, front: pd.DataFrame, path: Path
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
     fig.suptitle("Role mixes: the Pareto front", fontsize=10)
-    fig.savefig(path, dpi=110)
+    save_figure(fig, path)
 
 
 def format_front(plan: Plan, front: pd.DataFrame) -> str:
@@ -639,6 +663,34 @@ def markdown(plan: Plan, front: pd.DataFrame, n_trials: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+def plan_optimise(plan: Plan, store: Any, executor: Any) -> Any:
+    """The plan of a search into ``store``, shown before it starts (:mod:`.plan`): its runs at
+    most (candidates that repeat run once), those stored already, and a time estimate."""
+    from quartiersim.experiments.plan import Plan as RunPlan
+    from quartiersim.experiments.plan import estimate
+
+    total = plan.population * plan.generations * plan.seeds
+    shape = (
+        f"at most {plan.generations} generations × {plan.population} candidates × "
+        f"{plan.seeds} quarters, {plan.steps} weeks each"
+    )
+    shown = RunPlan("optimise", total, shape, executor.description, total)
+    if store.manifest_path.exists() and store.manifest()["definition_hash"] == digest(
+        plan.definition()
+    ):
+        shown.to_run = max(total - len(store.finished()), 0)
+    if shown.to_run:
+        params = {**plan.parameters, "strategy": "empowerment"}
+        shown.seconds = estimate(
+            params,
+            runs=shown.to_run,
+            steps=plan.steps,
+            mean_residents=params.get("n_residents", DEFAULTS["n_residents"]),
+            slots=executor.slots,
+        )
+    return shown
+
+
 def run_optimise(
     plan: Plan,
     out: Path | str,
@@ -647,17 +699,38 @@ def run_optimise(
     progress: bool | None = None,
     app_url: str = APP_URL,
     log: Callable[[str], None] | None = None,
+    command: list[str] | None = None,
+    yes: bool = False,
+    ask: Callable[[str], bool] | None = None,
+    allow_mixed: bool = False,
 ) -> tuple[Search, pd.DataFrame, Path]:
     """Run the search on the model into ``out`` (runs in ``out/results``; ``trials.csv``,
     ``front.csv``, ``front.png``, ``optimise.md``); returns the search, the front and the
-    page's path."""
+    page's path.
+
+    Like a sweep, it shows its plan first and starts a large one only with ``yes`` or when
+    ``ask`` agrees; stored runs are verified (broken or foreign files are set aside and run
+    again) and results of other code are refused unless ``allow_mixed``.
+    """
     from quartiersim.experiments.executors import LocalExecutor
-    from quartiersim.experiments.storage import ResultStore
+    from quartiersim.experiments.plan import confirm
+    from quartiersim.experiments.provenance import this_code
+    from quartiersim.experiments.storage import ResultStore, write_text_atomic
 
     out = Path(out)
     executor = executor or LocalExecutor()
-    store = ResultStore(out / "results")
     say = log or (lambda m: print(m, file=sys.stderr, flush=True))
+    store = ResultStore(out / "results", log=say)
+    shown = plan_optimise(plan, store, executor)
+    say(shown.text())
+    confirm(
+        shown,
+        yes=yes,
+        ask=ask,
+        smaller="fewer --generations, a smaller --population or fewer --seeds",
+    )
+    code = this_code()
+    executor.check_code(code, allow_mixed)
     with store.writing():
         resumed = store.prepare(
             plan.definition(),
@@ -665,29 +738,36 @@ def run_optimise(
             {
                 "experiment": plan.describe(),
                 "source": {"path": None, "text": "", "overrides": {}},
-                "command": sys.argv,
+                "command": command if command is not None else sys.argv,
             },
+            code=code,
+            allow_mixed=allow_mixed,
         )
-        total = plan.population * plan.generations * plan.seeds
-        say(
-            f"optimise: {plan.generations} generations of {plan.population} candidates on "
-            f"{plan.seeds} quarters (at most {total} runs of {plan.steps} weeks)"
-            + ("; resuming from the stored runs" if resumed else "")
-            + f"; on {executor.description}"
+        finished = store.verify()
+        if resumed:
+            say(f"resuming from {len(finished)} stored runs")
+        evaluate = model_evaluator(
+            plan,
+            store,
+            executor,
+            progress,
+            finished=finished,
+            allow_mixed=allow_mixed,
+            log=say,
         )
         result = search(
             plan.space,
             plan.objectives,
-            model_evaluator(plan, store, executor, progress),
+            evaluate,
             population=plan.population,
             generations=plan.generations,
             seed=derive_seed(plan.seed, ["optimise", plan.sampler]),
             sampler=plan.sampler,
         )
     trials, front = tables(plan, result, app_url)
-    trials.to_csv(out / "trials.csv", index=False)
-    front.to_csv(out / "front.csv", index=False)
+    write_text_atomic(out / "trials.csv", trials.to_csv(index=False))
+    write_text_atomic(out / "front.csv", front.to_csv(index=False))
     plot_front(plan, trials, front, out / "front.png")
     page = out / "optimise.md"
-    page.write_text(markdown(plan, front, len(trials)), encoding="utf-8")
+    write_text_atomic(page, markdown(plan, front, len(trials)))
     return result, front, page

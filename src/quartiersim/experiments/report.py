@@ -26,8 +26,15 @@ from tqdm import tqdm
 from quartiersim.errors import UsageError
 from quartiersim.experiments import analysis, figures, stats
 from quartiersim.experiments.analysis import ALL, Design, Point
+from quartiersim.experiments.provenance import code_label
 from quartiersim.experiments.scenarios import DENSITY
-from quartiersim.experiments.storage import ResultStore
+from quartiersim.experiments.storage import (
+    ReadNotes,
+    ResultStore,
+    describe_codes,
+    write_atomic,
+    write_text_atomic,
+)
 
 DEFAULT_OUTCOMES = analysis.DEFAULT_OUTCOMES
 DEFAULT_BASELINES = analysis.DEFAULT_BASELINES
@@ -54,6 +61,7 @@ def make_report(
     interval: str = "t",
     n_boot: int = 10_000,
     progress: bool | None = None,
+    allow_mixed: bool = False,
 ) -> Path:
     """Write ``report.md``, its figures and tables for the results in ``results`` into ``out``;
     returns the path of ``report.md``.
@@ -61,6 +69,11 @@ def make_report(
     ``test``: ``t`` or ``rank`` (:data:`~quartiersim.experiments.stats.TESTS`); ``interval``:
     ``t`` or ``bca`` with ``n_boot`` resamples (tables and figures alike); ``progress`` shows a
     progress bar (default: when stderr is a terminal).
+
+    Only the runs of the manifest's experiment are read; the report lists what it ignored.
+    Runs computed by different code are refused unless ``allow_mixed`` (or the sweep was run
+    with it); the report then says that its results are mixed. Every file is written in one
+    atomic step, so a full disk leaves no half-written file.
     """
     results, out = Path(results), Path(out)
     if test not in stats.TESTS:
@@ -87,7 +100,7 @@ def make_report(
             f"--out {out}: inside the results folder the report would be read as results; "
             "choose a folder outside it"
         )
-    data = store.read()
+    data, notes = store.read(allow_mixed=allow_mixed)
     exp = manifest.get("experiment", {})
     labels = [c for c in exp.get("label_columns", []) if c in data.columns]
     d = analysis.design(manifest, data, group_by=group_by, baselines=baselines, outcomes=outcomes)
@@ -134,14 +147,15 @@ def make_report(
     bar.close()
 
     public = [c for c in labels if c != ALL]
-    conditions.rename(columns={ALL: "runs"}).to_csv(out / "conditions.csv", index=False)
-    comparisons.to_csv(out / "comparisons.csv", index=False)
-    analysis.tidy(runs, values, public).to_parquet(out / "outcomes.parquet", index=False)
-    runs[["run_id", *public, "replication", "seed"]].to_csv(out / "seeds.csv", index=False)
+    _write_csv(out / "conditions.csv", conditions.rename(columns={ALL: "runs"}))
+    _write_csv(out / "comparisons.csv", comparisons)
+    tidy = analysis.tidy(runs, values, public)
+    write_atomic(out / "outcomes.parquet", lambda fh: tidy.to_parquet(fh, index=False))
+    _write_csv(out / "seeds.csv", runs[["run_id", *public, "replication", "seed"]])
     if models:
-        _model_frame(models).to_csv(out / "model.csv", index=False)
+        _write_csv(out / "model.csv", _model_frame(models))
     if discoveries:
-        _discovery_frame(discoveries, d).to_csv(out / "scenarios.csv", index=False)
+        _write_csv(out / "scenarios.csv", _discovery_frame(discoveries, d))
 
     text = _markdown(
         manifest,
@@ -157,10 +171,38 @@ def make_report(
         sections,
         bool(models),
         bool(discoveries),
+        notes,
     )
     path = out / "report.md"
-    path.write_text(text, encoding="utf-8")
+    write_text_atomic(path, text)
     return path
+
+
+def _write_csv(path: Path, table: pd.DataFrame) -> None:
+    write_text_atomic(path, table.to_csv(index=False))
+
+
+def provenance_lines(notes: ReadNotes) -> list[str]:
+    """The report's statements on the code that computed the runs, mixed results and the
+    files it ignored (Markdown list items)."""
+    lines = []
+    if notes.mixed:
+        lines.append(
+            "- **Mixed results** (allowed with `--allow-mixed`): the runs were computed by "
+            "different model code or library versions — "
+            + "; ".join(describe_codes(notes.codes))
+            + " (see `_manifest.json` and each run file's metadata)."
+        )
+    elif notes.codes:
+        lines.append(f"- Computed by: {code_label(notes.codes[0][0])}.")
+    if notes.ignored:
+        shown = "; ".join(f"`{name}` ({why})" for name, why in notes.ignored[:10])
+        more = f"; and {len(notes.ignored) - 10} more" if len(notes.ignored) > 10 else ""
+        lines.append(
+            f"- Ignored {len(notes.ignored)} file(s) in the results folder that are not runs "
+            f"of this experiment: {shown}{more}."
+        )
+    return lines
 
 
 # ---------------------------------------------------------------------------------------------
@@ -558,9 +600,10 @@ def _markdown(
     sections: list[str],
     with_models: bool,
     with_discovery: bool,
+    notes: ReadNotes,
 ) -> str:
     exp = manifest.get("experiment", {})
-    versions = manifest.get("versions", {})
+    versions = manifest.get("code", {}).get("versions", {})
     per_condition = runs.groupby([*d.strata, d.factor], sort=False).size()
     reps = sorted(runs["replication"].unique())
     planned = exp.get("replications", len(reps))
@@ -598,6 +641,7 @@ def _markdown(
     if exp.get("parameters"):
         fixed = ", ".join(f"`{k}` = {v!r}" for k, v in exp["parameters"].items())
         lines.append(f"- Fixed parameters: {fixed}; all others at their defaults.")
+    lines += provenance_lines(notes)
     lines += [
         "",
         "## Methods",

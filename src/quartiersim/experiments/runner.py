@@ -6,13 +6,18 @@ plain, picklable data and never touch the results folder: the coordinating proce
 
 from __future__ import annotations
 
+import os
+import socket
+import sys
 import time
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
 from quartiersim.experiments.identity import RunSpec
+from quartiersim.experiments.provenance import this_code
 from quartiersim.model import QuartierModel
 
 ID_COLUMNS = ("run_id", "replication", "seed", "step")
@@ -21,12 +26,27 @@ ID_COLUMNS = ("run_id", "replication", "seed", "step")
 
 @dataclass
 class RunResult:
-    """A finished run: its rows, or the error that stopped it."""
+    """A finished run: its rows, or the error that stopped it; the code that computed it (a
+    code record, :mod:`.provenance`) and the worker it ran on."""
 
     run_id: str
     frame: pd.DataFrame | None
     error: str | None = None
     seconds: float = 0.0
+    code: dict[str, Any] = field(default_factory=dict)
+    worker: str = ""
+
+
+def worker_name() -> str:
+    """Where this process runs: a Dask worker's address, else host and process id."""
+    if "distributed" in sys.modules:  # only look when Dask is in use, never import it here
+        try:
+            from distributed import get_worker
+
+            return f"Dask worker {get_worker().address}"
+        except (ImportError, ValueError):
+            pass
+    return f"{socket.gethostname()} (process {os.getpid()})"
 
 
 def simulate(spec: RunSpec) -> pd.DataFrame:
@@ -77,12 +97,16 @@ def run_batch(specs: list[RunSpec]) -> list[RunResult]:
     """Run several runs in turn (one task for a worker). A failing run is reported with its
     traceback and does not stop the others."""
     results = []
+    code, worker = this_code(), worker_name()
     for spec in specs:
         start = time.perf_counter()
         try:
             frame = simulate(spec)
         except Exception:  # reported to the user with the run's id; the sweep goes on
-            results.append(RunResult(spec.run_id, None, traceback.format_exc()))
+            results.append(
+                RunResult(spec.run_id, None, traceback.format_exc(), code=code, worker=worker)
+            )
             continue
-        results.append(RunResult(spec.run_id, frame, None, time.perf_counter() - start))
+        seconds = time.perf_counter() - start
+        results.append(RunResult(spec.run_id, frame, None, seconds, code=code, worker=worker))
     return results

@@ -28,13 +28,17 @@ import pandas as pd
 from quartiersim.errors import UsageError
 from quartiersim.experiments.executors import Executor, LocalExecutor
 from quartiersim.experiments.experiment import (
+    KEEP_CONDITIONS,
     Condition,
     apply_sets,
+    changed_from,
     check_condition,
     merge_events,
     parse_header,
 )
 from quartiersim.experiments.identity import RunSpec, canonical, derive_seed, digest
+from quartiersim.experiments.plan import Plan, confirm, estimate
+from quartiersim.experiments.provenance import this_code
 from quartiersim.experiments.source import (
     Source,
     check_keys,
@@ -45,8 +49,8 @@ from quartiersim.experiments.source import (
     parse_parameters,
     suggest,
 )
-from quartiersim.experiments.storage import ResultStore
-from quartiersim.experiments.sweep import SweepOutcome, _log, execute
+from quartiersim.experiments.storage import ResultStore, write_text_atomic
+from quartiersim.experiments.sweep import SweepOutcome, _log, execute, run_cost
 from quartiersim.measures import MEASURES
 from quartiersim.parameters import DEFAULTS, PARAMETERS
 
@@ -111,8 +115,31 @@ class SensitivityPlan:
         """A sampled value as the model gets it: integers rounded."""
         return round(x) if PARAMETERS[factor].kind is int else float(x)
 
-    def make_samples(self, src: Source) -> None:
+    def count_points(self) -> dict[str, int]:
+        """Sample points per method, counted before any is drawn."""
+        k = len(self.factors)
+        counts = {
+            "morris": self.morris_trajectories * (k + 1),
+            "sobol": self.sobol_samples * ((2 * k + 2) if self.second_order else (k + 2)),
+        }
+        return {m: counts[m] for m in self.methods}
+
+    def count_runs(self) -> int:
+        """Runs of all designs (at most: a point repeated within a design runs once)."""
+        return sum(self.count_points().values()) * self.replications
+
+    def midpoint(self) -> dict[str, Any]:
+        """The parameters at the middle of every factor's range (for timing a run)."""
+        return {
+            **self.parameters,
+            **{f: self.value(f, (lo + hi) / 2) for f, (lo, hi) in self.bounds.items()},
+        }
+
+    def make_samples(self, src: Source | None = None) -> None:
         """Draw the designs (seeded) and check every sample point as a model would."""
+        if self.samples:
+            return
+        src = src or Source(self.source_path, self.source_text)
         salib = _salib()
         for method in self.methods:
             if method == "morris":
@@ -152,6 +179,7 @@ class SensitivityPlan:
             steps=self.week,
             record=(self.week,),
             measures=self.outcomes,
+            identity=canonical(identity),
         )
 
     def runs(self) -> list[RunSpec]:
@@ -171,7 +199,7 @@ class SensitivityPlan:
                 "seed": self.seed,
                 "week": self.week,
                 "common_seeds": self.common_seeds,
-                "parameters": self.parameters,
+                "parameters": changed_from(self.parameters, DEFAULTS),
                 "factors": list(self.factors),
                 "bounds": {f: list(b) for f, b in self.bounds.items()},
                 "outcomes": list(self.outcomes),
@@ -339,7 +367,8 @@ def parse_sensitivity(
         source_text=src.text,
         overrides={k: v for k, v in (("seed", seed), ("set", canonical(dict(sets or {})))) if v},
     )
-    plan.make_samples(src)
+    if sum(plan.count_points().values()) <= KEEP_CONDITIONS:
+        plan.make_samples(src)  # else after its plan is shown and accepted
     return plan
 
 
@@ -353,6 +382,29 @@ def load_sensitivity(path: Path | str, **overrides: Any) -> SensitivityPlan:
 # ---------------------------------------------------------------------------------------------
 
 
+def plan_sensitivity(plan: SensitivityPlan, store: ResultStore, executor: Executor) -> Plan:
+    """The plan of a sensitivity analysis: its runs counted from the sample sizes (before any
+    sample is drawn), with a time estimate."""
+    total = plan.count_runs()
+    sizes = ", ".join(f"{m} {n:,} points" for m, n in plan.count_points().items())
+    shape = f"{sizes}; {plan.replications} replication(s), {plan.week} weeks each"
+    result = Plan(plan.name, total, shape, executor.description, total)
+    if store.manifest_path.exists() and store.manifest()["definition_hash"] == digest(
+        plan.definition()
+    ):
+        result.to_run = max(total - len(store.finished()), 0)
+    if result.to_run:
+        params = plan.midpoint()
+        result.seconds = estimate(
+            params,
+            runs=result.to_run,
+            steps=plan.week,
+            mean_residents=params.get("n_residents", DEFAULTS["n_residents"]),
+            slots=executor.slots,
+        )
+    return result
+
+
 def run_sensitivity(
     plan: SensitivityPlan,
     out: Path | str,
@@ -361,14 +413,32 @@ def run_sensitivity(
     progress: bool | None = None,
     log: Any = _log,
     command: list[str] | None = None,
+    yes: bool = False,
+    ask: Any = None,
+    allow_mixed: bool = False,
 ) -> tuple[SweepOutcome, Path | None]:
     """Run the plan's runs into ``OUT/results`` (resumable) and, when all finished, write the
-    indices to ``OUT``. Returns the sweep outcome and the path of ``sensitivity.md``."""
+    indices to ``OUT``. Returns the sweep outcome and the path of ``sensitivity.md``.
+
+    Like a sweep, it shows its plan first and starts a large one only with ``yes`` or when
+    ``ask`` agrees; it refuses results of other code unless ``allow_mixed``.
+    """
     import sys
 
     executor = executor or LocalExecutor()
     out = Path(out)
-    store = ResultStore(out / "results")
+    store = ResultStore(out / "results", log=log)
+    shown = plan_sensitivity(plan, store, executor)
+    log(shown.text())
+    confirm(
+        shown,
+        yes=yes,
+        ask=ask,
+        smaller="smaller sobol_samples or morris_trajectories, fewer parameters or replications",
+    )
+    plan.make_samples()
+    code = this_code()
+    executor.check_code(code, allow_mixed)
     with store.writing():
         resumed = store.prepare(
             plan.definition(),
@@ -382,30 +452,36 @@ def run_sensitivity(
                 },
                 "command": command if command is not None else sys.argv,
             },
+            code=code,
+            allow_mixed=allow_mixed,
         )
+        finished = store.verify()
         runs = plan.runs()
-        finished = store.finished()
         pending = [r for r in runs if r.run_id not in finished]
         outcome = SweepOutcome(out / "results", total=len(runs), skipped=len(runs) - len(pending))
-        sizes = ", ".join(f"{m} {len(x)} points" for m, x in plan.samples.items())
-        log(
-            f"{plan.name}: {len(runs)} runs ({sizes}; {plan.replications} replication(s), "
-            f"{plan.week} weeks each)"
-            + (f"; resuming: {outcome.skipped} finished" if resumed else "")
-            + f"; on {executor.description}"
-        )
+        if resumed:
+            log(f"resuming: {outcome.skipped} finished, {len(pending)} to run")
         outcome.failed = execute(
-            pending, store, executor, total=len(runs), desc=plan.name, progress=progress
+            pending,
+            len(pending),
+            store,
+            executor,
+            total=len(runs),
+            desc=plan.name,
+            cost=run_cost(pending),
+            progress=progress,
+            allow_mixed=allow_mixed,
+            log=log,
         )
     outcome.done = len(pending) - len(outcome.failed)
     if outcome.failed:
         return outcome, None
-    data = store.read()
+    data, _ = store.read(allow_mixed=allow_mixed)
     tables = analyse(plan, data)
     for method, table in tables.items():
-        table.to_csv(out / f"{method}.csv", index=False)
+        write_text_atomic(out / f"{method}.csv", table.to_csv(index=False))
     path = out / "sensitivity.md"
-    path.write_text(markdown(plan, tables), encoding="utf-8")
+    write_text_atomic(path, markdown(plan, tables))
     return outcome, path
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from quartiersim import PARAMETERS
 from quartiersim.errors import UsageError
+from quartiersim.parameters import check_seed
 
 _HEADER = re.compile(r"^\[\[?\s*([^\[\]]+?)\s*\]\]?$")
 
@@ -159,6 +160,16 @@ def get_int(
     return value
 
 
+def get_seed(src: Source, section: str, table: Mapping[str, Any], key: str) -> int:
+    """The required seed ``table[key]``, checked like every other door's seed."""
+    if key not in table:
+        raise src.error(section, None, f"missing required key '{key}' (a whole number >= 0)")
+    try:
+        return check_seed(table[key])  # type: ignore[return-value]
+    except ValueError as e:
+        raise src.error(section, key, str(e)) from None
+
+
 def get_text(
     src: Source, section: str, table: Mapping[str, Any], key: str, default: str | None
 ) -> str:
@@ -259,13 +270,6 @@ def parse_events(src: Source, entries: Any) -> tuple[tuple[int, str], ...]:
         if missing:
             raise src.error(
                 "events", None, f"entry {i + 1} is missing {' and '.join(missing)}", occurrence=i
-            )
-        if isinstance(entry["week"], bool) or not isinstance(entry["week"], int):
-            raise src.error(
-                "events",
-                None,
-                f"entry {i + 1}: week must be a whole number, got {entry['week']!r}",
-                occurrence=i,
             )
         try:
             PARAMETERS["events"].check([entry])
