@@ -29,7 +29,7 @@ import numpy as np
 from quartiersim.arena import MEDIATION_HOURS, Arena
 from quartiersim.groups import MIN_MEMBERS, SEED_FUNDS, ActionGroups
 from quartiersim.problems import CONCERN_LEVEL, LATENT, OPPOSING, STRUCTURAL, VISIBLE, Problems
-from quartiersim.quarter import Layout
+from quartiersim.quarter import Area, Layout
 from quartiersim.registry import Registry, Text, View, as_text
 from quartiersim.residents import BUREAUCRACY, ORGANISING, SPEAKING, Residents
 from quartiersim.ties import Ties, random_pairs
@@ -93,10 +93,13 @@ class Worker(Protocol):
 
 @dataclass
 class Budget:
-    """Hours available to one role this week; tasks are paid for in full or not at all."""
+    """Hours available to one role this week; tasks are paid for in full or not at all. A role
+    that goes somewhere spends them in ``area`` if the worker was sent to one (``None``: the
+    whole quarter)."""
 
     hours: float
     spent: float = 0.0
+    area: Area | None = None
 
     def take(self, cost: float) -> bool:
         """Pay ``cost`` hours if they are left; return whether the task can be done."""
@@ -124,6 +127,7 @@ class Activity:
     longest_task: float  # hours; unspent hours up to this carry over to the next week
     colour: str  # on the map, in the legend and in figures
     messages: Mapping[str, Text] = field(default_factory=dict)  # log key -> sentence
+    placed: bool = False  # goes to places in the quarter: can be sent to an area (Budget.area)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "label", as_text(self.label))
@@ -151,12 +155,14 @@ def activity(
     colour: str,
     messages: Mapping[str, tuple[str, str]] | None = None,
     name: str | None = None,
+    placed: bool = False,
 ) -> Callable[[Mechanism], Mechanism]:
     """Declare the decorated function as an activity (``role=True``: a role of the theory).
 
     ``label``, ``explanation`` and each of ``messages`` are (English, German) pairs; a message
     is the sentence for a log key the mechanism writes, with ``{placeholders}`` for its data.
-    ``name`` defaults to the function's name.
+    ``name`` defaults to the function's name. ``placed=True`` declares that the mechanism goes
+    to places in the quarter and respects the area a worker is sent to (``budget.area``).
     """
 
     def declare(act: Mechanism) -> Mechanism:
@@ -171,6 +177,7 @@ def activity(
                 longest_task=longest_task,
                 colour=colour,
                 messages={key: Text(*text) for key, text in (messages or {}).items()},
+                placed=placed,
             )
         )
         return act
@@ -215,6 +222,7 @@ def check_role_mix(value: Any, *, name: str = "role_mix") -> dict[str, float] | 
     ),
     longest_task=WALK_HOURS,
     colour="#e41a1c",
+    placed=True,
     messages={
         "problem_found": (
             "{worker} found {problem} and made it public.",
@@ -225,10 +233,11 @@ def check_role_mix(value: Any, *, name: str = "role_mix") -> dict[str, float] | 
 def problem_sensor(m: Quarter, w: Worker, budget: Budget) -> None:
     """Walks the quarter, finds latent problems and makes them public; reports the burden
     of the buildings passed (small-scale social reporting, kleinräumige Sozialberichterstattung).
+    A worker sent to an area walks there.
     """
     pr, r = m.problems, m.residents
     while budget.take(WALK_HOURS):
-        x, y = m.random_location()
+        x, y = m.random_location() if budget.area is None else budget.area.random_cell(m.rng)
         w.move_to(x, y)
         near = np.hypot(pr.x - x, pr.y - y) <= WALK_RADIUS
         found = np.flatnonzero(near & (pr.status == LATENT) & (m.rng.random(len(pr)) < 0.6))
@@ -255,6 +264,7 @@ def problem_sensor(m: Quarter, w: Worker, budget: Budget) -> None:
     ),
     longest_task=VISIT_HOURS,
     colour="#377eb8",
+    placed=True,
     messages={
         "outreach_visit": (
             "{worker} visited resident {resident} at home.",
@@ -264,12 +274,15 @@ def problem_sensor(m: Quarter, w: Worker, budget: Budget) -> None:
 )
 def resource_diagnostician(m: Quarter, w: Worker, budget: Budget) -> None:
     """Outreach: visits residents at home, reaching the withdrawn too; uncovers a buried
-    resource and offers a small chance to use it (a space of possibility, Möglichkeitsraum)."""
+    resource and offers a small chance to use it (a space of possibility, Möglichkeitsraum).
+    A worker sent to an area knocks only on doors there."""
     r = m.residents
     since = m.steps - m.offered_week
     # New doors every half year; residents the team knows to have withdrawn, every month
     # (relationship work, Beziehungsarbeit).
     due = (since >= OUTREACH_REPEAT_WEEKS) | (r.known & r.withdrawn & (since >= FOLLOW_UP_WEEKS))
+    if budget.area is not None:
+        due &= budget.area.contains(m.home_xy)
     candidates = np.flatnonzero(due)
     visits = 0
     while visits < len(candidates) and budget.take(VISIT_HOURS):
