@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from quartiersim import MEASURES
-from quartiersim.experiments import experiment, sensitivity
+from quartiersim.experiments import designs, experiment, sensitivity
 
 PAGE = Path(__file__).resolve().parents[1] / "docs" / "researchers.md"
 TEXT = PAGE.read_text(encoding="utf-8")
@@ -39,7 +39,18 @@ def test_every_measure_is_in_the_data_dictionary(name):
 
 
 @pytest.mark.parametrize(
-    "command", ["run", "strategies", "sweep", "compare", "report", "sensitivity"]
+    "command", ["run", "strategies", "sweep", "compare", "report", "sensitivity", "optimise"]
 )
 def test_every_research_command_is_shown(command):
     assert f"\nquartiersim {command}" in TEXT
+
+
+@pytest.mark.parametrize("key", [k for k in designs.SAMPLE_KEYS if k != "ranges"])
+def test_every_sample_key_is_documented(key):
+    assert f"`[sample] {key}`" in TEXT
+    assert "`[sample.ranges] NAME`" in TEXT and "`[[exclude]] NAME`" in TEXT
+
+
+@pytest.mark.parametrize("method", list(designs.METHODS))
+def test_every_sampling_method_is_documented(method):
+    assert f"`{method}`" in TEXT

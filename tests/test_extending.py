@@ -169,7 +169,8 @@ def test_the_map_draws_the_new_role_and_names_it_in_the_legend(session, lang, te
     figures.update_map(fig, session.model, lang=lang)
     legend = figures.map_legend(session.model, "helplessness", lang)
     assert any(colour == PINK and text in entry for colour, entry in legend), legend
-    assert any(text.split(": ")[-1] in hover for hover in fig.data[figures.WORKERS].hovertext)
+    hovers = [note.hovertext for note in fig.layout.annotations if note.name == "worker"]
+    assert any(text.split(": ")[-1] in hover for hover in hovers)
 
 
 def test_the_status_line_and_feed_speak_of_the_new_role(session) -> None:

@@ -23,7 +23,7 @@ from quartiersim.app.session import Session
 from quartiersim.problems import KIND_INDEX
 
 GUIDE = Path(__file__).resolve().parent.parent / "docs" / "trainers.md"
-LINK = re.compile(r"\[(?:scene|Szene) (\d+)\]\(<(http://127\.0\.0\.1:8765/\?[^>]+)>\)")
+LINK = re.compile(r"\[(?:scene|Szene) (\d+)\]\((http://127\.0\.0\.1:8765/\?[^)\s]+)\)")
 
 
 def scene_links() -> dict[str, dict[int, str]]:

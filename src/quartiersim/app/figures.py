@@ -285,7 +285,11 @@ def map_figure(
             x=xy[:, 0].round(2).tolist(),
             y=xy[:, 1].round(2).tolist(),
             mode="markers",
-            marker={"size": 6, "line": {"width": 0.4, "color": "#333333"}},
+            # smaller dots in a bigger quarter, so 5,000 households stay apart
+            marker={
+                "size": max(2.5, min(7.0, 260 / lay.width)),
+                "line": {"width": 0.4 if lay.width <= 60 else 0, "color": "#333333"},
+            },
             hovertemplate="#%{pointNumber}: %{marker.color:.2f}<extra></extra>",
             name="residents",
         )
@@ -373,54 +377,85 @@ def update_map(
         residents["hovertemplate"] = "#%{pointNumber}: %{marker.color:.2f}<extra></extra>"
     else:
         residents["hovertemplate"] = "#%{pointNumber}<extra></extra>"
-    ring = (
-        ([float(xy[selected, 0])], [float(xy[selected, 1])])
-        if selected is not None and 0 <= selected < len(xy)
-        else ([], [])
-    )
-    restyle(
-        fig,
-        PROBLEMS,
+    # Problems, the inspected resident and the workers are shapes and annotations of the
+    # layout: a frame is then one message and one redraw in the browser (one per trace
+    # would redraw the 5,000 residents several times per frame).
+    shapes = []
+    for p in range(len(pr.x)):
+        symbol, fill, line = styles[p]
+        r = 0.5 + 1.1 * float(pr.severity[p])
+        shapes.append(
+            {
+                "type": "circle",
+                "xref": "x",
+                "yref": "y",
+                "x0": float(pr.x[p]) - r,
+                "x1": float(pr.x[p]) + r,
+                "y0": float(pr.y[p]) - r,
+                "y1": float(pr.y[p]) + r,
+                "fillcolor": "rgba(0,0,0,0)" if symbol == "circle-open" else fill,
+                "line": {
+                    "color": line,
+                    "width": 2,
+                    "dash": "dot" if symbol == "circle-open" else "solid",
+                },
+                "layer": "above",
+            }
+        )
+    if selected is not None and 0 <= selected < len(xy):
+        x, y = float(xy[selected, 0]), float(xy[selected, 1])
+        shapes.append(
+            {
+                "type": "circle",
+                "xref": "x",
+                "yref": "y",
+                "x0": x - 0.9,
+                "x1": x + 0.9,
+                "y0": y - 0.9,
+                "y1": y + 0.9,
+                "line": {"color": "black", "width": 3},
+                "layer": "above",
+                "name": "selected",
+            }
+        )
+    notes = [
         {
-            "x": pr.x.tolist(),
-            "y": pr.y.tolist(),
-            "marker.symbol": [s[0] for s in styles],
-            "marker.color": [s[1] for s in styles],
-            "marker.size": (14 + 22 * pr.severity).round(1).tolist(),
-            "marker.line.color": [s[2] for s in styles],
-            "marker.line.width": 2,
-            "hovertext": [
-                f"{problem_name(model, i, lang)} ({t(STATUS_KEYS[int(s)], lang)})"
-                for i, s in enumerate(pr.status)
-            ],
-        },
-    )
-    restyle(fig, RESIDENTS, residents)
-    restyle(
-        fig,
-        WORKERS,
-        {
-            "x": wx,
-            "y": wy,
-            "marker.color": wc,
-            "text": [str(k + 1) for k in range(len(wx))],
-            "hovertext": wt,
-        },
-    )
-    restyle(fig, SELECTED, {"x": ring[0], "y": ring[1]})
+            "x": x,
+            "y": y,
+            "xref": "x",
+            "yref": "y",
+            "text": f"<b>{k + 1}</b>",
+            "showarrow": False,
+            "bgcolor": colour,
+            "bordercolor": "black",
+            "borderwidth": 1.5,
+            "borderpad": 3,
+            "font": {"size": FONT_SIZE, "color": "white"},
+            "hovertext": hover,
+            "name": "worker",
+        }
+        for k, (x, y, colour, hover) in enumerate(zip(wx, wy, wc, wt, strict=True))
+    ]
     restyle(
         fig, PLACES, {"text": [texts.pick(PLACE_NAMES[k], lang) for k in model.layout.place_kind]}
     )
-    relayout(
-        fig,
-        {
-            "title": {"text": title, "font": {"size": FONT_SIZE + 1}, "x": 0.5},
-            "meta": {
-                "frame": frame,
-                "view": fig.layout.meta["view"],
-            },  # last: the frame is complete when it shows
-        },
-    )
+    # One batch that touches one trace: one message, one redraw (see :func:`restyle`).
+    with fig.batch_update():
+        dots = fig.data[RESIDENTS]
+        for path, value in residents.items():
+            dots[path] = value
+        fig.layout.shapes = shapes
+        fig.layout.annotations = notes
+        fig.layout.title = {"text": title, "font": {"size": FONT_SIZE + 1}, "x": 0.5}
+        fig.layout.meta = {"frame": frame, "view": fig.layout.meta["view"]}
+
+
+def problem_hover(model: Any, lang: str) -> list[str]:
+    """What each problem is and where it stands, for the map's legend and tests."""
+    return [
+        f"{problem_name(model, i, lang)} ({t(STATUS_KEYS[int(s)], lang)})"
+        for i, s in enumerate(model.problems.status)
+    ]
 
 
 STATUS_KEYS = {LATENT: "latent", VISIBLE: "visible", SOLVED: "solved"}

@@ -8,6 +8,7 @@ Subcommands::
     quartiersim compare      the headline strategy comparison and its report, one command
     quartiersim report       statistics and figures from a results folder
     quartiersim sensitivity  Morris screening and Sobol indices (SALib)
+    quartiersim optimise     the Pareto front of role mixes (optuna)
     quartiersim app          the browser view
     quartiersim validate     the validation report (docs/validation.md)
 

@@ -165,7 +165,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     code = _sweep(exp, out / "results", args)
     if code != EXIT_OK:
         return code
-    report = make_report(out / "results", out / "report", test=args.test)
+    report = make_report(out / "results", out / "report", test=args.test, progress=args.progress)
     print(f"report: {report}", file=sys.stderr)
     return EXIT_OK
 
@@ -186,7 +186,9 @@ def cmd_report(args: argparse.Namespace) -> int:
         baselines=args.baselines,
         group_by=args.group_by,
         test=args.test,
+        interval=args.ci,
         n_boot=args.bootstrap,
+        progress=args.progress,
     )
     print(f"report: {path}", file=sys.stderr)
     return EXIT_OK
@@ -217,6 +219,50 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     if path is None:
         return _report_outcome(outcome)
     print(f"indices: {path} (and morris.csv / sobol.csv next to it)", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_optimise(args: argparse.Namespace) -> int:
+    """quartiersim optimise: the Pareto front of role mixes (and hours)."""
+    from quartiersim.experiments.executors import make_executor
+    from quartiersim.experiments.optimise import format_front, make_plan, run_optimise
+
+    plan = make_plan(
+        seed=args.seed,
+        steps=args.steps,
+        seeds=args.seeds,
+        population=args.population,
+        generations=args.generations,
+        objectives=args.objectives,
+        hours=args.hours,
+        budget=args.budget,
+        resolution=args.resolution,
+        sets=given_sets(args),
+        sampler=args.sampler,
+        robust=args.robust,
+        quick=args.quick,
+    )
+    executor = make_executor(
+        args.processes, args.scheduler, args.scheduler_timeout, tls_files(args)
+    )
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        _, front, page = run_optimise(
+            plan, args.out, executor, progress=args.progress, app_url=args.app_url
+        )
+    except KeyboardInterrupt:
+        print(
+            f"\ninterrupted: finished runs are saved in {Path(args.out) / 'results'}; run the "
+            "same command again to continue",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        executor.close()
+    print(f"Pareto front ({len(front)} points; figure and tables in {args.out}):")
+    print(format_front(plan, front))
+    print(f"page: {page}", file=sys.stderr)
     return EXIT_OK
 
 

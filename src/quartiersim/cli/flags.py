@@ -42,6 +42,30 @@ def port_number(text: str) -> int:
     return value
 
 
+def hours_range(text: str) -> tuple[float, float]:
+    """``10:39`` → (10.0, 39.0); ``39`` → (39.0, 39.0)."""
+    low, sep, high = text.partition(":")
+    try:
+        lo = float(low)
+        hi = float(high) if sep else lo
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected LOW:HIGH hours (e.g. 10:39) or one number, got {text!r}"
+        ) from None
+    return lo, hi
+
+
+def positive_number(text: str) -> float:
+    """An argument type: a finite number > 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}")
+    return value
+
+
 def parse_role_mix(text: str) -> dict[str, float]:
     """``door_opener=2,dialogue_manager=1`` → ``{"door_opener": 2.0, "dialogue_manager": 1.0}``."""
     mix: dict[str, float] = {}

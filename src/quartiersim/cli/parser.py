@@ -14,6 +14,7 @@ from quartiersim.cli.commands import (
     EXIT_USAGE,
     cmd_app,
     cmd_compare,
+    cmd_optimise,
     cmd_report,
     cmd_run,
     cmd_sensitivity,
@@ -25,12 +26,25 @@ from quartiersim.cli.flags import (
     add_executor_flags,
     add_override_flags,
     add_parameter_flags,
+    hours_range,
     int_at_least,
     measure_list,
     name_list,
     port_number,
+    positive_number,
 )
 from quartiersim.experiments.experiment import DEFAULT_STEPS
+from quartiersim.experiments.stats import INTERVALS, MIN_N, MIN_N_BCA, TESTS
+
+
+def add_test_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--test",
+        choices=TESTS,
+        default="t",
+        help="significance test: t (default; paired t-test with common seeds, else Welch's) or "
+        "rank (Wilcoxon signed-rank with common seeds, else Mann-Whitney U)",
+    )
 
 
 class _Parser(argparse.ArgumentParser):
@@ -192,12 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="folder for results/ and report/ (default results/compare_strategies)",
     )
-    p.add_argument(
-        "--test",
-        choices=("welch", "mann-whitney"),
-        default="welch",
-        help="significance test (default welch)",
-    )
+    add_test_flag(p)
     add_executor_flags(p)
     add_override_flags(p)
     p.set_defaults(handler=cmd_compare)
@@ -206,10 +215,14 @@ def build_parser() -> argparse.ArgumentParser:
         "report",
         formatter_class=_Formatter,
         help="statistics and figures from a results folder",
-        description="Write REPORT_DIR/report.md with figures (time series with 95%% bands and "
-        "the exit marked; outcomes per condition) and tables (mean, bootstrap 95%% CI, Hedges' "
-        "g against the baselines, Holm-adjusted tests), plus summary.csv, outcomes.csv and "
-        "seeds.csv.",
+        description="Write REPORT_DIR/report.md with figures (time series with 95% bands and "
+        "the exit marked; outcomes per condition, as dose-response curves where a factor is a "
+        "number) and tables: per condition the mean and its 95% CI (none below "
+        f"{MIN_N} runs); against each baseline the mean difference and Hedges' g with 95% CIs "
+        "and a test — paired by seed when the experiment used common seeds — Holm-adjusted "
+        "per outcome; an interaction model for factorial designs; scenario discovery for "
+        "sampled designs. Tables: conditions.csv, comparisons.csv, outcomes.parquet (tidy), "
+        "seeds.csv, model.csv, scenarios.csv.",
         epilog="example:\n  quartiersim report results/compare_strategies/results --out "
         "results/compare_strategies/report",
     )
@@ -235,18 +248,26 @@ def build_parser() -> argparse.ArgumentParser:
         help="the factor to compare: 'variant' or a swept parameter (default: "
         "variant, else strategy)",
     )
+    add_test_flag(p)
     p.add_argument(
-        "--test",
-        choices=("welch", "mann-whitney"),
-        default="welch",
-        help="significance test (default welch)",
+        "--ci",
+        choices=INTERVALS,
+        default="t",
+        help="confidence intervals: t (default) or bca — the BCa bootstrap, used from "
+        f"{MIN_N_BCA} runs on (below it undercovers; the t interval is given instead)",
     )
     p.add_argument(
         "--bootstrap",
         type=int_at_least(100),
         default=10_000,
         metavar="N",
-        help="bootstrap resamples for the confidence intervals (default 10000)",
+        help="bootstrap resamples for --ci bca, in tables and figures (default 10000)",
+    )
+    p.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="show a progress bar (default: when on a terminal)",
     )
     p.set_defaults(handler=cmd_report)
 
@@ -264,6 +285,113 @@ def build_parser() -> argparse.ArgumentParser:
     add_executor_flags(p)
     add_override_flags(p, steps=False, replications=False)
     p.set_defaults(handler=cmd_sensitivity)
+
+    p = sub.add_parser(
+        "optimise",
+        formatter_class=_Formatter,
+        help="the Pareto front of role mixes (and hours) between social capital and political "
+        "influence",
+        description="Search the role mix (each role's weight 0..RESOLUTION) and the hours per "
+        "worker that maximise two or more outcomes at the run's last week, each candidate on the "
+        "same quarters (--seeds), with optuna's multi-objective NSGA-II (or TPE) sampler. Prints "
+        "every point of the Pareto front with its role mix, hours and a URL that replays it in "
+        "the browser view; writes OUT/front.csv, OUT/trials.csv, OUT/front.png, OUT/optimise.md "
+        "and the runs to OUT/results (running the same command again continues from them).",
+        epilog="examples:\n"
+        "  quartiersim optimise --quick --out results/optimise-quick\n"
+        "  quartiersim optimise --out results/optimise --hours 10:39 --budget 60 --seeds 5\n"
+        "  quartiersim optimise --out results/opt --objectives social_capital,helplessness:min",
+    )
+    p.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    p.add_argument(
+        "--objectives",
+        default="social_capital,political_influence",
+        metavar="LIST",
+        help="measures to maximise (NAME:min to minimise), at least two, separated by commas "
+        "(default social_capital,political_influence)",
+    )
+    p.add_argument(
+        "--hours",
+        type=hours_range,
+        metavar="LOW:HIGH",
+        help="range of hours per worker and week to search, or one value to fix them "
+        "(default 10:39)",
+    )
+    p.add_argument(
+        "--budget",
+        type=positive_number,
+        metavar="HOURS",
+        help="staff hours per week, all workers together: caps the hours at BUDGET / n_workers",
+    )
+    p.add_argument(
+        "--seeds",
+        type=int_at_least(1),
+        metavar="K",
+        help="quarters every candidate runs on, the same for all (default 3; --quick 2)",
+    )
+    p.add_argument(
+        "--robust",
+        choices=("mean", "worst"),
+        default="mean",
+        help="score over the quarters: the mean (default) or the worst quarter",
+    )
+    p.add_argument(
+        "--steps",
+        type=int_at_least(1),
+        metavar="WEEKS",
+        help=f"weeks per run; outcomes at the last week (default {DEFAULT_STEPS}; --quick 52)",
+    )
+    p.add_argument(
+        "--population",
+        type=int_at_least(2),
+        metavar="N",
+        help="candidates per generation, run in parallel (default 24; --quick 8)",
+    )
+    p.add_argument(
+        "--generations",
+        type=int_at_least(1),
+        metavar="N",
+        help="generations; more continue a finished search (default 20; --quick 3)",
+    )
+    p.add_argument(
+        "--resolution",
+        type=int_at_least(1),
+        default=4,
+        metavar="N",
+        help="each role's weight is a whole number 0..N; the mix is the weights' shares "
+        "(default 4)",
+    )
+    p.add_argument(
+        "--sampler",
+        choices=("nsga2", "tpe"),
+        default="nsga2",
+        help="optuna's multi-objective sampler: nsga2 (default) or tpe",
+    )
+    p.add_argument(
+        "--seed", type=int_at_least(0), default=1, metavar="SEED", help="seed (default 1)"
+    )
+    p.add_argument(
+        "--quick",
+        action="store_true",
+        help="a look in minutes: 150 households on 20x20, 52 weeks (26 of project), 2 quarters, "
+        "3 generations of 8 (explicit options win)",
+    )
+    p.add_argument(
+        "--app-url",
+        default="http://127.0.0.1:8765/",
+        metavar="URL",
+        help="the browser view's address for the replay URLs (default http://127.0.0.1:8765/)",
+    )
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="fix a model parameter for every run (read as TOML), e.g. --set n_workers=3; "
+        "repeatable",
+    )
+    add_executor_flags(p)
+    p.set_defaults(handler=cmd_optimise)
 
     p = sub.add_parser(
         "app",

@@ -3,11 +3,16 @@
 - :func:`run_single` runs the model once and summarises it or writes it to a file
   (:mod:`.single`);
 - :func:`load_experiment` reads and checks an experiment file (:mod:`.experiment`,
-  :mod:`.source`; run identities and seeds in :mod:`.identity`);
+  :mod:`.source`; exclusions and sampled designs in :mod:`.designs`; run identities and seeds
+  in :mod:`.identity`);
 - :func:`run_sweep` runs it into a results folder on local processes or a Dask cluster,
   skipping finished runs (:mod:`.sweep`, :mod:`.executors`, :mod:`.storage`);
-- :func:`make_report` writes statistics and figures (:mod:`.report`, :mod:`.stats`);
+- :func:`make_report` writes statistics and figures (:mod:`.report`; the numbers from
+  :mod:`.analysis`, :mod:`.stats`, :mod:`.factorial` and :mod:`.scenarios`, the figures from
+  :mod:`.figures`);
 - :func:`load_sensitivity` / :func:`run_sensitivity`: Morris and Sobol indices with SALib;
+- :func:`make_plan` / :func:`run_optimise`: the Pareto front of role mixes with optuna
+  (:mod:`.optimise`);
 - :class:`UsageError` and the other errors, from :mod:`quartiersim.errors`.
 
 The command line ``quartiersim`` (:mod:`quartiersim.cli`) is a thin layer over these.
@@ -30,6 +35,8 @@ _WHERE = {
     "make_report": ".report",
     "load_sensitivity": ".sensitivity",
     "run_sensitivity": ".sensitivity",
+    "make_plan": ".optimise",
+    "run_optimise": ".optimise",
     "Experiment": ".experiment",
     "experiments_dir": ".experiment",
     "load_experiment": ".experiment",

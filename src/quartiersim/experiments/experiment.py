@@ -6,6 +6,9 @@ An experiment file is TOML with these sections (``docs/researchers.md`` has the 
     [parameters]          fixed model parameters (names from quartiersim.PARAMETERS)
     [sweep]               lists of values; every combination is run (full factorial)
     [variants.NAME]       named parameter sets, crossed with the sweep
+    [[exclude]]           combinations of the sweep and variants left out
+    [sample]              parameter sets sampled over ranges (Latin hypercube, Monte Carlo),
+                          crossed with the sweep (:mod:`.designs`)
     [[events]]            week = 104, event = "rent_increase" (scheduled in every run)
     [report]              baselines, outcomes, group_by (defaults for `quartiersim report`)
 
@@ -26,6 +29,13 @@ from typing import Any
 
 from quartiersim import MEASURES, PARAMETERS, validate
 from quartiersim.errors import UsageError
+from quartiersim.experiments.designs import (
+    DESIGN_POINT,
+    Exclusion,
+    Sample,
+    parse_exclusions,
+    parse_sample,
+)
 from quartiersim.experiments.identity import (
     RunSpec,
     canonical,
@@ -61,6 +71,8 @@ SECTIONS: dict[str, str] = {
     "parameters": "fixed model parameters",
     "sweep": "lists of parameter values, run in every combination",
     "variants": "named parameter sets ([variants.NAME])",
+    "exclude": "combinations left out ([[exclude]] with values of swept parameters)",
+    "sample": "parameter sets sampled over ranges ([sample] method, points, [sample.ranges])",
     "events": "scheduled events ([[events]] with week and event)",
     "report": "defaults for the report (baselines, outcomes, group_by)",
 }
@@ -92,6 +104,7 @@ class Condition:
     variant: str | None
     params: dict[str, Any]  # the values the experiment sets (checked)
     full: dict[str, Any]  # all parameters, defaults filled in (checked)
+    point: int | None = None  # the sampled point (a label, not part of the identity)
 
     @property
     def identity(self) -> dict[str, Any]:
@@ -140,6 +153,8 @@ class Experiment:
     parameters: dict[str, Any] = field(default_factory=dict)
     sweep: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     variants: dict[str, dict[str, Any]] = field(default_factory=dict)
+    exclude: tuple[Exclusion, ...] = ()
+    sample: Sample | None = None
     report: ReportSettings = field(default_factory=ReportSettings)
     source_path: str | None = None
     source_text: str = ""
@@ -151,38 +166,65 @@ class Experiment:
     def parameter_columns(self) -> tuple[str, ...]:
         """Parameters stored as columns: every one the experiment sets, plus ``strategy``."""
         named = {"strategy", *self.parameters, *self.sweep}
+        if self.sample is not None:
+            named |= set(self.sample.ranges)
         for v in self.variants.values():
             named |= set(v)
         return tuple(p for p in PARAMETERS if p in named)
 
     @property
     def label_columns(self) -> tuple[str, ...]:
-        return (("variant",) if self.variants else ()) + self.parameter_columns
+        point = (DESIGN_POINT,) if self.sample is not None else ()
+        return (("variant",) if self.variants else ()) + self.parameter_columns + point
 
     @property
     def recorded_measures(self) -> tuple[str, ...]:
         return self.measures + tuple(m for m in ALWAYS_RECORDED if m not in self.measures)
 
     def conditions(self, src: Source | None = None) -> list[Condition]:
-        """Every combination: variants (if any) × the full factorial of the sweep."""
+        """Every combination: variants (if any) × the full factorial of the sweep, less the
+        excluded ones, × the sampled points (if any; a point that repeats another runs once)."""
         if self._conditions is not None:
             return self._conditions
         src = src or Source(self.source_path, self.source_text)
         keys = list(self.sweep)
+        points: list[dict[str, Any] | None] = (
+            list(self.sample.values(self.seed)) if self.sample is not None else [None]
+        )
         out = []
+        seen: set[str] = set()
         variants: list[tuple[str | None, dict[str, Any]]] = list(self.variants.items())
         for variant, vparams in variants or [(None, {})]:
             for combo in itertools.product(*(self.sweep[k] for k in keys)):
                 swept = dict(zip(keys, combo, strict=True))
-                params = {**self.parameters, **vparams, **swept}
-                label = (
-                    ", ".join(
-                        ([f"variant {variant!r}"] if variant else [])
-                        + [f"{k}={column_value(k, v)!r}" for k, v in swept.items()]
+                if any(
+                    x.matches(variant, {**self.parameters, **vparams, **swept})
+                    for x in self.exclude
+                ):
+                    continue
+                for index, point in enumerate(points):
+                    params = {**self.parameters, **vparams, **swept, **(point or {})}
+                    label = (
+                        ", ".join(
+                            ([f"variant {variant!r}"] if variant else [])
+                            + [f"{k}={column_value(k, v)!r}" for k, v in swept.items()]
+                            + ([f"design point {index}"] if point is not None else [])
+                        )
+                        or "[parameters]"
                     )
-                    or "[parameters]"
-                )
-                out.append(Condition(variant, params, check_condition(src, params, label)))
+                    cond = Condition(
+                        variant,
+                        params,
+                        check_condition(src, params, label),
+                        None if point is None else index,
+                    )
+                    key = digest(cond.identity)
+                    if key in seen:  # integer ranges: two draws may round to the same values
+                        continue
+                    seen.add(key)
+                    out.append(cond)
+        if not out:
+            raise UsageError(f"{src.name}: every condition is excluded by [[exclude]]")
         self._conditions = out
         return out
 
@@ -191,6 +233,8 @@ class Experiment:
         seed_identity = {"replication": replication} if self.common_seeds else identity
         columns: dict[str, Any] = {"variant": cond.variant} if self.variants else {}
         columns |= {k: column_value(k, cond.full[k]) for k in self.parameter_columns}
+        if self.sample is not None:
+            columns[DESIGN_POINT] = cond.point
         return RunSpec(
             run_id=f"{digest(cond.identity)[:12]}-r{replication:04d}",
             replication=replication,
@@ -223,6 +267,10 @@ class Experiment:
                 "sweep": self.sweep,
                 "variants": self.variants,
                 "defaults": DEFAULTS,
+                # Only when used: the definitions (and hashes) of grid experiments stay as
+                # they were, so their results folders still resume.
+                **({"exclude": [x.describe() for x in self.exclude]} if self.exclude else {}),
+                **({"sample": self.sample.describe()} if self.sample else {}),
             }
         )
 
@@ -244,9 +292,11 @@ class Experiment:
             "parameters": {k: canonical(v) for k, v in self.parameters.items()},
             "sweep": {k: canonical(v) for k, v in self.sweep.items()},
             "variants": {k: canonical(v) for k, v in self.variants.items()},
+            "exclude": [x.describe() for x in self.exclude],
+            "sample": self.sample.describe() if self.sample else None,
             "label_columns": list(self.label_columns),
             "report": {
-                "baselines": list(self.report.baselines or []),
+                "baselines": canonical(list(self.report.baselines or [])),
                 "outcomes": list(self.report.outcomes or []),
                 "group_by": self.report.group_by,
             },
@@ -263,7 +313,7 @@ class Experiment:
             return "strategy"
         return next(iter(self.sweep), None)
 
-    def group_values(self, factor: str) -> list[str]:
+    def group_values(self, factor: str) -> list[Any]:
         if factor == "variant":
             return list(self.variants)
         return [column_value(factor, v) for v in self.sweep.get(factor, ())]
@@ -418,8 +468,13 @@ def parse_experiment(
             )
         variants[vname] = vparams
 
+    levels: dict[str, tuple[Any, ...]] = {"variant": tuple(variants)} if variants else {}
+    levels |= sweep
+    exclude = parse_exclusions(src, doc, levels)
     merge_events(src, doc, parameters, sweep)
     apply_sets(parameters, sweep, variants, sets)
+    varied = set(sweep) | {k for v in variants.values() for k in v}
+    sample = parse_sample(src, doc, parameters, varied, overridden=set(sets or {}))
 
     report = ReportSettings()
     table = doc.get("report", {})
@@ -439,6 +494,8 @@ def parse_experiment(
         parameters=parameters,
         sweep=sweep,
         variants=variants,
+        exclude=exclude,
+        sample=sample,
         report=report,
         source_path=str(src.path) if src.path else None,
         source_text=src.text,
@@ -472,13 +529,51 @@ def parse_experiment(
     if "baselines" in table:
         if factor is None:
             raise src.error("report", "baselines", "nothing is varied, so there is no baseline")
-        report.baselines = get_names(
-            src, "report", table, "baselines", exp.group_values(factor), f"{factor}"
+        report.baselines = parse_baselines(
+            src, table["baselines"], factor, exp.group_values(factor)
         )
 
     # Every condition constructible, before anything runs.
     exp.conditions(src)
     return exp
+
+
+def parse_baselines(src: Source, value: Any, factor: str, levels: list[Any]) -> tuple[Any, ...]:
+    """``[report] baselines``: values of the compared factor — numbers for a numeric factor
+    (``[10]`` or ``["10"]`` for ``hours_per_week``), names otherwise."""
+    if not isinstance(value, list) or not value:
+        raise src.error("report", "baselines", f"expected a non-empty list, got {value!r}")
+    out = []
+    for v in value:
+        match = match_level(v, levels)
+        if match is None:
+            names = [str(canonical(x)) for x in levels]
+            raise src.error(
+                "report",
+                "baselines",
+                f"unknown {factor} {v!r}{suggest(str(v), names)}; allowed: {', '.join(names)}",
+            )
+        if match in out:
+            raise src.error("report", "baselines", f"lists {v!r} twice")
+        out.append(match)
+    return tuple(out)
+
+
+def match_level(value: Any, levels: list[Any]) -> Any:
+    """The level of a factor that ``value`` names (a number given as text matches a numeric
+    level: ``"10"`` and ``10.0`` name the level 10.0), or None."""
+    for level in levels:
+        if value == level and type(value) is not bool:
+            return level
+    if isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            return None
+        for level in levels:
+            if isinstance(level, int | float) and not isinstance(level, bool) and level == number:
+                return level
+    return None
 
 
 def load_experiment(path: Path | str, **overrides: Any) -> Experiment:

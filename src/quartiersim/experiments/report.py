@@ -1,505 +1,46 @@
-"""The report: statistics and figures from a results folder, as Markdown with PNG figures.
+"""The report: statistics and figures from a results folder, as Markdown with PNG figures and
+tidy tables.
 
-It compares the conditions of one *factor* (the strategy, a variant, or a swept parameter) at
-the project's end and two years after the exit, within each combination of the other swept
-parameters (the *strata*): mean with a bootstrap 95% confidence interval, Hedges' g against the
-baselines (by default ``none`` and ``top_down``), and a two-sided test whose p-values are
-Holm-adjusted over all comparisons of one outcome. Figures show the time series (mean and 95%
-band per condition, the exit marked) and the outcomes per condition.
+It compares the conditions of one *factor* (the strategy, a variant or a swept parameter)
+within each combination of the other swept parameters (the *strata*), at the project's end and
+two years after the exit: per condition the mean with its interval; per comparison with a
+baseline the mean difference with its interval, Hedges' g with its interval and a test —
+*paired* by seed when the experiment used common seeds, independent otherwise — with p-values
+Holm-adjusted over each outcome's family; for factorial designs an interaction model; for
+sampled designs a scenario discovery. The numbers come from :mod:`.analysis`,
+:mod:`.factorial` and :mod:`.scenarios`, the figures from :mod:`.figures`; this module writes.
 """
 
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
+from tqdm import tqdm
 
 from quartiersim.errors import UsageError
-from quartiersim.experiments import stats
-from quartiersim.experiments.identity import AFTER_EXIT_WEEKS, column_value, derive_seed
+from quartiersim.experiments import analysis, figures, stats
+from quartiersim.experiments.analysis import ALL, Design, Point
+from quartiersim.experiments.scenarios import DENSITY
 from quartiersim.experiments.storage import ResultStore
-from quartiersim.measures import MEASURES
 
-DEFAULT_OUTCOMES = (
-    "social_capital",
-    "political_influence",
-    "helplessness",
-    "participation",
-    "withdrawn_share",
-    "activated_resources",
-)
-DEFAULT_BASELINES = ("none", "top_down")
-ALL = "all runs"
+DEFAULT_OUTCOMES = analysis.DEFAULT_OUTCOMES
+DEFAULT_BASELINES = analysis.DEFAULT_BASELINES
 
-
-@dataclass(frozen=True)
-class Point:
-    """A moment of each run the report compares: its key, its title and the per-run week."""
-
-    key: str
-    title: str
-    short: str
-
-
-# ---------------------------------------------------------------------------------------------
-# Reading the results: the design and one row per run
-# ---------------------------------------------------------------------------------------------
-
-
-@dataclass
-class Design:
-    """What was varied: the compared factor, its groups and baselines, and the strata."""
-
-    factor: str
-    groups: list[str]
-    baselines: list[str]
-    strata: list[str]
-    outcomes: list[str]
-
-
-def _group_order(exp: dict[str, Any], factor: str, present: Sequence[Any]) -> list[Any]:
-    if factor == "variant":
-        declared = list(exp.get("variants", {}))
-    elif factor in exp.get("sweep", {}):
-        declared = [column_value(factor, _from_json(factor, v)) for v in exp["sweep"][factor]]
-    else:
-        declared = []
-    ordered = [g for g in declared if g in set(present)]
-    return ordered + [g for g in present if g not in ordered]
-
-
-def _from_json(name: str, value: Any) -> Any:
-    """A parameter value as stored in the manifest (JSON) back in its checked form."""
-    from quartiersim.parameters import PARAMETERS
-
-    if PARAMETERS[name].kind is tuple:
-        return tuple(tuple(v) for v in value)
-    return value
-
-
-def design(
-    manifest: dict[str, Any],
-    data: pd.DataFrame,
-    *,
-    group_by: str | None = None,
-    baselines: Sequence[str] | None = None,
-    outcomes: Sequence[str] | None = None,
-) -> Design:
-    """Work out what to compare, from the options, else the experiment's [report] section,
-    else the defaults. Unknown names are a :class:`UsageError`."""
-    exp = manifest.get("experiment", {})
-    wanted = exp.get("report", {})
-    factors = (["variant"] if exp.get("variants") else []) + list(exp.get("sweep", {}))
-    factor = (
-        group_by
-        or wanted.get("group_by")
-        or (
-            "variant"
-            if "variant" in factors
-            else "strategy"
-            if "strategy" in factors
-            else factors[0]
-            if factors
-            else None
-        )
-    )
-    if factor is not None and factor not in factors:
-        raise UsageError(
-            f"--group-by {factor!r}: not varied in this experiment; expected one of "
-            f"{', '.join(factors) or '(nothing is varied)'}"
-        )
-    if factor is None:
-        factor = "_all"
-        data["_all"] = ALL
-    present = list(dict.fromkeys(data[factor].tolist()))
-    groups = _group_order(exp, factor, present)
-
-    chosen = list(baselines or wanted.get("baselines") or [])
-    for b in chosen:
-        if b not in groups:
-            raise UsageError(
-                f"baseline {b!r} is not a {factor} of these results; expected one of "
-                f"{', '.join(map(str, groups))}"
-            )
-    if not chosen:
-        chosen = [b for b in DEFAULT_BASELINES if b in groups] or groups[:1]
-    if len(groups) < 2:
-        chosen = []
-
-    recorded = [m for m in MEASURES if m in data.columns]
-    picked = list(
-        outcomes or wanted.get("outcomes") or [m for m in DEFAULT_OUTCOMES if m in recorded]
-    )
-    for o in picked:
-        if o not in recorded:
-            raise UsageError(
-                f"outcome {o!r} was not recorded in these results; recorded: {', '.join(recorded)}"
-            )
-    strata = [f for f in factors if f != factor]
-    return Design(factor, groups, chosen, strata, picked)
-
-
-def run_points(
-    data: pd.DataFrame, outcomes: Sequence[str], labels: Sequence[str]
-) -> tuple[pd.DataFrame, list[Point]]:
-    """One row per run: its labels, seed, exit week and each outcome at each point.
-
-    The exit is the last recorded week in which the project ran (``project_running``); a run
-    whose project never ended has no exit. Points: the project's end, two years after the exit
-    (or the run's end, if sooner), and the run's end when that is later still.
-    """
-    rows = []
-    for run_id, run in data.groupby("run_id", sort=True):
-        run = run.sort_values("step")
-        steps = run["step"].to_numpy()
-        running = run["project_running"].to_numpy() if "project_running" in run else None
-        last = int(steps[-1])
-        exit_week: float = math.nan
-        if running is not None and (running == 0).any() and (running == 1).any():
-            exit_week = float(steps[running == 1].max())
-        weeks = {
-            "end": exit_week if not math.isnan(exit_week) else float(last),
-            "after": min(exit_week + AFTER_EXIT_WEEKS, last)
-            if not math.isnan(exit_week)
-            else math.nan,
-            "final": float(last),
-        }
-        row: dict[str, Any] = {
-            "run_id": run_id,
-            "replication": int(run["replication"].iloc[0]),
-            "seed": int(run["seed"].iloc[0]),
-            "exit_week": exit_week,
-        }
-        row |= {c: run[c].iloc[0] for c in labels}
-        for key, week in weeks.items():
-            row[f"week_{key}"] = week
-            if math.isnan(week):
-                continue
-            i = int(np.searchsorted(steps, week, side="right")) - 1
-            for o in outcomes:
-                row[f"{o}@{key}"] = float(run[o].iloc[i])
-        rows.append(row)
-    points = pd.DataFrame(rows)
-
-    exits = points["exit_week"].dropna()
-    out: list[Point] = []
-    if exits.empty:
-        out.append(
-            Point(
-                "final",
-                f"end of the run (week {_weeks(points['week_final'])}); "
-                "the project did not end within the run",
-                "end of run",
-            )
-        )
-        return points, out
-    out.append(
-        Point("end", f"at the project's end (week {_weeks(points['week_end'])})", "project end")
-    )
-    after = points["week_after"] - points["exit_week"]
-    if (after >= AFTER_EXIT_WEEKS).all():
-        title, short = (
-            f"two years after the exit (week {_weeks(points['week_after'])})",
-            "2 years after exit",
-        )
-    else:
-        title = (
-            f"after the exit: two years later or at the run's end, if sooner "
-            f"(week {_weeks(points['week_after'])})"
-        )
-        short = "after exit"
-    if (after > 0).any():
-        out.append(Point("after", title, short))
-    if (points["week_final"] > points["week_after"]).any():
-        out.append(
-            Point("final", f"end of the run (week {_weeks(points['week_final'])})", "end of run")
-        )
-    return points, out
-
-
-def _weeks(values: pd.Series) -> str:
-    v = sorted({int(x) for x in values.dropna()})
-    if not v:
-        return "–"
-    return str(v[0]) if len(v) == 1 else f"{v[0]}–{v[-1]}"
-
-
-# ---------------------------------------------------------------------------------------------
-# Statistics table
-# ---------------------------------------------------------------------------------------------
-
-
-def _strata(
-    points: pd.DataFrame, strata: Sequence[str]
-) -> list[tuple[tuple[Any, ...], pd.DataFrame]]:
-    if not strata:
-        return [((), points)]
-    # grouped by a list, pandas (>= 2) names every group by a tuple, one key or several
-    return list(points.groupby(list(strata), sort=False))
-
-
-def stratum_label(strata: Sequence[str], key: Sequence[Any]) -> str:
-    return ", ".join(f"{s}={_fmt_label(v)}" for s, v in zip(strata, key, strict=True))
-
-
-def _fmt_label(v: Any) -> str:
-    if isinstance(v, float):
-        return f"{v:g}"
-    return str(v) if v != "" else "(none)"
-
-
-def summary_table(
-    points: pd.DataFrame,
-    d: Design,
-    point_list: Sequence[Point],
-    *,
-    test: str = "welch",
-    n_boot: int = 10_000,
-    level: float = 0.95,
-    seed: int = 0,
-) -> pd.DataFrame:
-    """The statistics of every outcome, point, stratum and group, in long form.
-
-    Columns: outcome, point, the strata, group, n, mean, sd, ci_low, ci_high, and for each
-    baseline B: ``g_vs_B`` (Hedges' g of the group against B), ``p_vs_B`` (the test's p-value)
-    and ``p_holm_vs_B`` (Holm-adjusted over all comparisons of the same outcome).
-    """
-    if test not in stats.TESTS:
-        raise UsageError(f"--test {test!r}: expected one of {', '.join(stats.TESTS)}")
-    rows = []
-    for o in d.outcomes:
-        for pt in point_list:
-            col = f"{o}@{pt.key}"
-            for key, sub in _strata(points, d.strata):
-                by_group = {
-                    g: sub.loc[sub[d.factor] == g, col].dropna().to_numpy() for g in d.groups
-                }
-                for g in d.groups:
-                    x = by_group[g]
-                    if len(x) == 0:
-                        continue
-                    lo, hi = stats.bootstrap_ci(
-                        x,
-                        level=level,
-                        n_boot=n_boot,
-                        seed=derive_seed(seed, ["bootstrap", o, pt.key, list(map(str, key)), g]),
-                    )
-                    row: dict[str, Any] = {
-                        "outcome": o,
-                        "point": pt.key,
-                        **dict(zip(d.strata, key, strict=True)),
-                        "group": g,
-                        "n": len(x),
-                        "mean": float(x.mean()),
-                        "sd": float(x.std(ddof=1)) if len(x) > 1 else math.nan,
-                        "ci_low": lo,
-                        "ci_high": hi,
-                    }
-                    for b in d.baselines:
-                        y = by_group.get(b, np.array([]))
-                        same = g == b
-                        row[f"g_vs_{b}"] = math.nan if same else stats.hedges_g(x, y)
-                        row[f"p_vs_{b}"] = math.nan if same else stats.difference_test(x, y, test)
-                    rows.append(row)
-    table = pd.DataFrame(rows)
-    if table.empty or not d.baselines:
-        return table
-    # Holm over the distinct comparisons of one outcome: "top_down vs none" and "none vs
-    # top_down" are one test, counted once.
-    for _, block in table.groupby("outcome", sort=False):
-        distinct: dict[tuple[Any, ...], float] = {}
-        cells = []
-        for i, r in block.iterrows():
-            for b in d.baselines:
-                p = r[f"p_vs_{b}"]
-                if not math.isnan(p):
-                    key = (r["point"], *(r[s] for s in d.strata), frozenset((r["group"], b)))
-                    distinct.setdefault(key, p)
-                    cells.append((i, b, key))
-        adjusted = dict(zip(distinct, stats.holm(list(distinct.values())), strict=True))
-        for i, b, key in cells:
-            table.loc[i, f"p_holm_vs_{b}"] = adjusted[key]
-    for b in d.baselines:
-        if f"p_holm_vs_{b}" not in table:
-            table[f"p_holm_vs_{b}"] = math.nan
-    return table
-
-
-# ---------------------------------------------------------------------------------------------
-# Figures
-# ---------------------------------------------------------------------------------------------
-
-COLOURS = (
-    "#1b9e77",
-    "#d95f02",
-    "#7570b3",
-    "#e7298a",
-    "#66a61e",
-    "#e6ab02",
-    "#a6761d",
-    "#666666",
-    "#1f78b4",
-    "#b2df8a",
-)
-
-
-def _colour(i: int) -> str:
-    return COLOURS[i % len(COLOURS)]
-
-
-def _grid(n: int) -> tuple[int, int]:
-    cols = min(3, n)
-    return math.ceil(n / cols), cols
-
-
-def plot_timeseries(
-    data: pd.DataFrame, points: pd.DataFrame, d: Design, outcome: str, path: Path
-) -> None:
-    """Mean and 95% band of ``outcome`` over the weeks, per group, one panel per stratum;
-    dashed line: the project's exit."""
-    strata = _strata(data, d.strata)
-    rows, cols = _grid(len(strata))
-    fig = Figure(figsize=(5.2 * cols, 3.4 * rows), layout="constrained")
-    axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).ravel()
-    for ax, (key, sub) in zip(axes, strata, strict=False):
-        for i, g in enumerate(d.groups):
-            runs = sub[sub[d.factor] == g]
-            if runs.empty:
-                continue
-            matrix = runs.pivot_table(index="run_id", columns="step", values=outcome)
-            mean, lo, hi = stats.mean_band(matrix.to_numpy())
-            weeks = matrix.columns.to_numpy()
-            ax.plot(weeks, mean, color=_colour(i), lw=1.6, label=f"{g} (n={len(matrix)})")
-            ax.fill_between(weeks, lo, hi, color=_colour(i), alpha=0.2, lw=0)
-        run_ids = set(sub["run_id"])
-        exits = points.loc[points["run_id"].isin(run_ids), "exit_week"].dropna().unique()
-        for j, w in enumerate(sorted(exits)):
-            ax.axvline(w, color="black", ls="--", lw=1, label="project exit" if j == 0 else None)
-        ax.set_title(stratum_label(d.strata, key) if d.strata else "", fontsize=9)
-        ax.set_xlabel("week")
-        ax.set_ylabel(outcome)
-        ax.grid(alpha=0.3)
-    for ax in axes[len(strata) :]:
-        ax.set_visible(False)
-    axes[0].legend(fontsize=7, loc="best")
-    fig.suptitle(f"{outcome}: mean and 95% confidence band of the mean", fontsize=10)
-    fig.savefig(path, dpi=110)
-
-
-def plot_outcomes(
-    points: pd.DataFrame, d: Design, outcome: str, point_list: Sequence[Point], path: Path
-) -> None:
-    """``outcome`` per group at each point: every run as a dot, the mean with its bootstrap
-    95% interval as a bar; with strata, the groups' means across the strata."""
-    fig = Figure(figsize=(4.6 * len(point_list), 3.6), layout="constrained")
-    axes = np.atleast_1d(fig.subplots(1, len(point_list), squeeze=False, sharey=True)).ravel()
-    strata = _strata(points, d.strata)
-    for ax, pt in zip(axes, point_list, strict=True):
-        col = f"{outcome}@{pt.key}"
-        width = 0.8 / max(1, len(d.groups))
-        for i, g in enumerate(d.groups):
-            xs, means, los, his = [], [], [], []
-            for k, (_, sub) in enumerate(strata):
-                x = sub.loc[sub[d.factor] == g, col].dropna().to_numpy()
-                if len(x) == 0:
-                    continue
-                pos = k + (i - (len(d.groups) - 1) / 2) * width if d.strata else i
-                scale = width if d.strata else 1.0
-                lo, hi = stats.bootstrap_ci(x, n_boot=2000, seed=0)
-                xs.append(pos + 0.1 * scale)
-                means.append(x.mean())
-                los.append(x.mean() - lo)
-                his.append(hi - x.mean())
-                # Runs to the left of their mean, spread so that equal values stay visible.
-                jitter = (np.linspace(-0.1, 0.1, len(x)) - 0.15) * scale
-                ax.scatter(pos + jitter, x, s=9, color=_colour(i), alpha=0.5, lw=0)
-            if not xs:
-                continue
-            ax.errorbar(
-                xs,
-                means,
-                yerr=[los, his],
-                fmt="o",
-                color=_colour(i),
-                ms=5,
-                capsize=3,
-                label=g,
-                lw=1.4,
-            )
-            if d.strata and len(xs) > 1:
-                ax.plot(xs, means, color=_colour(i), lw=1, alpha=0.7)
-        if d.strata:
-            ax.set_xticks(range(len(strata)))
-            ax.set_xticklabels(
-                [stratum_label(d.strata, k) for k, _ in strata], rotation=30, ha="right", fontsize=7
-            )
-        else:
-            ax.set_xticks(range(len(d.groups)))
-            ax.set_xticklabels(d.groups, rotation=30, ha="right", fontsize=8)
-        ax.set_title(pt.title, fontsize=9)
-        ax.set_ylabel(outcome)
-        ax.grid(alpha=0.3, axis="y")
-    if d.strata:
-        axes[0].legend(fontsize=7)
-    fig.suptitle(f"{outcome}: every run (dots), mean and bootstrap 95% interval", fontsize=10)
-    fig.savefig(path, dpi=110)
-
-
-# ---------------------------------------------------------------------------------------------
-# Markdown
-# ---------------------------------------------------------------------------------------------
-
-
-def _and(items: Sequence[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def _num(x: float | None) -> str:
-    return "–" if x is None or math.isnan(x) else f"{x:.3f}"
-
-
-def _g(x: float) -> str:
-    if math.isnan(x):
-        return "–"
-    if math.isinf(x):
-        return "+∞" if x > 0 else "−∞"
-    return f"{x:+.2f}"
-
-
-def _p(x: float) -> str:
-    if math.isnan(x):
-        return "–"
-    return "<0.001" if x < 0.001 else f"{x:.3f}"
-
-
-def markdown_table(
-    table: pd.DataFrame, d: Design, outcome: str, point_list: Sequence[Point]
-) -> str:
-    head = ["when", *d.strata, d.factor if d.factor != "_all" else "runs", "n", "mean", "95% CI"]
-    for b in d.baselines:
-        head += [f"g vs {b}", f"p vs {b} (Holm)"]
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    titles = {p.key: p.short for p in point_list}
-    sub = table[table["outcome"] == outcome]
-    for _, r in sub.iterrows():
-        cells = [
-            titles[r["point"]],
-            *[_fmt_label(r[s]) for s in d.strata],
-            str(r["group"]),
-            str(int(r["n"])),
-            _num(r["mean"]),
-            f"[{_num(r['ci_low'])}, {_num(r['ci_high'])}]",
-        ]
-        for b in d.baselines:
-            cells += [_g(r[f"g_vs_{b}"]), _p(r.get(f"p_holm_vs_{b}", math.nan))]
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+FILES = {
+    "report.md": "the report",
+    "conditions.csv": "per outcome, point, stratum and condition: n, mean, sd, interval",
+    "comparisons.csv": "every comparison with a baseline: difference, g, intervals, p, Holm",
+    "outcomes.parquet": "every run's value of every outcome at every point (tidy, long)",
+    "seeds.csv": "every run's labels, replication and seed",
+    "model.csv": "the interaction model: ANOVA terms and coefficients with intervals",
+    "scenarios.csv": "scenario discovery: the PRIM boxes and feature scores",
+}
 
 
 def make_report(
@@ -507,20 +48,34 @@ def make_report(
     out: Path | str,
     *,
     outcomes: Sequence[str] | None = None,
-    baselines: Sequence[str] | None = None,
+    baselines: Sequence[Any] | None = None,
     group_by: str | None = None,
-    test: str = "welch",
+    test: str = "t",
+    interval: str = "t",
     n_boot: int = 10_000,
+    progress: bool | None = None,
 ) -> Path:
-    """Write ``report.md``, its figures and CSV tables for the results in ``results`` into
-    ``out``; returns the path of ``report.md``."""
+    """Write ``report.md``, its figures and tables for the results in ``results`` into ``out``;
+    returns the path of ``report.md``.
+
+    ``test``: ``t`` or ``rank`` (:data:`~quartiersim.experiments.stats.TESTS`); ``interval``:
+    ``t`` or ``bca`` with ``n_boot`` resamples (tables and figures alike); ``progress`` shows a
+    progress bar (default: when stderr is a terminal).
+    """
     results, out = Path(results), Path(out)
     if test not in stats.TESTS:
         raise UsageError(f"--test {test!r}: expected one of {', '.join(stats.TESTS)}")
+    if interval not in stats.INTERVALS:
+        raise UsageError(f"--ci {interval!r}: expected one of {', '.join(stats.INTERVALS)}")
     if n_boot < 100:
         raise UsageError(f"--bootstrap {n_boot}: use at least 100 resamples")
     store = ResultStore(results)
     manifest = store.manifest()
+    if manifest.get("definition", {}).get("kind") == "optimise":
+        raise UsageError(
+            f"{results} holds the runs of an optimisation; its front is in "
+            f"{results.parent / 'optimise.md'} (and front.csv, trials.csv)"
+        )
     if manifest.get("definition", {}).get("kind") == "sensitivity":
         raise UsageError(
             f"{results} holds the runs of a sensitivity analysis; its indices are in "
@@ -535,72 +90,506 @@ def make_report(
     data = store.read()
     exp = manifest.get("experiment", {})
     labels = [c for c in exp.get("label_columns", []) if c in data.columns]
-    d = design(manifest, data, group_by=group_by, baselines=baselines, outcomes=outcomes)
-    if d.factor == "_all":
-        labels.append("_all")
-    points, point_list = run_points(data, d.outcomes, labels)
-    table = summary_table(
-        points, d, point_list, test=test, n_boot=n_boot, seed=int(exp.get("seed", 0))
+    d = analysis.design(manifest, data, group_by=group_by, baselines=baselines, outcomes=outcomes)
+    if d.factor == ALL:
+        labels.append(ALL)
+    runs, values, points = analysis.run_values(data, d.outcomes, labels)
+    indexed = runs.set_index("run_id")
+    by_run = analysis.by_run(values)
+    seed = int(exp.get("seed", 0))
+    conditions = analysis.condition_table(
+        indexed, by_run, d, points, interval=interval, n_boot=n_boot, seed=seed
+    )
+    comparisons = analysis.comparison_table(
+        indexed, by_run, d, points, test=test, interval=interval, n_boot=n_boot, seed=seed
     )
 
     out.mkdir(parents=True, exist_ok=True)
-    figures = {}
-    for o in d.outcomes:
+    sections = []
+    models, discoveries = [], []
+    bar = tqdm(
+        d.outcomes,
+        desc="report",
+        unit="outcome",
+        file=sys.stderr,
+        disable=None if progress is None else not progress,
+        dynamic_ncols=True,
+    )
+    for o in bar:
         ts, oc = f"timeseries_{o}.png", f"outcomes_{o}.png"
-        plot_timeseries(data, points, d, o, out / ts)
-        plot_outcomes(points, d, o, point_list, out / oc)
-        figures[o] = (ts, oc)
-    table.to_csv(out / "summary.csv", index=False)
-    points.drop(columns=["_all"], errors="ignore").to_csv(out / "outcomes.csv", index=False)
-    seeds = points[["run_id", *[c for c in labels if c != "_all"], "replication", "seed"]]
-    seeds.to_csv(out / "seeds.csv", index=False)
+        figures.timeseries(data, runs, d, o, out / ts)
+        figures.outcomes(conditions, indexed, by_run, d, o, points, out / oc, interval)
+        fits = _models(indexed, by_run, d, o, points)
+        models += [(o, pt, fit) for pt, fit in fits]
+        found = _discoveries(indexed, by_run, d, o, points, seed)
+        if found:
+            sc = f"scenarios_{o}.png"
+            figures.scenarios(found, o, out / sc)
+        else:
+            sc = None
+        discoveries += [(o, x) for x in found]
+        sections.append(
+            _outcome_section(o, d, points, conditions, comparisons, (ts, oc, sc), fits, found)
+        )
+    bar.close()
 
-    text = _markdown(manifest, results, data, points, d, point_list, table, figures, test, n_boot)
+    public = [c for c in labels if c != ALL]
+    conditions.rename(columns={ALL: "runs"}).to_csv(out / "conditions.csv", index=False)
+    comparisons.to_csv(out / "comparisons.csv", index=False)
+    analysis.tidy(runs, values, public).to_parquet(out / "outcomes.parquet", index=False)
+    runs[["run_id", *public, "replication", "seed"]].to_csv(out / "seeds.csv", index=False)
+    if models:
+        _model_frame(models).to_csv(out / "model.csv", index=False)
+    if discoveries:
+        _discovery_frame(discoveries, d).to_csv(out / "scenarios.csv", index=False)
+
+    text = _markdown(
+        manifest,
+        results,
+        data,
+        runs,
+        d,
+        points,
+        comparisons,
+        test,
+        interval,
+        n_boot,
+        sections,
+        bool(models),
+        bool(discoveries),
+    )
     path = out / "report.md"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+# ---------------------------------------------------------------------------------------------
+# Models and scenario discovery per outcome
+# ---------------------------------------------------------------------------------------------
+
+
+def _model_input(
+    runs: pd.DataFrame, by_run: pd.DataFrame, d: Design, o: str, pt: Point
+) -> pd.DataFrame:
+    cols = list(dict.fromkeys([d.factor, *d.strata, *d.ranges, "seed"]))
+    frame = runs[cols].copy()
+    frame["value"] = by_run[(o, pt.key)].reindex(runs.index).to_numpy()
+    return frame.reset_index(drop=True)
+
+
+def _models(
+    runs: pd.DataFrame, by_run: pd.DataFrame, d: Design, o: str, points: Sequence[Point]
+) -> list[tuple[Point, Any]]:
+    from quartiersim.experiments import factorial
+
+    if len(factorial.factors(d)) < 2:
+        return []
+    out = []
+    for pt in points:
+        if (o, pt.key) not in by_run:
+            continue
+        fit = factorial.fit(_model_input(runs, by_run, d, o, pt), d)
+        if fit is not None:
+            out.append((pt, fit))
+    return out
+
+
+def _discoveries(
+    runs: pd.DataFrame,
+    by_run: pd.DataFrame,
+    d: Design,
+    o: str,
+    points: Sequence[Point],
+    seed: int,
+) -> list[Any]:
+    """PRIM and feature scores for every condition against the first baseline, at the last
+    point after the exit (what lasts), in each stratum of categorical factors."""
+    if not d.ranges or not d.baselines or d.sample is None:
+        return []
+    from quartiersim.experiments import scenarios
+
+    pt = points[-1] if len(points) < 3 else points[1]
+    if (o, pt.key) not in by_run:
+        return []
+    inputs = list(d.ranges) + [s for s in d.strata if analysis.is_numeric(s)]
+    categorical = [s for s in d.strata if not analysis.is_numeric(s)]
+    ranges = {r: tuple(d.sample["ranges"][r]) for r in d.ranges}
+    for s in inputs[len(d.ranges) :]:
+        ranges[s] = (min(d.levels[s]), max(d.levels[s]))
+    col = by_run[(o, pt.key)]
+    baseline = d.baselines[0]
+    out = []
+    keys = (
+        [()]
+        if not categorical
+        else sorted(set(runs[categorical].itertuples(index=False, name=None)))
+    )
+    for key in keys:
+        mask = np.ones(len(runs), dtype=bool)
+        for s, v in zip(categorical, key, strict=True):
+            mask &= (runs[s] == v).to_numpy()
+        sub = runs[mask]
+        for g in d.groups:
+            if g == baseline:
+                continue
+            table = scenarios.scenario_differences(
+                sub, col, d.factor, g, baseline, inputs, d.paired
+            )
+            if table.empty:
+                continue
+            found = scenarios.discover(table, inputs, g, baseline, ranges, seed=seed)
+            found.stratum = dict(zip(categorical, key, strict=True))
+            found.point = pt
+            out.append(found)
+    return out
+
+
+def _model_frame(models: list) -> pd.DataFrame:
+    rows = []
+    for o, pt, fit in models:
+        for _, r in fit.anova.iterrows():
+            rows.append({"outcome": o, "point": pt.key, "kind": "anova", **r.to_dict()})
+        for _, r in fit.coefficients.iterrows():
+            rows.append({"outcome": o, "point": pt.key, "kind": "coefficient", **r.to_dict()})
+    return pd.DataFrame(rows)
+
+
+def _discovery_frame(discoveries: list, d: Design) -> pd.DataFrame:
+    rows = []
+    for o, x in discoveries:
+        base = {
+            "outcome": o,
+            "point": x.point.key,
+            **x.stratum,
+            d.factor: x.condition,
+            "baseline": x.baseline,
+            "scenarios": len(x.scenarios),
+            "wins": x.wins,
+        }
+        if x.box is not None:
+            for name, (lo, hi) in x.box.limits.items():
+                rows.append(
+                    {
+                        **base,
+                        "kind": "box",
+                        "parameter": name,
+                        "low": lo,
+                        "high": hi,
+                        "quasi_p": x.box.quasi_p[name],
+                        "coverage": x.box.coverage,
+                        "density": x.box.density,
+                        "mass": x.box.mass,
+                    }
+                )
+        for name, score in x.scores.items():
+            rows.append({**base, "kind": "feature_score", "parameter": name, "score": score})
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# Markdown
+# ---------------------------------------------------------------------------------------------
+
+
+def _and(items: Sequence[str]) -> str:
+    items = list(items)
+    if not items:
+        return ""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _num(x: Any, digits: int = 3) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    if isinstance(x, float) and math.isinf(x):
+        return "+∞" if x > 0 else "−∞"
+    return f"{x:.{digits}f}"
+
+
+def _signed(x: float, digits: int = 3) -> str:
+    if math.isnan(x):
+        return "–"
+    if math.isinf(x):
+        return "+∞" if x > 0 else "−∞"
+    return f"{x:+.{digits}f}"
+
+
+def _p(x: float) -> str:
+    if math.isnan(x):
+        return "–"
+    return "<0.001" if x < 0.001 else f"{x:.3f}"
+
+
+def _ci(lo: float, hi: float, digits: int = 3) -> str:
+    if math.isnan(lo) or math.isnan(hi):
+        return "no interval"
+    return f"[{_num(lo, digits)}, {_num(hi, digits)}]"
+
+
+def _table(head: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def _fmt(v: Any) -> str:
+    return figures.fmt_level(v)
+
+
+def _condition_rows(table: pd.DataFrame, d: Design, o: str, points: Sequence[Point]) -> str:
+    titles = {p.key: p.short for p in points}
+    head = ["when", *d.strata, d.label, "n", "mean", "95% CI"]
+    rows = []
+    sub = table[table["outcome"] == o] if not table.empty else table
+    notes = False
+    for _, r in sub.iterrows():
+        ci = _ci(r["ci_low"], r["ci_high"])
+        if not math.isfinite(r["ci_low"]) and r["note"]:
+            ci = f"– (n < {stats.MIN_N})"
+            notes = True
+        elif r["note"]:
+            ci += " ¹"
+        rows.append(
+            [
+                titles[r["point"]],
+                *[_fmt(r[s]) for s in d.strata],
+                _fmt(r[d.factor]),
+                str(int(r["n"])),
+                _num(r["mean"]),
+                ci,
+            ]
+        )
+    text = _table(head, rows)
+    if notes:
+        text += (
+            f"\n\n– (n < {stats.MIN_N}): fewer than {stats.MIN_N} runs; no interval is given "
+            "because its coverage cannot be trusted with so few (see Methods)."
+        )
+    if (sub["note"].str.contains("BCa needs", regex=False)).any() if not sub.empty else False:
+        text += f"\n\n¹ t interval: the BCa bootstrap needs at least {stats.MIN_N_BCA} runs."
+    return text
+
+
+def _comparison_rows(table: pd.DataFrame, d: Design, o: str, points: Sequence[Point]) -> str:
+    sub = table[table["outcome"] == o] if not table.empty else table
+    if sub.empty:
+        return ""
+    titles = {p.key: p.short for p in points}
+    m = int(sub["family_size"].iloc[0])
+    head = [
+        "when",
+        *d.strata,
+        "comparison",
+        "n" + (" pairs" if d.paired else ""),
+        "difference [95% CI]",
+        "g [95% CI]",
+        f"p (Holm, m = {m})",
+    ]
+    rows = []
+    notes: dict[str, int] = {}
+    for _, r in sub.iterrows():
+        mark = ""
+        if r["note"]:
+            notes.setdefault(r["note"], len(notes) + 1)
+            mark = f" ⁽{notes[r['note']]}⁾"
+        diff = _signed(r["difference"])
+        if math.isfinite(r["diff_low"]):
+            diff += f" [{_signed(r['diff_low'])}, {_signed(r['diff_high'])}]"
+        g = _signed(r["g"], 2)
+        if math.isfinite(r["g_low"]):
+            g += f" [{_signed(r['g_low'], 2)}, {_signed(r['g_high'], 2)}]"
+        rows.append(
+            [
+                titles[r["point"]],
+                *[_fmt(r[s]) for s in d.strata],
+                f"{_fmt(r[d.factor])} vs {_fmt(r['baseline'])}{mark}",
+                str(int(r["n"])),
+                diff,
+                g,
+                f"{_p(r['p_holm'])} (raw {_p(r['p'])})",
+            ]
+        )
+    text = _table(head, rows)
+    for note, k in notes.items():
+        text += f"\n\n⁽{k}⁾ {note}."
+    return text
+
+
+def _model_text(fits: list) -> str:
+    parts = []
+    for pt, fit in fits:
+        rows = [
+            [f"`{r['term']}`", f"{r['df']:g}", _num(r["F"], 2), _p(r["p"]), _num(r["partial_eta2"])]
+            for _, r in fit.anova.iterrows()
+        ]
+        inter = fit.coefficients[fit.coefficients["term"].str.contains(":", regex=False)]
+        coef_rows = [
+            [
+                f"`{r['term']}`",
+                _signed(r["estimate"], 4),
+                _ci(r["ci_low"], r["ci_high"], 4),
+                _p(r["p"]),
+            ]
+            for _, r in inter.iterrows()
+        ]
+        text = (
+            f"**Interaction model, {pt.short}** (`{fit.formula}`; {fit.n} runs, R² = "
+            f"{fit.r2:.2f}):\n\n" + _table(["term", "df", "F", "p", "partial η²"], rows)
+        )
+        if coef_rows:
+            text += "\n\nInteraction coefficients (how much the slope or difference changes):\n\n"
+            text += _table(["term", "estimate", "95% CI", "p"], coef_rows)
+        if fit.left_out:
+            text += (
+                f"\n\nLeft out of the model: {', '.join(fit.left_out)} — not run across the "
+                "whole design (excluded combinations), so its interactions cannot be estimated."
+            )
+        parts.append(text)
+    return "\n\n".join(parts)
+
+
+def _discovery_text(found: list, d: Design, image: str | None) -> str:
+    parts = []
+    if image:
+        parts.append(f"![where the conditions win]({image})")
+    for x in found:
+        where = ", ".join(f"{k}={_fmt(v)}" for k, v in x.stratum.items())
+        head = (
+            f"**Where `{_fmt(x.condition)}` beats `{_fmt(x.baseline)}`** "
+            f"({x.point.short}{', ' + where if where else ''}): wins in {x.wins} of "
+            f"{len(x.scenarios)} scenarios."
+        )
+        text = head
+        if x.box is not None:
+            rows = [
+                [
+                    f"`{name}`",
+                    f"{_num(lo)} – {_num(hi)}",
+                    f"{_num(x.ranges[name][0])} – {_num(x.ranges[name][1])}",
+                    _p(x.box.quasi_p[name]),
+                ]
+                for name, (lo, hi) in x.box.limits.items()
+            ]
+            text += (
+                f" PRIM box: coverage {x.box.coverage:.0%} (of all wins), density "
+                f"{x.box.density:.0%} (wins inside the box), {x.box.n} scenarios.\n\n"
+                + _table(["parameter", "box", "sampled range", "quasi-p"], rows)
+            )
+        elif x.note:
+            text += f" No PRIM box: {x.note}."
+        if len(x.scores):
+            text += "\n\nFeature scores (extra trees, share of the explained difference): " + (
+                ", ".join(f"`{k}` {v:.2f}" for k, v in x.scores.items())
+            )
+        parts.append(text)
+    return "\n\n".join(parts)
+
+
+def _outcome_section(
+    o: str,
+    d: Design,
+    points: Sequence[Point],
+    conditions: pd.DataFrame,
+    comparisons: pd.DataFrame,
+    images: tuple[str, str, str | None],
+    fits: list,
+    found: list,
+) -> str:
+    ts, oc, sc = images
+    lines = [
+        f"## {o}",
+        "",
+        analysis.measure_meaning(o),
+        "",
+        f"![{o} over time]({ts})",
+        "",
+        f"![{o} per condition]({oc})",
+        "",
+        "### Conditions",
+        "",
+        _condition_rows(conditions, d, o, points),
+    ]
+    text = _comparison_rows(comparisons, d, o, points)
+    if text:
+        lines += ["", "### Comparisons", "", text]
+    if fits:
+        lines += ["", "### Interaction model", "", _model_text(fits)]
+    if found:
+        lines += ["", "### Scenario discovery", "", _discovery_text(found, d, sc)]
+    return "\n".join(lines)
+
+
+def _design_text(exp: dict[str, Any], d: Design) -> str:
+    varied = []
+    if exp.get("variants"):
+        varied.append(f"variant ({len(exp['variants'])}: {', '.join(exp['variants'])})")
+    for name in exp.get("sweep", {}):
+        levels = d.levels.get(name, [])
+        varied.append(f"{name} ({len(levels)}: {', '.join(_fmt(v) for v in levels)})")
+    if not varied:
+        text = "a single condition"
+    elif len(varied) == 1:
+        text = "one factor, " + varied[0]
+    else:
+        text = "a full factorial of " + " × ".join(varied)
+    if d.excluded:
+        text += ", less the combinations excluded by `[[exclude]]` (" + "; ".join(d.excluded) + ")"
+    if d.sample:
+        method = d.sample["method"].replace("_", " ")
+        ranges = ", ".join(f"{k} in [{lo:g}, {hi:g}]" for k, (lo, hi) in d.sample["ranges"].items())
+        text += (
+            f", crossed with {d.sample['points']} parameter sets drawn by {method} sampling "
+            f"({ranges})"
+        )
+    return text
 
 
 def _markdown(
     manifest: dict[str, Any],
     results: Path,
     data: pd.DataFrame,
-    points: pd.DataFrame,
+    runs: pd.DataFrame,
     d: Design,
-    point_list: Sequence[Point],
-    table: pd.DataFrame,
-    figures: dict[str, tuple[str, str]],
+    points: Sequence[Point],
+    comparisons: pd.DataFrame,
     test: str,
+    interval: str,
     n_boot: int,
+    sections: list[str],
+    with_models: bool,
+    with_discovery: bool,
 ) -> str:
     exp = manifest.get("experiment", {})
     versions = manifest.get("versions", {})
-    per_condition = points.groupby([*d.strata, d.factor], sort=False).size()
-    reps = sorted(points["replication"].unique())
+    per_condition = runs.groupby([*d.strata, d.factor], sort=False).size()
+    reps = sorted(runs["replication"].unique())
     planned = exp.get("replications", len(reps))
     lines = [f"# Report: {exp.get('name', results.name)}", ""]
     if exp.get("description"):
         lines += [exp["description"].strip(), ""]
+    n_text = (
+        f"{per_condition.min()}–{per_condition.max()} per condition"
+        if per_condition.min() != per_condition.max()
+        else f"{per_condition.min()} per condition"
+    )
     lines += [
         "## Data",
         "",
-        f"- Results: `{results}` ({len(points)} runs, {len(data)} rows; read them with "
+        f"- Results: `{results}` ({len(runs)} runs, {len(data)} rows; read them with "
         f'`pandas.read_parquet("{results}")`).',
         f"- Model: quartiersim {versions.get('quartiersim', '?')}, {exp.get('steps', '?')} "
         "weeks per run.",
-        f"- Compared: **{d.factor if d.factor != '_all' else 'all runs together'}** "
-        f"({', '.join(map(str, d.groups))})"
+        f"- Design: {_design_text(exp, d)}.",
+        f"- Compared: **{d.label}** ({', '.join(_fmt(g) for g in d.groups)})"
         + (f", within each {', '.join(d.strata)}" if d.strata else "")
+        + (f"; baselines {', '.join(_fmt(b) for b in d.baselines)}" if d.baselines else "")
         + ".",
-        f"- Replications: {per_condition.min()}–{per_condition.max()} per condition"
-        if per_condition.min() != per_condition.max()
-        else f"- Replications: {per_condition.min()} per condition",
-        f"  (replication numbers {reps[0]}–{reps[-1]}; {planned} planned).",
+        f"- Replications: {n_text} (replication numbers {reps[0]}–{reps[-1]}; {planned} planned).",
         f"- Seeds: experiment seed {exp.get('seed', '?')}; "
         + (
             "every condition of a replication shares its seed (common random numbers); "
             if exp.get("common_seeds")
-            else ""
+            else "every run has a seed of its own; "
         )
         + "each run's seed is derived from the experiment seed and the run's identity with "
         "NumPy's `SeedSequence` (see `_manifest.json`). Every run's seed is listed in "
@@ -613,33 +602,100 @@ def _markdown(
         "",
         "## Methods",
         "",
-        "Each run is reduced to its value " + _and([p.title for p in point_list]) + ". "
-        "The exit is the last week in which the project ran. Per condition: the mean and a "
-        f"percentile bootstrap 95% confidence interval ({n_boot} resamples, seeded). "
-        "Against each baseline ("
-        + (", ".join(f"`{b}`" for b in d.baselines) or "none: a single condition")
-        + "): Hedges' g (standardised mean difference, positive = higher than the baseline) "
-        "and a two-sided "
-        + ("Welch t-test" if test == "welch" else "Mann–Whitney U test")
-        + "; p-values are Holm-adjusted over all distinct comparisons of one outcome (every "
-        "point, condition and baseline). Time series: mean per week and the t-based 95% band "
-        "of the mean; the dashed line marks the exit.",
-        "",
-        "Per-run values: [`outcomes.csv`](outcomes.csv); all statistics: "
-        "[`summary.csv`](summary.csv).",
+        _methods(d, points, comparisons, test, interval, n_boot, with_models, with_discovery),
     ]
-    for o in d.outcomes:
-        ts, oc = figures[o]
-        lines += [
-            "",
-            f"## {o}",
-            "",
-            MEASURES[o].meaning if o in MEASURES else "",
-            "",
-            f"![{o} over time]({ts})",
-            "",
-            f"![{o} per condition]({oc})",
-            "",
-            markdown_table(table, d, o, point_list),
-        ]
+    lines += [
+        "",
+        "Files: "
+        + ", ".join(
+            f"[`{f}`]({f}) ({what})"
+            for f, what in FILES.items()
+            if f != "report.md"
+            and (f != "model.csv" or with_models)
+            and (f != "scenarios.csv" or with_discovery)
+        )
+        + ".",
+    ]
+    for section in sections:
+        lines += ["", section]
     return "\n".join(lines) + "\n"
+
+
+def _methods(
+    d: Design,
+    points: Sequence[Point],
+    comparisons: pd.DataFrame,
+    test: str,
+    interval: str,
+    n_boot: int,
+    with_models: bool,
+    with_discovery: bool,
+) -> str:
+    text = (
+        "Each run is reduced to its value " + _and([p.title for p in points]) + "; the exit is "
+        "the last week in which the project ran. "
+    )
+    if interval == "t":
+        text += "Per condition: the mean and its t-based 95% confidence interval. "
+    else:
+        text += (
+            f"Per condition: the mean and its BCa bootstrap 95% confidence interval ({n_boot} "
+            f"resamples, seeded; the t interval below {stats.MIN_N_BCA} runs, where the "
+            "bootstrap undercovers). "
+        )
+    text += (
+        f"No interval is given for fewer than {stats.MIN_N} runs (its coverage would rest on "
+        "an assumption of normality the runs cannot show); intervals are clipped to the range "
+        "a measure can take. "
+    )
+    if d.baselines:
+        if d.paired:
+            text += (
+                "The design is **paired**: the experiment used common seeds, so the runs of one "
+                "replication share their quarter across conditions, and every comparison uses "
+                "the per-seed differences — the mean difference with the t interval of the "
+                "differences, and the "
+                + ("paired t-test" if test == "t" else "Wilcoxon signed-rank test")
+                + ". "
+            )
+        else:
+            text += (
+                "The design is **independent**: every run has a seed of its own (no common "
+                "seeds), so the conditions are compared as independent samples — the mean "
+                "difference with Welch's interval, and "
+                + ("Welch's t-test" if test == "t" else "the Mann–Whitney U test")
+                + ". "
+            )
+        text += (
+            "Hedges' g standardises the difference by the pooled spread between quarters "
+            "(positive: higher than the baseline); its 95% interval is the noncentral-t "
+            "interval of the population effect"
+            + (" (Algina & Keselman 2003 for paired arms)" if d.paired else "")
+            + ". p-values are Holm-adjusted within each outcome over all its comparisons "
+            "(every point, stratum and pair of conditions): "
+        )
+        sizes = (
+            comparisons.groupby("outcome", sort=False)["family_size"].first()
+            if not comparisons.empty
+            else pd.Series(dtype=int)
+        )
+        text += _and([f"`{o}` {int(m)}" for o, m in sizes.items()]) + " comparisons. "
+    if with_models:
+        text += (
+            "Factorial designs get an interaction model per outcome and point: ordinary least "
+            "squares with the compared factor, every other varied factor (numbers as numbers: a "
+            "linear dose–response; others as categories against the baseline) and their "
+            "interactions with the compared factor"
+            + (", blocked by seed (common seeds)" if d.paired else "")
+            + "; type II ANOVA and coefficients with 95% intervals (statsmodels). "
+        )
+    if with_discovery:
+        text += (
+            "Scenario discovery over the sampled parameters: for each condition against the "
+            "first baseline, a scenario is a win where its mean is higher; PRIM finds the box "
+            f"of parameter ranges with the most wins at a density of at least {DENSITY:.0%} "
+            "(quasi-p "
+            "values test each restriction), and extra-trees feature scores rank the parameters "
+            "by how much of the difference they explain (EMA Workbench). "
+        )
+    return text.strip()

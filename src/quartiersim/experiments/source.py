@@ -62,20 +62,21 @@ class Source:
     def line_of(self, section: str | None, key: str | None = None, occurrence: int = 0) -> int:
         """Best-effort line number of ``key`` in ``[section]`` (or of the section header)."""
         current: str | None = None
-        seen = -1
+        seen = 0 if section is None else -1  # which table of that name we are in ([[x]] repeats)
         for number, raw in enumerate(self.lines, 1):
             text = raw.split("#", 1)[0].strip()
             header = _HEADER.match(text)
             if header:
                 current = re.sub(r"\s+", "", header.group(1)).replace('"', "")
-                if key is None and current == section:
+                if current == section:
                     seen += 1
-                    if seen == occurrence:
+                    if key is None and seen == occurrence:
                         return number
                 continue
             if (
                 key is not None
                 and current == section
+                and seen == occurrence
                 and re.match(rf'^["\']?{re.escape(key)}["\']?\s*[=.]', text)
             ):
                 return number

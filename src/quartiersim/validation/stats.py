@@ -1,5 +1,6 @@
-"""Small statistics for the validation report: intervals, paired differences, effect sizes,
-binomial intervals and the logistic fit of a growth curve.
+"""The validation's statistics: intervals, paired differences and effect sizes from the
+toolkit's one statistics module (:mod:`quartiersim.experiments.stats`), plus what only the
+validation needs — exact binomial intervals and the logistic fit of a growth curve.
 
 All intervals are two-sided 95% unless stated. Replications of different arms that share a seed
 are *paired* (common random numbers: the same quarter, the same residents, the same burn-in), so
@@ -13,10 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize, stats
 
-# The toolkit's statistics (quartiersim.experiments.stats) are reused, not repeated: Holm's
-# adjustment and Hedges' g. What is added here is what the validation needs beyond them:
-# paired (common-random-number) differences, exact binomial intervals and growth-curve fits.
-from quartiersim.experiments.stats import hedges_g, holm
+from quartiersim.experiments import stats as toolkit
+from quartiersim.experiments.stats import LEVEL, Comparison, Estimate, hedges_g, holm
 
 __all__ = [
     "Comparison",
@@ -32,89 +31,27 @@ __all__ = [
     "welch",
 ]
 
-LEVEL = 0.95
-
-
-@dataclass(frozen=True)
-class Estimate:
-    """A mean with its 95% confidence interval over ``n`` replications."""
-
-    mean: float
-    low: float
-    high: float
-    n: int
-
-    def fmt(self, digits: int = 3) -> str:
-        if self.n < 2 or not np.isfinite(self.low):
-            return f"{self.mean:.{digits}f}"
-        return f"{self.mean:.{digits}f} [{self.low:.{digits}f}, {self.high:.{digits}f}]"
-
-    @property
-    def excludes_zero(self) -> bool:
-        return self.n >= 2 and (self.low > 0 or self.high < 0)
+MIN_N = 2
+"""Fewest replications for an interval in the validation report. Lower than the toolkit's
+:data:`quartiersim.experiments.stats.MIN_N` so that the published verdicts keep their meaning;
+the validation's arms have 10-30 replications except the robustness check (3 per point)."""
 
 
 def mean_ci(values: np.ndarray) -> Estimate:
-    """Mean and t-based 95% confidence interval (NaN bounds for fewer than two values)."""
-    x = np.asarray(values, dtype=float)
-    x = x[np.isfinite(x)]
-    n = len(x)
-    if n == 0:
-        return Estimate(float("nan"), float("nan"), float("nan"), 0)
-    mean = float(x.mean())
-    if n < 2:
-        return Estimate(mean, float("nan"), float("nan"), n)
-    sem = float(x.std(ddof=1) / np.sqrt(n))
-    if sem == 0.0:
-        return Estimate(mean, mean, mean, n)
-    half = float(stats.t.ppf(0.5 + LEVEL / 2, n - 1)) * sem
-    return Estimate(mean, mean - half, mean + half, n)
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """Arm A minus arm B: the paired mean difference with its CI, Hedges' g and a p-value."""
-
-    diff: Estimate
-    effect: float
-    p: float
-
-    def direction(self) -> int:
-        """+1 if A is credibly larger, -1 if credibly smaller, 0 if the CI includes zero."""
-        if not self.diff.excludes_zero:
-            return 0
-        return 1 if self.diff.mean > 0 else -1
+    """Mean and t-based 95% confidence interval (no interval below :data:`MIN_N` values)."""
+    return toolkit.mean_ci(values, min_n=MIN_N)
 
 
 def compare(a: np.ndarray, b: np.ndarray) -> Comparison:
-    """Paired comparison of ``a`` and ``b`` (same length, element k from the same seed).
-
-    Hedges' g uses the pooled standard deviation of the two arms (the spread between
-    quarters), so it reads as "how many quarter-to-quarter standard deviations apart"; the CI
-    and the p-value (paired t-test) use the per-seed differences.
-    """
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    diff = mean_ci(a - b)
-    if len(a) < 2 or np.allclose(a - b, (a - b)[0]):
-        p = 0.0 if diff.mean != 0 else 1.0
-    else:
-        p = float(stats.ttest_rel(a, b).pvalue)
-    return Comparison(diff, float(hedges_g(a, b)), p)
+    """Paired comparison of ``a`` and ``b`` (same length, element k from the same seed): the
+    per-seed differences give the interval and the paired t-test; Hedges' g uses the pooled
+    standard deviation of the two arms ("how many quarter-to-quarter standard deviations")."""
+    return toolkit.compare(a, b, paired=True, min_n=MIN_N)
 
 
 def welch(a: np.ndarray, b: np.ndarray) -> Estimate:
     """Difference of means ``a - b`` of two *independent* samples with Welch's 95% interval."""
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    diff = float(a.mean() - b.mean())
-    if len(a) < 2 or len(b) < 2:
-        return Estimate(diff, float("nan"), float("nan"), min(len(a), len(b)))
-    va, vb = a.var(ddof=1) / len(a), b.var(ddof=1) / len(b)
-    se = float(np.sqrt(va + vb))
-    if se == 0.0:
-        return Estimate(diff, diff, diff, min(len(a), len(b)))
-    df = (va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1))
-    half = float(stats.t.ppf(0.5 + LEVEL / 2, df)) * se
-    return Estimate(diff, diff - half, diff + half, min(len(a), len(b)))
+    return toolkit.welch(a, b, min_n=MIN_N)
 
 
 def binomial_ci(successes: int, trials: int) -> tuple[float, float]:
