@@ -35,6 +35,7 @@ import traitlets
 
 from quartiersim import ACTIVITIES, EVENTS, MEASURES, STRATEGIES
 from quartiersim.app import feed, figures, scenario, texts
+from quartiersim.app.classroom.texts import t as classroom_t
 from quartiersim.app.session import (
     PRESETS,
     Notice,
@@ -1171,6 +1172,13 @@ def Page(session: Session | None = None) -> None:
             classes=["qs-presentation"],
             style={"margin": "0 0 0 16px"},
         )
+        with solara.Link("/classroom"):
+            solara.Button(
+                classroom_t("classroom_switch", lang.value),
+                text=True,
+                classes=["qs-classroom-switch"],
+                style={"margin": "0 0 0 16px"},
+            )
     if not presenting.value:
         with solara.Sidebar():
             Controls(
