@@ -517,6 +517,10 @@ class Classroom:
             self.presets.cancel()
         self._emit(Change("closed"))
 
+    def wait_idle(self, timeout: float | None = None) -> None:
+        """Wait until every round closing asked for so far has run (tests and tools use it)."""
+        self._worker.submit(lambda: None).result(timeout)
+
     # -- students ---------------------------------------------------------------------------
     def submit(self, participant: Participant, data: Any) -> Choice:
         """A student submits their team's plan for the open round (also in the lobby, for the

@@ -448,15 +448,9 @@ def Debrief(classroom: Classroom, lang: str, version: int) -> None:
     solara.HTML(tag="div", unsafe_innerHTML=debrief_table(classroom, lang), classes=["qs-debrief"])
     stamp = f"quartiersim-classroom-{classroom.code}"
     with solara.Row():
-        solara.FileDownload(
-            lambda: debrief.csv_bytes(classroom),
-            filename=f"{stamp}.csv",
-            label=t("export_csv", lang),
-            classes=["qs-export-csv"],
-        )
-        solara.FileDownload(
-            lambda: debrief.parquet_bytes(classroom),
-            filename=f"{stamp}.parquet",
-            label=t("export_parquet", lang),
-            classes=["qs-export-parquet"],
-        )
+        with solara.FileDownload(lambda: debrief.csv_bytes(classroom), filename=f"{stamp}.csv"):
+            solara.Button(t("export_csv", lang), outlined=True, classes=["qs-export-csv"])
+        with solara.FileDownload(
+            lambda: debrief.parquet_bytes(classroom), filename=f"{stamp}.parquet"
+        ):
+            solara.Button(t("export_parquet", lang), outlined=True, classes=["qs-export-parquet"])
