@@ -17,6 +17,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -42,7 +43,9 @@ class Classroom:
         self.base, self.code, self.log = base, code, log
 
 
-def start(port: int, tmp_path: Path, *flags: str) -> tuple[subprocess.Popen, Classroom]:
+def start(
+    port: int, tmp_path: Path, *flags: str, host: str = "127.0.0.1"
+) -> tuple[subprocess.Popen, Classroom]:
     guard_dir = tmp_path / "guard"
     guard_dir.mkdir(exist_ok=True)
     (guard_dir / "sitecustomize.py").write_text(OUTBOUND_GUARD)
@@ -53,7 +56,7 @@ def start(port: int, tmp_path: Path, *flags: str) -> tuple[subprocess.Popen, Cla
     log = tmp_path / "server.log"
     with log.open("w") as out:
         proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
-    base = f"http://127.0.0.1:{port}"
+    base = f"http://{host}:{port}"
     wait_until_serving(base + "/join", proc, log)
     found = re.search(r"join code ([A-Z0-9]+)", log.read_text())
     assert found, log.read_text()
@@ -64,7 +67,9 @@ def start(port: int, tmp_path: Path, *flags: str) -> tuple[subprocess.Popen, Cla
 def classroom_server(free_port: int, tmp_path: Path, request) -> Iterator[Classroom]:
     """``quartiersim classroom`` on 127.0.0.1 with the flags of the test's ``flags`` mark."""
     mark = request.node.get_closest_marker("flags")
-    proc, served = start(free_port, tmp_path, *(mark.args if mark else ()))
+    flags = mark.args if mark else ()
+    host = flags[flags.index("--lan") + 1] if "--lan" in flags else "127.0.0.1"
+    proc, served = start(free_port, tmp_path, *flags, host=host)
     try:
         yield served
     finally:
@@ -109,7 +114,8 @@ def test_a_trainer_and_three_students_play_rounds_to_the_debrief_and_export(
     )
     trainer = trainer_context.new_page()
     trainer_watch = Watch(trainer)
-    trainer.goto(s.base + "/classroom")
+    trainer.goto(s.base + "/")  # the browser view; its switch leads to the classroom
+    trainer.click(".qs-classroom-switch", timeout=UI_TIMEOUT)
     expect(trainer.locator(".qs-code")).to_have_text(s.code, timeout=UI_TIMEOUT)
 
     students = []
@@ -256,3 +262,48 @@ def test_thirty_students_get_each_rounds_state_over_their_websockets(browser, cl
         f"{statistics.median(waits):.3f} s, max {max(waits):.3f} s, n={len(waits)}; "
         f"load average {os.getloadavg()[0]:.1f}"
     )
+
+
+def lan_address() -> str | None:
+    """An address of this machine in a network other than loopback, if it has one."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))  # picks the route; sends nothing
+            address = probe.getsockname()[0]
+        except OSError:
+            return None
+    return None if address.startswith("127.") or address == "0.0.0.0" else address
+
+
+LAN = lan_address()
+
+
+def status(url: str, headers: dict[str, str] | None = None, data: bytes | None = None) -> int:
+    request = urllib.request.Request(url, headers=headers or {}, data=data)
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status
+    except urllib.error.HTTPError as e:
+        return e.code
+
+
+@pytest.mark.skipif(LAN is None, reason="this machine has no address outside loopback")
+@pytest.mark.flags("--lan", LAN or "")
+def test_on_a_lan_address_students_join_and_the_host_guard_still_refuses_foreign_pages(
+    classroom_server,
+):
+    """``--lan ADDRESS``: the server listens on that address and answers requests addressed
+    to it (students' devices), while the guard still refuses a foreign Host (DNS rebinding)
+    and a foreign Origin (a page of another site); nothing listens on loopback then."""
+    s = classroom_server
+    assert s.base == f"http://{LAN}:{s.base.rsplit(':', 1)[1]}"
+    assert "students open " + s.base + "/join" in s.log.read_text()
+    assert status(s.base + "/join") == 200
+    form = urllib.parse.urlencode({"code": s.code, "name": "Ann"}).encode()
+    assert status(s.base + "/join", {"Host": "evil.example"}) == 403
+    assert status(s.base + "/join", {"Origin": "http://evil.example"}, form) == 403
+    port = s.base.rsplit(":", 1)[1]
+    with pytest.raises(urllib.error.URLError):
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/join", timeout=10)

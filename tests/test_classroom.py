@@ -295,3 +295,38 @@ def test_settings_are_checked_before_a_session_opens():
     with pytest.raises(ValueError, match="mode"):
         room.check_settings(Settings(mode="solo"))
     assert room.check_settings(Settings(mode=SHARED)).mode == SHARED
+
+
+def test_a_lan_address_that_cannot_be_served_is_refused_with_a_message(free_port):
+    """``--lan`` names the host students reach; an address that is not this machine's, all
+    addresses at once, or no address at all get a message, not a traceback."""
+    from quartiersim.errors import UsageError
+
+    with pytest.raises(UsageError, match=r"cannot listen on 198\.51\.100\.7"):
+        web.check_listen_address("198.51.100.7", free_port)
+    with pytest.raises(UsageError, match="name the one address"):
+        web.check_listen_address("0.0.0.0", free_port)
+    with pytest.raises(UsageError, match="expected an IP address"):
+        web.check_listen_address("classroom.local", free_port)
+    web.check_listen_address("127.0.0.1", free_port)  # this machine's address: accepted
+
+
+def test_the_trainers_screen_opens_a_session_when_none_is_open():
+    """The classroom switch of the browser view leads to a button that opens a session."""
+    from quartiersim.app.classroom.trainer import ClassroomPage
+
+    for old in room.open_classrooms():
+        old.close()
+    _, rc = solara.render(ClassroomPage(), handle_error=False)
+    rc.find(v.Btn, children=["Open a classroom session"]).widget.click()
+    try:
+        opened = room.open_classrooms()
+        assert len(opened) == 1
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not rc.find(v.Btn, children=["Start the game"]):
+            time.sleep(0.05)  # bounded poll for the redraw
+        rc.find(v.Btn, children=["Start the game"]).assert_single()
+    finally:
+        for classroom in room.open_classrooms():
+            classroom.close()
+        rc.close()

@@ -91,33 +91,34 @@ class Settings:
     after_exit_weeks: int = 104
 
 
+def _whole(value: object) -> bool:
+    """Whether ``value`` is a whole number (``True`` is not one, though Python says so)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def check_settings(settings: Settings) -> Settings:
     """``settings`` with its model parameters checked by the model's own :func:`validate`;
     ``ValueError`` names what is wrong."""
     if settings.mode not in MODES:
         raise ValueError(f"mode={settings.mode!r} is not allowed: expected one of {MODES}")
-    if isinstance(settings.seed, bool) or not isinstance(settings.seed, int) or settings.seed < 0:
+    if not _whole(settings.seed) or settings.seed < 0:
         raise ValueError(f"seed={settings.seed!r} is not allowed: expected a whole number >= 0")
     for name, low, high in (
         ("weeks_per_round", 1, 520),
         ("after_exit_weeks", 0, 2000),
     ):
         value = getattr(settings, name)
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        if not _whole(value) or not low <= value <= high:
             raise ValueError(
                 f"{name}={value!r} is not allowed: expected a whole number in [{low}, {high}]"
             )
     seconds = settings.round_seconds
-    if seconds is not None and (
-        isinstance(seconds, bool) or not isinstance(seconds, int) or not 5 <= seconds <= 3600
-    ):
+    if seconds is not None and (not _whole(seconds) or not 5 <= seconds <= 3600):
         raise ValueError(
             f"round_seconds={seconds!r} is not allowed: expected none or 5 to 3600 seconds"
         )
     cap = settings.max_teams
-    if cap is not None and (
-        isinstance(cap, bool) or not isinstance(cap, int) or not 1 <= cap <= MAX_TEAMS
-    ):
+    if cap is not None and (not _whole(cap) or not 1 <= cap <= MAX_TEAMS):
         raise ValueError(f"max_teams={cap!r} is not allowed: expected none or 1 to {MAX_TEAMS}")
     unknown = set(settings.params) & {"strategy", "role_mix", "events"}
     if unknown:
@@ -622,10 +623,10 @@ class Classroom:
                         if activity in spent[team.id]:
                             spent[team.id][activity] += hours
         for team in teams:
-            session = self.session_of(team)
-            assert session is not None
+            quarter = self.session_of(team)
+            assert quarter is not None
             names = {w.name for w in self.workers_of(team)}
-            new = session.model.activity[logged[id(session)] :]
+            new = quarter.model.activity[logged[id(quarter)] :]
             team.entries = [e for e in new if e.data.get("worker") in names]
             team.spent = spent[team.id]
             self.records.append(
@@ -641,7 +642,7 @@ class Classroom:
                     hours=dict(team.choice.hours),
                     areas=dict(team.choice.areas),
                     spent=dict(team.spent),
-                    measures={m: float(session.model.measures[m]) for m in MEASURES},
+                    measures={m: float(quarter.model.measures[m]) for m in MEASURES},
                 )
             )
 

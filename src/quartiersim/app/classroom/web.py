@@ -246,7 +246,7 @@ class FailedJoins:
             recent = self._seen.get(who)
             while recent and now - recent[0] > FAILED_JOIN_WINDOW:
                 recent.popleft()
-            return bool(recent) and len(recent) >= MAX_FAILED_JOINS
+            return recent is not None and len(recent) >= MAX_FAILED_JOINS
 
     def failed(self, who: str) -> None:
         with self._lock:
@@ -497,7 +497,7 @@ class Hub:
         elif kind in ("submitted", "joined", "left"):
             full = {p for p in pages if self._team(classroom, p) == change.team}
         elif kind == "lang":
-            full = {change.participant} & set(pages)
+            full = {p for p in pages if p == change.participant}
         else:
             full = set()
         if kind in ("submitted", "joined", "left", "timer"):
