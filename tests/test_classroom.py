@@ -7,10 +7,12 @@ The real server, real browsers and thirty simulated students are in
 
 from __future__ import annotations
 
+import asyncio
 import io
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import ipyvuetify as v
@@ -197,9 +199,10 @@ def gate_answer(path: str, client: str, kind: str = "http") -> Any:
         if message["type"] == "websocket.close":
             seen.append("closed")
 
-    import asyncio
-
-    asyncio.run(web.ClassroomGate(app)(scope(path, client, kind=kind), receive, send))
+    # a loop of its own: a browser test in the same process may have left one running here
+    gate = web.ClassroomGate(app)(scope(path, client, kind=kind), receive, send)
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, gate).result()
     return seen[0]
 
 

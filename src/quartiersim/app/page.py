@@ -1172,13 +1172,16 @@ def Page(session: Session | None = None) -> None:
             classes=["qs-presentation"],
             style={"margin": "0 0 0 16px"},
         )
-        with solara.Link("/classroom"):
-            solara.Button(
-                classroom_t("classroom_switch", lang.value),
-                text=True,
-                classes=["qs-classroom-switch"],
-                style={"margin": "0 0 0 16px"},
-            )
+        # a plain link (the classroom is a page of its own): solara.Link would need the router
+        # of a served page, which a page rendered in a notebook or a test does not have
+        rv.Btn(
+            href="/classroom",
+            text=True,
+            dark=True,
+            class_="qs-classroom-switch",
+            style_="margin: 0 0 0 16px",
+            children=[classroom_t("classroom_switch", lang.value)],
+        )
     if not presenting.value:
         with solara.Sidebar():
             Controls(

@@ -15,6 +15,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+import reacton.ipyvuetify as rv
 import solara
 
 from quartiersim import EVENTS, MEASURES, ROLES
@@ -325,8 +326,13 @@ def ClassroomPage() -> None:
         with solara.ToggleButtonsSingle(value=lang.value, on_value=lang.set, dense=True):
             for key, name in LANGUAGES.items():
                 solara.Button(name, value=key, text=True, classes=[f"qs-lang-{key}"])
-        with solara.Link("/"):
-            solara.Button(t("back_to_view", lang.value), text=True, classes=["qs-back-to-view"])
+        rv.Btn(
+            href="/",
+            text=True,
+            dark=True,
+            class_="qs-back-to-view",
+            children=[t("back_to_view", lang.value)],
+        )
     with solara.Column(classes=["qs-classroom"], gap="8px"):
         if problem.value:
             solara.Warning(problem.value, classes=["qs-problem"], dense=True)
