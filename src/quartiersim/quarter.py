@@ -9,6 +9,7 @@ vertical strips of the quarter, one per origin group, sized by the groups' share
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -46,6 +47,58 @@ class Layout:
     def n_places(self) -> int:
         """Number of public places."""
         return len(self.place_kind)
+
+
+@dataclass(frozen=True)
+class Area:
+    """A part of the quarter that a worker is sent to (a few blocks, a *Kiez*): the cells with
+    ``x0 <= x < x1`` and ``y0 <= y < y1``.
+
+    Social-space orientation (*Sozialraumorientierung*) means working where people live: a team
+    may concentrate a role on one part of the quarter instead of spreading it thin. A role that
+    goes somewhere (declared ``placed`` in :data:`quartiersim.roles.ACTIVITIES`) respects the
+    area it was given; without one it works across the whole quarter, as before.
+    """
+
+    x0: int
+    y0: int
+    x1: int
+    y1: int
+
+    def contains(self, xy: np.ndarray) -> np.ndarray:
+        """Which of the cells ``xy`` (an (n, 2) array of x, y) lie in the area."""
+        x, y = xy[:, 0], xy[:, 1]
+        return (x >= self.x0) & (x < self.x1) & (y >= self.y0) & (y < self.y1)
+
+    def random_cell(self, rng: np.random.Generator) -> tuple[int, int]:
+        """A random cell of the area, as (x, y), drawn from the quarter's generator ``rng``."""
+        return int(rng.integers(self.x0, self.x1)), int(rng.integers(self.y0, self.y1))
+
+
+def check_area(value: Any, width: int, height: int, *, name: str = "area") -> Area | None:
+    """An :class:`Area` (or four whole numbers ``x0, y0, x1, y1``) checked against a
+    ``width`` x ``height`` quarter; ``None`` means the whole quarter. Raises ``ValueError``
+    naming the value and what is allowed."""
+    if value is None:
+        return None
+    if isinstance(value, Area):
+        value = (value.x0, value.y0, value.x1, value.y1)
+    allowed = (
+        f"expected four whole numbers x0, y0, x1, y1 with 0 <= x0 < x1 <= {width} and "
+        f"0 <= y0 < y1 <= {height}"
+    )
+    try:
+        parts = list(value)
+    except TypeError:
+        raise ValueError(f"{name}={value!r} is not allowed: {allowed}") from None
+    if len(parts) != 4 or not all(
+        isinstance(v, int | np.integer) and not isinstance(v, bool) for v in parts
+    ):
+        raise ValueError(f"{name}={value!r} is not allowed: {allowed}")
+    x0, y0, x1, y1 = (int(v) for v in parts)
+    if not (0 <= x0 < x1 <= width and 0 <= y0 < y1 <= height):
+        raise ValueError(f"{name}={tuple(parts)!r} is not allowed: {allowed}")
+    return Area(x0, y0, x1, y1)
 
 
 def build_layout(width: int, height: int, rng: np.random.Generator) -> Layout:

@@ -44,7 +44,7 @@ from quartiersim.problems import (
     STRUCTURAL,
     Problems,
 )
-from quartiersim.quarter import Layout
+from quartiersim.quarter import Area, Layout
 from quartiersim.registry import Registry, Text, View, as_text
 from quartiersim.residents import BUREAUCRACY, DOMAINS, ORGANISING, SPEAKING
 from quartiersim.values import finite_number, number, show, show_number
@@ -148,10 +148,13 @@ class Worker(Protocol):
 
 @dataclass
 class Budget:
-    """Hours available to one role this week; tasks are paid for in full or not at all."""
+    """Hours available to one role this week; tasks are paid for in full or not at all. A role
+    that goes somewhere spends them in ``area`` if the worker was sent to one (``None``: the
+    whole quarter)."""
 
     hours: float
     spent: float = 0.0
+    area: Area | None = None
 
     def take(self, cost: float) -> bool:
         """Pay ``cost`` hours if they are left; return whether the task can be done."""
@@ -188,6 +191,7 @@ class Activity:
     #: chosen by a role mix (False: the activity takes its hours otherwise — the handover, by
     #: the phase-out)
     in_mix: bool = True
+    placed: bool = False  # goes to places in the quarter: can be sent to an area (Budget.area)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "label", as_text(self.label))
@@ -228,6 +232,7 @@ def activity(
     handed_over_in: str | None = None,
     hands_over_recognition: bool = False,
     in_mix: bool = True,
+    placed: bool = False,
 ) -> Callable[[Mechanism], Mechanism]:
     """Declare the decorated function as an activity (``role=True``: a role of the theory).
 
@@ -235,6 +240,8 @@ def activity(
     is the sentence for a log key the mechanism writes, with ``{placeholders}`` for its data.
     ``name`` defaults to the function's name. ``handed_over_in`` names the competence domain
     in which residents do the task once it is handed over to them (None: it cannot be).
+    ``placed=True`` declares that the mechanism goes to places in the quarter and respects
+    the area a worker is sent to (``budget.area``).
     """
 
     def declare(act: Mechanism) -> Mechanism:
@@ -252,6 +259,7 @@ def activity(
                 handed_over_in=handed_over_in,
                 hands_over_recognition=hands_over_recognition,
                 in_mix=in_mix,
+                placed=placed,
             )
         )
         return act
@@ -334,6 +342,7 @@ def check_role_mix(value: Any, *, name: str = "role_mix") -> dict[str, float] | 
     ),
     longest_task=WALK_HOURS,
     colour="#e41a1c",
+    placed=True,
     messages={
         "problem_found": (
             "{worker} found {problem} and made it public.",
@@ -344,10 +353,11 @@ def check_role_mix(value: Any, *, name: str = "role_mix") -> dict[str, float] | 
 def problem_sensor(m: Quarter, w: Worker, budget: Budget) -> None:
     """Walks the quarter, finds latent problems and makes them public; reports the burden
     of the buildings passed (small-scale social reporting, kleinräumige Sozialberichterstattung)
-    from public signs: the visible problems around them and who lives there."""
+    from public signs: the visible problems around them and who lives there. A worker
+    sent to an area walks there."""
     pr, k = m.problems, m.knowledge
     while budget.take(WALK_HOURS):
-        x, y = m.random_location()
+        x, y = m.random_location() if budget.area is None else budget.area.random_cell(m.rng)
         w.move_to(x, y)
         for p in pr.reveal_near(x, y, WALK_RADIUS, FIND_CHANCE * w.quality, m.rng):
             pr.attention[p] = min(1.0, pr.attention[p] + 0.3)
@@ -376,6 +386,7 @@ def problem_sensor(m: Quarter, w: Worker, budget: Budget) -> None:
     ),
     longest_task=VISIT_HOURS,
     colour="#377eb8",
+    placed=True,
     messages={
         "outreach_visit": (
             "{worker} visited resident {resident} at home.",
@@ -385,7 +396,8 @@ def problem_sensor(m: Quarter, w: Worker, budget: Budget) -> None:
 )
 def resource_diagnostician(m: Quarter, w: Worker, budget: Budget) -> None:
     """Outreach: visits residents at home, reaching the withdrawn too; diagnoses a buried
-    resource and offers a small task to try it out (a space of possibility, Möglichkeitsraum)."""
+    resource and offers a small task to try it out (a space of possibility, Möglichkeitsraum).
+    A worker sent to an area knocks only on doors there."""
     k = m.knowledge
     since = m.steps - k.offered_week
     # New doors every half year; residents the team has seen withdrawn, every month
@@ -393,6 +405,8 @@ def resource_diagnostician(m: Quarter, w: Worker, budget: Budget) -> None:
     due = (since >= OUTREACH_REPEAT_WEEKS) | (
         k.known & k.seen_withdrawn & (since >= FOLLOW_UP_WEEKS)
     )
+    if budget.area is not None:
+        due &= budget.area.contains(m.home_xy)
     candidates = np.flatnonzero(due)
     visits = 0
     while visits < len(candidates) and budget.take(VISIT_HOURS):

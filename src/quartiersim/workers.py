@@ -9,6 +9,7 @@ import mesa
 from mesa.discrete_space import CellAgent, OrthogonalMooreGrid
 
 from quartiersim import roles
+from quartiersim.quarter import Area, check_area
 from quartiersim.roles import ACTIVITIES, Budget, check_role_mix
 
 
@@ -29,6 +30,8 @@ class CommunityWorker(CellAgent):
         self.cell = cell
         self.name = f"worker {number + 1}"
         self.role_mix = dict(mix)
+        #: the part of the quarter each role that goes somewhere is sent to (none: everywhere)
+        self.areas: dict[str, Area] = {}
         #: hours left over from tasks that did not fit into last week (at most one task's worth)
         self.banked = dict.fromkeys(ACTIVITIES, 0.0)
         self.spent_week = dict.fromkeys(ACTIVITIES, 0.0)
@@ -48,6 +51,27 @@ class CommunityWorker(CellAgent):
         checked = check_role_mix(mix)
         assert checked is not None
         self.role_mix = checked
+
+    def set_area(self, activity: str, area: Any) -> None:
+        """Send this worker's ``activity`` to a part of the quarter (an :class:`Area` or
+        ``x0, y0, x1, y1``); ``None`` sends it across the whole quarter again. Only activities
+        declared ``placed`` go somewhere; anything else raises ``ValueError``."""
+        if activity not in ACTIVITIES:
+            raise ValueError(
+                f"unknown activity {activity!r}: expected one of {', '.join(ACTIVITIES)}"
+            )
+        if not ACTIVITIES[activity].placed:
+            placed = ", ".join(a for a, spec in ACTIVITIES.items() if spec.placed)
+            raise ValueError(
+                f"{activity!r} does not go to one part of the quarter: only {placed} can be "
+                "sent to an area"
+            )
+        p = self.quarter.p
+        checked = check_area(area, p["width"], p["height"], name=f"area for {activity}")
+        if checked is None:
+            self.areas.pop(activity, None)
+        else:
+            self.areas[activity] = checked
 
     @property
     def main_role(self) -> str | None:
@@ -71,7 +95,7 @@ class CommunityWorker(CellAgent):
             else:
                 share = self.role_mix.get(name, 0.0) * (1.0 - handing_over)
             available = share * hours + self.banked.get(name, 0.0) if share > 0 else 0.0
-            budget = Budget(available)
+            budget = Budget(available, area=self.areas.get(name))
             if available > 0:
                 activity.act(self.quarter, self, budget)
             self.spent_week[name] = budget.spent

@@ -9,11 +9,18 @@ import sys
 
 import solara
 
+from quartiersim.app.classroom.trainer import ClassroomPage
 from quartiersim.app.page import Page
 
-# One page. Without explicit routes Solara would turn every submodule of this package that
-# holds a component into a page of its own (with tabs in the app bar).
-routes = [solara.Route(path="/", component=Page, label="QuartierSim")]
+
+@solara.component
+def PlainLayout(children: list | None = None) -> None:
+    """Solara's layout without its tabs of the routes: each page has its own way to the
+    other (the view's "Classroom mode" button, the classroom's "Browser view"). Set on the
+    root route only: Solara wraps every page in the root's layout, and a second one would
+    nest."""
+    solara.AppLayout(children=children or [], navigation=False)
+
 
 # `solara run quartiersim.app` imports this module while its server starts: prepare that
 # server as `quartiersim app` does (host and origin checks, memory of ended sessions freed).
@@ -22,4 +29,11 @@ if "solara.server.starlette" in sys.modules and "SOLARA_APP" in os.environ:
 
     prepare_server()
 
-__all__ = ["Page", "routes"]
+# Two pages: the view and the trainer's classroom screen. Without explicit routes Solara would
+# turn every submodule of this package that holds a component into a page of its own.
+routes = [
+    solara.Route(path="/", component=Page, label="QuartierSim", layout=PlainLayout),
+    solara.Route(path="classroom", component=ClassroomPage, label="Classroom"),
+]
+
+__all__ = ["ClassroomPage", "Page", "PlainLayout", "routes"]

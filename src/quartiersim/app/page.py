@@ -35,6 +35,7 @@ import traitlets
 
 from quartiersim import ACTIVITIES, EVENTS, MEASURES, STRATEGIES
 from quartiersim.app import feed, figures, scenario, texts
+from quartiersim.app.classroom.texts import t as classroom_t
 from quartiersim.app.session import (
     PRESETS,
     Notice,
@@ -1170,6 +1171,16 @@ def Page(session: Session | None = None) -> None:
             on_value=presenting.set,
             classes=["qs-presentation"],
             style={"margin": "0 0 0 16px"},
+        )
+        # a plain link (the classroom is a page of its own): solara.Link would need the router
+        # of a served page, which a page rendered in a notebook or a test does not have
+        rv.Btn(
+            href="/classroom",
+            text=True,
+            dark=True,
+            class_="qs-classroom-switch",
+            style_="margin: 0 0 0 16px",
+            children=[classroom_t("classroom_switch", lang.value)],
         )
     if not presenting.value:
         with solara.Sidebar():

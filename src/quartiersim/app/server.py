@@ -61,12 +61,23 @@ def prepare_server() -> None:
     :data:`DISCONNECTED_KEPT`, and return freed memory to the system when a session ends."""
     from solara.server import settings
 
+    _install_classroom()  # before the guard, so that the guard stays in front
     protect_running_server()
     # No "This website runs on Solara" badge over the bottom-right corner of the cards.
     settings.theme.show_banner = False
     if "SOLARA_KERNEL_CULL_TIMEOUT" not in os.environ:
         settings.kernel.cull_timeout = DISCONNECTED_KEPT
     _release_memory_when_sessions_end()
+
+
+def _install_classroom() -> None:
+    """Mount the classroom's student pages and its gate into the running server, if any
+    (:func:`quartiersim.app.classroom.web.install`)."""
+    server = sys.modules.get("solara.server.starlette")
+    if server is not None:
+        from quartiersim.app.classroom.web import install
+
+        install(server.app)
 
 
 _trim_lock = threading.Lock()
@@ -120,8 +131,9 @@ def _release_memory_when_sessions_end() -> None:
     _registered = True
 
 
-def serve(host: str = "127.0.0.1", port: int = 8765) -> None:
-    """Serve the view at ``http://host:port`` until interrupted (Ctrl+C), printing the address.
+def serve(host: str = "127.0.0.1", port: int = 8765, banner: str | None = None) -> None:
+    """Serve the view at ``http://host:port`` until interrupted (Ctrl+C), printing the address
+    (or ``banner``, when given).
 
     Runs Solara in production mode (no auto-reload, no development tracebacks in the page),
     without its version check and telemetry, which would reach out to the internet.
@@ -147,10 +159,13 @@ def serve(host: str = "127.0.0.1", port: int = 8765) -> None:
             "`.venv/bin/python tools/install-solara-assets`).",
             file=sys.stderr,
         )
+    from quartiersim.app.classroom.web import serving_at
+
+    serving_at(host, port)
     shown = f"[{host}]" if ":" in host else host
-    print(
-        f"QuartierSim view: open http://{shown}:{port} in a browser (Ctrl+C stops it).", flush=True
-    )
+    if banner is None:
+        banner = f"QuartierSim view: open http://{shown}:{port} in a browser (Ctrl+C stops it)."
+    print(banner, flush=True)
     run.main(
         args=[
             APP,

@@ -410,6 +410,48 @@ def cmd_app(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_classroom(args: argparse.Namespace) -> int:
+    """quartiersim classroom: the view with a classroom session open."""
+    try:
+        from quartiersim.app.classroom import room, web
+        from quartiersim.app.server import serve
+        from quartiersim.app.session import PRESETS
+    except ImportError as e:
+        raise UsageError(f"the browser view cannot start: {e}") from None
+    host = "127.0.0.1"
+    if args.lan is not None:
+        host = web.lan_address() if args.lan == "auto" else args.lan
+        web.check_listen_address(host, args.port)
+    try:
+        settings = room.check_settings(
+            room.Settings(
+                mode=args.mode,
+                seed=args.seed,
+                params={**PRESETS["seminar"], **given_sets(args)},
+                weeks_per_round=args.weeks_per_round,
+                round_seconds=args.round_seconds or None,
+                max_teams=args.max_teams or None,
+                after_exit_weeks=args.after_exit_weeks,
+            )
+        )
+    except ValueError as e:
+        raise UsageError(str(e)) from None
+    classroom = room.open_classroom(settings)
+    web.lock_down()
+    shown = f"[{host}]" if ":" in host else host
+    banner = (
+        f"QuartierSim classroom: join code {classroom.code}\n"
+        f"  students open {web.join_address(host, args.port)} and enter the code\n"
+        f"  (or {web.join_link(host, args.port, classroom.code)})\n"
+        f"  trainer's screen: http://{shown}:{args.port}/classroom (this machine only)\n"
+    )
+    if args.lan is None:
+        banner += "  only this machine can reach it; --lan lets other devices join\n"
+    banner += "Ctrl+C stops it."
+    serve(host=host, port=args.port, banner=banner)
+    return EXIT_OK
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     """quartiersim validate: generate the validation report."""
     from quartiersim.validation.__main__ import run

@@ -13,6 +13,7 @@ from quartiersim import __version__
 from quartiersim.cli.commands import (
     EXIT_USAGE,
     cmd_app,
+    cmd_classroom,
     cmd_compare,
     cmd_optimise,
     cmd_repair,
@@ -441,6 +442,70 @@ def build_parser() -> argparse.ArgumentParser:
         help="open the view in the default browser once it is up (default: no)",
     )
     p.set_defaults(handler=cmd_app)
+
+    p = sub.add_parser(
+        "classroom",
+        formatter_class=_Formatter,
+        help="a classroom session: every student steers a community worker",
+        description="Start the browser view with a classroom session open: it prints the join "
+        "code, the address students open and the trainer's screen. Without --lan only this "
+        "machine can reach it; with --lan, other devices reach the students' pages (and nothing "
+        "else).",
+        epilog="example:\n  quartiersim classroom --lan --weeks-per-round 13 --round-seconds 120",
+    )
+    p.add_argument("--port", type=port_number, default=8765, help="port (default 8765)")
+    p.add_argument(
+        "--lan",
+        nargs="?",
+        const="auto",
+        default=None,
+        metavar="ADDRESS",
+        help="listen on this machine's address in the local network (or the ADDRESS given), "
+        "so that students join from their own devices; default: this machine only",
+    )
+    p.add_argument(
+        "--mode",
+        choices=("shared", "competition"),
+        default="shared",
+        help="shared: one quarter, a worker per team; competition: a copy of the quarter per "
+        "team (default shared)",
+    )
+    p.add_argument("--seed", type=int_at_least(0, "a seed"), default=1, help="seed (default 1)")
+    p.add_argument(
+        "--weeks-per-round",
+        type=int_at_least(1, "a number of weeks"),
+        default=13,
+        help="weeks played per round (default 13)",
+    )
+    p.add_argument(
+        "--round-seconds",
+        type=int_at_least(0, "a number of seconds"),
+        default=0,
+        help="the round closes after this many seconds (default 0: when every team has chosen "
+        "or the trainer closes it)",
+    )
+    p.add_argument(
+        "--max-teams",
+        type=int_at_least(0, "a number of teams"),
+        default=0,
+        help="cap on teams (workers, or quarters in competition); later students join the "
+        "smallest team (default 0: no cap)",
+    )
+    p.add_argument(
+        "--after-exit-weeks",
+        type=int_at_least(0, "a number of weeks"),
+        default=104,
+        help="weeks the quarter runs on after the workers have left (default 104)",
+    )
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a model parameter of the session's quarter (read as TOML), e.g. --set "
+        "project_weeks=104; repeatable",
+    )
+    p.set_defaults(handler=cmd_classroom)
 
     p = sub.add_parser(
         "validate",
