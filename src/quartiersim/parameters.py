@@ -29,11 +29,15 @@ __all__ = [
     "DEFAULTS",
     "GROUPS",
     "PARAMETERS",
+    "PRESETS",
     "ROLES",
+    "SEMINAR",
     "UNITS",
     "Parameter",
+    "Preset",
     "check_role_mix",
     "markdown_table",
+    "staffing_ratio",
     "validate",
 ]
 
@@ -147,37 +151,42 @@ _DECLARATION: tuple[Parameter, ...] = (
     # --- the quarter -------------------------------------------------------------------------
     _p(
         "n_residents",
-        600,
+        2500,
         int,
-        "Resident households in the quarter (one agent may stand for a household).",
+        "Resident households in the quarter (one agent stands for a household).",
         unit="households",
         low=10,
         high=100_000,
         group="quarter",
-        source="Soziale Stadt areas have 5,000-20,000 residents; scaled down, one agent per "
-        "household (design §3).",
+        source="Soziale Stadt / Quartiersmanagement areas have about 5,000-20,000 residents; "
+        "at about two persons per German household, 2,500 households is a small real area "
+        "(docs/theory.md). The seminar preset has 600.",
         label=("Households", "Haushalte"),
         meaning_de="Haushalte im Quartier (ein Agent kann für einen Haushalt stehen).",
     ),
     _p(
         "width",
-        40,
+        80,
         int,
         "Width of the quarter's grid.",
         unit="cells",
         low=10,
         high=400,
+        source="Assumption: 80 x 80 cells keep about 0.4 households per cell, as in the "
+        "seminar preset's 40 x 40.",
         label=("Width", "Breite"),
         meaning_de="Breite des Quartiersgitters (Zellen).",
     ),
     _p(
         "height",
-        40,
+        80,
         int,
         "Height of the quarter's grid.",
         unit="cells",
         low=10,
         high=400,
+        source="Assumption: 80 x 80 cells keep about 0.4 households per cell, as in the "
+        "seminar preset's 40 x 40.",
         label=("Height", "Höhe"),
         meaning_de="Höhe des Quartiersgitters (Zellen).",
     ),
@@ -636,7 +645,8 @@ _DECLARATION: tuple[Parameter, ...] = (
         low=0,
         high=50,
         group="workers",
-        source="Soziale Stadt: typically a team of about 2 full-time staff per area.",
+        source="Soziale Stadt / Quartiersmanagement: typically a team of about two "
+        "full-time staff per area (docs/theory.md).",
         label=("Community workers", "Fachkräfte"),
         meaning_de="Fachkräfte der Gemeinwesenarbeit (Quartiersmanagement-Team).",
     ),
@@ -649,7 +659,8 @@ _DECLARATION: tuple[Parameter, ...] = (
         low=0.0,
         high=80.0,
         group="workers",
-        source="German full-time week.",
+        source="A German full-time week (39 h in the public-sector agreement TVöD); it "
+        "includes the time real teams spend on administration and reporting (docs/theory.md).",
         label=("Hours per week", "Stunden pro Woche"),
         meaning_de="Arbeitsstunden pro Fachkraft und Woche.",
     ),
@@ -695,6 +706,44 @@ PARAMETERS: dict[str, Parameter] = {p.name: p for p in _DECLARATION}
 """Every model parameter by name, in declaration order."""
 
 DEFAULTS: dict[str, Any] = {p.name: p.default for p in _DECLARATION}
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A named set of parameter values that differ from the defaults, for one use."""
+
+    name: str
+    values: dict[str, Any]
+    label: Text
+    meaning: str
+
+    def staffing(self) -> str:
+        """The staffing ratio of this preset: households per full-time worker."""
+        full = {**DEFAULTS, **self.values}
+        return staffing_ratio(full)
+
+
+def staffing_ratio(params: dict[str, Any]) -> str:
+    """Households per full-time (39 h) worker, as people read it: the dose of the programme."""
+    fte = params["n_workers"] * params["hours_per_week"] / 39.0
+    if fte <= 0:
+        return "no workers"
+    return f"{params['n_residents'] / fte:,.0f} households per full-time worker"
+
+
+SEMINAR = Preset(
+    "seminar",
+    {"n_residents": 600, "width": 40, "height": 40},
+    Text("Seminar quarter", "Seminarquartier"),
+    "A small, dense quarter for teaching: 600 households on 40 x 40 cells with the same two "
+    "full-time workers, so the workers' dose per household is about four times that of a real "
+    "area (300 instead of 1,250 households per full-time worker) and effects show within a "
+    "session. Not for research claims: use the defaults.",
+)
+"""The quarter of the browser view, the trainers' guide and the seminar exercises."""
+
+PRESETS: dict[str, Preset] = {p.name: p for p in (SEMINAR,)}
+"""Every preset by name; the defaults (a real-sized quarter) need none."""
 
 
 def validate(**values: Any) -> dict[str, Any]:

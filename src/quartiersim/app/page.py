@@ -30,7 +30,7 @@ from quartiersim.activity import describe
 from quartiersim.app import figures, texts
 from quartiersim.app.session import Notice, Session, takes_custom_mix, tunable_parameters
 from quartiersim.app.texts import t
-from quartiersim.parameters import GROUPS, Parameter
+from quartiersim.parameters import DEFAULTS, GROUPS, SEMINAR, Parameter
 from quartiersim.residents import AGE_LABELS
 
 SPEEDS = (1, 4, 13, 52)
@@ -210,6 +210,20 @@ def ParameterControl(
             error=notice_text(error, lang) if error else False,
         )
     Caption(texts.parameter_meaning(spec.name, lang))
+
+
+def seminar_hint(lang: str) -> str:
+    """Names the seminar preset the view starts on, with its staffing against a real area."""
+    seminar = {**DEFAULTS, **SEMINAR.values}
+    return t(
+        "seminar_hint",
+        lang,
+        households=seminar["n_residents"],
+        workers=seminar["n_workers"],
+        ratio=round(seminar["n_residents"] / seminar["n_workers"]),
+        real_households=DEFAULTS["n_residents"],
+        real_ratio=round(DEFAULTS["n_residents"] / DEFAULTS["n_workers"]),
+    )
 
 
 @solara.component
@@ -400,6 +414,7 @@ def Controls(
 
     solara.Text(t("parameters", lang), classes=["qs-sidebar-heading"])
     Caption(t("parameters_hint", lang))
+    Caption(seminar_hint(lang))
     # Parameters and seed change only through these controls themselves (their own state
     # re-renders them), so they take no `version`: stepping does not re-render ~40 controls.
     SeedInput(session, lang, changed)

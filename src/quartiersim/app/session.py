@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from quartiersim import ACTIVITIES, PARAMETERS, ROLES, STRATEGIES, QuartierModel, validate
-from quartiersim.parameters import Parameter
+from quartiersim.parameters import SEMINAR, Parameter
 
 DEFAULT_SEED = 1
 """Seed of a fresh page: a trainer who reloads sees the same quarter as in the rehearsal."""
@@ -119,7 +119,9 @@ class Session:
 
     def __init__(self, seed: int = DEFAULT_SEED, **params: Any) -> None:
         self.lock = threading.RLock()
-        checked = validate(**params)
+        # The view teaches: it starts on the seminar quarter (small, dense, quick to watch);
+        # a real-sized quarter is one change of the size controls away.
+        checked = validate(**{**SEMINAR.values, **params})
         #: chosen values of the generic parameters (applied at the next reset)
         self.params: dict[str, Any] = {p.name: checked[p.name] for p in tunable_parameters()}
         self.seed = seed
