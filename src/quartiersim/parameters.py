@@ -319,8 +319,8 @@ _DECLARATION: tuple[Parameter, ...] = (
         low=0.0,
         high=1.0,
         group="ties",
-        source="Calibrated so that residents have about two strong ties (a core "
-        "discussion network of 2.08: McPherson, Smith-Lovin & Brashears 2006).",
+        source="Assumption; its plausible range comes from history matching against the core "
+        "discussion network (McPherson, Smith-Lovin & Brashears 2006: docs/calibration.md).",
         label=("Tie gain per encounter", "Beziehungszuwachs pro Begegnung"),
         meaning_de="Stärke, die eine Begegnung einer Beziehung hinzufügt.",
     ),
@@ -398,7 +398,8 @@ _DECLARATION: tuple[Parameter, ...] = (
         low=0.0,
         high=1.0,
         group="helplessness",
-        source="Seligman & Maier 1967; Herriger: learned helplessness.",
+        source="Mechanism: Seligman & Maier 1967, Herriger. Value: assumption, range from "
+        "history matching (docs/calibration.md).",
         label=("Stress from problems", "Belastung durch Probleme"),
         meaning_de="Wöchentlicher Anstieg der Hilflosigkeit durch ungelöste, unkontrollierbare "
         "Probleme (je Belastungseinheit).",
@@ -488,7 +489,8 @@ _DECLARATION: tuple[Parameter, ...] = (
         low=0.0,
         high=1.0,
         group="groups",
-        source="Granovetter 1978.",
+        source="Mechanism: Granovetter 1978. Value: assumption, range from history matching "
+        "(docs/calibration.md).",
         label=("Joining threshold", "Beitrittsschwelle"),
         meaning_de="Granovetter-Schwelle: Anteil der eigenen Beziehungen, die schon in einer "
         "Gruppe sind, ab dem eine durchschnittliche Person beitritt.",
@@ -529,8 +531,8 @@ _DECLARATION: tuple[Parameter, ...] = (
         low=0.0,
         high=1.0,
         group="groups",
-        source="Difu 2005/06: new problem-focused groups formed in "
-        "over 60% of areas after a programme started.",
+        source="Assumption, range from history matching (docs/calibration.md). Programme "
+        "evaluations report new working groups per area, not a weekly rate (docs/theory.md).",
         label=("Founding rate", "Gründungsrate"),
         meaning_de="Wöchentliche Chance, dass Betroffene eines sichtbaren Problems eine Gruppe "
         "gründen, wenn eine von ihnen organisieren kann.",
@@ -556,7 +558,8 @@ _DECLARATION: tuple[Parameter, ...] = (
         low=0.0,
         high=1.0,
         group="groups",
-        source="Wituk et al. 2002: 76% of disbanded groups ended from falling attendance.",
+        source="Assumption, range from history matching (docs/calibration.md). Wituk et al. "
+        "2002 say why groups ended (76% falling attendance), not how fast members leave.",
         label=("Drop-out rate", "Ausstiegsrate"),
         meaning_de="Wöchentliche Chance, dass ein Mitglied einer Gruppe ohne jüngeren Erfolg "
         "wegbleibt.",
@@ -594,7 +597,9 @@ _DECLARATION: tuple[Parameter, ...] = (
         low=0.0,
         high=1.0,
         group="arena",
-        source="Community Life Survey 2018-19: 25% feel able to influence local decisions.",
+        source="Assumption, range from history matching (docs/calibration.md). Residents' "
+        "felt influence (Community Life Survey) is a perception, not this administration "
+        "property, and is not used for it.",
         label=("Administration's responsiveness", "Offenheit der Verwaltung"),
         meaning_de="Anfängliche Offenheit von Verwaltung und Lokalpolitik für Forderungen der "
         "Bewohner.",
