@@ -7,16 +7,21 @@ quick; the real browser test is ``tests/test_browser_app.py``.
 
 from __future__ import annotations
 
+import html
+import re
+
 import ipyvuetify as v
 import ipywidgets
 import numpy as np
+import plotly.graph_objects as go
 import pytest
 import solara
 from conftest import SMALL_QUARTER
 
 from quartiersim import ACTIVITIES, EVENTS, PARAMETERS, STRATEGIES, QuartierModel
-from quartiersim.app import Page, texts
+from quartiersim.app import Page, figures, texts
 from quartiersim.app.session import Session, tunable_parameters
+from quartiersim.parameters import GROUPS
 
 
 @pytest.fixture
@@ -43,23 +48,29 @@ def field(rc, widget_class, label: str):
     return rc.find(widget_class, label=label).widget
 
 
-def image(rc, css_class: str) -> ipywidgets.Image:
-    found = [w for w in rc.find(ipywidgets.Image).widgets if css_class in w._dom_classes]
-    assert len(found) == 1, f"expected one image .{css_class}, found {len(found)}"
-    return found[0]
+def slider(rc, css_class: str) -> v.Slider:
+    return rc.find(v.Slider, class_=css_class).widget
 
 
-def images(rc) -> set[str]:
-    return {
-        c
-        for w in rc.find(ipywidgets.Image).widgets
-        for c in w._dom_classes
-        if c.startswith("qs-") and c != "qs-figure"
-    }
+def figures_shown(rc) -> dict[str, go.FigureWidget]:
+    """The page's Plotly figures by the view they draw (``map-a``, ``plots`` ...)."""
+    return {w.layout.meta["view"]: w for w in rc.find(go.FigureWidget).widgets}
+
+
+def figure(rc, view: str) -> go.FigureWidget:
+    shown = figures_shown(rc)
+    assert view in shown, f"no figure {view!r} on the page, only {sorted(shown)}"
+    return shown[view]
 
 
 def text_of(rc, css_class: str) -> str:
-    return "".join(rc.find(v.Html, class_=css_class).widget.children)
+    """The text inside the element with ``css_class`` (its nested elements' included)."""
+
+    def inner(w) -> str:
+        children = getattr(w, "children", None) or []
+        return "".join(c if isinstance(c, str) else inner(c) for c in children)
+
+    return inner(rc.find(v.Html, class_=css_class).widget)
 
 
 def widgets(rc):
@@ -84,14 +95,19 @@ def widgets(rc):
 
 
 def all_text(rc) -> str:
-    """Every text shown as a widget's content, label or message (Markdown excluded)."""
+    """Every text shown as a widget's content, label, message or HTML (tags removed)."""
     parts = []
     for w in widgets(rc):
+        if isinstance(w, go.FigureWidget):
+            continue
         parts += [c for c in getattr(w, "children", []) or [] if isinstance(c, str)]
         parts += [m for m in getattr(w, "messages", []) or [] if isinstance(m, str)]
         label = getattr(w, "label", None)
         if isinstance(label, str):
             parts.append(label)
+        inner = getattr(w, "unsafe_innerHTML", None)
+        if isinstance(inner, str):
+            parts.append(html.unescape(re.sub(r"<[^>]+>", " ", inner)))
     return "\n".join(parts)
 
 
@@ -113,21 +129,43 @@ def choose(rc, label: str, value) -> None:
 # -- controls ------------------------------------------------------------------------------------
 
 
-def test_page_shows_map_network_plots_inspector_for_a_fresh_quarter(view, session):
-    assert images(view) == {"qs-map-a", "qs-network-a", "qs-plots", "qs-resident-figure"}
+def test_page_shows_map_plots_inspector_for_a_fresh_quarter(view, session):
+    """One quarter: its map, the measures over time and the inspector, each drawn from the
+    model (every resident a dot, coloured by helplessness)."""
+    assert set(figures_shown(view)) == {"map-a", "plots", "resident"}
     assert text_of(view, "qs-week") == "Week 0"
-    assert all(image(view, c).value[:4] == b"\x89PNG" for c in images(view))
+    dots = figure(view, "map-a").data[figures.RESIDENTS]
+    assert len(dots.x) == session.model.residents.n
+    assert np.allclose(dots.marker.color, session.model.residents.helplessness)
     assert session.week == 0
 
 
 def test_step_advances_the_quarter_and_redraws_the_views(view, session):
-    before = {c: image(view, c).value for c in ("qs-map-a", "qs-plots", "qs-network-a")}
+    """A step changes the model, and every picture follows it: the frame number each figure
+    carries is the session's, and the residents' colours are this week's."""
     button(view, "Step").click()
     button(view, "Step").click()
     assert session.week == 2
     assert session.model.steps == 2
     assert text_of(view, "qs-week") == "Week 2"
-    assert all(image(view, c).value != before[c] for c in before)
+    for fig in figures_shown(view).values():
+        assert fig.layout.meta["frame"] == session.frame
+    dots = figure(view, "map-a").data[figures.RESIDENTS]
+    assert np.allclose(dots.marker.color, session.model.residents.helplessness)
+    curve = figure(view, "plots").data[0]
+    assert list(curve.x) == [0, 1, 2]
+    assert curve.y[-1] == pytest.approx(session.model.measures["social_capital"], abs=1e-4)
+
+
+def test_the_network_tab_draws_the_ties_of_the_quarter(view, session):
+    """The network view draws the strong ties as lines between the homes of both ends."""
+    view.find(v.BtnToggle, class_="qs-picture-tabs").widget.v_model = 1
+    net = figure(view, "network-a")
+    keep, _ = figures.drawn_ties(session.model)
+    segments = np.count_nonzero(np.isnan(np.asarray(net.data[0].x, dtype=float)))
+    segments += np.count_nonzero(np.isnan(np.asarray(net.data[1].x, dtype=float)))
+    assert segments == len(keep)
+    assert len(net.data[figures.NODES].x) == session.model.residents.n
 
 
 def test_play_runs_on_until_pause_stops_it(view, session):
@@ -169,14 +207,21 @@ def test_a_bad_seed_gets_a_message_and_the_quarter_keeps_its_seed(view, session)
     assert session.applied_seed == 3 and session.week == 0
 
 
+def open_parameter_groups(rc) -> None:
+    for group in {spec.group for spec in tunable_parameters()}:
+        rc.find(v.Btn, children=["▸ " + GROUPS[group].en]).widget.click()
+
+
 def test_a_control_is_generated_for_every_tunable_parameter(view):
-    labels = {
-        w.label
-        for cls in (v.Slider, v.TextField, v.Select, v.Checkbox)
-        for w in view.find(cls).widgets
-    }
+    open_parameter_groups(view)
     for spec in tunable_parameters():
-        assert texts.parameter_label(spec.name, "en") in labels, spec.name
+        found = [
+            w
+            for cls in (v.Slider, v.TextField, v.Select, v.Checkbox)
+            for w in view.find(cls, class_=f"qs-param-{spec.name}").widgets
+        ]
+        assert len(found) == 1, spec.name
+        assert texts.parameter_label(spec.name, "en") in all_text(view), spec.name
     # the strategy has its own selector; the non-tunable ones get no generic control
     assert "strategy" not in {p.name for p in tunable_parameters()}
     assert not {p.name for p in tunable_parameters()} & {"role_mix", "events"}
@@ -184,15 +229,18 @@ def test_a_control_is_generated_for_every_tunable_parameter(view):
 
 def test_slider_parameters_keep_the_declared_range_and_apply_at_reset(view, session):
     spec = PARAMETERS["n_workers"]
-    slider = field(view, v.Slider, texts.parameter_label("n_workers", "en"))
-    assert (slider.min, slider.max) == (spec.low, spec.high)
-    slider.v_model = 3
+    view.find(v.Btn, children=["▸ " + GROUPS[spec.group].en]).widget.click()
+    control = slider(view, "qs-param-n_workers")
+    assert (control.min, control.max) == (spec.low, spec.high)
+    control.v_model = 3
+    assert f"{texts.parameter_label('n_workers', 'en')}: 3" in all_text(view)
     assert session.params["n_workers"] == 3 and len(session.model.workers) == 2
     button(view, "Reset").click()
     assert len(session.model.workers) == 3
 
 
 def test_an_out_of_range_parameter_is_refused_with_its_allowed_range(view, session):
+    open_parameter_groups(view)
     box = field(view, v.TextField, texts.parameter_label("n_residents", "en"))
     for typed in ("5", "lots", "1e9"):
         type_into(box, typed)
@@ -205,6 +253,7 @@ def test_an_out_of_range_parameter_is_refused_with_its_allowed_range(view, sessi
 
 
 def test_parameters_that_do_not_fit_together_keep_the_running_quarter(view, session):
+    open_parameter_groups(view)
     button(view, "Step").click()
     type_into(field(view, v.TextField, texts.parameter_label("n_residents", "en")), "2000")
     button(view, "Reset").click()  # a 20x20 quarter houses at most 1600 households
@@ -241,14 +290,15 @@ def test_switching_strategy_changes_what_the_workers_do_in_the_running_quarter(v
 
 
 def test_custom_strategy_shows_the_role_sliders_and_follows_them_live(view, session):
-    role_label = ACTIVITIES["door_opener"].label.en
-    assert not view.find(v.Slider, label=role_label)
+    assert not view.find(v.Slider, class_="qs-mix-door_opener")
     choose(view, "Strategy", "custom")
-    for activity in ACTIVITIES.values():  # the six roles and case work
-        assert view.find(v.Slider, label=activity.label.en)
-    for name, activity in ACTIVITIES.items():
+    for name, activity in ACTIVITIES.items():  # the six roles and case work, each with its share
+        assert view.find(v.Slider, class_=f"qs-mix-{name}")
+        share = session.custom_mix[name]
+        assert f"{activity.label.en}: {share:.2f}" in all_text(view)
+    for name in ACTIVITIES:
         if name != "door_opener":
-            field(view, v.Slider, activity.label.en).v_model = 0
+            slider(view, f"qs-mix-{name}").v_model = 0
     assert all(w.role_mix["door_opener"] == pytest.approx(1.0) for w in session.model.workers)
     button(view, "Step").click()
     spent = {a: sum(w.spent_week[a] for w in session.model.workers) for a in ACTIVITIES}
@@ -290,7 +340,7 @@ def test_compare_mode_runs_two_quarters_with_one_seed_and_two_strategies(view, s
     assert session.strategies() == ["empowerment", "top_down"]
     assert np.array_equal(a.residents.helplessness, b.residents.helplessness)
     assert np.array_equal(a.home_xy, b.home_xy)
-    assert images(view) >= {"qs-map-a", "qs-map-b", "qs-network-a", "qs-network-b"}
+    assert {"map-a", "map-b"} <= set(figures_shown(view))
 
     button(view, "Step").click()
     assert a.steps == b.steps == 1
@@ -305,16 +355,21 @@ def test_compare_mode_runs_two_quarters_with_one_seed_and_two_strategies(view, s
     assert a.activity[-1].key == b.activity[-1].key == "event"
 
     field(view, v.Switch, "Compare two strategies").v_model = False
-    assert session.models == [a] and "qs-map-b" not in images(view)
+    assert session.models == [a] and "map-b" not in figures_shown(view)
 
 
 def test_compare_mode_overlays_both_quarters_in_the_plots(view, session):
-    single = image(view, "qs-plots").value
+    """Each measure gets a curve per quarter, A solid and B dashed, from its own model."""
     field(view, v.Switch, "Compare two strategies").v_model = True
-    assert image(view, "qs-plots").value != single
-    for which in (0, 1):
-        weeks, values = session.series(which, "social_capital")
-        assert list(weeks) == [0] and len(values) == 1
+    button(view, "Step").click()
+    curves = figure(view, "plots").data
+    for which, dash in ((0, "solid"), (1, "dash")):
+        mine = [c for c in curves if c.meta["quarter"] == which]
+        assert mine and all(c.line.dash == dash for c in mine)
+        capital = next(c for c in mine if c.meta["measure"] == "social_capital")
+        assert capital.y[-1] == pytest.approx(
+            session.models[which].measures["social_capital"], abs=1e-4
+        )
 
 
 # -- language ------------------------------------------------------------------------------------
@@ -334,7 +389,7 @@ def test_language_switch_translates_the_whole_page(view, session):
     ):
         assert en in english and de in german and en not in german
     assert text_of(view, "qs-week") == "Woche 1"
-    assert texts.parameter_label("n_workers", "de") in german
+    assert "▸ " + GROUPS[PARAMETERS["n_workers"].group].de in german
     button(view, "Schritt").click()  # the translated controls still work
     assert session.week == 2
     view.find(v.BtnToggle, class_="qs-language").widget.v_model = 0
@@ -359,11 +414,14 @@ def test_the_inspector_picks_residents_and_refuses_unknown_numbers(view, session
     type_into(box, "999")
     last = SMALL_QUARTER["n_residents"] - 1
     assert error_of(box) == f"Resident number “999”: expected a whole number from 0 to {last}."
-    before = image(view, "qs-resident-figure").value
     button(view, "most helpless").click()
     wanted = int(np.argmax(session.model.residents.helplessness))
     assert field(view, v.TextField, "Resident number").v_model == str(wanted)
-    assert image(view, "qs-resident-figure").value != before
+    bars = figure(view, "resident").data[0]
+    assert np.allclose(bars.x, session.model.residents.activated[wanted], atol=1e-3)
+    (ring,) = [s for s in figure(view, "map-a").layout.shapes if s.name == "selected"]
+    centre = ((ring.x0 + ring.x1) / 2, (ring.y0 + ring.y1) / 2)
+    assert centre == pytest.approx(tuple(figures.positions(session.model)[wanted]))
 
 
 def test_the_feed_shows_the_latest_log_entries_in_the_chosen_language(view, session):

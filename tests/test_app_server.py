@@ -210,8 +210,8 @@ def test_quick_step_clicks_in_a_real_browser_all_count(page, served):
     page.goto(f"http://127.0.0.1:{served}/")
     expect(page.locator(".qs-week")).to_have_text("Week 0", timeout=UI_TIMEOUT)
     page.wait_for_function(
-        "() => { const i = document.querySelector('img.qs-map-a');"
-        " return i !== null && i.complete && i.naturalWidth > 100; }",
+        "() => { const g = document.querySelector('.qs-map-a .js-plotly-plot');"
+        " return g && g.layout && g.layout.meta && g.layout.meta.frame >= 0; }",
         timeout=UI_TIMEOUT,
     )
     page.evaluate(

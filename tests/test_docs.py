@@ -252,7 +252,7 @@ def test_seventh_role_exercise_works_as_described(tmp_path: Path) -> None:
     """Exercise 5 of students.md (add a seventh role): the role is one declaration beside its
     mechanism. This test pastes the page's block at the end of ``roles.py`` in a copy of the
     package — nothing else is edited — and runs the page's check there (the model runs the
-    role; the map draws its worker and names it in the legend) and the page's command line
+    role; the map names its worker in the legend) and the page's command line
     (``--role-mix media_coach=...``)."""
     page = (DOCS / "students.md").read_text(encoding="utf-8")
     section = page[page.index("### Exercise 5") : page.index("### Exercise 6")]
@@ -260,7 +260,7 @@ def test_seventh_role_exercise_works_as_described(tmp_path: Path) -> None:
     check = re.search(r"\*\*Check\*\*:\n\n```python\n(.*?)```", section, re.S)
     command = re.search(r"```bash\n(quartiersim run.*?)```", section, re.S)
     assert declaration and check and command, "exercise 5 changed shape"
-    assert "draw_map" in check[1] and "legend" in check[1], "the check must draw map and legend"
+    assert "map_legend" in check[1], "the check must ask the map for its legend"
 
     package = tmp_path / "quartiersim"
     shutil.copytree(ROOT / "src" / "quartiersim", package)

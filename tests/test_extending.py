@@ -23,7 +23,7 @@ from conftest import SMALL_QUARTER
 
 from quartiersim import ACTIVITIES, EVENTS, MEASURES, ROLES, STRATEGIES, QuartierModel
 from quartiersim.activity import describe
-from quartiersim.app import figures, page
+from quartiersim.app import feed, figures, page
 from quartiersim.app.session import Session
 from quartiersim.cli import main
 from quartiersim.events import event
@@ -164,24 +164,28 @@ def session(extended) -> Session:
 
 @pytest.mark.parametrize(("lang", "text"), [("en", "worker: media coach"), ("de", "Medienberater")])
 def test_the_map_draws_the_new_role_and_names_it_in_the_legend(session, lang, text) -> None:
-    """Workers' pies use the declared colour; the legend names the role in both languages."""
-    figure = figures.draw_map(session.model, lang=lang)
-    legend = [t.get_text() for t in figure.legends[0].get_texts()]
-    assert any(text in entry for entry in legend), legend
-    faces = {tuple(np.round(p.get_facecolor(), 3)) for p in figure.axes[0].patches}
-    pink = tuple(np.round(figures.matplotlib.colors.to_rgba(PINK), 3))
-    assert pink in faces
+    """Workers are drawn in the declared colour; the legend names the role in both languages."""
+    fig = figures.map_figure(session.model, lang=lang)
+    figures.update_map(fig, session.model, lang=lang)
+    legend = figures.map_legend(session.model, "helplessness", lang)
+    assert any(colour == PINK and text in entry for colour, entry in legend), legend
+    hovers = [note.hovertext for note in fig.layout.annotations if note.name == "worker"]
+    assert any(text.split(": ")[-1] in hover for hover in hovers)
 
 
 def test_the_status_line_and_feed_speak_of_the_new_role(session) -> None:
     """The status line counts the new role's hours; the feed tells what it did."""
-    en, de = page.status_lines(session, "en")[0], page.status_lines(session, "de")[0]
+    en, de = (" ".join(page.status_lines(session, lang)[0]) for lang in ("en", "de"))
     assert en.startswith("Media work — project running") and "media coach" in en
     assert de.startswith("Medienarbeit — Projekt läuft") and "Medienberater" in de
-    lines = [text for _, text in page.feed_lines(session.model, "en", length=500)]
-    assert any("coached group" in text and "for the press" in text for text in lines)
-    lines = [text for _, text in page.feed_lines(session.model, "de", length=500)]
-    assert any("auf die Presse vor" in text for text in lines)
+    # a role's log sentences are routine: one line each, or summed up by the role's name
+    lines = [line.text for line in feed.feed_lines(session.model, "en")]
+    assert any(
+        ("coached group" in text and "for the press" in text) or "media coach" in text
+        for text in lines
+    )
+    raw = [describe(e, "de") for e in session.model.activity if e.key == "media_coached"]
+    assert any("auf die Presse vor" in text for text in raw)
 
 
 def test_the_controls_and_plots_offer_the_new_strategy_measure_and_role(session) -> None:
@@ -193,9 +197,13 @@ def test_the_controls_and_plots_offer_the_new_strategy_measure_and_role(session)
     assert "isolated_share" in page.extra_choices()
     assert "media_coach" in session.custom_mix
     assert "Berät Gruppen" in page.activities_text("de")
-    figure = figures.draw_plots(session, extra=["isolated_share"], lang="de")
-    titled = {ax.get_title(): ax for ax in figure.axes if ax.get_visible()}
-    assert titled["vereinzelt"].get_ylim() == (0.0, 1.0)
+    shares, _ = figures.plotted(["isolated_share"])
+    assert "isolated_share" in shares  # a share: on the plot's 0..1 panel
+    fig = figures.plots_figure(["isolated_share"], lang="de")
+    figures.update_plots(fig, session, lang="de")
+    (curve,) = [c for c in fig.data if c.meta["measure"] == "isolated_share"]
+    assert curve.name == "vereinzelt" and curve.yaxis == "y"
+    assert "vereinzelt" in [text for _, text in figures.plots_legend(["isolated_share"], "de")]
 
 
 # -- the command line, experiment files, reports, validation --------------------------------

@@ -10,6 +10,7 @@ here; each role and each event declares the sentences of its own mechanism
 
 from __future__ import annotations
 
+import string
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,16 +34,16 @@ class Entry:
 
 QUARTER_MESSAGES: dict[str, tuple[str, str]] = {
     "group_founded": (
-        "Residents founded group {group} about {problem} ({members} members).",
-        "Bewohner gründeten Gruppe {group} zu {problem} ({members} Mitglieder).",
+        "Residents founded group {group} about {problem} ({members:member|members}).",
+        "Bewohner gründeten Gruppe {group} zu {problem} ({members:Mitglied|Mitglieder}).",
     ),
     "residents_joined": (
         "New members for group {group}: {count}.",
         "Neue Mitglieder für Gruppe {group}: {count}.",
     ),
     "small_action": (
-        "Group {group} held a small action with {present} residents.",
-        "Gruppe {group} machte eine kleine Aktion mit {present} Bewohnern.",
+        "Group {group} held a small action with {present:resident|residents}.",
+        "Gruppe {group} machte eine kleine Aktion mit {present:Bewohner|Bewohnern}.",
     ),
     "group_dissolved": (
         "Group {group} dissolved ({reason}).",
@@ -53,8 +54,8 @@ QUARTER_MESSAGES: dict[str, tuple[str, str]] = {
         "Gruppe {group} nahm sich {problem} vor.",
     ),
     "assembly": (
-        "Resident assembly: {claims} claims.",
-        "Bewohnerversammlung: {claims} Forderungen.",
+        "Resident assembly: {claims:claim|claims}.",
+        "Bewohnerversammlung: {claims:Forderung|Forderungen}.",
     ),
     "conflict_mediated": (
         "The claims of groups {a} and {b} were mediated into a compromise.",
@@ -88,6 +89,10 @@ QUARTER_MESSAGES: dict[str, tuple[str, str]] = {
         "Die Verwaltung behob {problem} im Routinebetrieb.",
     ),
     "event": ("Event: {event}.", "Ereignis: {event}."),
+    "households_moved": (
+        "{count:household|households} moved away; newcomers without ties moved in.",
+        "{count:Haushalt zog|Haushalte zogen} weg; Neuzugezogene ohne Beziehungen zogen ein.",
+    ),
     "project_exit": (
         "The project ended; the workers left the quarter.",
         "Das Projekt endete; die Fachkräfte verließen das Quartier.",
@@ -123,6 +128,35 @@ class Messages(Mapping[str, Text]):
 MESSAGES = Messages()
 """Every sentence of the log by key (English, German): what :func:`describe` uses."""
 
+REASONS: dict[str, tuple[str, str]] = {
+    "attendance": ("falling attendance", "schwindende Teilnahme"),
+    "leaderless": ("nobody left to lead it", "niemand mehr, der sie leitet"),
+}
+"""Why a group dissolved, for people (the log keeps the short key)."""
+
+
+class _Counted(string.Formatter):
+    """``{n:claim|claims}`` → ``1 claim``, ``3 claims``: a count with the noun in the right
+    number (English and German both use the singular for exactly one)."""
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if "|" in format_spec:
+            one, many = format_spec.split("|", 1)
+            return f"{value} {one if value == 1 else many}"
+        return super().format_field(value, format_spec)
+
+
+_COUNTED = _Counted()
+
+
+def plural_forms(text: str) -> list[tuple[str, str]]:
+    """The (singular, plural) pairs a log sentence uses, e.g. ``[("claim", "claims")]``."""
+    return [
+        tuple(spec.split("|", 1))  # type: ignore[misc]
+        for _, _, spec, _ in _COUNTED.parse(text)
+        if spec and "|" in spec
+    ]
+
 
 def problem_label(kind: int, lang: str = "en") -> str:
     """A problem kind's name for people: English (``poor lighting``) or German (``schlechte
@@ -145,4 +179,6 @@ def describe(entry: Entry, lang: str = "en", problem_kinds: Any = None) -> str:
         data["place"] = PLACE_NAMES[data["place"]][1 if lang == "de" else 0]
     if "worker" in data and lang == "de":
         data["worker"] = data["worker"].replace("worker", "Fachkraft")
-    return text.pick(lang).format(**data)
+    if data.get("reason") in REASONS:
+        data["reason"] = REASONS[data["reason"]][1 if lang == "de" else 0]
+    return _COUNTED.format(text.pick(lang), **data)

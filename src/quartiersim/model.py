@@ -261,6 +261,7 @@ class QuartierModel(mesa.Model):
     def replace_residents(self, who: np.ndarray) -> None:
         """Households ``who`` move away; newcomers move into their dwellings."""
         who = np.unique(who)
+        self.log("households_moved", count=len(who))
         self.residents.replace(who, self.rng, self.p["n_origins"])
         self.ties.drop_residents(who)
         self.problems.recompute_concern(who, self.home_xy, self.residents.age)

@@ -320,8 +320,8 @@ def resource_diagnostician(m: Quarter, w: Worker, budget: Budget) -> None:
             "{worker} unterstützte Gruppe {group} bei der Organisation.",
         ),
         "festival": (
-            "{worker} organised a neighbourhood party at the {place} ({guests} guests).",
-            "{worker} organisierte ein Nachbarschaftsfest ({place}, {guests} Gäste).",
+            "{worker} organised a neighbourhood party at the {place} ({guests:guest|guests}).",
+            "{worker} organisierte ein Nachbarschaftsfest ({place}, {guests:Gast|Gäste}).",
         ),
     },
 )
@@ -480,8 +480,8 @@ def dialogue_manager(m: Quarter, w: Worker, budget: Budget) -> None:
     colour="#a65628",
     messages={
         "dialogue_meeting": (
-            "{worker} brought {residents} residents of different backgrounds together.",
-            "{worker} brachte {residents} Bewohner unterschiedlicher Herkunft zusammen.",
+            "{worker} brought {residents:resident|residents} of different backgrounds together.",
+            "{worker} brachte {residents:Bewohner|Bewohner} unterschiedlicher Herkunft zusammen.",
         ),
     },
 )

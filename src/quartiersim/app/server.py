@@ -62,6 +62,8 @@ def prepare_server() -> None:
     from solara.server import settings
 
     protect_running_server()
+    # No "This website runs on Solara" badge over the bottom-right corner of the cards.
+    settings.theme.show_banner = False
     if "SOLARA_KERNEL_CULL_TIMEOUT" not in os.environ:
         settings.kernel.cull_timeout = DISCONNECTED_KEPT
     _release_memory_when_sessions_end()

@@ -17,8 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from quartiersim import ACTIVITIES, PARAMETERS, ROLES, STRATEGIES, QuartierModel, validate
-from quartiersim.parameters import SEMINAR, Parameter
+from quartiersim import ACTIVITIES, EVENTS, PARAMETERS, ROLES, STRATEGIES, QuartierModel, validate
+from quartiersim.parameters import DEFAULTS, SEMINAR, Parameter
 
 DEFAULT_SEED = 1
 """Seed of a fresh page: a trainer who reloads sees the same quarter as in the rehearsal."""
@@ -28,6 +28,16 @@ HISTORY_CAPACITY = 256
 
 PLOT_POINTS = 300
 """Most points drawn per plotted series, however long the run: redraw cost stays flat."""
+
+PRESETS: dict[str, dict[str, int]] = {
+    "seminar": dict(SEMINAR.values),
+    "realistic": {name: DEFAULTS[name] for name in SEMINAR.values},
+}
+"""Sizes of the quarter the page offers in one click. *Seminar*: the seminar preset
+(:data:`quartiersim.parameters.SEMINAR`, 600 households) that plays fast on any laptop and gives
+the two workers about four times the dose of a real area — a model, not a real quarter; the
+page starts on it. *Realistic*: the model's defaults, a quarter of real size and staffing
+(2,500 households, one per agent, at the seminar quarter's density), as research runs use."""
 
 SKIPPED = ("strategy",)
 """Parameters with their own control (the strategy selector), not a generic one."""
@@ -110,6 +120,22 @@ class Quarter:
         self.history.record(self.model.steps, self.model.residents.helplessness)
 
 
+@dataclass(frozen=True)
+class Action:
+    """Something done to the running quarters at a week: an event triggered (``event``), a
+    strategy switched (``strategy`` for quarter A, ``strategy_b``) or the custom mix changed
+    (``role_mix``, in the command line's syntax). Replaying the actions of a session on the same
+    seed and settings gives the same quarters: that is how a reload or a scenario file brings a
+    run back."""
+
+    week: int
+    kind: str
+    value: str
+
+
+ACTION_KINDS = ("event", "strategy", "strategy_b", "role_mix")
+
+
 class Session:
     """The state behind one page: settings chosen in the controls and the running quarter(s).
 
@@ -132,6 +158,12 @@ class Session:
         if checked["role_mix"] is not None:
             self.custom_mix = dict(checked["role_mix"])
         self.compare = False
+        #: events the model itself schedules (the ``events`` parameter), applied at reset
+        self.scheduled: tuple[tuple[int, str], ...] = tuple(checked["events"])
+        #: what was done to the running quarters since the last reset, in order
+        self.actions: list[Action] = []
+        #: counts changes of the settings made from outside the controls (a preset)
+        self.preset_version = 0
         #: counts changes of the models (not of settings): pictures are redrawn when it moves
         self.frame = 0
         self.quarters: list[Quarter] = []
@@ -157,6 +189,18 @@ class Session:
     def pending(self) -> bool:
         """Whether parameter or seed changes wait for a reset."""
         return self.params != self.applied or self.seed != self.applied_seed
+
+    def settings(self) -> tuple:
+        """What the controls show of this session, as one comparable value: they need to be
+        drawn again only when it changes (not when a week passes)."""
+        return (
+            self.compare,
+            self.strategy_a,
+            self.strategy_b,
+            self.pending,
+            tuple(self.custom_mix.values()),
+            self.preset_version,
+        )
 
     def strategies(self) -> list[str]:
         return [q.strategy for q in self.quarters]
@@ -188,7 +232,13 @@ class Session:
     # -- building ---------------------------------------------------------------------------
     def _build(self, strategy: str) -> Quarter:
         role_mix = self.custom_mix if takes_custom_mix(strategy) else None
-        model = QuartierModel(rng=self.seed, strategy=strategy, role_mix=role_mix, **self.params)
+        model = QuartierModel(
+            rng=self.seed,
+            strategy=strategy,
+            role_mix=role_mix,
+            events=self.scheduled,
+            **self.params,
+        )
         quarter = Quarter(model, strategy, Thinned(model.residents.n))
         quarter.record()
         return quarter
@@ -206,10 +256,25 @@ class Session:
                 return Notice("invalid_combination", {"detail": str(e)})
             strategies = [self.strategy_a] + ([self.strategy_b] if self.compare else [])
             self.quarters = [self._build(s) for s in strategies]
+            self.actions = []
+            self.start = {
+                "strategy": self.strategy_a,
+                "strategy_b": self.strategy_b,
+                "role_mix": dict(self.custom_mix),
+            }
             self.frame += 1
             self.applied = dict(self.params)
             self.applied_seed = self.seed
         return None
+
+    def choose_preset(self, name: str) -> Notice | None:
+        """Choose one of :data:`PRESETS` and restart with it."""
+        if name not in PRESETS:
+            return Notice("unknown_setting", {"name": name})
+        with self.lock:
+            self.params.update(PRESETS[name])
+            self.preset_version += 1
+            return self.reset()
 
     def set_compare(self, on: bool) -> Notice | None:
         """Compare mode: two quarters, same seed and parameters, strategies A and B.
@@ -242,12 +307,26 @@ class Session:
                     q.record()
             self.frame += 1
 
-    def trigger(self, event: str) -> None:
+    def trigger(self, event: str) -> Notice | None:
         """Apply an event now, to every quarter (in compare mode both get it, for fairness)."""
+        if event not in EVENTS:
+            return Notice("unknown_event", {"value": event})
         with self.lock:
             for q in self.quarters:
                 q.model.trigger(event)
+            self._record("event", event)
             self.frame += 1
+        return None
+
+    def _record(self, kind: str, value: str) -> None:
+        """Remember an action at this week; a change of the same kind in the same week replaces
+        the earlier one (a slider dragged through many values is one change)."""
+        action = Action(self.week, kind, value)
+        last = self.actions[-1] if self.actions else None
+        if kind != "event" and last is not None and (last.week, last.kind) == (action.week, kind):
+            self.actions[-1] = action
+        else:
+            self.actions.append(action)
 
     def set_strategy(self, which: int, strategy: str) -> Notice | None:
         """Switch quarter ``which`` (0 = A, 1 = B) to ``strategy``, live."""
@@ -263,6 +342,7 @@ class Session:
                 mix = self.custom_mix if takes_custom_mix(strategy) else None
                 q.model.set_strategy(strategy, mix)
                 q.strategy = strategy
+                self._record("strategy" if which == 0 else "strategy_b", strategy)
                 self.frame += 1
         return None
 
@@ -274,11 +354,34 @@ class Session:
             return Notice("bad_share", {"value": share})
         with self.lock:
             self.custom_mix[activity] = float(share)
-            for q in self.quarters:
-                if takes_custom_mix(q.strategy):
-                    q.model.set_strategy(q.strategy, self.custom_mix)
-                    self.frame += 1
+            live = [q for q in self.quarters if takes_custom_mix(q.strategy)]
+            for q in live:
+                q.model.set_strategy(q.strategy, self.custom_mix)
+            if live:
+                self._record("role_mix", mix_text(self.custom_mix))
+                self.frame += 1
         return None
+
+    def apply(self, action: Action) -> Notice | None:
+        """Do ``action`` now (its week is where it was recorded; replaying steps there first)."""
+        if action.kind == "event":
+            return self.trigger(action.value)
+        if action.kind in ("strategy", "strategy_b"):
+            return self.set_strategy(0 if action.kind == "strategy" else 1, action.value)
+        if action.kind == "role_mix":
+            try:
+                mix = parse_mix(action.value)
+            except ValueError as e:
+                return Notice(
+                    "bad_value", {"name": "role_mix", "value": action.value, "detail": str(e)}
+                )
+            for activity in self.custom_mix:
+                self.custom_mix[activity] = 0.0
+            notice = None
+            for activity, share in mix.items():
+                notice = self.set_custom_share(activity, share) or notice
+            return notice
+        return Notice("bad_value", {"name": "actions", "value": action.kind, "detail": ""})
 
     # -- settings that apply at reset -----------------------------------------------------
     def set_param(self, name: str, value: Any) -> Notice | None:
@@ -309,6 +412,26 @@ class Session:
             values = self.quarters[which].model.datacollector.model_vars[measure]
             idx = thin_indices(len(values))
             return idx, np.asarray([values[k] for k in idx], dtype=float)
+
+
+def parse_mix(text: str) -> dict[str, float]:
+    """A role mix from the command line's syntax (``door_opener=0.3,dialogue_manager=0.2``),
+    checked against the declared activities; ``ValueError`` names what is wrong."""
+    from quartiersim.cli.flags import parse_role_mix  # the command line's own reader
+    from quartiersim.roles import check_role_mix
+
+    raw = parse_role_mix(text)
+    normalised = check_role_mix(raw)  # raises for unknown activities or bad shares
+    assert normalised is not None
+    if max(raw.values()) > 1.0:  # shares as the command line allows them (2, 1): the sliders
+        return normalised  # show them as parts of one
+    return {a: float(raw.get(a, 0.0)) for a in ACTIVITIES}
+
+
+def mix_text(mix: dict[str, float]) -> str:
+    """A role mix in the command line's syntax: ``door_opener=0.3,dialogue_manager=0.2``
+    (activities with a share of zero left out)."""
+    return ",".join(f"{a}={share:g}" for a, share in mix.items() if share > 0)
 
 
 @dataclass(frozen=True)

@@ -76,6 +76,38 @@ UI: dict[str, Pair] = {
         "Changed settings wait for Reset.",
         "Geänderte Einstellungen warten auf „Neu starten“.",
     ),
+    "presentation": ("Presentation", "Präsentation"),
+    "scenario": ("Scenario and downloads", "Szenario und Downloads"),
+    "save_scenario": ("Save scenario", "Szenario speichern"),
+    "open_scenario": (
+        "Open a scenario: drop its file here",
+        "Szenario öffnen: Datei hierher ziehen",
+    ),
+    "download_data": ("Measures per week (CSV)", "Kennzahlen je Woche (CSV)"),
+    "download_parquet": ("Measures per week (Parquet)", "Kennzahlen je Woche (Parquet)"),
+    "download_log": ("Everything that happened (CSV)", "Alles, was geschah (CSV)"),
+    "download_hint": (
+        "Pictures: the camera symbol above each figure saves it as PNG. The page's address "
+        "holds the whole scenario: copy it to share a prepared comparison.",
+        "Bilder: das Kamerasymbol über jeder Grafik speichert sie als PNG. Die Adresse der "
+        "Seite enthält das ganze Szenario: kopieren, um einen vorbereiteten Vergleich zu teilen.",
+    ),
+    "seminar_preset": ("Seminar quarter (small, fast)", "Seminar-Quartier (klein, schnell)"),
+    "realistic_preset": ("Realistic quarter", "Realistisches Quartier"),
+    "preset": ("Size of the quarter", "Größe des Quartiers"),
+    "preset_hint": (
+        "Sets households and grid and restarts.",
+        "Setzt Haushalte und Gitter und startet neu.",
+    ),
+    "monitors": ("Headline measures", "Kennzahlen"),
+    "quarter_lines": (
+        "Quarter A solid, quarter B dashed.",
+        "Quartier A durchgezogen, Quartier B gestrichelt.",
+    ),
+    "restoring": (
+        "Restoring the run to week {week} …",
+        "Der Lauf wird bis Woche {week} wiederhergestellt …",
+    ),
     # status
     "week": ("Week {week}", "Woche {week}"),
     "running": ("project running, exit after week {exit}", "Projekt läuft, Ende nach Woche {exit}"),
@@ -111,6 +143,7 @@ UI: dict[str, Pair] = {
     "visible": ("visible problem", "sichtbares Problem"),
     "solved": ("solved problem", "gelöstes Problem"),
     "worker": ("worker: {role}", "Fachkraft: {role}"),
+    "worker_n": ("worker {n}", "Fachkraft {n}"),
     "workers_left": ("workers have left", "Fachkräfte sind gegangen"),
     "bonding": ("bonding ties ({n})", "bindende Beziehungen ({n})"),
     "bridging": ("bridging ties ({n})", "brückenbildende Beziehungen ({n})"),
@@ -156,6 +189,15 @@ UI: dict[str, Pair] = {
     ),
     "no_ties": ("no ties", "keine Beziehungen"),
     # feed
+    "routine_activity": (
+        "The workers: {activity}, {n} times this week.",
+        "Die Fachkräfte: {activity}, {n}-mal in dieser Woche.",
+    ),
+    "more_like_it": ("(+{n} more like it)", "(+{n} weitere dieser Art)"),
+    "feed_moments": ("Moments only", "Nur Wendepunkte"),
+    "feed_everything": ("Everything", "Alles"),
+    "feed_more": ("Show older lines", "Ältere Zeilen zeigen"),
+    "feed_count": ("{shown} of {total} lines", "{shown} von {total} Zeilen"),
     "feed_empty": (
         "Nothing yet — press Step or Play.",
         "Noch nichts — „Schritt“ oder „Start“ drücken.",
@@ -185,6 +227,25 @@ UI: dict[str, Pair] = {
         "Nummer „{value}“: erwartet wird eine ganze Zahl von 0 bis {last}.",
     ),
     "error": ("Something went wrong: {detail}", "Etwas ist schiefgegangen: {detail}"),
+    "unknown_event": ("Unknown event “{value}”.", "Unbekanntes Ereignis „{value}“."),
+    "bad_value": (
+        "The setting {name} = “{value}” was not used: {detail}",
+        "Die Einstellung {name} = „{value}“ wurde nicht übernommen: {detail}",
+    ),
+    "bad_action": (
+        "The recorded action “{value}” was not used: expected week:kind=value.",
+        "Die aufgezeichnete Aktion „{value}“ wurde nicht übernommen: erwartet Woche:Art=Wert.",
+    ),
+    "unknown_setting": (
+        "The address names an unknown setting “{name}”; it was left out.",
+        "Die Adresse nennt eine unbekannte Einstellung „{name}“; sie wurde übergangen.",
+    ),
+    "bad_file": (
+        "This file is not a QuartierSim scenario (a JSON file saved by this page).",
+        "Diese Datei ist kein QuartierSim-Szenario (eine von dieser Seite gespeicherte "
+        "JSON-Datei).",
+    ),
+    "opened": ("Scenario opened: week {week}.", "Szenario geöffnet: Woche {week}."),
     "allowed_int": (
         "a whole number from {low:g} to {high:g}",
         "eine ganze Zahl von {low:g} bis {high:g}",
