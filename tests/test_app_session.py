@@ -124,3 +124,13 @@ def test_a_fresh_page_starts_on_the_seminar_quarter_unless_told_otherwise():
     assert session.params["width"] == SEMINAR.values["width"]
     other = Session(n_residents=150, width=20, height=20)
     assert other.model.residents.n == 150
+
+
+def test_the_views_size_presets_are_the_declared_seminar_preset_and_the_research_defaults():
+    """One declaration: the view's *seminar* button is SEMINAR, its *realistic* button the
+    real-sized defaults research and validation run on."""
+    from quartiersim.app.session import PRESETS
+    from quartiersim.parameters import DEFAULTS, SEMINAR
+
+    assert PRESETS["seminar"] == SEMINAR.values
+    assert PRESETS["realistic"] == {k: DEFAULTS[k] for k in SEMINAR.values}
