@@ -191,3 +191,19 @@ def test_contrast_command_writes_indices_of_the_difference_and_their_convergence
     assert (convergence["trajectories_half"] == 2).all()
     md = (out / "sensitivity.md").read_text()
     assert "contrasts" in md and "Convergence of the screening" in md
+
+
+def test_the_shipped_contrast_screening_and_its_data_agree():
+    """experiments/contrasts.toml is valid, contrasts four strategies, and the shipped result
+    (data/sensitivity/contrasts) covers its factors and every contrast of every outcome."""
+    from pathlib import Path
+
+    from quartiersim.experiments.sensitivity import load_sensitivity
+
+    root = Path(__file__).resolve().parents[1]
+    p = load_sensitivity(root / "experiments" / "contrasts.toml")
+    assert set(p.arms) == {"empowerment", "networking", "none", "top_down"}
+    shipped = pd.read_csv(root / "data" / "sensitivity" / "contrasts" / "morris.csv")
+    assert set(shipped["parameter"]) == set(p.factors)
+    assert set(shipped["outcome"]) == set(p.outputs_named())
+    assert np.isfinite(shipped["mu_star"]).all()

@@ -36,8 +36,8 @@ CALIBRATION = (
         (0.02, 0.14),
         "about 8% (civic activism)",
         "Community Life Survey 2019/20 (England): 8% of adults in civic activism (local "
-        "decision-making groups, tenants' groups, groups tackling local problems) in the last "
-        "12 months",
+        "decision-making groups, among them housing groups and groups tackling local problems) "
+        "in the last 12 months",
     ),
     CalibrationTarget(
         "feel_influential",

@@ -454,7 +454,8 @@ def _calibration(rep: Report, res: Results) -> None:
     rep.para(
         "How to read this: participation in the model is membership of an *action group on a "
         "problem of the quarter*; the survey's *civic activism* (local decision-making groups, "
-        "tenants' groups, groups tackling local problems) is the closest thing it measures, "
+        "among them housing groups and groups tackling local problems) is the closest thing it "
+        "measures, "
         "though counted over a year where the model counts a week, hence the wide band. Every "
         "band is two-sided: a quarter with too much activity misses as much as one with too "
         "little. What sets the other two: `feel_influential` counts "
