@@ -68,6 +68,17 @@ def paired_runs() -> Callable[..., tuple[QuartierModel, QuartierModel]]:
 # ---------------------------------------------------------------------------------------------
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Solara's pytest plugin (a kernel context per test, in which ``solara.render`` of an
+    ``AppLayout`` places the app bar's controls) ships inside solara itself but is announced
+    only by the separate package pytest-ipywidgets, which the lock no longer installs:
+    register it here unless that package already did."""
+    import solara.test.pytest_plugin as solara_plugin
+
+    if not config.pluginmanager.is_registered(solara_plugin):
+        config.pluginmanager.register(solara_plugin, "solara")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """A browser or cluster test is slow by its nature: `make test-fast` (-m "not slow") leaves
     it out even where its author forgot the mark, and needs neither Chromium nor Dask."""

@@ -112,3 +112,25 @@ def test_python_m_app_answers_a_bad_port_with_a_message():
     assert result.returncode == 2
     assert "--port 99999: expected a number from 0 to 65535" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_fresh_page_starts_on_the_seminar_quarter_unless_told_otherwise():
+    """The browser view teaches: it starts on the seminar preset (small, dense, quick to
+    watch); a size given explicitly wins over it."""
+    from quartiersim.parameters import SEMINAR
+
+    session = Session()
+    assert session.model.residents.n == SEMINAR.values["n_residents"]
+    assert session.params["width"] == SEMINAR.values["width"]
+    other = Session(n_residents=150, width=20, height=20)
+    assert other.model.residents.n == 150
+
+
+def test_the_views_size_presets_are_the_declared_seminar_preset_and_the_research_defaults():
+    """One declaration: the view's *seminar* button is SEMINAR, its *realistic* button the
+    real-sized defaults research and validation run on."""
+    from quartiersim.app.session import PRESETS
+    from quartiersim.parameters import DEFAULTS, SEMINAR
+
+    assert PRESETS["seminar"] == SEMINAR.values
+    assert PRESETS["realistic"] == {k: DEFAULTS[k] for k in SEMINAR.values}

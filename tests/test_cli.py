@@ -231,3 +231,18 @@ def test_app_starts_the_view_on_localhost(monkeypatch):
     assert main(["app"]) == 0
     assert main(["app", "--port", "9001"]) == 0
     assert calls == [{"host": "127.0.0.1", "port": 8765}, {"host": "127.0.0.1", "port": 9001}]
+
+
+def test_preset_seminar_starts_from_the_seminar_quarter_and_flags_still_win():
+    """`--preset seminar` gives the teaching quarter; a flag given beside it overrides it."""
+    from quartiersim.cli.flags import given_parameters
+    from quartiersim.parameters import SEMINAR
+
+    parser = build_parser()
+    args = parser.parse_args(["run", "--preset", "seminar"])
+    assert given_parameters(args) == SEMINAR.values
+    args = parser.parse_args(["run", "--preset", "seminar", "--n-residents", "200"])
+    assert given_parameters(args)["n_residents"] == 200
+    assert given_parameters(parser.parse_args(["run"])) == {}
+    with pytest.raises(SystemExit):
+        parser.parse_args(["run", "--preset", "lecture"])

@@ -111,3 +111,99 @@ def test_sensitivity_command_writes_indices_and_resumes(tmp_path, capsys):
     )
     assert "resuming" in capsys.readouterr().err
     pd.testing.assert_frame_equal(pd.read_csv(out / "morris.csv"), morris)
+
+
+def contrast_plan(contrasts='["empowerment - none"]', r=4, n=8):
+    text = PLAN.format(r=r, n=n).replace("sobol_samples", f"contrasts = {contrasts}\nsobol_samples")
+    src, doc = Source.parse(text, "tiny.toml")
+    return parse_sensitivity(src, doc)
+
+
+def test_a_contrast_is_the_difference_of_two_strategies_at_the_same_point_and_seeds():
+    """With contrasts every sample point runs under both strategies on the same seeds, and the
+    analysed output is their difference: feed outputs where only segregation matters for
+    empowerment and only n_workers for none, and the contrast's indices must show both —
+    with opposite signs — and nothing of initial_helplessness."""
+    p = contrast_plan(r=6)
+    assert p.arms == ("empowerment", "none")
+    runs = p.runs()
+    assert len(runs) == 2 * len({r.run_id for r in plan(r=6).runs()})
+    assert len({r.seed for r in runs}) == 1  # common random numbers across points and arms
+    rows = []
+    for conds in p.points.values():
+        for c in conds:
+            for arm in p.arms:
+                spec = p.run_for(c, 0, arm)
+                assert spec.params["strategy"] == arm
+                value = (
+                    3 * c.full["segregation"] if arm == "empowerment" else 0.5 * c.full["n_workers"]
+                )
+                rows.append(
+                    {
+                        "run_id": spec.run_id,
+                        "step": p.week,
+                        "social_capital": value,
+                        "helplessness": c.full["initial_helplessness"] * (arm == "none"),
+                    }
+                )
+    data = pd.DataFrame(rows).drop_duplicates("run_id")
+    morris = analyse(p, data)["morris"].set_index(["outcome", "parameter"])
+    name = "social_capital: empowerment - none"
+    assert morris.loc[(name, "segregation"), "mu"] == pytest.approx(3.0)
+    # elementary effects are per unit of the scaled range: 0.5 a worker over 0..4 workers
+    assert morris.loc[(name, "n_workers"), "mu"] == pytest.approx(-2.0, abs=0.5)
+    assert morris.loc[(name, "initial_helplessness"), "mu_star"] == pytest.approx(0.0)
+    assert p.outputs_named() == [name, "helplessness: empowerment - none"]
+
+
+@pytest.mark.parametrize(
+    ("contrasts", "message"),
+    [
+        ('["empowerment-none"]', "expected 'strategy - strategy'"),
+        ('["empowerment - nonne"]', "did you mean 'none'"),
+        ('["none - none"]', "with itself"),
+        ('"empowerment - none"', "expected a list"),
+    ],
+)
+def test_bad_contrasts_are_named(contrasts, message):
+    from quartiersim.errors import UsageError
+
+    with pytest.raises(UsageError, match=message):
+        contrast_plan(contrasts)
+
+
+def test_contrast_command_writes_indices_of_the_difference_and_their_convergence(tmp_path):
+    path = tmp_path / "tiny.toml"
+    text = PLAN.format(r=4, n=2).replace(
+        "sobol_samples", 'contrasts = ["top_down - none"]\nmethods = ["morris"]\nsobol_samples'
+    )
+    path.write_text(text)
+    out = tmp_path / "out"
+    args = ["sensitivity", str(path), "--out", str(out), "--processes", "1", "--no-progress"]
+    assert main(args) == 0
+    morris = pd.read_csv(out / "morris.csv")
+    assert set(morris["outcome"]) == {
+        "social_capital: top_down - none",
+        "helplessness: top_down - none",
+    }
+    convergence = pd.read_csv(out / "morris_convergence.csv")
+    assert set(convergence["parameter"]) == {"segregation", "initial_helplessness", "n_workers"}
+    assert (convergence["trajectories_half"] == 2).all()
+    md = (out / "sensitivity.md").read_text()
+    assert "contrasts" in md and "Convergence of the screening" in md
+
+
+def test_the_shipped_contrast_screening_and_its_data_agree():
+    """experiments/contrasts.toml is valid, contrasts four strategies, and the shipped result
+    (data/sensitivity/contrasts) covers its factors and every contrast of every outcome."""
+    from pathlib import Path
+
+    from quartiersim.experiments.sensitivity import load_sensitivity
+
+    root = Path(__file__).resolve().parents[1]
+    p = load_sensitivity(root / "experiments" / "contrasts.toml")
+    assert set(p.arms) == {"empowerment", "networking", "none", "top_down"}
+    shipped = pd.read_csv(root / "data" / "sensitivity" / "contrasts" / "morris.csv")
+    assert set(shipped["parameter"]) == set(p.factors)
+    assert set(shipped["outcome"]) == set(p.outputs_named())
+    assert np.isfinite(shipped["mu_star"]).all()

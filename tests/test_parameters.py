@@ -233,3 +233,26 @@ def test_events_schedule_accepts_text_and_pairs_and_sorts_by_week() -> None:
     assert validate(events=[f"1:{e}" for e in EVENTS])["events"] == tuple(
         sorted((1, e) for e in EVENTS)
     )
+
+
+# -- the quarter's size: real by default, a seminar preset for teaching -------------------------
+
+
+def test_the_default_quarter_has_the_staffing_of_a_real_area_and_the_seminar_preset_more() -> None:
+    """Real neighbourhood-management teams of about two full-time staff serve areas of 5,000 and
+    more residents (about 2,500 households and more): the defaults, used for research, have that
+    dose; the seminar preset is smaller and denser, and says how much denser."""
+    from quartiersim.parameters import PRESETS, SEMINAR, staffing_ratio
+
+    real = validate()
+    fte = real["n_workers"] * real["hours_per_week"] / 39.0
+    assert 1_000 <= real["n_residents"] / fte <= 10_000
+    seminar = validate(**SEMINAR.values)  # fits its own grid
+    assert seminar["n_residents"] < real["n_residents"]
+    assert seminar["n_workers"] == real["n_workers"]
+    assert SEMINAR.staffing() == staffing_ratio(seminar) != staffing_ratio(real)
+    assert "households per full-time worker" in SEMINAR.staffing()
+    assert set(PRESETS) == {"seminar"} and all(
+        set(p.values) <= set(PARAMETERS) for p in PRESETS.values()
+    )
+    assert staffing_ratio({**real, "n_workers": 0}) == "no workers"

@@ -332,7 +332,7 @@ points = 80
 [sample.ranges]
 segregation = [0.0, 1.0]
 outreach_acceptance = [0.0, 1.0]
-admin_responsiveness = [0.0, 1.0]
+baseline_responsiveness = [0.0, 1.0]
 """
 )
 
@@ -361,7 +361,7 @@ def test_prim_recovers_a_planted_region_where_a_strategy_wins(tmp_path):
     assert 0.3 <= box.loc["outreach_acceptance", "high"] <= 0.45
     assert (box["density"] >= 0.8).all() and (box["coverage"] >= 0.8).all()
     scores = found[found["kind"] == "feature_score"].set_index("parameter")["score"]
-    assert scores.idxmin() == "admin_responsiveness"
+    assert scores.idxmin() == "baseline_responsiveness"
     assert "### Scenario discovery" in md and "scenarios_social_capital.png" in md
     assert (tmp_path / "r" / "scenarios_social_capital.png").exists()
 

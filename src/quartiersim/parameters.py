@@ -32,13 +32,17 @@ __all__ = [
     "DEFAULTS",
     "GROUPS",
     "PARAMETERS",
+    "PRESETS",
     "ROLES",
     "SEED_LIMIT",
+    "SEMINAR",
     "UNITS",
     "Parameter",
+    "Preset",
     "check_role_mix",
     "check_seed",
     "markdown_table",
+    "staffing_ratio",
     "validate",
 ]
 
@@ -193,37 +197,42 @@ _DECLARATION: tuple[Parameter, ...] = (
     # --- the quarter -------------------------------------------------------------------------
     _p(
         "n_residents",
-        600,
+        2500,
         int,
-        "Resident households in the quarter (one agent may stand for a household).",
+        "Resident households in the quarter (one agent stands for a household).",
         unit="households",
         low=10,
         high=100_000,
         group="quarter",
-        source="Soziale Stadt areas have 5,000-20,000 residents; scaled down, one agent per "
-        "household (design §3).",
+        source="Soziale Stadt / Quartiersmanagement areas have about 5,000-20,000 residents; "
+        "at about two persons per German household, 2,500 households is a small real area "
+        "(docs/theory.md). The seminar preset has 600.",
         label=("Households", "Haushalte"),
         meaning_de="Haushalte im Quartier (ein Agent kann für einen Haushalt stehen).",
     ),
     _p(
         "width",
-        40,
+        80,
         int,
         "Width of the quarter's grid.",
         unit="cells",
         low=10,
         high=400,
+        source="Assumption: 80 x 80 cells keep about 0.4 households per cell, as in the "
+        "seminar preset's 40 x 40.",
         label=("Width", "Breite"),
         meaning_de="Breite des Quartiersgitters (Zellen).",
     ),
     _p(
         "height",
-        40,
+        80,
         int,
         "Height of the quarter's grid.",
         unit="cells",
         low=10,
         high=400,
+        source="Assumption: 80 x 80 cells keep about 0.4 households per cell, as in the "
+        "seminar preset's 40 x 40.",
         label=("Height", "Höhe"),
         meaning_de="Höhe des Quartiersgitters (Zellen).",
     ),
@@ -358,8 +367,8 @@ _DECLARATION: tuple[Parameter, ...] = (
         low=0.0,
         high=1.0,
         group="ties",
-        source="Calibrated so that residents have about two strong ties (a core "
-        "discussion network of 2.08: McPherson, Smith-Lovin & Brashears 2006).",
+        source="Assumption; its plausible range comes from history matching against the core "
+        "discussion network (McPherson, Smith-Lovin & Brashears 2006: docs/calibration.md).",
         label=("Tie gain per encounter", "Beziehungszuwachs pro Begegnung"),
         meaning_de="Stärke, die eine Begegnung einer Beziehung hinzufügt.",
     ),
@@ -437,7 +446,8 @@ _DECLARATION: tuple[Parameter, ...] = (
         low=0.0,
         high=1.0,
         group="helplessness",
-        source="Seligman & Maier 1967; Herriger: learned helplessness.",
+        source="Mechanism: Seligman & Maier 1967, Herriger. Value: assumption, range from "
+        "history matching (docs/calibration.md).",
         label=("Stress from problems", "Belastung durch Probleme"),
         meaning_de="Wöchentlicher Anstieg der Hilflosigkeit durch ungelöste, unkontrollierbare "
         "Probleme (je Belastungseinheit).",
@@ -667,7 +677,8 @@ _DECLARATION: tuple[Parameter, ...] = (
         low=0.0,
         high=1.0,
         group="groups",
-        source="Granovetter 1978.",
+        source="Mechanism: Granovetter 1978. Value: assumption, range from history matching "
+        "(docs/calibration.md).",
         label=("Joining threshold", "Beitrittsschwelle"),
         meaning_de="Granovetter-Schwelle: Anteil der eigenen Beziehungen, die schon in einer "
         "Gruppe sind, ab dem eine durchschnittliche Person beitritt.",
@@ -709,10 +720,10 @@ _DECLARATION: tuple[Parameter, ...] = (
         low=0.0,
         high=1.0,
         group="groups",
-        source="Set once so that the quarter without intervention founds groups as close as it "
-        "can to the earlier model's number (predictions.md 2.2; at 1 it founds fewer). Context: "
-        "Difu 2005/06, new problem-focused groups formed in over 60% of areas after a programme "
-        "started.",
+        source="Assumption: set once so that the quarter without intervention founds groups "
+        "as close as it can to the earlier model's number (predictions.md 2.2); range for "
+        "history matching in docs/calibration.md. Programme evaluations report new working "
+        "groups per area, not a weekly rate (docs/theory.md).",
         label=("Founding rate", "Gründungsrate"),
         meaning_de="Chance, dass jemand, der sich diese Woche wegen eines sichtbaren Problems an "
         "die Nachbarn wandte und organisieren kann, mit den Betroffenen, die er kennt, eine "
@@ -739,7 +750,8 @@ _DECLARATION: tuple[Parameter, ...] = (
         low=0.0,
         high=1.0,
         group="groups",
-        source="Wituk et al. 2002: 76% of disbanded groups ended from falling attendance.",
+        source="Assumption, range from history matching (docs/calibration.md). Wituk et al. "
+        "2002 say why groups ended (76% falling attendance), not how fast members leave.",
         label=("Drop-out rate", "Ausstiegsrate"),
         meaning_de="Wöchentliche Chance, dass ein Mitglied einer Gruppe ohne jüngeren Erfolg "
         "wegbleibt.",
@@ -778,8 +790,9 @@ _DECLARATION: tuple[Parameter, ...] = (
         low=0.0,
         high=1.0,
         group="arena",
-        source="Assumption; context: Community Life Survey 2018-19, 25% feel able to influence "
-        "local decisions.",
+        source="Assumption, range from history matching (docs/calibration.md). Residents' "
+        "felt influence (Community Life Survey) is a perception, not this administration "
+        "property, and is not used for it.",
         label=("Administration's responsiveness", "Offenheit der Verwaltung"),
         meaning_de="Offenheit der Verwaltung für Forderungen der Bewohner zu Beginn, auf beiden "
         "Wegen (eigene, von Fachkräften getragene), und das Niveau, zu dem sie zurückkehrt.",
@@ -928,7 +941,8 @@ _DECLARATION: tuple[Parameter, ...] = (
         low=0,
         high=50,
         group="workers",
-        source="Soziale Stadt: typically a team of about 2 full-time staff per area.",
+        source="Soziale Stadt / Quartiersmanagement: typically a team of about two "
+        "full-time staff per area (docs/theory.md).",
         label=("Community workers", "Fachkräfte"),
         meaning_de="Fachkräfte der Gemeinwesenarbeit (Quartiersmanagement-Team).",
     ),
@@ -941,7 +955,8 @@ _DECLARATION: tuple[Parameter, ...] = (
         low=0.0,
         high=80.0,
         group="workers",
-        source="German full-time week.",
+        source="A German full-time week (39 h in the public-sector agreement TVöD); it "
+        "includes the time real teams spend on administration and reporting (docs/theory.md).",
         label=("Hours per week", "Stunden pro Woche"),
         meaning_de="Arbeitsstunden pro Fachkraft und Woche.",
     ),
@@ -1056,6 +1071,44 @@ PARAMETERS: dict[str, Parameter] = {p.name: p for p in _DECLARATION}
 """Every model parameter by name, in declaration order."""
 
 DEFAULTS: dict[str, Any] = {p.name: p.default for p in _DECLARATION}
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A named set of parameter values that differ from the defaults, for one use."""
+
+    name: str
+    values: dict[str, Any]
+    label: Text
+    meaning: str
+
+    def staffing(self) -> str:
+        """The staffing ratio of this preset: households per full-time worker."""
+        full = {**DEFAULTS, **self.values}
+        return staffing_ratio(full)
+
+
+def staffing_ratio(params: dict[str, Any]) -> str:
+    """Households per full-time (39 h) worker, as people read it: the dose of the programme."""
+    fte = params["n_workers"] * params["hours_per_week"] / 39.0
+    if fte <= 0:
+        return "no workers"
+    return f"{params['n_residents'] / fte:,.0f} households per full-time worker"
+
+
+SEMINAR = Preset(
+    "seminar",
+    {"n_residents": 600, "width": 40, "height": 40},
+    Text("Seminar quarter", "Seminarquartier"),
+    "A small, dense quarter for teaching: 600 households on 40 x 40 cells with the same two "
+    "full-time workers, so the workers' dose per household is about four times that of a real "
+    "area (300 instead of 1,250 households per full-time worker) and effects show within a "
+    "session. Not for research claims: use the defaults.",
+)
+"""The quarter of the browser view, the trainers' guide and the seminar exercises."""
+
+PRESETS: dict[str, Preset] = {p.name: p for p in (SEMINAR,)}
+"""Every preset by name; the defaults (a real-sized quarter) need none."""
 
 
 def validate(**values: Any) -> dict[str, Any]:

@@ -44,7 +44,7 @@ from quartiersim.app.session import (
     tunable_parameters,
 )
 from quartiersim.app.texts import t
-from quartiersim.parameters import GROUPS, Parameter
+from quartiersim.parameters import DEFAULTS, GROUPS, SEMINAR, Parameter
 from quartiersim.residents import AGE_LABELS
 
 SPEEDS = (1, 4, 13, 52)
@@ -357,6 +357,20 @@ def ParameterControl(
     Caption(texts.parameter_meaning(spec.name, lang))
 
 
+def seminar_hint(lang: str) -> str:
+    """Names the seminar preset the view starts on, with its staffing against a real area."""
+    seminar = {**DEFAULTS, **SEMINAR.values}
+    return t(
+        "seminar_hint",
+        lang,
+        households=seminar["n_residents"],
+        workers=seminar["n_workers"],
+        ratio=round(seminar["n_residents"] / seminar["n_workers"]),
+        real_households=DEFAULTS["n_residents"],
+        real_ratio=round(DEFAULTS["n_residents"] / DEFAULTS["n_workers"]),
+    )
+
+
 @solara.component
 def ParameterPanels(session: Session, lang: str, changed: Callable[[], None], version: int) -> None:
     """The model parameters, generated from the one declaration, grouped as declared."""
@@ -629,6 +643,7 @@ def Controls(
 
     solara.Text(t("parameters", lang), classes=["qs-sidebar-heading"])
     Caption(t("parameters_hint", lang))
+    Caption(seminar_hint(lang))
     # Parameters and seed change only through these controls (their own state re-renders
     # them) or a preset (which bumps ``version``): stepping does not re-render ~40 controls.
     SeedInput(session, lang, changed)

@@ -38,7 +38,7 @@ from quartiersim.app.session import (
     tunable_parameters,
 )
 from quartiersim.app.texts import LANGUAGES
-from quartiersim.parameters import check_seed
+from quartiersim.parameters import SEMINAR, check_seed
 
 FORMAT = "quartiersim-scenario"
 VERSION = 1
@@ -70,7 +70,7 @@ def capture(session: Session, lang: str) -> Scenario:
     since, and the week it has reached."""
     with session.lock:
         start = getattr(session, "start", {})
-        defaults = {p.name: p.default for p in tunable_parameters()}
+        defaults = {p.name: page_default(p.name) for p in tunable_parameters()}
         params = {k: v for k, v in session.applied.items() if defaults.get(k) != v}
         if session.scheduled:
             params["events"] = session.scheduled
@@ -94,6 +94,13 @@ def _roles() -> Any:
     return ROLES
 
 
+def page_default(name: str) -> Any:
+    """A parameter's value on a fresh page: the seminar preset's, else the declared default.
+    A scenario names only what differs from it, so a link without a size opens the seminar
+    quarter the trainers' guide was written on."""
+    return SEMINAR.values.get(name, PARAMETERS[name].default)
+
+
 def restore(scenario: Scenario, session: Session | None = None) -> tuple[Session, list[Notice]]:
     """A session that has run ``scenario``: built from its settings, its actions replayed at
     their weeks, stepped to its week. Returns the notices of whatever could not be applied."""
@@ -102,7 +109,7 @@ def restore(scenario: Scenario, session: Session | None = None) -> tuple[Session
     with session.lock:
         session.seed = scenario.seed
         for spec in tunable_parameters():
-            session.params[spec.name] = scenario.params.get(spec.name, spec.default)
+            session.params[spec.name] = scenario.params.get(spec.name, page_default(spec.name))
         session.scheduled = tuple(scenario.params.get("events", ()))
         session.strategy_a = scenario.strategy
         if scenario.role_mix is not None:

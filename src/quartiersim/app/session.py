@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from quartiersim import ACTIVITIES, EVENTS, PARAMETERS, ROLES, STRATEGIES, QuartierModel, validate
-from quartiersim.parameters import Parameter, check_role_mix, check_seed
+from quartiersim.parameters import DEFAULTS, SEMINAR, Parameter, check_role_mix, check_seed
 from quartiersim.roles import parse_role_mix
 
 DEFAULT_SEED = 1
@@ -31,13 +31,14 @@ PLOT_POINTS = 300
 """Most points drawn per plotted series, however long the run: redraw cost stays flat."""
 
 PRESETS: dict[str, dict[str, int]] = {
-    "seminar": {"n_residents": 600, "width": 40, "height": 40},
-    "realistic": {"n_residents": 5000, "width": 116, "height": 116},
+    "seminar": dict(SEMINAR.values),
+    "realistic": {name: DEFAULTS[name] for name in SEMINAR.values},
 }
-"""Sizes of the quarter the page offers in one click. *Seminar*: a small quarter (600
-households) that plays fast on any laptop — a model, not a real quarter. *Realistic*: about
-the size of a Soziale Stadt area (5,000 households, one per agent, at the seminar quarter's
-density)."""
+"""Sizes of the quarter the page offers in one click. *Seminar*: the seminar preset
+(:data:`quartiersim.parameters.SEMINAR`, 600 households) that plays fast on any laptop and gives
+the two workers about four times the dose of a real area — a model, not a real quarter; the
+page starts on it. *Realistic*: the model's defaults, a quarter of real size and staffing
+(2,500 households, one per agent, at the seminar quarter's density), as research runs use."""
 
 SKIPPED = ("strategy",)
 """Parameters with their own control (the strategy selector), not a generic one."""
@@ -145,7 +146,9 @@ class Session:
 
     def __init__(self, seed: int = DEFAULT_SEED, **params: Any) -> None:
         self.lock = threading.RLock()
-        checked = validate(**params)
+        # The view teaches: it starts on the seminar quarter (small, dense, quick to watch);
+        # a real-sized quarter is one change of the size controls away.
+        checked = validate(**{**SEMINAR.values, **params})
         #: chosen values of the generic parameters (applied at the next reset)
         self.params: dict[str, Any] = {p.name: checked[p.name] for p in tunable_parameters()}
         self.seed = seed

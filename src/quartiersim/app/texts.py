@@ -62,6 +62,16 @@ UI: dict[str, Pair] = {
         "Changes apply when you press Reset.",
         "Änderungen gelten nach „Neu starten“.",
     ),
+    "seminar_hint": (
+        "The view starts on the seminar quarter: {households} households and {workers} "
+        "full-time workers ({ratio} per worker), about four times the dose of a real area. "
+        "Research runs use a real-sized quarter ({real_households} households, {real_ratio} "
+        "per worker).",
+        "Die Ansicht beginnt mit dem Seminarquartier: {households} Haushalte und {workers} "
+        "Vollzeit-Fachkräfte ({ratio} je Fachkraft), etwa die vierfache Dosis eines echten "
+        "Gebiets. Forschungsläufe nutzen ein Quartier realer Größe ({real_households} "
+        "Haushalte, {real_ratio} je Fachkraft).",
+    ),
     "pending": (
         "Changed settings wait for Reset.",
         "Geänderte Einstellungen warten auf „Neu starten“.",

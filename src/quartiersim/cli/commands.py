@@ -308,6 +308,34 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    """quartiersim calibrate: history matching of the unanchored parameters."""
+    from quartiersim.experiments.calibration import load_calibration, run_calibration
+    from quartiersim.experiments.executors import make_executor
+
+    plan = load_calibration(args.file, seed=args.seed, sets=given_sets(args), quick=args.quick)
+    executor = make_executor(
+        args.processes, args.scheduler, args.scheduler_timeout, tls_files(args)
+    )
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        outcome, path = run_calibration(plan, args.out, executor, progress=args.progress)
+    except KeyboardInterrupt:
+        print(
+            f"\ninterrupted: finished runs are saved in {Path(args.out) / 'results'}; run "
+            "the same command again to resume",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        executor.close()
+    if path is None:
+        return _report_outcome(outcome)
+    print(f"calibration: {path} (and points.csv / region.csv next to it)", file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_optimise(args: argparse.Namespace) -> int:
     """quartiersim optimise: the Pareto front of role mixes (and hours)."""
     from quartiersim.experiments.executors import make_executor

@@ -15,7 +15,7 @@ from typing import Any
 from quartiersim import ACTIVITIES, MEASURES, PARAMETERS
 from quartiersim.experiments.experiment import parse_set
 from quartiersim.experiments.source import suggest
-from quartiersim.parameters import Parameter, check_seed
+from quartiersim.parameters import PRESETS, Parameter, Preset, check_seed
 
 
 def int_at_least(low: int, what: str = "an integer") -> Callable[[str], int]:
@@ -136,7 +136,15 @@ def add_parameter_flags(parser: argparse.ArgumentParser, exclude: Sequence[str] 
     """One flag per model parameter, generated from the declaration."""
     group = parser.add_argument_group(
         "model parameters",
-        "every parameter of quartiersim.PARAMETERS; unset ones keep their defaults",
+        "every parameter of quartiersim.PARAMETERS; unset ones keep their defaults (a "
+        "real-sized quarter) or take the --preset's values",
+    )
+    group.add_argument(
+        "--preset",
+        choices=sorted(PRESETS),
+        default=None,
+        help="start from a named set of values instead of the defaults; flags still win. "
+        + "; ".join(f"{p.name}: {_preset_text(p)}" for p in PRESETS.values()),
     )
     for p in PARAMETERS.values():
         if p.name in exclude:
@@ -160,9 +168,18 @@ def add_parameter_flags(parser: argparse.ArgumentParser, exclude: Sequence[str] 
         group.add_argument(p.cli_flag, **kwargs)
 
 
+def _preset_text(preset: Preset) -> str:
+    values = ", ".join(f"{k}={v}" for k, v in preset.values.items())
+    # argparse formats help with %: escape the ones in the text
+    return f"{values} ({preset.staffing()})".replace("%", "%%")
+
+
 def given_parameters(args: argparse.Namespace) -> dict[str, Any]:
-    """The model parameters set on the command line (checked values)."""
-    return {
+    """The model parameters set on the command line (checked values), on top of the
+    ``--preset``'s values when one is named."""
+    preset = getattr(args, "preset", None)
+    base = dict(PRESETS[preset].values) if preset else {}
+    return base | {
         name: value
         for name in PARAMETERS
         if (value := getattr(args, f"param_{name}", None)) is not None

@@ -13,6 +13,7 @@ from quartiersim import __version__
 from quartiersim.cli.commands import (
     EXIT_USAGE,
     cmd_app,
+    cmd_calibrate,
     cmd_classroom,
     cmd_compare,
     cmd_optimise,
@@ -316,6 +317,31 @@ def build_parser() -> argparse.ArgumentParser:
     add_safety_flags(p)
     add_override_flags(p, steps=False, replications=False)
     p.set_defaults(handler=cmd_sensitivity)
+
+    p = sub.add_parser(
+        "calibrate",
+        formatter_class=_Formatter,
+        help="history matching: the region of the unanchored parameters that reproduces the "
+        "known patterns, checked on held-out ones",
+        description="Run a Latin-hypercube design over the [calibration] parameters into "
+        "OUT/results (resumable, like sweep), judge every point by its implausibility for each "
+        "pattern and write OUT/points.csv, OUT/region.csv (the not-implausible points) and "
+        "OUT/calibration.md (with the held-out patterns checked out of sample).",
+        epilog="examples:\n"
+        "  quartiersim calibrate experiments/calibration.toml --out results/calibration\n"
+        "  quartiersim calibrate experiments/calibration.toml --out /tmp/cal --quick",
+    )
+    p.add_argument("file", metavar="FILE", help="calibration file (TOML with [calibration])")
+    p.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    p.add_argument(
+        "--quick",
+        action="store_true",
+        help="a few short runs on a small quarter (6 points, 1 replication, 30 weeks): checks "
+        "the file and the machinery, not the model",
+    )
+    add_executor_flags(p)
+    add_override_flags(p, steps=False, replications=False)
+    p.set_defaults(handler=cmd_calibrate)
 
     p = sub.add_parser(
         "optimise",

@@ -46,7 +46,7 @@ from quartiersim.experiments.identity import (
     derive_seed,
     digest,
 )
-from quartiersim.parameters import DEFAULTS, PARAMETERS
+from quartiersim.parameters import DEFAULTS, PARAMETERS, SEMINAR
 from quartiersim.roles import ROLES
 
 SAMPLERS = ("nsga2", "tpe")
@@ -524,6 +524,10 @@ def replay_url(
         "role_mix": candidate.mix_text(),
         "hours_per_week": f"{candidate.hours:g}",
     }
+    # The view starts on the seminar quarter: name the quarter's size so the replay runs on
+    # the quarter the candidate ran on.
+    for name in SEMINAR.values:
+        query[name] = cli_text(name, plan.parameters.get(name, DEFAULTS[name]))
     for name, value in plan.parameters.items():
         query[name] = cli_text(name, value)
     return base.rstrip("/") + "/?" + urlencode(query, safe=",=:")

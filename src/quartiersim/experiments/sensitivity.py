@@ -7,8 +7,15 @@ A sensitivity file is an experiment file with a ``[sensitivity]`` section instea
     [parameters]     fixed parameters
     [[events]]       scheduled events
     [sensitivity]    parameters (the factors), outcomes, week, methods,
-                     morris_trajectories, morris_levels, sobol_samples, second_order
+                     morris_trajectories, morris_levels, sobol_samples, second_order,
+                     contrasts
     [sensitivity.bounds]  name = [low, high] (default: the parameter's declared range)
+
+With ``contrasts = ["empowerment - networking", "top_down - none"]`` every sample point runs
+under each strategy named, on the same seeds, and the analysed output is the *difference*
+between the two strategies' outcome at that point: which assumptions decide whether one
+strategy beats another, not only how high both are. Morris results then come with their
+convergence: the ranking by mu* from the first half of the trajectories against all of them.
 
 The runs go into ``OUT/results`` (a resumable results folder like a sweep's); the indices into
 ``OUT/morris.csv``, ``OUT/sobol.csv`` and ``OUT/sensitivity.md``.
@@ -53,6 +60,7 @@ from quartiersim.experiments.storage import ResultStore, write_text_atomic
 from quartiersim.experiments.sweep import SweepOutcome, _log, execute, run_cost
 from quartiersim.measures import MEASURES
 from quartiersim.parameters import DEFAULTS, PARAMETERS
+from quartiersim.strategies import STRATEGIES
 
 METHODS = ("morris", "sobol")
 SECTIONS = {
@@ -71,6 +79,7 @@ KEYS = {
     "sobol_samples": "a power of two >= 2 (Saltelli base samples N)",
     "second_order": "true or false (Sobol second-order indices; more runs)",
     "bounds": "a table name = [low, high]",
+    "contrasts": "a list of 'strategy - strategy' differences to analyse",
 }
 
 
@@ -92,6 +101,7 @@ class SensitivityPlan:
     morris_levels: int = 4
     sobol_samples: int = 64
     second_order: bool = False
+    contrasts: tuple[tuple[str, str], ...] = ()
     description: str = ""
     source_path: str | None = None
     source_text: str = ""
@@ -167,7 +177,22 @@ class SensitivityPlan:
                 conds.append(Condition(None, params, full))
             self.points[method] = conds
 
-    def run_for(self, cond: Condition, replication: int) -> RunSpec:
+    @property
+    def arms(self) -> tuple[str | None, ...]:
+        """The strategies each sample point runs under (None: as the file fixes it)."""
+        if not self.contrasts:
+            return (None,)
+        return tuple(dict.fromkeys(s for pair in self.contrasts for s in pair))
+
+    def outputs_named(self) -> list[str]:
+        """The analysed outputs: the outcomes, or each outcome of each contrast."""
+        if not self.contrasts:
+            return list(self.outcomes)
+        return [f"{o}: {a} - {b}" for a, b in self.contrasts for o in self.outcomes]
+
+    def run_for(self, cond: Condition, replication: int, arm: str | None = None) -> RunSpec:
+        if arm is not None:
+            cond = Condition(None, {**cond.params, "strategy": arm}, {**cond.full, "strategy": arm})
         identity = {"condition": cond.identity, "replication": replication}
         seed_identity = {"replication": replication} if self.common_seeds else identity
         return RunSpec(
@@ -188,8 +213,9 @@ class SensitivityPlan:
         for r in range(self.replications):
             for conds in self.points.values():
                 for c in conds:
-                    spec = self.run_for(c, r)
-                    unique.setdefault(spec.run_id, spec)
+                    for arm in self.arms:
+                        spec = self.run_for(c, r, arm)
+                        unique.setdefault(spec.run_id, spec)
         return list(unique.values())
 
     def definition(self) -> dict[str, Any]:
@@ -206,6 +232,7 @@ class SensitivityPlan:
                 "methods": list(self.methods),
                 "morris": [self.morris_trajectories, self.morris_levels],
                 "sobol": [self.sobol_samples, self.second_order],
+                "contrasts": [list(c) for c in self.contrasts],
                 "defaults": DEFAULTS,
             }
         )
@@ -227,6 +254,7 @@ class SensitivityPlan:
             "morris_levels": self.morris_levels,
             "sobol_samples": self.sobol_samples,
             "second_order": self.second_order,
+            "contrasts": [f"{a} - {b}" for a, b in self.contrasts],
             "label_columns": ["strategy", *self.factors],
         }
 
@@ -290,6 +318,42 @@ def _bounds(src: Source, table: Any, factors: tuple[str, ...]) -> dict[str, tupl
     return out
 
 
+def _contrasts(
+    src: Source, value: Any, parameters: Mapping[str, Any]
+) -> tuple[tuple[str, str], ...]:
+    """``["empowerment - networking"]`` → ``(("empowerment", "networking"),)``, checked."""
+    if value is None:
+        return ()
+    presets = [n for n, s in STRATEGIES.items() if s.shares is not None]
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        raise src.error(
+            "sensitivity",
+            "contrasts",
+            f"expected a list like ['empowerment - none'], got {value!r}",
+        )
+    if "strategy" in parameters or "role_mix" in parameters:
+        raise src.error(
+            "parameters", "strategy", "contrasts set the strategies; remove strategy/role_mix"
+        )
+    out = []
+    for text in value:
+        a, sep, b = (part.strip() for part in text.partition(" - "))
+        if not sep:
+            raise src.error("sensitivity", "contrasts", f"{text!r}: expected 'strategy - strategy'")
+        for name in (a, b):
+            if name not in presets:
+                raise src.error(
+                    "sensitivity",
+                    "contrasts",
+                    f"{text!r}: {name!r} is not a preset strategy{suggest(name, presets)}; "
+                    f"allowed: {', '.join(presets)}",
+                )
+        if a == b:
+            raise src.error("sensitivity", "contrasts", f"{text!r} compares a strategy with itself")
+        out.append((a, b))
+    return tuple(out)
+
+
 def parse_sensitivity(
     src: Source,
     doc: dict[str, Any],
@@ -347,6 +411,7 @@ def parse_sensitivity(
             f"expected a power of two (Sobol sequences), got {n_sobol}; "
             f"e.g. {2 ** round(math.log2(n_sobol))}",
         )
+    contrasts = _contrasts(src, table.get("contrasts"), parameters)
     plan = SensitivityPlan(
         name=head["name"],
         description=head["description"],
@@ -363,6 +428,7 @@ def parse_sensitivity(
         morris_levels=levels,
         sobol_samples=n_sobol,
         second_order=get_bool(src, "sensitivity", table, "second_order", False),
+        contrasts=contrasts,
         source_path=str(src.path) if src.path else None,
         source_text=src.text,
         overrides={k: v for k, v in (("seed", seed), ("set", canonical(dict(sets or {})))) if v},
@@ -480,23 +546,67 @@ def run_sensitivity(
     tables = analyse(plan, data)
     for method, table in tables.items():
         write_text_atomic(out / f"{method}.csv", table.to_csv(index=False))
+    convergence = None
+    if "morris" in plan.methods and plan.morris_trajectories >= 4:
+        convergence = morris_convergence(plan, data)
+        write_text_atomic(out / "morris_convergence.csv", convergence.to_csv(index=False))
     path = out / "sensitivity.md"
-    write_text_atomic(path, markdown(plan, tables))
+    write_text_atomic(path, markdown(plan, tables, convergence))
     return outcome, path
 
 
 def outputs(plan: SensitivityPlan, data: pd.DataFrame, method: str) -> dict[str, np.ndarray]:
-    """Per outcome: the model output at each sample point of ``method`` (mean over the
-    replications), in the order of the design."""
+    """Per analysed output: its value at each sample point of ``method`` (mean over the
+    replications), in the order of the design. With contrasts, an output is the difference
+    of one outcome between two strategies at the same point, on the same seeds."""
     values = data[data["step"] == plan.week].set_index("run_id")
-    out = {}
-    for o in plan.outcomes:
+
+    def at(o: str, arm: str | None) -> np.ndarray:
         y = np.empty(len(plan.points[method]))
         for i, cond in enumerate(plan.points[method]):
-            ids = [plan.run_for(cond, r).run_id for r in range(plan.replications)]
+            ids = [plan.run_for(cond, r, arm).run_id for r in range(plan.replications)]
             y[i] = float(values.loc[ids, o].mean())
-        out[o] = y
+        return y
+
+    if not plan.contrasts:
+        return {o: at(o, None) for o in plan.outcomes}
+    out = {}
+    for a, b in plan.contrasts:
+        for o in plan.outcomes:
+            out[f"{o}: {a} - {b}"] = at(o, a) - at(o, b)
     return out
+
+
+def morris_convergence(plan: SensitivityPlan, data: pd.DataFrame) -> pd.DataFrame:
+    """mu* of every factor for every output from the first half of the Morris trajectories and
+    from all of them, with the rank each gives: rankings that agree show the screening has
+    converged; rankings that swap say more trajectories are needed."""
+    salib = _salib()
+    k = len(plan.factors)
+    half = max(plan.morris_trajectories // 2, 2)
+    x = plan.samples["morris"]
+    frames = []
+    for name, y in outputs(plan, data, "morris").items():
+        row: dict[str, Any] = {}
+        for label, r in (("half", half), ("all", plan.morris_trajectories)):
+            n = r * (k + 1)
+            res = salib.morris_analyze(
+                plan.problem, x[:n], y[:n], num_levels=plan.morris_levels, num_resamples=100
+            )
+            row[label] = np.asarray(res["mu_star"])
+        frame = pd.DataFrame(
+            {
+                "output": name,
+                "parameter": list(plan.factors),
+                "trajectories_half": half,
+                "mu_star_half": row["half"],
+                "mu_star_all": row["all"],
+            }
+        )
+        frame["rank_half"] = frame["mu_star_half"].rank(ascending=False, method="min")
+        frame["rank_all"] = frame["mu_star_all"].rank(ascending=False, method="min")
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)
 
 
 def analyse(plan: SensitivityPlan, data: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -540,7 +650,11 @@ def analyse(plan: SensitivityPlan, data: pd.DataFrame) -> dict[str, pd.DataFrame
     return tables
 
 
-def markdown(plan: SensitivityPlan, tables: Mapping[str, pd.DataFrame]) -> str:
+def markdown(
+    plan: SensitivityPlan,
+    tables: Mapping[str, pd.DataFrame],
+    convergence: pd.DataFrame | None = None,
+) -> str:
     lines = [f"# Sensitivity analysis: {plan.name}", ""]
     if plan.description:
         lines += [plan.description.strip(), ""]
@@ -553,7 +667,15 @@ def markdown(plan: SensitivityPlan, tables: Mapping[str, pd.DataFrame]) -> str:
         )
         + f"; experiment seed {plan.seed}. Fixed parameters: "
         + (", ".join(f"`{k}` = {v!r}" for k, v in plan.parameters.items()) or "none")
-        + "; all others at their defaults.",
+        + "; all others at their defaults."
+        + (
+            " Outputs are **contrasts**: the difference between two strategies' outcome at the "
+            "same sample point, on the same seeds ("
+            + ", ".join(f"{a} − {b}" for a, b in plan.contrasts)
+            + ")."
+            if plan.contrasts
+            else ""
+        ),
         "",
         "| factor | low | high |",
         "|---|---|---|",
@@ -581,6 +703,24 @@ def markdown(plan: SensitivityPlan, tables: Mapping[str, pd.DataFrame]) -> str:
                     f"| `{r['parameter']}` | {r['mu_star']:.4f} | "
                     f"{r['mu_star_conf']:.4f} | {r['mu']:.4f} | {r['sigma']:.4f} |"
                 )
+    if convergence is not None:
+        lines += [
+            "",
+            "### Convergence of the screening",
+            "",
+            "mu* from the first half of the trajectories against all of them; the ranks agree "
+            "where the screening has converged. Rank changes among the top factors mean more "
+            "trajectories are needed before reading the order.",
+            "",
+            "| output | factors in the same rank | largest rank change | top factor (half → all) |",
+            "|---|---|---|---|",
+        ]
+        for o, t in convergence.groupby("output", sort=False):
+            same = int((t["rank_half"] == t["rank_all"]).sum())
+            change = int((t["rank_half"] - t["rank_all"]).abs().max())
+            top_half = t.sort_values("mu_star_half", ascending=False)["parameter"].iloc[0]
+            top_all = t.sort_values("mu_star_all", ascending=False)["parameter"].iloc[0]
+            lines.append(f"| {o} | {same} of {len(t)} | {change} | `{top_half}` → `{top_all}` |")
     if "sobol" in tables:
         lines += [
             "",

@@ -453,9 +453,12 @@ def _calibration(rep: Report, res: Results) -> None:
     rep.findings.append("Calibration without intervention: " + "; ".join(calibration) + ".")
     rep.para(
         "How to read this: participation in the model is membership of an *action group on a "
-        "problem of the quarter*, a narrower thing than the survey's civic participation (which "
-        "includes volunteering, petitions and meetings), so a value well below a third is "
-        "consistent with the stylised fact. What sets the other two: `feel_influential` counts "
+        "problem of the quarter*; the survey's *civic activism* (local decision-making groups, "
+        "among them housing groups and groups tackling local problems) is the closest thing it "
+        "measures, "
+        "though counted over a year where the model counts a week, hence the wide band. Every "
+        "band is two-sided: a quarter with too much activity misses as much as one with too "
+        "little. What sets the other two: `feel_influential` counts "
         "residents whose self-efficacy, (1 − helplessness) × (0.5 + 0.5 × activated share of "
         "their resources), is at least 0.5 (`initial_helplessness`, `problem_stress`, "
         "`support_relief`, `initial_activation`); `core_ties` counts ties of weight ≥ 0.5 "
