@@ -319,7 +319,9 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     )
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
-        outcome, path = run_calibration(plan, args.out, executor, progress=args.progress)
+        outcome, path = run_calibration(
+            plan, args.out, executor, progress=args.progress, allow_mixed=args.allow_mixed
+        )
     except KeyboardInterrupt:
         print(
             f"\ninterrupted: finished runs are saved in {Path(args.out) / 'results'}; run "

@@ -341,6 +341,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_executor_flags(p)
     add_override_flags(p, steps=False, replications=False)
+    p.add_argument(
+        "--allow-mixed",
+        action="store_true",
+        help="keep runs computed by different model code or library versions in one folder "
+        "(refused by default)",
+    )
     p.set_defaults(handler=cmd_calibrate)
 
     p = sub.add_parser(

@@ -50,6 +50,7 @@ from quartiersim.experiments.experiment import (
     parse_header,
 )
 from quartiersim.experiments.identity import RunSpec, canonical, derive_seed, digest
+from quartiersim.experiments.provenance import this_code
 from quartiersim.experiments.source import (
     Source,
     check_keys,
@@ -61,8 +62,8 @@ from quartiersim.experiments.source import (
     parse_parameters,
     suggest,
 )
-from quartiersim.experiments.storage import ResultStore
-from quartiersim.experiments.sweep import SweepOutcome, _log, execute
+from quartiersim.experiments.storage import ResultStore, write_text_atomic
+from quartiersim.experiments.sweep import SweepOutcome, _log, execute, run_cost
 from quartiersim.measures import MEASURES
 from quartiersim.parameters import DEFAULTS, PARAMETERS
 from quartiersim.strategies import STRATEGIES
@@ -423,15 +424,21 @@ def run_calibration(
     progress: bool | None = None,
     log: Any = _log,
     command: list[str] | None = None,
+    allow_mixed: bool = False,
 ) -> tuple[SweepOutcome, Path | None]:
     """Run the plan's runs into ``OUT/results`` (resumable) and, when all finished, write
     ``points.csv``, ``region.csv`` and ``calibration.md`` to ``OUT``. Returns the sweep outcome
-    and the path of ``calibration.md`` (None while runs failed)."""
+    and the path of ``calibration.md`` (None while runs failed).
+
+    Like every sweep, the runs are stored with their provenance and verified before a resume;
+    results of other code are refused unless ``allow_mixed``."""
     import sys
 
     executor = executor or LocalExecutor()
     out = Path(out)
-    store = ResultStore(out / "results")
+    store = ResultStore(out / "results", log=log)
+    code = this_code()
+    executor.check_code(code, allow_mixed)
     with store.writing():
         resumed = store.prepare(
             plan.definition(),
@@ -445,9 +452,11 @@ def run_calibration(
                 },
                 "command": command if command is not None else sys.argv,
             },
+            code=code,
+            allow_mixed=allow_mixed,
         )
         runs = plan.runs()
-        finished = store.finished()
+        finished = store.verify()
         pending = [r for r in runs if r.run_id not in finished]
         outcome = SweepOutcome(out / "results", total=len(runs), skipped=len(runs) - len(pending))
         log(
@@ -458,16 +467,26 @@ def run_calibration(
             + f"; on {executor.description}"
         )
         outcome.failed = execute(
-            pending, store, executor, total=len(runs), desc=plan.name, progress=progress
+            pending,
+            len(pending),
+            store,
+            executor,
+            total=len(runs),
+            desc=plan.name,
+            cost=run_cost(pending),
+            progress=progress,
+            allow_mixed=allow_mixed,
+            log=log,
         )
     outcome.done = len(pending) - len(outcome.failed)
     if outcome.failed:
         return outcome, None
-    points = judge(plan, store.read())
-    points.to_csv(out / "points.csv", index=False)
-    points[points["not_implausible"]].to_csv(out / "region.csv", index=False)
+    data, _ = store.read(allow_mixed=allow_mixed)
+    points = judge(plan, data)
+    write_text_atomic(out / "points.csv", points.to_csv(index=False))
+    write_text_atomic(out / "region.csv", points[points["not_implausible"]].to_csv(index=False))
     path = out / "calibration.md"
-    path.write_text(markdown(plan, points), encoding="utf-8")
+    write_text_atomic(path, markdown(plan, points))
     return outcome, path
 
 
