@@ -62,7 +62,7 @@ from quartiersim.experiments.source import (
     parse_parameters,
     suggest,
 )
-from quartiersim.experiments.storage import ResultStore, write_text_atomic
+from quartiersim.experiments.storage import ResultStore, experiment_info, write_text_atomic
 from quartiersim.experiments.sweep import SweepOutcome, _log, execute, run_cost
 from quartiersim.measures import MEASURES
 from quartiersim.parameters import DEFAULTS, PARAMETERS
@@ -432,7 +432,6 @@ def run_calibration(
 
     Like every sweep, the runs are stored with their provenance and verified before a resume;
     results of other code are refused unless ``allow_mixed``."""
-    import sys
 
     executor = executor or LocalExecutor()
     out = Path(out)
@@ -443,15 +442,7 @@ def run_calibration(
         resumed = store.prepare(
             plan.definition(),
             digest(plan.definition()),
-            {
-                "experiment": plan.describe(),
-                "source": {
-                    "path": plan.source_path,
-                    "text": plan.source_text,
-                    "overrides": plan.overrides,
-                },
-                "command": command if command is not None else sys.argv,
-            },
+            experiment_info(plan, command),
             code=code,
             allow_mixed=allow_mixed,
         )

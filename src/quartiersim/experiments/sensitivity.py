@@ -56,7 +56,7 @@ from quartiersim.experiments.source import (
     parse_parameters,
     suggest,
 )
-from quartiersim.experiments.storage import ResultStore, write_text_atomic
+from quartiersim.experiments.storage import ResultStore, experiment_info, write_text_atomic
 from quartiersim.experiments.sweep import SweepOutcome, _log, execute, run_cost
 from quartiersim.measures import MEASURES
 from quartiersim.parameters import DEFAULTS, PARAMETERS
@@ -489,7 +489,6 @@ def run_sensitivity(
     Like a sweep, it shows its plan first and starts a large one only with ``yes`` or when
     ``ask`` agrees; it refuses results of other code unless ``allow_mixed``.
     """
-    import sys
 
     executor = executor or LocalExecutor()
     out = Path(out)
@@ -509,15 +508,7 @@ def run_sensitivity(
         resumed = store.prepare(
             plan.definition(),
             digest(plan.definition()),
-            {
-                "experiment": plan.describe(),
-                "source": {
-                    "path": plan.source_path,
-                    "text": plan.source_text,
-                    "overrides": plan.overrides,
-                },
-                "command": command if command is not None else sys.argv,
-            },
+            experiment_info(plan, command),
             code=code,
             allow_mixed=allow_mixed,
         )
