@@ -128,6 +128,8 @@ def test_a_contrast_is_the_difference_of_two_strategies_at_the_same_point_and_se
     assert p.arms == ("empowerment", "none")
     runs = p.runs()
     assert len(runs) == 2 * len({r.run_id for r in plan(r=6).runs()})
+    assert p.count_runs() >= len(runs)  # the plan shown before running counts both arms
+    assert p.count_runs() == 2 * plan(r=6).count_runs()
     assert len({r.seed for r in runs}) == 1  # common random numbers across points and arms
     rows = []
     for conds in p.points.values():

@@ -135,8 +135,9 @@ class SensitivityPlan:
         return {m: counts[m] for m in self.methods}
 
     def count_runs(self) -> int:
-        """Runs of all designs (at most: a point repeated within a design runs once)."""
-        return sum(self.count_points().values()) * self.replications
+        """Runs of all designs (at most: a point repeated within a design runs once); with
+        contrasts every point runs under each of their strategies."""
+        return sum(self.count_points().values()) * len(self.arms) * self.replications
 
     def midpoint(self) -> dict[str, Any]:
         """The parameters at the middle of every factor's range (for timing a run)."""
@@ -453,7 +454,8 @@ def plan_sensitivity(plan: SensitivityPlan, store: ResultStore, executor: Execut
     sample is drawn), with a time estimate."""
     total = plan.count_runs()
     sizes = ", ".join(f"{m} {n:,} points" for m, n in plan.count_points().items())
-    shape = f"{sizes}; {plan.replications} replication(s), {plan.week} weeks each"
+    arms = f" x {len(plan.arms)} strategies" if plan.contrasts else ""
+    shape = f"{sizes}{arms}; {plan.replications} replication(s), {plan.week} weeks each"
     result = Plan(plan.name, total, shape, executor.description, total)
     if store.manifest_path.exists() and store.manifest()["definition_hash"] == digest(
         plan.definition()
