@@ -264,9 +264,12 @@ def test_text_is_read_alike_at_every_door():
 
 def test_numpy_integers_and_floats_are_accepted_like_python_numbers():
     """Case 7: ``width=np.int64(20)`` was refused; NumPy numbers are numbers."""
-    plain = validate(width=20, height=20, segregation=0.25, role_mix={"door_opener": 2})
+    plain = validate(
+        width=20, height=20, n_residents=200, segregation=0.25, role_mix={"door_opener": 2}
+    )
     numpy = validate(
         width=np.int64(20),
+        n_residents=np.int64(200),
         height=np.int32(20),
         segregation=np.float64(0.25),
         role_mix={"door_opener": np.int64(2)},

@@ -70,11 +70,11 @@ def test_outreach_sent_to_an_area_knocks_only_on_doors_there() -> None:
     m = workers_doing("resource_diagnostician")
     for w in m.workers:
         w.set_area("resource_diagnostician", NORTH_EAST)
-    before = m.offered_week.copy()
+    before = m.knowledge.offered_week.copy()
     for _ in range(6):
         m.step()
     inside = NORTH_EAST.contains(m.home_xy)
-    offered = m.offered_week != before
+    offered = m.knowledge.offered_week != before
     assert offered.any()
     assert not (offered & ~inside).any()
     visited = [e.data["resident"] for e in m.activity if e.key == "outreach_visit"]

@@ -349,12 +349,14 @@ class Session:
 
     def set_custom_share(self, activity: str, share: float) -> Notice | None:
         """Set one activity's share of the custom mix; quarters on 'custom' follow live."""
-        if activity not in ACTIVITIES or not ACTIVITIES[activity].in_mix:
+        if activity not in ACTIVITIES:
             return Notice("unknown_activity", {"value": activity})
         try:  # the role mix's own check, as for every other door
             check_role_mix({activity: share})
         except ValueError as e:
             return Notice("bad_share", {"value": share, "message": str(e)})
+        if not ACTIVITIES[activity].in_mix:  # no slider for it (the handover)
+            return Notice("unknown_activity", {"value": activity})
         if not 0.0 <= float(share) <= 1.0:  # the slider's range
             return Notice("bad_share", {"value": share})
         with self.lock:
