@@ -63,7 +63,7 @@ from quartiersim.experiments.source import (
     suggest,
 )
 from quartiersim.experiments.storage import ResultStore, experiment_info, write_text_atomic
-from quartiersim.experiments.sweep import SweepOutcome, _log, execute, run_cost
+from quartiersim.experiments.sweep import SweepOutcome, _log, run_unfinished, unfinished
 from quartiersim.measures import MEASURES
 from quartiersim.parameters import DEFAULTS, PARAMETERS
 from quartiersim.strategies import STRATEGIES
@@ -447,9 +447,7 @@ def run_calibration(
             allow_mixed=allow_mixed,
         )
         runs = plan.runs()
-        finished = store.verify()
-        pending = [r for r in runs if r.run_id not in finished]
-        outcome = SweepOutcome(out / "results", total=len(runs), skipped=len(runs) - len(pending))
+        pending, outcome = unfinished(runs, store, out / "results")
         log(
             f"{plan.name}: {len(runs)} runs ({plan.samples} points x "
             f"{len(plan.strategies)} strategies x {plan.replications} replication(s), "
@@ -457,19 +455,16 @@ def run_calibration(
             + (f"; resuming: {outcome.skipped} finished" if resumed else "")
             + f"; on {executor.description}"
         )
-        outcome.failed = execute(
+        run_unfinished(
             pending,
-            len(pending),
+            outcome,
             store,
             executor,
-            total=len(runs),
             desc=plan.name,
-            cost=run_cost(pending),
             progress=progress,
             allow_mixed=allow_mixed,
             log=log,
         )
-    outcome.done = len(pending) - len(outcome.failed)
     if outcome.failed:
         return outcome, None
     data, _ = store.read(allow_mixed=allow_mixed)

@@ -57,7 +57,7 @@ from quartiersim.experiments.source import (
     suggest,
 )
 from quartiersim.experiments.storage import ResultStore, experiment_info, write_text_atomic
-from quartiersim.experiments.sweep import SweepOutcome, _log, execute, run_cost
+from quartiersim.experiments.sweep import SweepOutcome, _log, run_unfinished, unfinished
 from quartiersim.measures import MEASURES
 from quartiersim.parameters import DEFAULTS, PARAMETERS
 from quartiersim.strategies import STRATEGIES
@@ -514,25 +514,20 @@ def run_sensitivity(
             code=code,
             allow_mixed=allow_mixed,
         )
-        finished = store.verify()
         runs = plan.runs()
-        pending = [r for r in runs if r.run_id not in finished]
-        outcome = SweepOutcome(out / "results", total=len(runs), skipped=len(runs) - len(pending))
+        pending, outcome = unfinished(runs, store, out / "results")
         if resumed:
             log(f"resuming: {outcome.skipped} finished, {len(pending)} to run")
-        outcome.failed = execute(
+        run_unfinished(
             pending,
-            len(pending),
+            outcome,
             store,
             executor,
-            total=len(runs),
             desc=plan.name,
-            cost=run_cost(pending),
             progress=progress,
             allow_mixed=allow_mixed,
             log=log,
         )
-    outcome.done = len(pending) - len(outcome.failed)
     if outcome.failed:
         return outcome, None
     data, _ = store.read(allow_mixed=allow_mixed)

@@ -151,6 +151,44 @@ def execute(
     return failures
 
 
+def unfinished(
+    runs: Sequence[RunSpec], store: ResultStore, out: Path
+) -> tuple[list[RunSpec], SweepOutcome]:
+    """The runs of a plan listed in full that the folder has not verified as finished, and the
+    outcome that counts them (for the plans that list their runs: sensitivity, calibration)."""
+    finished = store.verify()
+    pending = [r for r in runs if r.run_id not in finished]
+    return pending, SweepOutcome(out, total=len(runs), skipped=len(runs) - len(pending))
+
+
+def run_unfinished(
+    pending: list[RunSpec],
+    outcome: SweepOutcome,
+    store: ResultStore,
+    executor: Executor,
+    *,
+    desc: str,
+    progress: bool | None,
+    allow_mixed: bool,
+    log: Callable[[str], None],
+) -> None:
+    """Run the ``pending`` runs :func:`unfinished` found, recording in ``outcome`` what was done
+    and what failed."""
+    outcome.failed = execute(
+        pending,
+        len(pending),
+        store,
+        executor,
+        total=outcome.total,
+        desc=desc,
+        cost=run_cost(pending),
+        progress=progress,
+        allow_mixed=allow_mixed,
+        log=log,
+    )
+    outcome.done = len(pending) - len(outcome.failed)
+
+
 def admit_result(
     store: ResultStore, result: RunResult, allow_mixed: bool, log: Callable[[str], None]
 ) -> None:
