@@ -44,7 +44,7 @@ from quartiersim.organisers import ResidentOrganisers
 from quartiersim.outcomes import BOTH, INSTITUTION, RESIDENTS, Outcome, apply_outcome
 from quartiersim.parameters import check_seed, validate
 from quartiersim.problems import ADDRESSEE, ADMINISTRATION, ARISING, LATENT, STRUCTURAL, Problems
-from quartiersim.quarter import build_layout, place_households
+from quartiersim.quarter import HomeIndex, build_layout, place_households
 from quartiersim.residents import (
     BUREAUCRACY,
     DOMAINS,
@@ -128,6 +128,7 @@ class QuartierModel(mesa.Model):
         )
         self.home_xy = self.layout.dwellings[home]
         self.building_of = self.layout.building[self.home_xy[:, 0], self.home_xy[:, 1]]
+        self.homes = HomeIndex(self.home_xy, p["height"])
         self.by_building = np.argsort(self.building_of, kind="stable")
         n_buildings = self.layout.n_buildings
         self.building_size = np.bincount(self.building_of, minlength=n_buildings)
@@ -367,6 +368,11 @@ class QuartierModel(mesa.Model):
         )
         self.knowledge.record_contact(Reading(who, buried, activated, withdrawn))
 
+    def homes_near(self, x: float, y: float, radius: float) -> np.ndarray:
+        """The residents living within ``radius`` cells of (x, y), ascending (addresses are
+        public)."""
+        return self.homes.near(x, y, radius)
+
     def invite(self, who: np.ndarray) -> None:
         """Residents ``who`` are personally invited: this week their joining threshold is
         lower."""
@@ -379,8 +385,8 @@ class QuartierModel(mesa.Model):
         brief), feel they belong a little more and are invited. Returns the guests."""
         r = self.residents
         x, y = self.layout.place_xy[place]
-        near = np.hypot(self.home_xy[:, 0] - x, self.home_xy[:, 1] - y) <= FESTIVAL_REACH
-        near = np.flatnonzero(near & ~r.withdrawn)
+        near = self.homes_near(x, y, FESTIVAL_REACH)
+        near = near[~r.withdrawn[near]]
         size = min(round(FESTIVAL_GUESTS * quality), len(near))
         guests = self.rng.choice(near, size=size, replace=False)
         a, b = random_pairs(guests, self.rng, rounds=2)

@@ -87,6 +87,9 @@ class Problems:
         self.solved_with = np.zeros(0, dtype=bool)  # solved *with* residents (else *for* them)
         self.solved_week = np.zeros(0, dtype=np.int64)  # week solved (-1 while open)
         self.concern = np.zeros((n_residents, 0))  # resident x problem
+        # Who is affected by each problem, once asked: concern changes only when a problem
+        # arises (a new column) or newcomers move in (dropped then).
+        self._affected: dict[int, np.ndarray] = {}
 
     def __len__(self) -> int:
         return len(self.kind)
@@ -127,6 +130,7 @@ class Problems:
 
     def recompute_concern(self, who: np.ndarray, home_xy: np.ndarray, age: np.ndarray) -> None:
         """Concern of residents ``who`` (new arrivals) for every problem."""
+        self._affected.clear()
         for p, kind in enumerate(self.kind):  # a loop over problems, not residents
             spec = PROBLEM_KINDS[kind]
             self.concern[who, p] = concern_for(spec, self.x[p], self.y[p], home_xy[who], age[who])
@@ -180,8 +184,16 @@ class Problems:
         self.solved_week[p] = week
 
     def affected(self, p: int, level: float = CONCERN_LEVEL) -> np.ndarray:
-        """Residents concerned about problem ``p`` at least to ``level``."""
-        return np.flatnonzero(self.concern[:, p] >= level)
+        """Residents concerned about problem ``p`` at least to ``level``, ascending (a read-only
+        array, kept until concern changes, at the concern level)."""
+        if level != CONCERN_LEVEL:
+            return np.flatnonzero(self.concern[:, p] >= level)
+        who = self._affected.get(p)
+        if who is None:
+            who = np.flatnonzero(self.concern[:, p] >= level)
+            who.flags.writeable = False  # shared by every caller until concern changes
+            self._affected[p] = who
+        return who
 
 
 def concern_for(

@@ -38,7 +38,6 @@ from quartiersim.outcomes import RESIDENTS, Outcome
 from quartiersim.problems import (
     ADDRESSEE,
     ADMINISTRATION,
-    CONCERN_LEVEL,
     LANDLORD,
     OPPOSING,
     STRUCTURAL,
@@ -111,6 +110,8 @@ class Quarter(Protocol):
     def open_door(self, visited: np.ndarray, quality: float = 1.0) -> np.ndarray: ...
 
     def get_to_know(self, who: np.ndarray) -> None: ...
+
+    def homes_near(self, x: float, y: float, radius: float) -> np.ndarray: ...
 
     def invite(self, who: np.ndarray) -> None: ...
 
@@ -364,7 +365,7 @@ def problem_sensor(m: Quarter, w: Worker, budget: Budget) -> None:
             m.log("problem_found", problem=int(p), worker=w.name)
         reported = np.flatnonzero(pr.near(x, y, WALK_RADIUS) & pr.visible)
         pr.attention[reported] = np.minimum(1.0, pr.attention[reported] + 0.05)
-        homes = np.flatnonzero(np.hypot(m.home_xy[:, 0] - x, m.home_xy[:, 1] - y) <= WALK_RADIUS)
+        homes = m.homes_near(x, y, WALK_RADIUS)
         if len(homes) == 0:
             continue
         visible = np.flatnonzero(pr.visible)
@@ -464,15 +465,17 @@ def organisation_helper(m: Quarter, w: Worker, budget: Budget) -> None:
     for p in np.flatnonzero(pr.visible).tolist():
         if m.groups.by_problem(p) is not None:
             continue
-        concerned = free & (pr.concern[:, p] >= CONCERN_LEVEL)
-        known = np.flatnonzero(concerned & k.known)
-        if len(known) == 0 or concerned.sum() < MIN_MEMBERS:
+        affected = pr.affected(p)  # concern >= CONCERN_LEVEL
+        others = affected[free[affected]]  # the concerned who are free
+        known = others[k.known[others]]
+        if len(known) == 0 or len(others) < MIN_MEMBERS:
             continue
         if not budget.take(FOUNDING_HOURS):
             return
         initiator = int(known[np.argmax(k.activated_est[known, ORGANISING])])
+        concerned = np.zeros(len(free), dtype=bool)
+        concerned[others] = True
         circle = m.groups.founding_circle(initiator, concerned)
-        others = np.flatnonzero(concerned)
         extra = m.rng.choice(others, size=min(len(others), MIN_MEMBERS), replace=False)
         # a resident organiser reaches fewer of those the team knows than a professional
         invited = np.unique(np.concatenate([circle, known[: max(1, round(5 * w.quality))], extra]))
@@ -643,12 +646,15 @@ def conflict_mediator(m: Quarter, w: Worker, budget: Budget) -> None:
         arena.prepare_mediation(w.quality, by_worker=w.professional)
     # Meetings bring one origin group together with the others (across age groups where the
     # quarter has one origin only); who comes is up to the invited.
-    label = m.origin if len(np.unique(m.origin)) > 1 else m.age
-    everyone = np.arange(len(label))
-    sides = {int(v): (everyone[label == v], everyone[label != v]) for v in np.unique(label)}
+    label = m.origin if len(m.origin) and (m.origin != m.origin[0]).any() else m.age
+    sides: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # found for the groups drawn only
     met = []
     while budget.take(DIALOGUE_MEETING_HOURS):
-        side_a, side_b = sides[int(label[m.rng.integers(len(label))])]
+        v = int(label[m.rng.integers(len(label))])
+        if v not in sides:
+            same = label == v
+            sides[v] = np.flatnonzero(same), np.flatnonzero(~same)
+        side_a, side_b = sides[v]
         if len(side_b) == 0:
             break
         invited = max(1, round(MEETING_SIDE * w.quality))
