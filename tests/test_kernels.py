@@ -146,3 +146,20 @@ def test_a_week_without_contact_fades_and_breaks_exactly_the_idle_ties(t, seed, 
     assert actual[4] == expected[4]
     for got, want in zip(actual[:4], expected[:4], strict=True):
         np.testing.assert_array_equal(got, want)
+
+
+@settings(max_examples=80, deadline=None)
+@given(t=networks(), seed=st.integers(0, 2**16), share=st.floats(0.0, 1.0))
+def test_rows_of_residents_are_the_rows_of_the_adjacency_matrix(t, seed, share):
+    """Whom a resident can ask: the kernel reads each chosen resident's ties from the list in
+    the order of the symmetric CSR matrix's row, weights and all, rows in the order asked (a
+    tie without weight is no entry there either)."""
+    rng = np.random.default_rng(seed)
+    t.weight[rng.random(len(t)) < 0.1] = 0.0
+    t._changed()
+    who = rng.permutation(t.n)[: int(share * t.n)]
+    expected = t.adjacency()[who]
+    indptr, indices, data = t.rows(who)
+    np.testing.assert_array_equal(indptr, expected.indptr)
+    np.testing.assert_array_equal(indices, expected.indices)
+    np.testing.assert_array_equal(data, expected.data)

@@ -184,3 +184,46 @@ def week_without_contact(
             keys2[out], i2[out], j2[out], weight2[out] = keys[e], i[e], j[e], weight[e]
             out += 1
     return keys2, i2, j2, weight2, lost
+
+
+@njit(cache=True)
+def rows_of(
+    i: np.ndarray, j: np.ndarray, w: np.ndarray, row_of: np.ndarray, rows: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The ties of some residents, whom to ask for help (``row_of``: each resident's row, -1
+    for the others; no resident in two rows): per row, the other end of each tie with weight,
+    ascending — the rows of the symmetric adjacency matrix in CSR form (``indptr, indices,
+    data``), read from the edge list without building the matrix. A tie without weight is no
+    entry, as in the matrix.
+
+    For a fixed resident the list holds the ties to lower ids (as ``j``) in ascending ``i``
+    and those to higher ids (as ``i``) in ascending ``j``: the lower ones go first.
+    """
+    lower = np.zeros(rows, dtype=np.int64)
+    indptr = np.zeros(rows + 1, dtype=np.int64)
+    for e in range(len(w)):
+        if w[e] == 0.0:
+            continue
+        a, b = row_of[i[e]], row_of[j[e]]
+        if a >= 0:
+            indptr[a + 1] += 1
+        if b >= 0:
+            indptr[b + 1] += 1
+            lower[b] += 1
+    for r in range(rows):
+        indptr[r + 1] += indptr[r]
+    at_lower = indptr[:-1].copy()
+    at_upper = indptr[:-1] + lower
+    indices = np.empty(indptr[rows], dtype=np.int64)
+    data = np.empty(indptr[rows])
+    for e in range(len(w)):
+        if w[e] == 0.0:
+            continue
+        a, b = row_of[i[e]], row_of[j[e]]
+        if a >= 0:
+            indices[at_upper[a]], data[at_upper[a]] = j[e], w[e]
+            at_upper[a] += 1
+        if b >= 0:
+            indices[at_lower[b]], data[at_lower[b]] = i[e], w[e]
+            at_lower[b] += 1
+    return indptr, indices, data

@@ -128,9 +128,9 @@ def ask_for_help(m: Quarter, askers: np.ndarray) -> int:
         return 0
     r, rng = m.residents, m.rng
     capacity = (1.0 - r.helplessness) * (0.5 + 0.5 * r.activated[:, CARING]) * ~r.withdrawn
-    rows = m.ties.adjacency()[askers]
-    weight = rows.data * capacity[rows.indices]
-    row_of = np.repeat(np.arange(len(askers)), np.diff(rows.indptr))
+    indptr, indices, data = m.ties.rows(askers)
+    weight = data * capacity[indices]
+    row_of = np.repeat(np.arange(len(askers)), np.diff(indptr))
     totals = np.bincount(row_of, weight, len(askers))
     cumulative = np.cumsum(weight)
     before = np.concatenate([[0.0], np.cumsum(totals)[:-1]])
@@ -139,8 +139,8 @@ def ask_for_help(m: Quarter, askers: np.ndarray) -> int:
     helper = np.full(len(askers), -1)
     if has.any():
         pick = np.searchsorted(cumulative, before[has] + draw[0, has] * totals[has], "right")
-        pick = np.minimum(pick, rows.indptr[1:][has] - 1)  # rounding stays inside the row
-        helper[has] = rows.indices[pick]
+        pick = np.minimum(pick, indptr[1:][has] - 1)  # rounding stays inside the row
+        helper[has] = indices[pick]
     worked = has & (draw[1] < capacity[np.maximum(helper, 0)])
     helped, helpers = askers[worked], helper[worked]
     if len(helped):

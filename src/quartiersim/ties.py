@@ -92,6 +92,14 @@ class Ties:
         values = np.asarray(values, dtype=float)
         return _kernels().along_ties(self.i, self.j, self.weight, values, self.n)
 
+    def rows(self, who: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The ties of residents ``who`` (each at most once) as the rows of the symmetric
+        adjacency matrix in CSR form, ``indptr, indices, data`` — ``adjacency()[who]``, in one
+        compiled walk over the list instead of building the whole matrix."""
+        row_of = np.full(self.n, -1, dtype=np.int64)
+        row_of[who] = np.arange(len(who))
+        return _kernels().rows_of(self.i, self.j, self.weight, row_of, len(who))
+
     def neighbours(self, who: int) -> np.ndarray:
         """The residents tied to ``who``, ascending."""
         lo, hi = np.searchsorted(self._keys, [who * self.n, (who + 1) * self.n])
