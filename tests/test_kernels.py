@@ -163,3 +163,26 @@ def test_rows_of_residents_are_the_rows_of_the_adjacency_matrix(t, seed, share):
     np.testing.assert_array_equal(indptr, expected.indptr)
     np.testing.assert_array_equal(indices, expected.indices)
     np.testing.assert_array_equal(data, expected.data)
+
+
+@settings(max_examples=80, deadline=None)
+@given(t=networks(), meetings=st.integers(1, 5), seed=st.integers(0, 2**16))
+def test_contacts_of_several_meetings_merged_at_once_equal_merging_them_in_turn(t, meetings, seed):
+    """Contacts wait until the network is read: the contacts of several meetings merged in one
+    walk (a pair may repeat) leave the same list, weights and flags as merging one meeting
+    after the other, to the last bit."""
+    rng = np.random.default_rng(seed)
+    batches = []
+    for _ in range(meetings):
+        size = int(rng.integers(0, 60))
+        a, b = rng.integers(t.n, size=size), rng.integers(t.n, size=size)
+        batches.append((a, b, rng.uniform(0.0, 0.8, size=size)))
+    in_turn = Ties(t.n)
+    in_turn.reinforce(t.i, t.j, t.weight)
+    at_once = Ties(t.n)
+    at_once.reinforce(t.i, t.j, t.weight)
+    for a, b, gain in batches:
+        in_turn.reinforce(a, b, gain)
+        at_once.meet(a, b, gain)
+    for name in ("keys", "i", "j", "weight", "reinforced"):
+        np.testing.assert_array_equal(getattr(at_once, name), getattr(in_turn, name))

@@ -409,7 +409,7 @@ class ActionGroups:
             g.funds = max(0.0, g.funds - 20.0)
             m.log("small_action", group=g.id, present=len(present))
         if met_a:
-            m.ties.reinforce(np.concatenate(met_a), np.concatenate(met_b), m.p["tie_gain"])
+            m.ties.meet(np.concatenate(met_a), np.concatenate(met_b), m.p["tie_gain"])
 
     def drift(self) -> None:
         """Members drift away from groups without success; groups without leaders fade."""

@@ -81,15 +81,17 @@ def add_contacts(
     gain: np.ndarray,
     n: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
-    """Contact forms and strengthens ties: merge the pairs who met (``met``: sorted unique keys
-    ``i * n + j``, ``gain``: what their contacts add) into the sorted edge list.
+    """Contact forms and strengthens ties: merge the pairs who met (``met``: sorted keys
+    ``i * n + j``, ``gain``: what their contact adds) into the sorted edge list.
 
     A pair with a tie gains weight (at most 1); a pair without one gets a new tie of weight
-    ``min(1, gain)``; both count as reinforced this week. Each pair is found by binary search,
-    so a few contacts cost little in a big network. Without new ties the list is changed in
-    place; otherwise new arrays with the new ties in their sorted places are returned (the
-    runs of old ties between them copied as blocks). Returns ``(keys, i, j, weight,
-    reinforced, new_ties)``.
+    ``min(1, gain)``; both count as reinforced this week. A pair may appear more than once —
+    the contacts of several meetings, in the order they happened: each adds in turn, as if
+    merged one meeting after the other. Each pair is found by binary search, so a few
+    contacts cost little in a big network. Without new ties the list is changed in place;
+    otherwise new arrays with the new ties in their sorted places are returned (the runs of
+    old ties between them copied as blocks). Returns ``(keys, i, j, weight, reinforced,
+    new_ties)``.
     """
     pos = np.searchsorted(keys, met)
     new_ties = 0
@@ -98,7 +100,7 @@ def add_contacts(
         if e < len(keys) and keys[e] == met[k]:
             weight[e] = min(1.0, weight[e] + gain[k])
             reinforced[e] = True
-        else:
+        elif k == 0 or met[k] != met[k - 1]:
             new_ties += 1
     if new_ties == 0:
         return keys, i, j, weight, reinforced, 0
@@ -108,10 +110,11 @@ def add_contacts(
     j2 = np.empty(size, dtype=j.dtype)
     weight2 = np.empty(size, dtype=weight.dtype)
     reinforced2 = np.empty(size, dtype=reinforced.dtype)
-    src, out = 0, 0
-    for k in range(len(met) + 1):  # copy the run of old ties before each new one, insert it
+    src, out, k = 0, 0, 0
+    while True:  # copy the run of old ties before each new one, insert it
         e = pos[k] if k < len(met) else len(keys)
         if k < len(met) and e < len(keys) and keys[e] == met[k]:
+            k += 1
             continue  # an existing tie: copied with the run before the next new one
         run = e - src
         keys2[out : out + run] = keys[src:e]
@@ -123,8 +126,14 @@ def add_contacts(
         src = e
         if k == len(met):
             break
-        keys2[out], i2[out], j2[out] = met[k], met[k] // n, met[k] % n
-        weight2[out], reinforced2[out] = min(1.0, gain[k]), True
+        w = min(1.0, gain[k])  # the new tie, and what later contacts of the pair add to it
+        key = met[k]
+        k += 1
+        while k < len(met) and met[k] == key:
+            w = min(1.0, w + gain[k])
+            k += 1
+        keys2[out], i2[out], j2[out] = key, key // n, key % n
+        weight2[out], reinforced2[out] = w, True
         out += 1
     return keys2, i2, j2, weight2, reinforced2, new_ties
 

@@ -283,7 +283,7 @@ class QuartierModel(mesa.Model):
         """Encounters in house communities and at public places form and renew ties."""
         house_a, house_b = encounters.house_community(self)
         place_a, place_b = encounters.public_places(self)
-        self.ties.reinforce(
+        self.ties.meet(
             np.concatenate([house_a, place_a]),
             np.concatenate([house_b, place_b]),
             self.p["tie_gain"],
@@ -390,7 +390,7 @@ class QuartierModel(mesa.Model):
         size = min(round(FESTIVAL_GUESTS * quality), len(near))
         guests = self.rng.choice(near, size=size, replace=False)
         a, b = random_pairs(guests, self.rng, rounds=2)
-        self.ties.reinforce(a, b, 0.5 * self.p["tie_gain"])
+        self.ties.meet(a, b, 0.5 * self.p["tie_gain"])
         r.invited[guests] = True
         r.belonging[guests] = np.minimum(1.0, r.belonging[guests] + 0.02)
         return guests
@@ -402,7 +402,7 @@ class QuartierModel(mesa.Model):
         side_a = side_a[~r.withdrawn[side_a]]
         side_b = side_b[~r.withdrawn[side_b]]
         a, b = self.ties.cross_pairs(side_a, side_b, max(len(side_a), len(side_b)), self.rng)
-        self.ties.reinforce(a, b, self.p["tie_gain"])
+        self.ties.meet(a, b, self.p["tie_gain"])
         return np.concatenate([side_a, side_b])
 
     def office_queue(self) -> np.ndarray:

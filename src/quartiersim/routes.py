@@ -145,7 +145,7 @@ def ask_for_help(m: Quarter, askers: np.ndarray) -> int:
     helped, helpers = askers[worked], helper[worked]
     if len(helped):
         r.relief[helped] += m.p["help_relief"] * r.strain[helped]
-        m.ties.reinforce(helped, helpers, m.p["tie_gain"])
+        m.ties.meet(helped, helpers, m.p["tie_gain"])
         m.record(Outcome(True, False, RESIDENTS, domain=CARING, effort=helpers))
         m.record(Outcome(True, False, RESIDENTS, took_part=helped))
     if (~worked).any():

@@ -8,9 +8,10 @@ are fragile (Burt 2002: about nine in ten unreinforced bridges are gone after a 
 Storage: one sorted edge list (``i < j``, key ``i * n + j``) with a weight and a "reinforced
 this week" flag per tie — the COO form of a sparse matrix. Every weekly query is answered from
 the list itself, never from a rebuilt matrix: sums along ties and components by small compiled
-loops over it (:mod:`quartiersim.kernels`), neighbourhoods by a search in it. The week's
-contacts are merged into it, and fading ties dropped from it, in one compiled walk each.
-Sorted by key, the
+loops over it (:mod:`quartiersim.kernels`), neighbourhoods by a search in it. Contacts are
+merged into it, and fading ties dropped from it, in one compiled walk each; contacts wait until
+the network is next read (:meth:`Ties.meet`), so that the meetings of a week in a row cost one
+merge and every reader sees each contact as merged when it happened. Sorted by key, the
 list is also the upper triangle of the adjacency matrix in CSR form (:meth:`Ties.upper`); the
 full symmetric matrix is built only for callers who ask for it (:meth:`Ties.adjacency`). The
 cost of every operation grows with the number of ties.
@@ -42,11 +43,13 @@ class Ties:
 
     def __init__(self, n: int) -> None:
         self.n = n
-        self.i = np.zeros(0, dtype=np.int64)
-        self.j = np.zeros(0, dtype=np.int64)
-        self.weight = np.zeros(0)
-        self.reinforced = np.zeros(0, dtype=bool)
+        self._i = np.zeros(0, dtype=np.int64)
+        self._j = np.zeros(0, dtype=np.int64)
+        self._weight = np.zeros(0)
+        self._reinforced = np.zeros(0, dtype=bool)
         self._keys = np.zeros(0, dtype=np.int64)
+        # Contacts not yet merged into the list (see :meth:`meet`): pairs and what each adds.
+        self._pending: list[tuple[np.ndarray, np.ndarray]] = []
         # Views of the list as sparse matrices. The upper triangle shares the weight array, so
         # it stays valid while ties only change weight (in place); the symmetric matrix holds
         # copies and is dropped on every change.
@@ -55,18 +58,46 @@ class Ties:
         self._degree: np.ndarray | None = None  # each resident's number of ties, once asked
 
     # -- reading ----------------------------------------------------------------------------
+    # Every read goes through these views, which first merge the contacts still pending: a
+    # reader sees the network as if each contact had been merged when it happened.
+    @property
+    def i(self) -> np.ndarray:
+        """The lower end of each tie."""
+        self._merge_pending()
+        return self._i
+
+    @property
+    def j(self) -> np.ndarray:
+        """The higher end of each tie."""
+        self._merge_pending()
+        return self._j
+
+    @property
+    def weight(self) -> np.ndarray:
+        """Each tie's weight, in (0, 1]."""
+        self._merge_pending()
+        return self._weight
+
+    @property
+    def reinforced(self) -> np.ndarray:
+        """Whether each tie had contact this week."""
+        self._merge_pending()
+        return self._reinforced
+
     def __len__(self) -> int:
         return len(self.weight)
 
     @property
     def keys(self) -> np.ndarray:
         """One sortable key per tie, ``i * n + j`` (ascending: the list's order)."""
+        self._merge_pending()
         return self._keys
 
     def upper(self) -> sp.csr_matrix:
         """The upper triangle of the adjacency matrix (row ``i``, column ``j > i``, tie weight)
         as CSR — the sorted edge list itself, with row pointers (cached until the ties change).
         Its transpose is the lower triangle, so ``upper + upper.T`` is the whole network."""
+        self._merge_pending()  # the cached views are of the merged list
         if self._upper is None:
             import scipy.sparse as sp
 
@@ -81,6 +112,7 @@ class Ties:
         For callers who need the whole matrix (inspection, tests); the weekly rules use
         :meth:`neighbour_sum`, :meth:`neighbours` and :meth:`largest_component` instead.
         """
+        self._merge_pending()  # the cached views are of the merged list
         if self._csr is None:
             upper = self.upper()
             self._csr = (upper + upper.T).tocsr()
@@ -102,12 +134,13 @@ class Ties:
 
     def neighbours(self, who: int) -> np.ndarray:
         """The residents tied to ``who``, ascending."""
-        lo, hi = np.searchsorted(self._keys, [who * self.n, (who + 1) * self.n])
+        lo, hi = np.searchsorted(self.keys, [who * self.n, (who + 1) * self.n])
         return np.concatenate([self.i[self.j == who], self.j[lo:hi]])
 
     def degree(self) -> np.ndarray:
         """Number of ties of each resident (kept until ties are added or removed: a change of
         weight changes no one's number of ties). A read-only array."""
+        self._merge_pending()  # the cached views are of the merged list
         if self._degree is None:
             degree = np.bincount(self.i, minlength=self.n) + np.bincount(self.j, minlength=self.n)
             degree.flags.writeable = False  # shared by every caller until the next change
@@ -127,8 +160,8 @@ class Ties:
         one of them), in the list's order.
         """
         labelled = np.flatnonzero(label >= 0)
-        start = np.searchsorted(self._keys, labelled * self.n)
-        stop = np.searchsorted(self._keys, (labelled + 1) * self.n)
+        start = np.searchsorted(self.keys, labelled * self.n)
+        stop = np.searchsorted(self.keys, (labelled + 1) * self.n)
         count = stop - start
         # The positions of all those ties: each labelled resident's run of the list in turn.
         first = np.repeat(start - np.cumsum(count) + count, count)
@@ -168,20 +201,41 @@ class Ties:
 
         Self-pairs are ignored; repeated pairs add up. Returns the number of new ties.
         """
+        self._merge_pending()
+        self.meet(a, b, gain)
+        return self._merge_pending()
+
+    def meet(self, a: np.ndarray, b: np.ndarray, gain: float | np.ndarray) -> None:
+        """Contact between ``a[k]`` and ``b[k]``, as :meth:`reinforce`, merged into the list
+        when it is next read: the contacts of several meetings in a row then cost one merge
+        (one copy of the list) instead of one each, with the same ties and weights."""
         a, b = np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64)
         gain = np.broadcast_to(np.asarray(gain, dtype=float), a.shape)
         keep = a != b
         if not keep.any():
-            return 0
+            return
         a, b, gain = a[keep], b[keep], gain[keep]
         keys = np.minimum(a, b) * self.n + np.maximum(a, b)
         met, inverse = np.unique(keys, return_inverse=True)
-        gain = np.bincount(inverse, gain, len(met))  # repeated contact adds up
+        self._pending.append((met, np.bincount(inverse, gain, len(met))))  # repeats add up
+
+    def _merge_pending(self) -> int:
+        """Merge the pending contacts, meeting after meeting; returns the number of new ties."""
+        if not self._pending:
+            return 0
+        if len(self._pending) == 1:
+            met, gain = self._pending[0]
+        else:  # one sorted list; a pair met in several meetings keeps their order
+            met = np.concatenate([m for m, _ in self._pending])
+            gain = np.concatenate([g for _, g in self._pending])
+            order = np.argsort(met, kind="stable")
+            met, gain = met[order], gain[order]
+        self._pending = []
         *arrays, new = _kernels().add_contacts(
-            self._keys, self.i, self.j, self.weight, self.reinforced, met, gain, self.n
+            self._keys, self._i, self._j, self._weight, self._reinforced, met, gain, self.n
         )
         if new:
-            self._keys, self.i, self.j, self.weight, self.reinforced = arrays
+            self._keys, self._i, self._j, self._weight, self._reinforced = arrays
             self._restructured()
         self._changed()
         return int(new)
@@ -211,19 +265,19 @@ class Ties:
         if survival.ndim == 0:
             survival = np.full(len(draws), float(survival))
         *arrays, lost = _kernels().week_without_contact(
-            self._keys, self.i, self.j, self.weight, self.reinforced, draws, survival, fade, tie_min
+            self.keys, self.i, self.j, self.weight, self.reinforced, draws, survival, fade, tie_min
         )
         if lost:
-            self._keys, self.i, self.j, self.weight = arrays
+            self._keys, self._i, self._j, self._weight = arrays
             self._restructured()
-        self.reinforced = np.zeros(len(self.weight), dtype=bool)
+        self._reinforced = np.zeros(len(self._weight), dtype=bool)
         self._changed()
         return int(lost)
 
     def bridge(self, a: np.ndarray, b: np.ndarray, gain: float, rng: np.random.Generator) -> None:
         """Meetings across two sides ``a`` and ``b``: new and stronger ties between them."""
         x, y = self.cross_pairs(a, b, max(len(a), len(b)), rng)
-        self.reinforce(x, y, gain)
+        self.meet(x, y, gain)
 
     def damage_cross_ties(self, a: np.ndarray, b: np.ndarray, factor: float) -> None:
         """Open conflict damages every existing tie between the two sides ``a`` and ``b``."""
@@ -246,8 +300,8 @@ class Ties:
         gone = np.zeros(self.n, dtype=bool)
         gone[who] = True
         keep = ~(gone[self.i] | gone[self.j])
-        self.i, self.j, self._keys = self.i[keep], self.j[keep], self._keys[keep]
-        self.weight, self.reinforced = self.weight[keep], self.reinforced[keep]
+        self._i, self._j, self._keys = self._i[keep], self._j[keep], self._keys[keep]
+        self._weight, self._reinforced = self._weight[keep], self._reinforced[keep]
         self._restructured()
         self._changed()
 
@@ -261,7 +315,7 @@ class Ties:
 
     def _find(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Positions of ``keys`` in the sorted edge list, and which of them exist."""
-        existing = self._keys
+        existing = self.keys
         pos = np.searchsorted(existing, keys)
         found = np.zeros(len(keys), dtype=bool)
         inside = pos < len(existing)
