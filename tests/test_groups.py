@@ -425,3 +425,17 @@ def test_membership_is_consistent_over_a_run(seed: int) -> None:
         m.step()
         active = {g.id for g in m.groups.active}
         assert set(np.unique(m.residents.group[m.residents.group >= 0]).tolist()) <= active
+
+
+def test_one_groups_capacity_is_its_entry_among_all_groups_capacities() -> None:
+    """A session reads one group's capacity from its own members: the same number, to the last
+    bit, as the capacities of all groups computed together."""
+    m = QuartierModel(rng=4, **{**SMALL_QUARTER, "strategy": "empowerment"})
+    seen = 0
+    for _ in range(40):
+        m.step()
+        every = m.groups.capacities()
+        for g in m.groups.groups:
+            assert m.groups.capacity(g) == every[g.id]
+            seen += every[g.id] > 0
+    assert seen > 0

@@ -184,8 +184,9 @@ class ActionGroups:
 
     # -- capacity -------------------------------------------------------------------------
     def capacity(self, group: ActionGroup) -> float:
-        """What ``group`` can do, in [0, 1] (see :meth:`capacities`)."""
-        return float(self.capacities()[group.id])
+        """What ``group`` can do, in [0, 1] (see :meth:`capacities`), from its own members
+        only: the same number, without reading every other group."""
+        return float(self._capacities(self.members(group))[group.id])
 
     def capacities(self) -> np.ndarray:
         """What each group can do, in [0, 1], indexed by group id (0 for empty groups).
@@ -195,9 +196,13 @@ class ActionGroups:
         internal cohesion (tie strength per member), its funds and outside help. Computed for
         all groups at once from the current state.
         """
+        return self._capacities(np.flatnonzero(self.model.residents.group >= 0))
+
+    def _capacities(self, members: np.ndarray) -> np.ndarray:
+        """:meth:`capacities` of the groups of ``members`` (ascending; all members of each of
+        those groups), indexed by group id; 0 for every other group."""
         r, t = self.model.residents, self.model.ties
         n_groups = len(self.groups)
-        members = np.flatnonzero(r.group >= 0)
         act = r.activated[members]
         gid = r.group[members]
         size = np.bincount(gid, minlength=n_groups)
@@ -209,7 +214,7 @@ class ActionGroups:
         best_organiser = np.zeros(n_groups)
         np.maximum.at(best_organiser, gid, act[:, ORGANISING])  # leadership
         competence = 0.5 * mean_act + 0.5 * best_organiser
-        inner = t.weight_within(r.group, n_groups) / safe
+        inner = t.weight_within(r.group, n_groups, members) / safe
         cohesion = inner / (inner + 0.5)
         funds = np.array([g.funds for g in self.groups])
         help_ = np.minimum(np.array([g.help for g in self.groups]), 1.0)

@@ -152,14 +152,19 @@ class Ties:
         in one compiled walk over the list."""
         return _kernels().tie_strength(self.i, self.j, self.weight, self.n)
 
-    def weight_within(self, label: np.ndarray, n_labels: int) -> np.ndarray:
+    def weight_within(
+        self, label: np.ndarray, n_labels: int, labelled: np.ndarray | None = None
+    ) -> np.ndarray:
         """Per label, the total weight of the ties joining two residents of that label (-1: no
         label) — for example the ties inside each action group, whatever their number.
 
         Read from the labelled residents' ties to higher ids only (each tie inside a label is
-        one of them), in the list's order.
+        one of them), in the list's order. ``labelled``: the residents to read (ascending,
+        every resident of each of their labels), when only some labels are wanted — the
+        others get 0.
         """
-        labelled = np.flatnonzero(label >= 0)
+        if labelled is None:
+            labelled = np.flatnonzero(label >= 0)
         start = np.searchsorted(self.keys, labelled * self.n)
         stop = np.searchsorted(self.keys, (labelled + 1) * self.n)
         count = stop - start
