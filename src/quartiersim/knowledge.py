@@ -59,7 +59,10 @@ class TeamKnowledge:
     def record_contact(self, reading: Reading) -> None:
         """A contact with residents ``reading.who``: they are known, and each estimate moves to
         the running mean of all readings so far."""
-        who, first = np.unique(reading.who, return_index=True)
+        who = reading.who
+        first: np.ndarray | slice = slice(None)
+        if len(who) > 1 and not (who[1:] > who[:-1]).all():  # one reading per resident, in order
+            who, first = np.unique(who, return_index=True)
         if len(who) == 0:
             return
         self.known[who] = True

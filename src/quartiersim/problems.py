@@ -90,6 +90,8 @@ class Problems:
         # Who is affected by each problem, once asked: concern changes only when a problem
         # arises (a new column) or newcomers move in (dropped then).
         self._affected: dict[int, np.ndarray] = {}
+        # The latent problems' columns of concern, kept while the same problems stay latent.
+        self._latent_concern: tuple[np.ndarray, np.ndarray] | None = None
 
     def __len__(self) -> int:
         return len(self.kind)
@@ -126,11 +128,13 @@ class Problems:
         self.solved_week = np.append(self.solved_week, -1)
         column = concern_for(spec, x, y, home_xy, age)
         self.concern = np.column_stack([self.concern, column])
+        self._latent_concern = None
         return len(self.kind) - 1
 
     def recompute_concern(self, who: np.ndarray, home_xy: np.ndarray, age: np.ndarray) -> None:
         """Concern of residents ``who`` (new arrivals) for every problem."""
         self._affected.clear()
+        self._latent_concern = None
         for p, kind in enumerate(self.kind):  # a loop over problems, not residents
             spec = PROBLEM_KINDS[kind]
             self.concern[who, p] = concern_for(spec, self.x[p], self.y[p], home_xy[who], age[who])
@@ -154,7 +158,10 @@ class Problems:
         latent = np.flatnonzero(self.status == LATENT)
         if len(latent) == 0:
             return latent
-        pressure = voice @ self.concern[:, latent]
+        kept = self._latent_concern
+        if kept is None or not np.array_equal(kept[0], latent):
+            kept = self._latent_concern = latent, self.concern[:, latent]
+        pressure = voice @ kept[1]
         chance = 1.0 - np.exp(-NOTICE_RATE * pressure)
         found = latent[rng.random(len(latent)) < chance]
         self.status[found] = VISIBLE
