@@ -46,6 +46,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+# One BLAS thread, as the command line runs the model (see quartiersim.cli): set before NumPy
+# loads; idle BLAS threads would wait busily beside the model and count in its CPU time.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 import mesa
 from mesa.examples.basic.boltzmann_wealth_model.model import (
     BoltzmannScenario,

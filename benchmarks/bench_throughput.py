@@ -31,6 +31,9 @@ import tempfile
 import time
 from pathlib import Path
 
+# One BLAS thread, as the command line runs a sweep (see quartiersim.cli): set before NumPy loads.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 from quartiersim.experiments.executors import LocalExecutor
 from quartiersim.experiments.experiment import Experiment, parse_experiment
 from quartiersim.experiments.source import Source

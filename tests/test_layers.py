@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -103,6 +104,28 @@ def test_importing_the_package_alone_loads_neither_the_model_nor_mesa() -> None:
     loaded = set(json.loads(result.stdout))
     assert not {"quartiersim.model", "mesa", "pandas"} & loaded
     assert sys.modules["quartiersim"].QuartierModel.__name__ == "QuartierModel"
+
+
+@pytest.mark.parametrize(("chosen", "expected"), [(None, "1"), ("2", "2")])
+def test_the_command_line_runs_blas_on_one_thread_unless_told_otherwise(chosen, expected) -> None:
+    """A command line call runs one model per process (a sweep one process per core): NumPy
+    loads with one BLAS thread, unless the caller's environment chose a number."""
+    code = (
+        "import os\nimport quartiersim.cli\nimport numpy\n"
+        "print(os.environ['OPENBLAS_NUM_THREADS'])\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if chosen is not None:
+        env["OPENBLAS_NUM_THREADS"] = chosen
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+        env=env,
+    )
+    assert result.stdout.strip() == expected
 
 
 HEAVY = (

@@ -26,8 +26,15 @@ can be used from Python as well.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
+
+# One BLAS thread unless the caller chose otherwise, set before NumPy loads: a run's matrix
+# products are narrow (residents x problems), so further BLAS threads only wait beside it —
+# busy, and on the process's CPU time (a district's week took about twice as long with them)
+# — and a sweep already runs one process per core. Its workers inherit the setting.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 from quartiersim.cli.commands import (
     EXIT_FAILED,
