@@ -186,7 +186,7 @@ class ActionGroups:
     def capacity(self, group: ActionGroup) -> float:
         """What ``group`` can do, in [0, 1] (see :meth:`capacities`), from its own members
         only: the same number, without reading every other group."""
-        return float(self._capacities(self.members(group))[group.id])
+        return float(self._capacities(self.members(group), [group])[0])
 
     def capacities(self) -> np.ndarray:
         """What each group can do, in [0, 1], indexed by group id (0 for empty groups).
@@ -196,15 +196,18 @@ class ActionGroups:
         internal cohesion (tie strength per member), its funds and outside help. Computed for
         all groups at once from the current state.
         """
-        return self._capacities(np.flatnonzero(self.model.residents.group >= 0))
+        return self._capacities(np.flatnonzero(self.model.residents.group >= 0), self.groups)
 
-    def _capacities(self, members: np.ndarray) -> np.ndarray:
-        """:meth:`capacities` of the groups of ``members`` (ascending; all members of each of
-        those groups), indexed by group id; 0 for every other group."""
+    def _capacities(self, members: np.ndarray, groups: list[ActionGroup]) -> np.ndarray:
+        """:meth:`capacities` of ``groups``, in their order, from ``members`` (ascending:
+        every member of each of them)."""
         r, t = self.model.residents, self.model.ties
-        n_groups = len(self.groups)
+        n_groups = len(groups)
+        ids = np.array([g.id for g in groups], dtype=np.int64)
+        local = np.full(len(self.groups), -1, dtype=np.int64)  # group id -> place in ``groups``
+        local[ids] = np.arange(n_groups)
         act = r.activated[members]
-        gid = r.group[members]
+        gid = local[r.group[members]]
         size = np.bincount(gid, minlength=n_groups)
         safe = np.maximum(size, 1)
         mean_act = (
@@ -214,10 +217,10 @@ class ActionGroups:
         best_organiser = np.zeros(n_groups)
         np.maximum.at(best_organiser, gid, act[:, ORGANISING])  # leadership
         competence = 0.5 * mean_act + 0.5 * best_organiser
-        inner = t.weight_within(r.group, n_groups, members) / safe
+        inner = t.weight_within(r.group, len(self.groups), members)[ids] / safe
         cohesion = inner / (inner + 0.5)
-        funds = np.array([g.funds for g in self.groups])
-        help_ = np.minimum(np.array([g.help for g in self.groups]), 1.0)
+        funds = np.array([g.funds for g in groups])
+        help_ = np.minimum(np.array([g.help for g in groups]), 1.0)
         core = 0.5 * competence + 0.3 * cohesion + 0.2 * funds / (funds + 500.0)
         scale = 1.0 - np.exp(-size / 8.0)
         return np.where(size > 0, np.minimum(1.0, scale * core + 0.15 * help_), 0.0)

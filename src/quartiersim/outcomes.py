@@ -82,6 +82,12 @@ class Outcome:
     def involvement(self) -> tuple[np.ndarray, np.ndarray]:
         """Every resident the outcome touches, once, with their strongest involvement
         (:data:`EFFORT`, :data:`TOOK_PART` or :data:`AFFECTED`)."""
+        lists = ((self.effort, EFFORT), (self.took_part, TOOK_PART), (self.affected, AFFECTED))
+        named = [(ids, level) for ids, level in lists if len(ids)]
+        if len(named) == 1:  # one list: already once each and in order, unless it repeats
+            ids, one_level = named[0]
+            if (ids[1:] > ids[:-1]).all():
+                return ids, np.full(len(ids), one_level)
         who = np.concatenate([self.effort, self.took_part, self.affected])
         level = np.concatenate(
             [
