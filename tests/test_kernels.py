@@ -141,7 +141,15 @@ def test_a_week_without_contact_fades_and_breaks_exactly_the_idle_ties(t, seed, 
     draws, survival = rng.random(len(t)), rng.uniform(0.0, 1.0, size=len(t))
     expected = week_without_contact_with_numpy(t, draws, survival, fade, tie_min)
     actual = kernels.week_without_contact(
-        t.keys.copy(), t.i, t.j, t.weight.copy(), t.reinforced, draws, survival, fade, tie_min
+        t.keys.copy(),
+        t.i.copy(),
+        t.j.copy(),
+        t.weight.copy(),
+        t.reinforced,
+        draws,
+        survival,
+        fade,
+        tie_min,
     )
     assert actual[4] == expected[4]
     for got, want in zip(actual[:4], expected[:4], strict=True):

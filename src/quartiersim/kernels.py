@@ -167,10 +167,10 @@ def week_without_contact(
     weight and breaks when its uniform draw reaches its weekly ``survival`` chance; ties below
     ``tie_min`` or without weight are forgotten.
 
-    Weights change in place. Returns ``(keys, i, j, weight, lost)``: the kept ties (the same
-    arrays when none is lost, else new ones in the same order) and how many were lost.
+    The list is compacted in place (each kept tie moves forward over the lost ones, in the
+    same order), so a big network is not copied every week. Returns ``(keys, i, j, weight,
+    lost)``: the kept ties — the first entries of the same arrays — and how many were lost.
     """
-    keep = np.empty(len(weight), dtype=np.bool_)
     remain = 1.0 - fade
     kept = 0
     for e in range(len(weight)):
@@ -178,21 +178,10 @@ def week_without_contact(
         if not reinforced[e]:
             weight[e] *= remain
             broken = draws[e] >= survival[e]
-        keep[e] = not broken and weight[e] >= tie_min and weight[e] > 0.0  # no weight: no tie
-        kept += keep[e]
-    lost = len(weight) - kept
-    if lost == 0:
-        return keys, i, j, weight, 0
-    keys2 = np.empty(kept, dtype=keys.dtype)
-    i2 = np.empty(kept, dtype=i.dtype)
-    j2 = np.empty(kept, dtype=j.dtype)
-    weight2 = np.empty(kept, dtype=weight.dtype)
-    out = 0
-    for e in range(len(weight)):
-        if keep[e]:
-            keys2[out], i2[out], j2[out], weight2[out] = keys[e], i[e], j[e], weight[e]
-            out += 1
-    return keys2, i2, j2, weight2, lost
+        if not broken and weight[e] >= tie_min and weight[e] > 0.0:  # no weight: no tie
+            keys[kept], i[kept], j[kept], weight[kept] = keys[e], i[e], j[e], weight[e]
+            kept += 1
+    return keys[:kept], i[:kept], j[:kept], weight[:kept], len(weight) - kept
 
 
 @njit(cache=True)
