@@ -28,6 +28,7 @@ MIN_MEMBERS = 3
 JOIN_CONCERN = 0.5  # concern needed to consider joining a group about it
 ACTION_RATE = 0.25  # weekly chance of a small action for a group of average capacity
 ACTION_SIZE = 12  # residents taking part in one small action
+MOMENTUM_KEEP = 0.97  # share of a group's momentum (recent success) kept from week to week
 BASE_ATTRITION = 0.004  # weekly: members leave for reasons of their own (moving, work, care)
 SEED_FUNDS = 300.0  # euros a new group gets from the project's fund (Verfügungsfonds)
 
@@ -426,7 +427,7 @@ class ActionGroups:
             rate *= 1.0 - 0.5 * min(g.help, 1.0)  # organisational help keeps meetings going
             leaving = members[(m.rng.random(len(members)) < rate) | r.withdrawn[members]]
             r.set_group(leaving, -1)
-            g.momentum *= 0.97
+            g.momentum *= MOMENTUM_KEEP
             g.help *= 0.9
             g.access *= 0.95
             g.attention *= 0.95
