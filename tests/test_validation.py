@@ -17,7 +17,7 @@ import pytest
 from quartiersim.validation import FIGURES, SECTIONS, analysis, from_dict, generate, known
 from quartiersim.validation.__main__ import main
 from quartiersim.validation.claims import Claim, theory_claims
-from quartiersim.validation.runs import make_job, run_jobs, run_model
+from quartiersim.validation.runs import make_job, run_all, run_jobs, run_model
 from quartiersim.validation.stats import compare, fit_growth, hedges_g, logistic, mean_ci, welch
 
 # Larger than the tests' shared SMALL_QUARTER: the known results are statistical (segregation's
@@ -151,6 +151,30 @@ def test_results_do_not_depend_on_the_number_of_processes():
     seeds = one.groupby(["arm", "replication"])["seed"].first().unstack()
     assert (seeds.loc["none"] == seeds.loc["empowerment"]).all()
     assert seeds.loc["none", 0] != seeds.loc["none", 1]
+
+
+def test_every_run_keeps_its_problems_history_and_its_organisers():
+    """What the founding lag and the organisers' kind are read from: a problem is taken up by a
+    group only after it became visible, never before; the problems table has every problem,
+    the organisers table every holder the measure counts at the end."""
+    params = {"n_residents": 100, "width": 12, "height": 12, "project_weeks": 20}
+    jobs = [
+        make_job("b", "empowerment", 0, 5, 40, {**params, "strategy": "empowerment"}),
+        make_job(
+            "b", "phased", 0, 5, 40, {**params, "strategy": "empowerment", "phase_out_weeks": 10}
+        ),
+    ]
+    table, records = run_all(jobs, processes=1)
+    problems, holders = records["problems"], records["organisers"]
+    assert set(problems["arm"]) == {"empowerment", "phased"}
+    taken = problems[problems["taken_up_week"] >= 0]
+    assert len(taken) > 0
+    assert (taken["visible_week"] >= 0).all()
+    assert (taken["taken_up_week"] >= taken["visible_week"]).all()
+    assert (problems["last_week"] == 40).all()
+    last = table[table["week"] == 40].set_index("arm")["resident_organisers"]
+    counted = holders.groupby("arm").size().reindex(last.index, fill_value=0)
+    assert (counted == last).all()
 
 
 # -- claims and verdicts --------------------------------------------------------------------------

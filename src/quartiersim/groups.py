@@ -252,6 +252,8 @@ class ActionGroups:
                 affected=m.problems.affected(problem) if problem >= 0 else NOBODY,
             )
         )
+        if problem >= 0:
+            m.problems.taken_up(problem, m.steps)
         m.log("group_founded", group=g.id, problem=problem, members=len(founders))
         return g
 
@@ -459,4 +461,5 @@ class ActionGroups:
             best = int(np.argmax(care))
             if care[best] >= CONCERN_LEVEL / 2:
                 g.problem = int(candidates[best])
+                m.problems.taken_up(g.problem, m.steps)
                 m.log("new_cause", group=g.id, problem=g.problem)
