@@ -258,6 +258,24 @@ TINY = {
         "replications": 1,
         "ranges": {"base_threshold": [0.4, 0.8], "n_workers": [1, 3]},
     },
+    "regions": {
+        "learning_rates": [0.0, 0.2],
+        "wait_weeks": [0, 8],
+        "slices": {"taking_part_weight": [0.0]},
+        "slice_cells": [[0.2, 8]],
+        "replications": 2,
+    },
+    "phasing": {
+        "weeks": [0, 4],
+        "strategies": ["none", "top_down", "empowerment"],
+        "replications": 2,
+    },
+    "off": {
+        "parameters": ["expectation_learning_rate", "volunteer_hours"],
+        "strategies": ["none", "top_down", "empowerment"],
+        "phase_out_weeks": 4,
+        "replications": 2,
+    },
 }
 
 
@@ -282,6 +300,26 @@ def test_report_is_generated_end_to_end_with_sections_and_figures(tmp_path):
     for measure in ("participation", "feel_influential", "core_ties"):
         assert f"| `{measure}` |" in text
     assert "nan" not in text.lower().replace("nan-", "")
+    # the sections of "Mechanisms, not labels", computed from their own runs
+    for heading in (
+        "### 3.5 Where dependency appears",
+        "### 3.6 Abrupt against phased exit",
+        "### 3.7 Every new parameter off",
+    ):
+        assert heading in text
+    regions = text.split("### 3.5")[1].split("### 3.6")[0]
+    rows = [line for line in regions.splitlines() if line.startswith("| grid |")]
+    assert len(rows) == 4  # learning rate x wait
+    assert len([line for line in regions.splitlines() if "taking_part_weight = 0" in line]) == 1
+    assert "**Compared with the predicted regions**" in regions
+    assert re.search(r"\*\*(held|refuted|not supported|partly)\*\*", regions)
+    phased = text.split("### 3.6")[1].split("### 3.7")[0]
+    assert len([line for line in phased.splitlines() if re.match(r"\| \w+ \| 4 \|", line)]) >= 3
+    assert "Resident organisers left at week 16" in phased and "P6.8" in phased
+    off = text.split("### 3.7")[1].split("## 4.")[0]
+    assert "| `expectation_learning_rate` | 0 |" in off and "| `volunteer_hours` | 0 |" in off
+    assert "`training_sessions`" in off  # named among those without an off value
+    assert "**Week 10**" in off and "**Week 16**" in off
 
 
 def test_config_errors_name_the_file_and_key():
