@@ -379,3 +379,116 @@ def test_the_shipped_experiment_file_is_valid():
     cfg = load(cfg_path)
     assert cfg.steps > cfg.during_week >= cfg.early_week
     assert set(cfg.strategies) >= {"none", "top_down", "empowerment"}
+
+
+# -- the mechanisms' sections: data, design, numbers -----------------------------------------------
+ISSUE_12_PARAMETERS = {
+    # docs/predictions.md, the parameter tables of sections 1.3, 2.8, 3.2, 5.2 and 6.2
+    "taking_part_weight",
+    "small_win_size",
+    "expectation_learning_rate",
+    "observation_weight",
+    "initial_own_expectation",
+    "initial_institutional_expectation",
+    "help_seeking_rate",
+    "request_wait_weeks",
+    "help_relief",
+    "admin_learning_rate",
+    "admin_forgetting",
+    "diagnosis_noise",
+    "landlord_responsiveness",
+    "rent_increase_rate",
+    "rent_displacement",
+    "landlord_repair_rate",
+    "phase_out_weeks",
+    "training_sessions",
+    "volunteer_hours",
+}
+
+
+def test_every_new_parameter_is_off_inside_its_declared_range_or_says_why_it_has_no_off():
+    from quartiersim.parameters import PARAMETERS
+    from quartiersim.validation.claims import NO_OFF, OFF
+
+    assert set(OFF) | set(NO_OFF) == ISSUE_12_PARAMETERS
+    assert not set(OFF) & set(NO_OFF)
+    for name, off in OFF.items():
+        spec = PARAMETERS[name]
+        assert spec.low <= off.value <= spec.high, name
+        assert spec.check(off.value) == off.value
+        assert off.value != spec.default or off.phased, name  # off is not the default itself
+    assert PARAMETERS["phase_out_weeks"].default == 0  # its off is its default
+
+
+def test_the_mechanisms_sections_reuse_the_default_runs_and_keep_to_their_budget():
+    """The cell of the dependency regions at the defaults, the abrupt exit and the defaults'
+    column of the parameters-off table are the strategy comparison's own runs; the three
+    sections together add at most 900 runs to the shipped report."""
+    from quartiersim.validation import load
+    from quartiersim.validation.design import build_jobs, robustness_samples
+
+    cfg = load(Path(__file__).parents[1] / "experiments" / "validation.toml")
+    jobs = build_jobs(cfg, robustness_samples(cfg))
+    old = {j.key for j in jobs if j.block not in ("regions", "phasing", "off")}
+    new = {j.key for j in jobs if j.block in ("regions", "phasing", "off")} - old
+    assert len(new) <= 900
+    comparison = {(j.arm, j.replication): j.key for j in jobs if j.block == "comparison"}
+    at_defaults = [
+        j
+        for j in jobs
+        if (j.block == "regions" and dict(j.extra) == {"setting": "grid", "rate": 0.2, "wait": 8})
+        or (j.block == "phasing" and dict(j.extra)["phase"] == 0)
+        or (j.block == "off" and dict(j.extra)["setting"] == "default")
+    ]
+    assert at_defaults
+    for j in at_defaults:
+        assert j.key == comparison[(j.arm, j.replication)], j
+
+
+def test_the_mechanisms_sections_refuse_what_they_cannot_run():
+    base = {"validation": {"seed": 1}, "parameters": {"project_weeks": 50}}
+    with pytest.raises(ValueError, match=r"\[phasing\] weeks has 52: expected at most"):
+        from_dict(base, "c")  # the default phase-outs reach beyond a 50-week project
+    ok = {**base, "phasing": {"weeks": [0, 20]}, "off": {"phase_out_weeks": 20}}
+    from_dict(ok, "c")
+    with pytest.raises(ValueError, match=r"\[off\] parameters has 'trust'"):
+        from_dict({**ok, "off": {"parameters": ["trust"], "phase_out_weeks": 20}}, "c")
+    with pytest.raises(ValueError, match=r"expectation_learning_rate=2"):
+        from_dict({**ok, "regions": {"learning_rates": [0.1, 2]}}, "c")
+
+
+def _problems(lags: list[float], seeds: list[int], horizon: int) -> pd.DataFrame:
+    """Problems visible in week 101 and taken up ``lag`` weeks later (censored at the end when
+    the lag reaches ``horizon``)."""
+    rows = []
+    for lag, seed in zip(lags, seeds, strict=True):
+        taken = -1 if lag >= horizon else int(101 + lag)
+        rows.append(
+            {
+                "visible_week": 101,
+                "taken_up_week": taken,
+                "solved_week": -1,
+                "last_week": 100 + horizon,
+                "seed": seed,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def test_the_founding_lag_is_a_kaplan_meier_median_and_a_later_arm_is_found_later():
+    """Known answer: in arm b every new problem is taken up after 2 weeks, in arm a after 12 or
+    never (censored): a's median is 12, b's 2, the stratified log-rank test finds it, and the
+    direction says a is later. Problems visible before the exit do not count."""
+    seeds = [k % 6 for k in range(24)]
+    a = _problems([12.0] * 16 + [50.0] * 8, seeds, 50)
+    b = _problems([2.0] * 24, seeds, 50)
+    early = a.assign(visible_week=20, taken_up_week=21)
+    c = analysis.lag_contrast(pd.concat([a, early]), b, exit_week=100, horizon=50.0)
+    assert c.a.problems == 24 and c.a.events == 16 and c.b.events == 24
+    assert c.a.median == pytest.approx(12.0) and c.b.median == pytest.approx(2.0)
+    assert c.median_diff == pytest.approx(10.0)
+    assert c.p < 0.001 and c.direction() == 1
+    # restricted mean of b: 2 weeks at survival 1, then 0
+    assert c.b.rmst == pytest.approx(2.0)
+    same = analysis.lag_contrast(b, b, exit_week=100, horizon=50.0)
+    assert same.direction() == 0

@@ -553,7 +553,8 @@ def kaplan_meier(data: pd.DataFrame, horizon: float) -> Lag:
     if events == 0:  # statsmodels needs an event; with none the curve stays at 1
         return Lag(len(data), 0, float("nan"), float("nan"), float("inf"), float(horizon))
     sf = SurvfuncRight(data["duration"].to_numpy(), data["event"].to_numpy())
-    low, high = sf.quantile_ci(0.5)
+    with np.errstate(divide="ignore", invalid="ignore"):  # the log-log interval at S = 0 or 1
+        low, high = sf.quantile_ci(0.5)
     times = np.concatenate([[0.0], np.minimum(sf.surv_times, horizon), [horizon]])
     probs = np.concatenate([[1.0], sf.surv_prob])
     rmst = float((probs * np.diff(times)).sum())

@@ -1481,9 +1481,9 @@ def _reproduce(rep: Report, command: str, distinct: int, seconds: float, where: 
     rep.add(
         "From a clean checkout (after `make setup`):",
         "",
-        # The docs tests run every shell block; this one takes 10-15 minutes and rewrites this
+        # The docs tests run every shell block; this one takes about 15 minutes and rewrites this
         # page, so it is marked (tests/test_validation.py runs the generator on a tiny config).
-        "<!-- no-test: the full report takes 10-15 minutes; tests/test_validation.py runs the "
+        "<!-- no-test: the full report takes about 15 minutes; tests/test_validation.py runs the "
         "generator end to end on a tiny configuration -->",
         "```sh",
         f".venv/bin/{command}",
