@@ -1004,3 +1004,34 @@ def region_checks(
             )
         out.append(RegionCheck(region, predicted, observed, verdict))
     return out
+
+
+WITH_AND_FOR = (
+    "problems_solved_with",
+    "problems_solved_for",
+    "causes_preempted",
+    "admin_responsiveness",
+    "mediated_responsiveness",
+    "landlord_responsiveness",
+)
+"""Measures of the arena read per strategy beside the contrasts (docs/predictions.md 9): who
+solved the problems, and the institutions' state apart from the residents' influence."""
+
+
+def arena_state(res: Results, cfg: ValidationConfig) -> dict[str, dict[str, Estimate]]:
+    """Per strategy of the comparison: each of :data:`WITH_AND_FOR` at the exit and after it
+    (keys ``measure@week``), and the share of weeks the quarter's rent problem was open."""
+    out: dict[str, dict[str, Estimate]] = {}
+    table = res.table[res.table["block"] == "comparison"]
+    for s in cfg.strategies:
+        row = {
+            f"{m}@{w}": mean_ci(res.series("comparison", s, w, m).to_numpy())
+            for m in WITH_AND_FOR
+            for w in (cfg.during_week, cfg.after_week)
+        }
+        weeks = table[(table["arm"] == s) & (table["week"] >= 1)]
+        row["rent_open_share"] = mean_ci(
+            weeks.groupby("replication")["rent_problem_open"].mean().to_numpy()
+        )
+        out[s] = row
+    return out
