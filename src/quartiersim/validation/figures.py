@@ -221,6 +221,11 @@ def robustness(
     _save(fig, path)
 
 
+def _ink(shade: float) -> str:
+    """Text colour that stays readable on a cell of the diverging map at ``shade`` in [-1, 1]."""
+    return "white" if abs(shade) > 0.6 else "black"
+
+
 def region_maps(
     maps: dict[str, pd.DataFrame], marks: dict[str, pd.DataFrame], path: Path, note: str
 ) -> None:
@@ -236,7 +241,15 @@ def region_maps(
         for (i, j), v in np.ndenumerate(values):
             mark = marks[title].iloc[i, j]
             text = "n.r." if not np.isfinite(v) else f"{v:+.3g}"
-            ax.text(j, i, f"{text}\n{mark!s}", ha="center", va="center", fontsize=8)
+            ax.text(
+                j,
+                i,
+                f"{text}\n{mark!s}",
+                ha="center",
+                va="center",
+                fontsize=8,
+                color=_ink(v / bound if np.isfinite(v) else 0.0),
+            )
         ax.set_xticks(range(frame.shape[1]), [str(c) for c in frame.columns])
         ax.set_yticks(range(frame.shape[0]), [f"{r:g}" for r in frame.index])
         ax.set_xlabel("request_wait_weeks")
@@ -284,9 +297,18 @@ def parameters_off(frame: pd.DataFrame, marks: pd.DataFrame, path: Path) -> None
     fig, ax = plt.subplots(
         figsize=(max(8.0, 4.0 + 0.8 * frame.shape[1]), 1.2 + 0.32 * frame.shape[0])
     )
-    ax.imshow(values / scale, cmap="RdBu_r", vmin=-1, vmax=1, aspect="auto")
+    scaled = values / scale
+    ax.imshow(scaled, cmap="RdBu_r", vmin=-1, vmax=1, aspect="auto")
     for (i, j), v in np.ndenumerate(values):
-        ax.text(j, i, f"{v:+.2f}{marks.iloc[i, j]!s}", ha="center", va="center", fontsize=6)
+        ax.text(
+            j,
+            i,
+            f"{v:+.2f}{marks.iloc[i, j]!s}",
+            ha="center",
+            va="center",
+            fontsize=6,
+            color=_ink(float(scaled[i, j])),
+        )
     ax.set_xticks(range(frame.shape[1]), list(frame.columns), rotation=60, ha="right", fontsize=7)
     ax.set_yticks(range(frame.shape[0]), list(frame.index), fontsize=7)
     ax.set_title(
