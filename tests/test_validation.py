@@ -320,9 +320,13 @@ def test_report_is_generated_end_to_end_with_sections_and_figures(tmp_path):
     assert "| `expectation_learning_rate` | 0 |" in off and "| `volunteer_hours` | 0 |" in off
     assert "`training_sessions`" in off  # named among those without an off value
     assert "**Week 10**" in off and "**Week 16**" in off
-    arena = text.split("### 3.8")[1].split("## 4.")[0]
+    arena = text.split("### 3.8")[1].split("### 3.9")[0]
     for strategy in TINY["comparison"]["strategies"]:
         assert f"| {strategy} | " in arena
+    tested = text.split("### 3.9")[1].split("## 4.")[0]
+    verdicts = re.findall(r"\| \*\*(held|not supported|refuted)[^|]*\*\* \|", tested)
+    assert len(verdicts) >= 20  # every prediction whose strategies ran gets a verdict
+    assert "| P1.1 | top_down − empowerment, `helplessness`, week 4 | ≤ 0 |" in tested
 
 
 def test_config_errors_name_the_file_and_key():

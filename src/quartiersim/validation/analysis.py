@@ -19,10 +19,12 @@ from quartiersim import ROLES
 from quartiersim.validation.claims import (
     CALIBRATION,
     DEPENDENCY_SIGN,
+    NULL_BAND,
     OUTCOMES,
     CalibrationTarget,
     Claim,
     Headline,
+    Prediction,
 )
 from quartiersim.validation.config import ValidationConfig
 from quartiersim.validation.design import region_settings
@@ -1034,4 +1036,48 @@ def arena_state(res: Results, cfg: ValidationConfig) -> dict[str, dict[str, Esti
             weeks.groupby("replication")["rent_problem_open"].mean().to_numpy()
         )
         out[s] = row
+    return out
+
+
+@dataclass
+class Tested:
+    """A pre-registered prediction, its paired comparison and its verdict by the rules of
+    docs/predictions.md 0.1 (Holm over the whole table)."""
+
+    prediction: Prediction
+    result: Comparison
+    p_holm: float = float("nan")
+
+    @property
+    def verdict(self) -> str:
+        """``held``, ``not supported`` or ``refuted``."""
+        e = self.prediction.expected
+        d = self.result.direction() if self.p_holm < ALPHA else 0
+        if e == "0":
+            inside = self.result.diff.low >= -NULL_BAND and self.result.diff.high <= NULL_BAND
+            if d != 0:
+                return "refuted"
+            # section 0.1: a null holds only when its interval is narrow, else it is refuted
+            return "held" if inside else "refuted (interval wider than ±0.02)"
+        if e in ("≤ 0", "≥ 0"):
+            return "refuted" if d == (1 if e == "≤ 0" else -1) else "held"
+        sign = 1 if e == "+" else -1
+        return "held" if d == sign else ("refuted" if d == -sign else "not supported")
+
+
+def judge_predictions(res: Results, preds: list[Prediction], strategies: list[str]) -> list[Tested]:
+    """Every prediction whose strategies ran, compared seed by seed."""
+    out = []
+    for p in preds:
+        if not {p.a, p.b} <= set(strategies):
+            continue
+        a = res.series("comparison", p.a, p.week, p.measure)
+        b = res.series("comparison", p.b, p.week if p.b_week is None else p.b_week, p.measure)
+        if p.since is not None:
+            a = a - res.series("comparison", p.a, p.since, p.measure)
+            b = b - res.series("comparison", p.b, p.since, p.measure)
+        out.append(Tested(p, paired(a, b)))
+    adjusted = holm([t.result.p for t in out]).tolist()
+    for t, q in zip(out, adjusted, strict=True):
+        t.p_holm = q
     return out

@@ -513,3 +513,80 @@ REGION_MEASURES = {
 DEPENDENCY_SIGN = {"lag": +1, "participation": -1, "helplessness": +1}
 """The sign of top_down − none in which dependency shows: a later first group, fewer residents
 in groups, more helplessness."""
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """A pre-registered prediction of docs/predictions.md as a paired contrast of the strategy
+    comparison: ``a`` at ``week`` minus ``b`` at ``b_week`` (default: the same week) in
+    ``measure`` — with ``since``, the change from week ``since`` — and the expected result:
+    "+", "−", "0" (no difference), "≤ 0" or "≥ 0" (the opposite sign would refute it)."""
+
+    number: str
+    a: str
+    b: str
+    measure: str
+    week: int
+    expected: str
+    since: int | None = None
+    b_week: int | None = None
+
+    @property
+    def contrast(self) -> str:
+        change = f", change since week {self.since}" if self.since is not None else ""
+        if self.b_week is not None and self.a == self.b:
+            return f"{self.a}, `{self.measure}`, week {self.week} − week {self.b_week}"
+        return f"{self.a} − {self.b}, `{self.measure}`, week {self.week}{change}"
+
+
+def predictions(early: int, during: int, exit_: int, after: int) -> list[Prediction]:
+    """The predictions of sections 1, 2 and 4 that the strategy comparison can test (early /
+    during / at the exit / two years after: weeks 26, 104, 156, 260 with the defaults). The
+    regions (2.9) and the phased exit (6.3) are judged in their own sections."""
+    P = Prediction
+    return [
+        P("P1.1", "top_down", "empowerment", "helplessness", early, "≤ 0"),
+        P("P1.2", "empowerment", "none", "helplessness", exit_, "−"),
+        P("P1.2", "empowerment", "none", "helplessness", after, "−"),
+        P("P1.3", "empowerment", "top_down", "activated_resources", after, "+"),
+        P("P1.4", "top_down", "none", "helplessness", early, "−"),
+        P("P1.4", "top_down", "none", "helplessness", exit_, "−"),
+        P("P1.4", "top_down", "none", "helplessness", after, "0"),
+        P("P2.1", "top_down", "none", "institutional_trust", during, "+"),
+        P("P2.1", "top_down", "none", "institutional_trust", exit_, "+"),
+        P("P2.1", "top_down", "none", "waiting_share", during, "+"),
+        P("P2.1", "top_down", "none", "waiting_share", exit_, "+"),
+        P("P2.1", "top_down", "none", "help_exchanged", during, "−"),
+        P("P2.1", "top_down", "none", "help_exchanged", exit_, "−"),
+        P("P2.1", "top_down", "none", "participation", during, "−"),
+        P("P2.1", "top_down", "none", "participation", exit_, "−"),
+        P("P2.1", "top_down", "none", "problems_solved_with", exit_, "−"),
+        P("P2.2", "top_down", "none", "own_expectation", exit_, "≥ 0"),
+        P("P2.4", "top_down", "top_down", "institutional_trust", after, "−", b_week=exit_),
+        P("P2.4", "top_down", "none", "institutional_trust", after, "+"),
+        P("P2.5", "top_down", "none", "participation", after, "−"),
+        P("P2.6", "top_down", "none", "helplessness", after, "0"),
+        P("P2.6", "top_down", "none", "helplessness", after, "+", since=exit_),
+        P("P2.7", "top_down", "none", "social_capital", during, "−"),
+        P("P2.7", "top_down", "none", "social_capital", exit_, "−"),
+        P("P2.8", "empowerment", "none", "own_expectation", exit_, "+"),
+        P("P2.8", "empowerment", "none", "own_expectation", after, "+"),
+        P("P2.8", "empowerment", "none", "institutional_trust", exit_, "+"),
+        P("P2.8", "empowerment", "none", "institutional_trust", after, "0"),
+        P("P2.9", "networking", "empowerment", "admin_responsiveness", after, "≥ 0"),
+        P("P2.9", "empowerment", "political", "admin_responsiveness", after, "≥ 0"),
+        P("P2.9", "political", "none", "admin_responsiveness", after, "≥ 0"),
+        P("P4.3", "empowerment", "none", "political_influence", during, "+"),
+        P("P4.3", "empowerment", "none", "political_influence", exit_, "+"),
+        P("P4.3", "empowerment", "none", "political_influence", after, "+"),
+        P("P4.4", "political", "none", "political_influence", exit_, "+"),
+        P("P4.4", "political", "none", "political_influence", after, "0"),
+        P("P4.5", "empowerment", "networking", "political_influence", after, "≤ 0"),
+        P("P4.6", "top_down", "none", "political_influence", exit_, "−"),
+        P("P4.6", "top_down", "none", "political_influence", after, "0"),
+    ]
+
+
+NULL_BAND = 0.02
+"""docs/predictions.md 0.1: a prediction of no difference holds when the difference is not
+significant and its 95% interval lies within ±0.02 (indices in [0, 1])."""

@@ -35,6 +35,7 @@ from quartiersim.validation.claims import (
     OUTCOMES,
     REGION_MEASURES,
     headlines,
+    predictions,
     theory_claims,
 )
 from quartiersim.validation.config import COMMAND, ValidationConfig
@@ -642,6 +643,7 @@ def _hypotheses(rep: Report, res: Results) -> None:
     _phasing(rep, res)
     _parameters_off(rep, res)
     _arena_state(rep, res)
+    _predictions(rep, res)
 
 
 def _ablation(rep: Report, res: Results) -> None:
@@ -1291,7 +1293,7 @@ def _parameters_off(rep: Report, res: Results) -> None:
     cfg = rep.cfg
     rep.add("### 3.7 Every new parameter off: what each mechanism adds", "")
     settings = [label for label, _ in off_settings(cfg)]
-    heads = headlines(cfg.early_week, 104, cfg.during_week, cfg.after_week)
+    heads = headlines(cfg.early_week, _mid(cfg), cfg.during_week, cfg.after_week)
     rep.para(
         'Each new parameter of "Mechanisms, not labels" that has an off value '
         f"({PREDICTIONS}, the parameter tables of sections 1.3, 2.8, 3.2, 5.2 and 6.2) at that "
@@ -1450,6 +1452,51 @@ def _arena_state(rep: Report, res: Results) -> None:
         "Problems solved with residents, share of all solved by the last week: "
         + ", ".join(f"`{s}` {v}" for s, v in share.items())
         + " (section 3.8)."
+    )
+
+
+def _mid(cfg: ValidationConfig) -> int:
+    """The predictions' week "during the project": two thirds into it (week 104 of 156)."""
+    return round(cfg.during_week * 2 / 3)
+
+
+def _predictions(rep: Report, res: Results) -> None:
+    cfg = rep.cfg
+    rep.add("### 3.9 Predictions against results", "")
+    tested = analysis.judge_predictions(
+        res, predictions(cfg.early_week, _mid(cfg), cfg.during_week, cfg.after_week), cfg.strategies
+    )
+    rep.para(
+        f"The predictions of {PREDICTIONS} (sections 1, 2 and 4) that the strategy comparison "
+        f"can test, each a paired contrast over its {cfg.replications} replications, judged by "
+        "the rules written there before the model was run (section 0.1): a directional "
+        "prediction *held* when the difference has the predicted sign and is significant after "
+        "Holm (over this table), *not supported* within the noise, *refuted* when the opposite "
+        "sign is significant; a prediction of no difference (0) *held* when the difference is "
+        "not significant and its 95% interval lies within ±0.02, else *refuted*; ≤ 0 and ≥ 0 are "
+        "refuted only by a significant difference of the other sign. The dependency regions "
+        "(2.9) are judged in section 3.5, the phased exit (6.3) in section 3.6; predictions of "
+        "the housing company (5.2–5.5) and the diagnosis (3.1–3.3) are not run in this report."
+    )
+    rep.add(
+        "| # | contrast | predicted | difference [95% CI] | p (Holm) | verdict |",
+        "|---|---|---|---|---|---|",
+    )
+    for t in tested:
+        rep.add(
+            f"| {t.prediction.number} | {t.prediction.contrast} | {t.prediction.expected} | "
+            f"{t.result.diff.fmt(3)} | {_p_or_dash(t.p_holm)} | **{t.verdict}** |"
+        )
+    rep.add("")
+    counts: dict[str, int] = {}
+    for t in tested:
+        key = t.verdict.split(" (")[0]
+        counts[key] = counts.get(key, 0) + 1
+    summary = ", ".join(f"{n} {v}" for v, n in counts.items())
+    rep.para(f"Of {len(tested)} contrasts: {summary}.")
+    rep.findings.append(
+        f"Pre-registered predictions tested on the strategy comparison: {summary} "
+        f"(of {len(tested)}; section 3.9)."
     )
 
 
