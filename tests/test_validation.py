@@ -499,3 +499,40 @@ def test_the_founding_lag_is_a_kaplan_meier_median_and_a_later_arm_is_found_late
     assert c.b.rmst == pytest.approx(2.0)
     same = analysis.lag_contrast(b, b, exit_week=100, horizon=50.0)
     assert same.direction() == 0
+
+
+def _prediction_results(shift: float, noise: float) -> analysis.Results:
+    """Two strategies over 12 replications at week 5: b = a + ``shift`` + noise (paired)."""
+    rng = np.random.default_rng(1)
+    base = rng.normal(0.5, 0.1, 12)
+    rows = [
+        {"block": "comparison", "arm": arm, "week": 5, "replication": k, "helplessness": v}
+        for arm, values in (("a", base), ("b", base + shift + rng.normal(0, noise, 12)))
+        for k, v in enumerate(values)
+    ]
+    return analysis.Results(pd.DataFrame(rows))
+
+
+@pytest.mark.parametrize(
+    ("shift", "noise", "expected", "verdict"),
+    [
+        (-0.2, 0.01, "+", "held"),
+        (0.2, 0.01, "+", "refuted"),
+        (0.0, 0.01, "+", "not supported"),
+        (0.0, 0.001, "0", "held"),
+        (0.0, 0.2, "0", "refuted (interval wider than ±0.02)"),
+        (-0.2, 0.01, "0", "refuted"),
+        (-0.2, 0.01, "≤ 0", "refuted"),
+        (0.2, 0.01, "≤ 0", "held"),
+        (0.0, 0.2, "≥ 0", "held"),
+    ],
+)
+def test_a_prediction_is_judged_by_the_pre_registered_rules(shift, noise, expected, verdict):
+    """docs/predictions.md 0.1: a directional prediction holds when significant in its
+    direction; a null holds only when not significant and its interval lies within ±0.02;
+    ≤ 0 and ≥ 0 fall only to a significant difference of the other sign."""
+    from quartiersim.validation.claims import Prediction
+
+    p = Prediction("P0", "a", "b", "helplessness", 5, expected)
+    (t,) = analysis.judge_predictions(_prediction_results(shift, noise), [p], ["a", "b"])
+    assert t.verdict == verdict
