@@ -352,3 +352,18 @@ def test_after_the_exit_holders_who_stop_are_not_replaced() -> None:
     after = measures(lost)["resident_organisers"].iloc[31:].to_numpy()
     assert (np.diff(after) <= 0).all()  # after the exit the count never rises again
     assert after[-1] < max(at_exit, 1)
+
+
+def test_with_no_training_sessions_a_task_is_handed_over_untrained_at_once() -> None:
+    """``training_sessions`` 0 is the handover without training: the successor holds the task
+    at the first meeting, without a guided session, and starts with a new group's momentum as
+    their record."""
+    from quartiersim.organisers import NO_RECORD
+
+    m = QuartierModel(rng=2, **SMALL_QUARTER, strategy="none", training_sessions=0)
+    o = m.organisers
+    before = m.rng.bit_generator.state
+    m.train(5, o.tasks[0])
+    assert o.task[5] == 0 and o.training[5] == NO_TASK
+    assert o.recent[5] == NO_RECORD
+    assert m.rng.bit_generator.state == before  # no guided task was tried

@@ -318,7 +318,7 @@ def test_report_is_generated_end_to_end_with_sections_and_figures(tmp_path):
     assert "Resident organisers left at week 16" in phased and "P6.8" in phased
     off = text.split("### 3.7")[1].split("## 4.")[0]
     assert "| `expectation_learning_rate` | 0 |" in off and "| `volunteer_hours` | 0 |" in off
-    assert "`training_sessions`" in off  # named among those without an off value
+    assert "`initial_own_expectation`" in off  # named among those without an off value
     assert "**Week 10**" in off and "**Week 16**" in off
     arena = text.split("### 3.8")[1].split("### 3.9")[0]
     for strategy in TINY["comparison"]["strategies"]:

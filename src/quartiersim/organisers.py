@@ -47,6 +47,10 @@ RECENT_KEEP = MOMENTUM_KEEP
 group's momentum (the rule is the group members' rule, section 6.1), so one holder's success
 counts as long as a group's."""
 
+NO_RECORD = 0.5
+"""The recent success of a holder who took a task over untrained (``training_sessions`` 0):
+what a newly founded group starts with as its momentum (``groups.ActionGroup``)."""
+
 
 @dataclass
 class ResidentOrganiser:
@@ -121,13 +125,15 @@ def train(m: Quarter, i: int, task: str) -> None:
         o.training[i] = number
         o.sessions[i] = 0
         o.worked[i] = 0
-    worked = m.try_out(np.array([i]), np.array([domain]))
-    o.sessions[i] += 1
-    o.worked[i] += int(worked.sum())
+    if m.p["training_sessions"] > 0:  # 0: the task is handed over untrained, at this meeting
+        worked = m.try_out(np.array([i]), np.array([domain]))
+        o.sessions[i] += 1
+        o.worked[i] += int(worked.sum())
     if o.sessions[i] >= m.p["training_sessions"]:
         o.task[i] = number
-        # A new holder's record is what they know of the task so far: their training.
-        o.recent[i] = o.worked[i] / o.sessions[i]
+        # A new holder's record is what they know of the task so far: their training (without
+        # any, a new group's momentum).
+        o.recent[i] = o.worked[i] / o.sessions[i] if o.sessions[i] else NO_RECORD
         o.training[i] = NO_TASK
         o.sessions[i] = 0
         o.worked[i] = 0

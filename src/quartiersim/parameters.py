@@ -1000,15 +1000,17 @@ _DECLARATION: tuple[Parameter, ...] = (
         "training_sessions",
         4,
         int,
-        "Training sessions after which a resident holds a handed-over task.",
+        "Training sessions after which a resident holds a handed-over task (0: handed over "
+        "untrained, at the first meeting).",
         unit="sessions",
-        low=1,
+        low=0,
         high=52,
         group="workers",
         source="Assumption; context: Neukölln's Stadtteilmütter are trained for half a year "
         "(Bezirksamt Neukölln).",
         label=("Training sessions", "Anlerntermine"),
-        meaning_de="Anlerntermine, nach denen eine Bewohnerin eine übergebene Aufgabe übernimmt.",
+        meaning_de="Anlerntermine, nach denen eine Bewohnerin eine übergebene Aufgabe übernimmt "
+        "(0: ohne Anlernen, beim ersten Treffen).",
     ),
     _p(
         "volunteer_hours",

@@ -443,6 +443,7 @@ OFF: dict[str, Off] = {
     "rent_increase_rate": Off(0.0, "the company never raises rents", "5.2"),
     "rent_displacement": Off(0.0, "nobody is displaced by a rent increase", "5.2"),
     "landlord_repair_rate": Off(0.0, "the company never repairs unasked", "5.2"),
+    "training_sessions": Off(0, "tasks are handed over untrained", "6.2", phased=True),
     "volunteer_hours": Off(0.0, "trained residents do nothing", "6.2", phased=True),
 }
 """Every new parameter with an "off" value, at that value (each lies in its declared range:
@@ -453,8 +454,6 @@ NO_OFF: dict[str, str] = {
     "initial_institutional_expectation": "a starting level, pre-registered without an off value "
     "(2.8)",
     "landlord_responsiveness": "a level of the company, pre-registered without an off value (5.2)",
-    "training_sessions": "pre-registered range 1–52: a handover needs at least one session; "
-    "the handover itself is off with `phase_out_weeks` 0 (6.2)",
     "phase_out_weeks": "off (0, the abrupt exit) is its default; section 3.6 of this report "
     "compares it on",
 }
