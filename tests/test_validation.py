@@ -323,6 +323,8 @@ def test_report_is_generated_end_to_end_with_sections_and_figures(tmp_path):
     arena = text.split("### 3.8")[1].split("### 3.9")[0]
     for strategy in TINY["comparison"]["strategies"]:
         assert f"| {strategy} | " in arena
+        for week in (4, 10, 16):  # political influence by part, early / exit / after
+            assert f"| {strategy} | {week} | " in arena
     tested = text.split("### 3.9")[1].split("## 4.")[0]
     verdicts = re.findall(r"\| \*\*(held|not supported|refuted)[^|]*\*\* \|", tested)
     assert len(verdicts) >= 20  # every prediction whose strategies ran gets a verdict

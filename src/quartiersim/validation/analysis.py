@@ -1081,3 +1081,25 @@ def judge_predictions(res: Results, preds: list[Prediction], strategies: list[st
     for t, q in zip(out, adjusted, strict=True):
         t.p_holm = q
     return out
+
+
+INFLUENCE_PARTS = {
+    "participation": "organised",
+    "influence_competence": "competence",
+    "influence_allies": "allies",
+    "influence_record": "record",
+    "political_influence": "index (mean)",
+}
+"""The parts of political influence as recorded (measure → part), and the index."""
+
+
+def influence_parts(
+    res: Results, cfg: ValidationConfig
+) -> dict[tuple[str, int], dict[str, Estimate]]:
+    """Per strategy of the comparison and week (early, exit, after): each part of political
+    influence and the index, mean [95% CI]."""
+    return {
+        (s, w): {m: mean_ci(res.series("comparison", s, w, m).to_numpy()) for m in INFLUENCE_PARTS}
+        for s in cfg.strategies
+        for w in (cfg.early_week, cfg.during_week, cfg.after_week)
+    }

@@ -1433,6 +1433,17 @@ def _arena_state(rep: Report, res: Results) -> None:
         ]
         rep.add(f"| {s} | " + " | ".join(cells) + f" | {row['rent_open_share'].mean:.0%} |")
     rep.add("")
+    rep.add(
+        "**Political influence by part** (mean over the replications; the index is the mean of "
+        "the four parts, all properties of the residents — the institutions' responsiveness "
+        "above is not part of it):",
+        "",
+        "| strategy | week | " + " | ".join(analysis.INFLUENCE_PARTS.values()) + " |",
+        "|---|---|" + "---|" * len(analysis.INFLUENCE_PARTS),
+    )
+    for (s, w), parts in analysis.influence_parts(res, cfg).items():
+        rep.add(f"| {s} | {w} | " + " | ".join(f"{e.mean:.3f}" for e in parts.values()) + " |")
+    rep.add("")
     share: dict[str, str] = {}
     for s, row in state.items():
         with_ = row[f"problems_solved_with@{cfg.after_week}"].mean
@@ -1444,9 +1455,8 @@ def _arena_state(rep: Report, res: Results) -> None:
         + ". That at most one rent problem is open at a time (P5.1) is an invariant of the "
         "model, tested in `tests/test_landlord.py`. Not yet in this report: time a rent "
         "problem stays open per strategy and the housing company's claims granted before "
-        "and after going public (P5.3, P5.4), political influence by its four parts, and the "
-        "diagnosis at `diagnosis_noise` 0.3 against 0.6 with the team's learning curve "
-        "(P3.1–P3.3)."
+        "and after going public (P5.3, P5.4), and the diagnosis at `diagnosis_noise` 0.3 "
+        "against 0.6 with the team's learning curve (P3.1–P3.3)."
     )
     rep.findings.append(
         "Problems solved with residents, share of all solved by the last week: "
