@@ -227,7 +227,11 @@ def _header(rep: Report, command: str, distinct: int) -> None:
         "stylised facts of a deprived quarter when nobody intervenes (section 2). Then the "
         "theory's claims are treated as **hypotheses** (section 3): the model does not assume "
         "them, it lets them be tested, and this report states which hold, which do not, and why "
-        "(section 4 checks whether the answers survive other parameter values)."
+        "(section 4 checks whether the answers survive other parameter values). Sections "
+        "3.5–3.9 test the mechanisms and the predictions written before they were built "
+        f"({PREDICTIONS}): where dependency appears, the abrupt against the phased exit, "
+        "every new parameter off, who solves the problems, and each prediction against its "
+        "result."
     )
     rep.para(
         f"**Reading the numbers.** Replication *k* of every arm uses the same seed (common random "
