@@ -1170,15 +1170,16 @@ def _phasing_checks(
         own, ("participation", "political_influence", "social_capital"), cfg.after_week, +1
     )
     observed2, verdict2 = judged(own, ("withdrawn_share",), cfg.after_week, -1)
-    shares = [(s, r.measure, r.kept) for s, w, r in kept if s in own and w in (0, named)]
     higher = []
+    combined = [verdict, verdict2]
     for s in own:
         for m in ("participation", "social_capital", "political_influence"):
             k = {w: r.kept for s2, w, r in kept if s2 == s and r.measure == m and w in (0, named)}
-            if k.get(0) is not None and k.get(named) is not None:
-                higher.append(f"{s} {m}: {k[0]:.0%} → {k[named]:.0%}")
-    del shares
-    combined = [verdict, verdict2]
+            kept_abrupt, kept_phased = k.get(0), k.get(named)
+            if kept_abrupt is not None and kept_phased is not None:
+                higher.append(f"{s} {m}: {kept_abrupt:.0%} → {kept_phased:.0%}")
+                # a share is a ratio of two noisy means: read as a direction, not a test
+                combined.append("held" if kept_phased > kept_abrupt else "not supported")
     out.append(
         (
             "P6.3",
