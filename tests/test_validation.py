@@ -325,7 +325,16 @@ def test_report_is_generated_end_to_end_with_sections_and_figures(tmp_path):
         assert f"| {strategy} | " in arena
         for week in (4, 10, 16):  # political influence by part, early / exit / after
             assert f"| {strategy} | {week} | " in arena
-    tested = text.split("### 3.9")[1].split("## 4.")[0]
+    diagnosis = text.split("### 3.9")[1].split("### 3.10")[0]
+    assert [
+        line.split(" | ")[0] for line in diagnosis.splitlines() if line[:4] in ("| 0 ", "| 0.")
+    ] == [
+        "| 0",
+        "| 0.3",
+        "| 0.6",
+    ]
+    assert re.search(r"P3\.1, .*\*\*(held|not supported)\*\*", diagnosis)
+    tested = text.split("### 3.10")[1].split("## 4.")[0]
     verdicts = re.findall(r"\| \*\*(held|not supported|refuted)[^|]*\*\* \|", tested)
     assert len(verdicts) >= 20  # every prediction whose strategies ran gets a verdict
     assert "| P1.1 | top_down − empowerment, `helplessness`, week 4 | ≤ 0 |" in tested
@@ -438,8 +447,9 @@ def test_the_mechanisms_sections_reuse_the_default_runs_and_keep_to_their_budget
 
     cfg = load(Path(__file__).parents[1] / "experiments" / "validation.toml")
     jobs = build_jobs(cfg, robustness_samples(cfg))
-    old = {j.key for j in jobs if j.block not in ("regions", "phasing", "off")}
-    new = {j.key for j in jobs if j.block in ("regions", "phasing", "off")} - old
+    mechanisms = ("regions", "phasing", "off", "diagnosis")
+    old = {j.key for j in jobs if j.block not in mechanisms}
+    new = {j.key for j in jobs if j.block in mechanisms} - old
     assert len(new) <= 900
     comparison = {(j.arm, j.replication): j.key for j in jobs if j.block == "comparison"}
     at_defaults = [

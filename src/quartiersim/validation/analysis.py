@@ -1103,3 +1103,36 @@ def influence_parts(
         for s in cfg.strategies
         for w in (cfg.early_week, cfg.during_week, cfg.after_week)
     }
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """At one level of ``diagnosis_noise``, at the exit: empowerment's activated resources,
+    empowerment − none in the two headline outcomes (paired), and the leader of each."""
+
+    noise: float
+    activated: Estimate
+    gains: dict[str, Comparison]
+    leaders: dict[str, str]
+
+
+def diagnosis(res: Results, cfg: ValidationConfig) -> list[Diagnosis]:
+    """Every noise level (empty when empowerment or none did not run)."""
+    if not {"empowerment", "none"} <= set(cfg.off_strategies):
+        return []
+    week = cfg.during_week
+    out = []
+    for noise in cfg.diagnosis_levels:
+
+        def at(s: str, m: str, noise: float = noise) -> pd.Series:
+            return res.series("diagnosis", s, week, m, noise=noise)
+
+        out.append(
+            Diagnosis(
+                noise,
+                mean_ci(at("empowerment", "activated_resources").to_numpy()),
+                {m: paired(at("empowerment", m), at("none", m)) for m in OUTCOMES},
+                {m: max(cfg.off_strategies, key=lambda s: at(s, m).mean()) for m in OUTCOMES},
+            )
+        )
+    return out

@@ -77,6 +77,7 @@ _SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "strategies": (list, ["none", "top_down", "networking", "empowerment"]),
         "phase_out_weeks": (int, 52),
         "replications": (int, 6),
+        "diagnosis_noise": (list, [0.0, 0.3, 0.6]),
     },
 }
 
@@ -117,6 +118,7 @@ class ValidationConfig:
     off_strategies: list[str] = field(default_factory=list)
     off_phase_out_weeks: int = 52
     off_replications: int = 6
+    diagnosis_levels: list[float] = field(default_factory=lambda: [0.0, 0.3, 0.6])
     text: str = ""
 
     @property
@@ -315,6 +317,9 @@ def from_dict(data: dict, source: str = "<dict>", text: str = "") -> ValidationC
         off_strategies=_strategies(g("off", "strategies"), "[off] strategies", where),
         off_phase_out_weeks=off_phase,
         off_replications=_positive(g("off", "replications"), "[off] replications", where, 2),
+        diagnosis_levels=[
+            float(v) for v in _values(g("off", "diagnosis_noise"), "diagnosis_noise", where)
+        ],
         source=source,
         text=text,
         name=g("validation", "name"),

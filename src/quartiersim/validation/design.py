@@ -188,6 +188,13 @@ def build_jobs(cfg: ValidationConfig, samples: pd.DataFrame) -> list[Job]:
             params = arm(base, s, **overrides)
             for k in range(cfg.off_replications):
                 jobs.append(make_job("off", s, k, cfg.seed, cfg.steps, params, setting=setting))
+    # The diagnosis at several noise levels (docs/predictions.md 3.3): the parameters-off
+    # block's strategies and replications, so noise 0 and the default are the same runs.
+    for noise in cfg.diagnosis_levels:
+        for s in cfg.off_strategies:
+            params = arm(base, s, diagnosis_noise=noise)
+            for k in range(cfg.off_replications):
+                jobs.append(make_job("diagnosis", s, k, cfg.seed, cfg.steps, params, noise=noise))
     for i, row in samples.iterrows():
         values = {
             str(n): (int(v) if PARAMETERS[str(n)].kind is int else float(v)) for n, v in row.items()
