@@ -265,3 +265,105 @@ def test_the_resource_diagnostician_visits_with_a_residents_caring_competence() 
     np.testing.assert_array_equal(m.knowledge.known, known)
     resource_diagnostician(m, ResidentOrganiser("resident 2", 1.0), Budget(20.0))
     assert m.knowledge.known.sum() > known.sum()
+
+
+# -- dropping out ----------------------------------------------------------------------------------
+
+
+def _holders(n: int, recent: float, **params) -> QuartierModel:
+    """A quarter in which residents 0..n-1 hold the first task with recent success ``recent``
+    (and are not withdrawn), to watch the drop-out rule alone."""
+    m = QuartierModel(rng=5, **{**SMALL_QUARTER, "strategy": "none", **params})
+    who = np.arange(n)
+    m.residents.withdrawn[who] = False
+    m.organisers.task[who] = 0
+    m.organisers.recent[who] = recent
+    return m
+
+
+def test_a_holder_without_recent_success_drops_out_at_the_declared_rate() -> None:
+    """Holders whose task has not worked for them lately stop with weekly chance
+    ``dropout_rate``, as members of a group without momentum do (section 6.1). One draw per
+    holder: the count who stopped is binomial; the interval is three binomial sds."""
+    from quartiersim.organisers import drop_out
+
+    n, rate = 120, 0.25
+    m = _holders(n, recent=0.0, dropout_rate=rate)
+    stopped = drop_out(m, m.organisers.holders())
+    sd = np.sqrt(n * rate * (1 - rate))
+    assert abs(len(stopped) - n * rate) < 3 * sd
+    assert (m.organisers.task[stopped] == NO_TASK).all()
+    assert sum(e.key == "task_dropped" for e in m.activity) == len(stopped)
+    # half the recent success, half the chance
+    m = _holders(n, recent=0.5, dropout_rate=2 * rate)
+    stopped = drop_out(m, m.organisers.holders())
+    assert abs(len(stopped) - n * rate) < 3 * sd
+
+
+def test_a_holder_with_full_recent_success_never_drops_out() -> None:
+    m = _holders(60, recent=1.0, dropout_rate=1.0)
+    for _ in range(20):
+        assert len(drop_out_all(m)) == 0
+    assert (m.organisers.task[:60] == 0).all()
+
+
+def test_nobody_drops_out_at_dropout_rate_zero() -> None:
+    m = _holders(60, recent=0.0, dropout_rate=0.0)
+    for _ in range(20):
+        assert len(drop_out_all(m)) == 0
+
+
+def drop_out_all(m: QuartierModel) -> np.ndarray:
+    from quartiersim.organisers import drop_out
+
+    return drop_out(m, m.organisers.holders())
+
+
+def test_recent_success_is_the_share_of_the_holders_own_outcomes_that_worked() -> None:
+    """A new holder's recent success is the share of their training sessions that worked; each
+    performance then moves it toward 1 (worked) or 0 (did not), with a group's memory."""
+    from quartiersim.groups import MOMENTUM_KEEP
+
+    m = QuartierModel(rng=2, **SMALL_QUARTER, strategy="none", training_sessions=4)
+    o = m.organisers
+    i, task = 5, o.tasks[0]
+    domain = ACTIVITIES[task].handover_domain
+    m.residents.resources[i, domain] = 1.0  # guided tasks work with the true level: always
+    for _ in range(4):
+        m.train(i, task)
+    assert o.task[i] == 0 and o.recent[i] == pytest.approx(1.0)
+    o.performed(i, False)
+    assert o.recent[i] == pytest.approx(MOMENTUM_KEEP)
+    m.residents.resources[i, domain] = 0.0  # never works
+    j = 6
+    m.residents.resources[j, domain] = 0.0
+    for _ in range(4):
+        m.train(j, task)
+    assert o.recent[j] == 0.0
+
+
+def test_after_the_exit_holders_who_stop_are_not_replaced() -> None:
+    """With a high drop-out rate and no success the resident organisers of a phased exit are
+    gone soon after the exit; nobody takes their tasks over, and without drop-out they stay."""
+    kept = run(60, strategy="empowerment", phase_out_weeks=15, dropout_rate=0.0)
+    lost = run(60, strategy="empowerment", phase_out_weeks=15, dropout_rate=1.0)
+    at_exit = measures(lost)["resident_organisers"].iloc[30]
+    assert measures(kept)["resident_organisers"].iloc[-1] > 0
+    after = measures(lost)["resident_organisers"].iloc[31:].to_numpy()
+    assert (np.diff(after) <= 0).all()  # after the exit the count never rises again
+    assert after[-1] < max(at_exit, 1)
+
+
+def test_with_no_training_sessions_a_task_is_handed_over_untrained_at_once() -> None:
+    """``training_sessions`` 0 is the handover without training: the successor holds the task
+    at the first meeting, without a guided session, and starts with a new group's momentum as
+    their record."""
+    from quartiersim.organisers import NO_RECORD
+
+    m = QuartierModel(rng=2, **SMALL_QUARTER, strategy="none", training_sessions=0)
+    o = m.organisers
+    before = m.rng.bit_generator.state
+    m.train(5, o.tasks[0])
+    assert o.task[5] == 0 and o.training[5] == NO_TASK
+    assert o.recent[5] == NO_RECORD
+    assert m.rng.bit_generator.state == before  # no guided task was tried

@@ -17,7 +17,7 @@ import pytest
 from quartiersim.validation import FIGURES, SECTIONS, analysis, from_dict, generate, known
 from quartiersim.validation.__main__ import main
 from quartiersim.validation.claims import Claim, theory_claims
-from quartiersim.validation.runs import make_job, run_jobs, run_model
+from quartiersim.validation.runs import make_job, run_all, run_jobs, run_model
 from quartiersim.validation.stats import compare, fit_growth, hedges_g, logistic, mean_ci, welch
 
 # Larger than the tests' shared SMALL_QUARTER: the known results are statistical (segregation's
@@ -153,6 +153,30 @@ def test_results_do_not_depend_on_the_number_of_processes():
     assert seeds.loc["none", 0] != seeds.loc["none", 1]
 
 
+def test_every_run_keeps_its_problems_history_and_its_organisers():
+    """What the founding lag and the organisers' kind are read from: a problem is taken up by a
+    group only after it became visible, never before; the problems table has every problem,
+    the organisers table every holder the measure counts at the end."""
+    params = {"n_residents": 100, "width": 12, "height": 12, "project_weeks": 20}
+    jobs = [
+        make_job("b", "empowerment", 0, 5, 40, {**params, "strategy": "empowerment"}),
+        make_job(
+            "b", "phased", 0, 5, 40, {**params, "strategy": "empowerment", "phase_out_weeks": 10}
+        ),
+    ]
+    table, records = run_all(jobs, processes=1)
+    problems, holders = records["problems"], records["organisers"]
+    assert set(problems["arm"]) == {"empowerment", "phased"}
+    taken = problems[problems["taken_up_week"] >= 0]
+    assert len(taken) > 0
+    assert (taken["visible_week"] >= 0).all()
+    assert (taken["taken_up_week"] >= taken["visible_week"]).all()
+    assert (problems["last_week"] == 40).all()
+    last = table[table["week"] == 40].set_index("arm")["resident_organisers"]
+    counted = holders.groupby("arm").size().reindex(last.index, fill_value=0)
+    assert (counted == last).all()
+
+
 # -- claims and verdicts --------------------------------------------------------------------------
 STRATEGIES = ["none", "top_down", "networking", "political", "empowerment"]
 
@@ -234,6 +258,24 @@ TINY = {
         "replications": 1,
         "ranges": {"base_threshold": [0.4, 0.8], "n_workers": [1, 3]},
     },
+    "regions": {
+        "learning_rates": [0.0, 0.2],
+        "wait_weeks": [0, 8],
+        "slices": {"taking_part_weight": [0.0]},
+        "slice_cells": [[0.2, 8]],
+        "replications": 2,
+    },
+    "phasing": {
+        "weeks": [0, 4],
+        "strategies": ["none", "top_down", "empowerment"],
+        "replications": 2,
+    },
+    "off": {
+        "parameters": ["expectation_learning_rate", "volunteer_hours"],
+        "strategies": ["none", "top_down", "empowerment"],
+        "phase_out_weeks": 4,
+        "replications": 2,
+    },
 }
 
 
@@ -258,6 +300,44 @@ def test_report_is_generated_end_to_end_with_sections_and_figures(tmp_path):
     for measure in ("participation", "feel_influential", "core_ties"):
         assert f"| `{measure}` |" in text
     assert "nan" not in text.lower().replace("nan-", "")
+    # the sections of "Mechanisms, not labels", computed from their own runs
+    for heading in (
+        "### 3.5 Where dependency appears",
+        "### 3.6 Abrupt against phased exit",
+        "### 3.7 Every new parameter off",
+    ):
+        assert heading in text
+    regions = text.split("### 3.5")[1].split("### 3.6")[0]
+    rows = [line for line in regions.splitlines() if line.startswith("| grid |")]
+    assert len(rows) == 4  # learning rate x wait
+    assert len([line for line in regions.splitlines() if "taking_part_weight = 0" in line]) == 1
+    assert "**Compared with the predicted regions**" in regions
+    assert re.search(r"\*\*(held|refuted|not supported|partly)\*\*", regions)
+    phased = text.split("### 3.6")[1].split("### 3.7")[0]
+    assert len([line for line in phased.splitlines() if re.match(r"\| \w+ \| 4 \|", line)]) >= 3
+    assert "Resident organisers left at week 16" in phased and "P6.8" in phased
+    off = text.split("### 3.7")[1].split("## 4.")[0]
+    assert "| `expectation_learning_rate` | 0 |" in off and "| `volunteer_hours` | 0 |" in off
+    assert "`initial_own_expectation`" in off  # named among those without an off value
+    assert "**Week 10**" in off and "**Week 16**" in off
+    arena = text.split("### 3.8")[1].split("### 3.9")[0]
+    for strategy in TINY["comparison"]["strategies"]:
+        assert f"| {strategy} | " in arena
+        for week in (4, 10, 16):  # political influence by part, early / exit / after
+            assert f"| {strategy} | {week} | " in arena
+    diagnosis = text.split("### 3.9")[1].split("### 3.10")[0]
+    assert [
+        line.split(" | ")[0] for line in diagnosis.splitlines() if line[:4] in ("| 0 ", "| 0.")
+    ] == [
+        "| 0",
+        "| 0.3",
+        "| 0.6",
+    ]
+    assert re.search(r"P3\.1, .*\*\*(held|not supported)\*\*", diagnosis)
+    tested = text.split("### 3.10")[1].split("## 4.")[0]
+    verdicts = re.findall(r"\| \*\*(held|not supported|refuted)[^|]*\*\* \|", tested)
+    assert len(verdicts) >= 20  # every prediction whose strategies ran gets a verdict
+    assert "| P1.1 | top_down − empowerment, `helplessness`, week 4 | ≤ 0 |" in tested
 
 
 def test_config_errors_name_the_file_and_key():
@@ -317,3 +397,154 @@ def test_the_shipped_experiment_file_is_valid():
     cfg = load(cfg_path)
     assert cfg.steps > cfg.during_week >= cfg.early_week
     assert set(cfg.strategies) >= {"none", "top_down", "empowerment"}
+
+
+# -- the mechanisms' sections: data, design, numbers -----------------------------------------------
+ISSUE_12_PARAMETERS = {
+    # docs/predictions.md, the parameter tables of sections 1.3, 2.8, 3.2, 5.2 and 6.2
+    "taking_part_weight",
+    "small_win_size",
+    "expectation_learning_rate",
+    "observation_weight",
+    "initial_own_expectation",
+    "initial_institutional_expectation",
+    "help_seeking_rate",
+    "request_wait_weeks",
+    "help_relief",
+    "admin_learning_rate",
+    "admin_forgetting",
+    "diagnosis_noise",
+    "landlord_responsiveness",
+    "rent_increase_rate",
+    "rent_displacement",
+    "landlord_repair_rate",
+    "phase_out_weeks",
+    "training_sessions",
+    "volunteer_hours",
+}
+
+
+def test_every_new_parameter_is_off_inside_its_declared_range_or_says_why_it_has_no_off():
+    from quartiersim.parameters import PARAMETERS
+    from quartiersim.validation.claims import NO_OFF, OFF
+
+    assert set(OFF) | set(NO_OFF) == ISSUE_12_PARAMETERS
+    assert not set(OFF) & set(NO_OFF)
+    for name, off in OFF.items():
+        spec = PARAMETERS[name]
+        assert spec.low <= off.value <= spec.high, name
+        assert spec.check(off.value) == off.value
+        assert off.value != spec.default or off.phased, name  # off is not the default itself
+    assert PARAMETERS["phase_out_weeks"].default == 0  # its off is its default
+
+
+def test_the_mechanisms_sections_reuse_the_default_runs_and_keep_to_their_budget():
+    """The cell of the dependency regions at the defaults, the abrupt exit and the defaults'
+    column of the parameters-off table are the strategy comparison's own runs; the three
+    sections together add at most 900 runs to the shipped report."""
+    from quartiersim.validation import load
+    from quartiersim.validation.design import build_jobs, robustness_samples
+
+    cfg = load(Path(__file__).parents[1] / "experiments" / "validation.toml")
+    jobs = build_jobs(cfg, robustness_samples(cfg))
+    mechanisms = ("regions", "phasing", "off", "diagnosis")
+    old = {j.key for j in jobs if j.block not in mechanisms}
+    new = {j.key for j in jobs if j.block in mechanisms} - old
+    assert len(new) <= 900
+    comparison = {(j.arm, j.replication): j.key for j in jobs if j.block == "comparison"}
+    at_defaults = [
+        j
+        for j in jobs
+        if (j.block == "regions" and dict(j.extra) == {"setting": "grid", "rate": 0.2, "wait": 8})
+        or (j.block == "phasing" and dict(j.extra)["phase"] == 0)
+        or (j.block == "off" and dict(j.extra)["setting"] == "default")
+    ]
+    assert at_defaults
+    for j in at_defaults:
+        assert j.key == comparison[(j.arm, j.replication)], j
+
+
+def test_the_mechanisms_sections_refuse_what_they_cannot_run():
+    base = {"validation": {"seed": 1}, "parameters": {"project_weeks": 50}}
+    with pytest.raises(ValueError, match=r"\[phasing\] weeks has 52: expected at most"):
+        from_dict(base, "c")  # the default phase-outs reach beyond a 50-week project
+    ok = {**base, "phasing": {"weeks": [0, 20]}, "off": {"phase_out_weeks": 20}}
+    from_dict(ok, "c")
+    with pytest.raises(ValueError, match=r"\[off\] parameters has 'trust'"):
+        from_dict({**ok, "off": {"parameters": ["trust"], "phase_out_weeks": 20}}, "c")
+    with pytest.raises(ValueError, match=r"expectation_learning_rate=2"):
+        from_dict({**ok, "regions": {"learning_rates": [0.1, 2]}}, "c")
+
+
+def _problems(lags: list[float], seeds: list[int], horizon: int) -> pd.DataFrame:
+    """Problems visible in week 101 and taken up ``lag`` weeks later (censored at the end when
+    the lag reaches ``horizon``)."""
+    rows = []
+    for lag, seed in zip(lags, seeds, strict=True):
+        taken = -1 if lag >= horizon else int(101 + lag)
+        rows.append(
+            {
+                "visible_week": 101,
+                "taken_up_week": taken,
+                "solved_week": -1,
+                "last_week": 100 + horizon,
+                "seed": seed,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def test_the_founding_lag_is_a_kaplan_meier_median_and_a_later_arm_is_found_later():
+    """Known answer: in arm b every new problem is taken up after 2 weeks, in arm a after 12 or
+    never (censored): a's median is 12, b's 2, the stratified log-rank test finds it, and the
+    direction says a is later. Problems visible before the exit do not count."""
+    seeds = [k % 6 for k in range(24)]
+    a = _problems([12.0] * 16 + [50.0] * 8, seeds, 50)
+    b = _problems([2.0] * 24, seeds, 50)
+    early = a.assign(visible_week=20, taken_up_week=21)
+    c = analysis.lag_contrast(pd.concat([a, early]), b, exit_week=100, horizon=50.0)
+    assert c.a.problems == 24 and c.a.events == 16 and c.b.events == 24
+    assert c.a.median == pytest.approx(12.0) and c.b.median == pytest.approx(2.0)
+    assert c.median_diff == pytest.approx(10.0)
+    assert c.p < 0.001 and c.direction() == 1
+    # restricted mean of b: 2 weeks at survival 1, then 0
+    assert c.b.rmst == pytest.approx(2.0)
+    same = analysis.lag_contrast(b, b, exit_week=100, horizon=50.0)
+    assert same.direction() == 0
+
+
+def _prediction_results(shift: float, noise: float) -> analysis.Results:
+    """Two strategies over 12 replications at week 5: b = a + ``shift`` + noise (paired)."""
+    rng = np.random.default_rng(1)
+    base = rng.normal(0.5, 0.1, 12)
+    rows = [
+        {"block": "comparison", "arm": arm, "week": 5, "replication": k, "helplessness": v}
+        for arm, values in (("a", base), ("b", base + shift + rng.normal(0, noise, 12)))
+        for k, v in enumerate(values)
+    ]
+    return analysis.Results(pd.DataFrame(rows))
+
+
+@pytest.mark.parametrize(
+    ("shift", "noise", "expected", "verdict"),
+    [
+        (-0.2, 0.01, "+", "held"),
+        (0.2, 0.01, "+", "refuted"),
+        (0.0, 0.01, "+", "not supported"),
+        (0.0, 0.001, "0", "held"),
+        (0.0, 0.2, "0", "refuted (interval wider than ±0.02)"),
+        (-0.2, 0.01, "0", "refuted"),
+        (-0.2, 0.01, "≤ 0", "refuted"),
+        (0.2, 0.01, "≤ 0", "held"),
+        (0.0, 0.2, "≥ 0", "held"),
+    ],
+)
+def test_a_prediction_is_judged_by_the_pre_registered_rules(shift, noise, expected, verdict):
+    """docs/predictions.md 0.1: a directional prediction holds when significant in its
+    direction; a null holds only when not significant and its interval lies within ±0.02;
+    ≤ 0 and ≥ 0 fall only to a significant difference of the other sign."""
+    from quartiersim.validation.claims import Prediction
+
+    p = Prediction("P0", "a", "b", "helplessness", 5, expected)
+    (t,) = analysis.judge_predictions(_prediction_results(shift, noise), [p], ["a", "b"])
+    assert t.verdict == verdict

@@ -28,6 +28,7 @@ MIN_MEMBERS = 3
 JOIN_CONCERN = 0.5  # concern needed to consider joining a group about it
 ACTION_RATE = 0.25  # weekly chance of a small action for a group of average capacity
 ACTION_SIZE = 12  # residents taking part in one small action
+MOMENTUM_KEEP = 0.97  # share of a group's momentum (recent success) kept from week to week
 BASE_ATTRITION = 0.004  # weekly: members leave for reasons of their own (moving, work, care)
 SEED_FUNDS = 300.0  # euros a new group gets from the project's fund (Verfügungsfonds)
 
@@ -259,6 +260,8 @@ class ActionGroups:
                 affected=m.problems.affected(problem) if problem >= 0 else NOBODY,
             )
         )
+        if problem >= 0:
+            m.problems.taken_up(problem, m.steps)
         m.log("group_founded", group=g.id, problem=problem, members=len(founders))
         return g
 
@@ -434,7 +437,7 @@ class ActionGroups:
             rate *= 1.0 - 0.5 * min(g.help, 1.0)  # organisational help keeps meetings going
             leaving = members[(m.rng.random(len(members)) < rate) | r.withdrawn[members]]
             r.set_group(leaving, -1)
-            g.momentum *= 0.97
+            g.momentum *= MOMENTUM_KEEP
             g.help *= 0.9
             g.access *= 0.95
             g.attention *= 0.95
@@ -466,4 +469,5 @@ class ActionGroups:
             best = int(np.argmax(care))
             if care[best] >= CONCERN_LEVEL / 2:
                 g.problem = int(candidates[best])
+                m.problems.taken_up(g.problem, m.steps)
                 m.log("new_cause", group=g.id, problem=g.problem)

@@ -527,3 +527,26 @@ def causes_preempted(s: Snapshot) -> float:
     """Times so far a problem was solved for residents while a group of theirs worked on it:
     the group lost its cause to the experts."""
     return float(s.model.causes_preempted)
+
+
+# The parts of political influence besides the organised share (which is `participation`), so
+# a reader can see what carries the index (docs/predictions.md 9).
+@measure(label=("influence: competence", "Einfluss: Kompetenz"), unit="share", high=1)
+def influence_competence(s: Snapshot) -> float:
+    """Part of political influence: activated organising, speaking and bureaucratic
+    competence as a share of residents' true levels in them."""
+    return s.political_influence_parts["competence"]
+
+
+@measure(label=("influence: allies", "Einfluss: Verbündete"), unit="share", high=1)
+def influence_allies(s: Snapshot) -> float:
+    """Part of political influence: allies currently supporting resident groups, as a share
+    of the potential allies."""
+    return s.political_influence_parts["allies"]
+
+
+@measure(label=("influence: record", "Einfluss: Erfolgsbilanz"), unit="share", high=1)
+def influence_record(s: Snapshot) -> float:
+    """Part of political influence: claims won by resident groups in the last 52 weeks over
+    the claims decided plus one."""
+    return s.political_influence_parts["record"]

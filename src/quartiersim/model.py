@@ -211,6 +211,7 @@ class QuartierModel(mesa.Model):
         self.arena.weekly()
         self.everyday_life()
         self.ties.decay(self.rng, self.weekly_tie_survival(), self.p["tie_fade"], self.p["tie_min"])
+        self.problems.note_visible(self.steps)
         self._end_of_week()
 
     def _end_of_week(self) -> None:

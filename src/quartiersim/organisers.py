@@ -9,8 +9,11 @@ outreach visits). In a phased exit (``phase_out_weeks``) workers train residents
 the team did (:func:`quartiersim.roles.handover`); after ``training_sessions`` sessions a
 resident holds the task and does it every week for ``volunteer_hours``, with the role's own code,
 at the quality of their *activated* competence in the task's domain — also after the exit. A
-holder who withdraws into resigned privacy or moves away gives the task up; nobody replaces them
-once the team has left. Formulas: ``docs/predictions.md`` 6.1 and ``docs/odd.md``.
+holder drops out as group members do: each week with chance ``dropout_rate`` × (1 − their recent
+success), the share of their own recent outcomes that worked (:data:`RECENT_KEEP`); a holder who
+withdraws into resigned privacy or moves away gives the task up too. Nobody replaces them once
+the team has left. Formulas: ``docs/predictions.md`` 6.1 (and its addendum of 8 December 2026)
+and ``docs/odd.md``.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from quartiersim.groups import MOMENTUM_KEEP
 from quartiersim.institutions import MEDIATED, OWN
 from quartiersim.outcomes import RESIDENTS, Outcome
 from quartiersim.residents import BUREAUCRACY, SPEAKING, Residents
@@ -37,6 +41,15 @@ class Quarter(RolesQuarter, Protocol):
 
 
 NO_TASK = -1
+
+RECENT_KEEP = MOMENTUM_KEEP
+"""What a holder's recent success keeps of itself at each of their outcomes: the memory of a
+group's momentum (the rule is the group members' rule, section 6.1), so one holder's success
+counts as long as a group's."""
+
+NO_RECORD = 0.5
+"""The recent success of a holder who took a task over untrained (``training_sessions`` 0):
+what a newly founded group starts with as its momentum (``groups.ActionGroup``)."""
 
 
 @dataclass
@@ -65,6 +78,11 @@ class ResidentOrganisers:
         #: task each resident is being trained in, and the sessions they had
         self.training = np.full(n, NO_TASK, dtype=np.int64)
         self.sessions = np.zeros(n, dtype=np.int64)
+        #: training sessions that worked, of the task being trained in
+        self.worked = np.zeros(n, dtype=np.int64)
+        #: each holder's recent success, 0..1: the weighted share of their own outcomes that
+        #: worked (their training sessions, then their performances of the task)
+        self.recent = np.zeros(n)
 
     def holders(self) -> np.ndarray:
         """Residents holding a task."""
@@ -84,6 +102,13 @@ class ResidentOrganisers:
         self.task[who] = NO_TASK
         self.training[who] = NO_TASK
         self.sessions[who] = 0
+        self.worked[who] = 0
+        self.recent[who] = 0.0
+
+    def performed(self, i: int, worked: bool) -> None:
+        """Holder ``i`` did their task this week and it ``worked`` or not: their recent success
+        moves toward it (an exponentially weighted share, :data:`RECENT_KEEP`)."""
+        self.recent[i] = RECENT_KEEP * self.recent[i] + (1.0 - RECENT_KEEP) * float(worked)
 
 
 def train(m: Quarter, i: int, task: str) -> None:
@@ -99,12 +124,19 @@ def train(m: Quarter, i: int, task: str) -> None:
     if o.training[i] != number:
         o.training[i] = number
         o.sessions[i] = 0
-    m.try_out(np.array([i]), np.array([domain]))
-    o.sessions[i] += 1
+        o.worked[i] = 0
+    if m.p["training_sessions"] > 0:  # 0: the task is handed over untrained, at this meeting
+        worked = m.try_out(np.array([i]), np.array([domain]))
+        o.sessions[i] += 1
+        o.worked[i] += int(worked.sum())
     if o.sessions[i] >= m.p["training_sessions"]:
         o.task[i] = number
+        # A new holder's record is what they know of the task so far: their training (without
+        # any, a new group's momentum).
+        o.recent[i] = o.worked[i] / o.sessions[i] if o.sessions[i] else NO_RECORD
         o.training[i] = NO_TASK
         o.sessions[i] = 0
+        o.worked[i] = 0
         m.log("task_handed_over", resident=i, task=task)
         if activity.hands_over_recognition:
             introduce(m, i)
@@ -121,11 +153,26 @@ def introduce(m: Quarter, i: int) -> None:
         r[OWN] += q * max(0.0, float(r[MEDIATED] - r[OWN]))
 
 
+def drop_out(m: Quarter, holders: np.ndarray) -> np.ndarray:
+    """Holders who stop this week as group members do: each with chance ``dropout_rate`` ×
+    (1 − recent success) — a task that has not worked for them lately is given up, one that
+    keeps working is kept. Returns who stopped (their task is gone: nobody is named in their
+    place, and after the exit nobody can be)."""
+    o = m.organisers
+    chance = m.p["dropout_rate"] * (1.0 - o.recent[holders])
+    stopped = holders[m.rng.random(len(holders)) < chance]
+    for i in stopped.tolist():
+        m.log("task_dropped", resident=i, task=o.tasks[int(o.task[i])])
+    o.task[stopped] = NO_TASK
+    return stopped
+
+
 def work(m: Quarter) -> None:
-    """The resident organisers' week (during and after the project): each holder who has not
-    withdrawn does their task for ``volunteer_hours`` with the role's code, at the quality of
-    their activated competence in its domain; doing it is a small outcome of their own effort
-    that works with chance = that quality. Holders who withdrew give the task up."""
+    """The resident organisers' week (during and after the project): holders who withdrew give
+    the task up, others may drop out (:func:`drop_out`); each remaining holder does their task
+    for ``volunteer_hours`` with the role's code, at the quality of their activated competence
+    in its domain; doing it is a small outcome of their own effort that works with chance =
+    that quality, and it moves their recent success."""
     o = m.organisers
     holders = o.holders()
     if len(holders) == 0:
@@ -134,7 +181,9 @@ def work(m: Quarter) -> None:
     for i in gave_up.tolist():
         m.log("task_given_up", resident=i, task=o.tasks[int(o.task[i])])
     o.task[gave_up] = NO_TASK
-    for i in holders[~m.residents.withdrawn[holders]].tolist():  # a loop over a few holders
+    staying = holders[~m.residents.withdrawn[holders]]
+    staying = np.setdiff1d(staying, drop_out(m, staying), assume_unique=True)
+    for i in staying.tolist():  # a loop over a few holders
         task = o.tasks[int(o.task[i])]
         activity = ACTIVITIES[task]
         domain = activity.handover_domain
@@ -146,3 +195,4 @@ def work(m: Quarter) -> None:
             m.residents.used[i, domain] = True
             worked = bool(m.rng.random() < quality)
             m.record(Outcome(worked, False, RESIDENTS, domain=domain, effort=np.array([i])))
+            o.performed(i, worked)

@@ -745,7 +745,8 @@ _DECLARATION: tuple[Parameter, ...] = (
         "dropout_rate",
         0.03,
         float,
-        "Weekly chance that a member of a group without recent success drifts away.",
+        "Weekly chance that a member of a group without recent success drifts away (and a "
+        "resident organiser whose task has not worked for them lately gives it up).",
         unit="1/week",
         low=0.0,
         high=1.0,
@@ -754,7 +755,8 @@ _DECLARATION: tuple[Parameter, ...] = (
         "2002 say why groups ended (76% falling attendance), not how fast members leave.",
         label=("Drop-out rate", "Ausstiegsrate"),
         meaning_de="Wöchentliche Chance, dass ein Mitglied einer Gruppe ohne jüngeren Erfolg "
-        "wegbleibt.",
+        "wegbleibt (und eine Bewohnerin, deren übernommene Aufgabe zuletzt nicht klappte, sie "
+        "aufgibt).",
     ),
     _p(
         "assembly_weeks",
@@ -998,15 +1000,17 @@ _DECLARATION: tuple[Parameter, ...] = (
         "training_sessions",
         4,
         int,
-        "Training sessions after which a resident holds a handed-over task.",
+        "Training sessions after which a resident holds a handed-over task (0: handed over "
+        "untrained, at the first meeting).",
         unit="sessions",
-        low=1,
+        low=0,
         high=52,
         group="workers",
         source="Assumption; context: Neukölln's Stadtteilmütter are trained for half a year "
         "(Bezirksamt Neukölln).",
         label=("Training sessions", "Anlerntermine"),
-        meaning_de="Anlerntermine, nach denen eine Bewohnerin eine übergebene Aufgabe übernimmt.",
+        meaning_de="Anlerntermine, nach denen eine Bewohnerin eine übergebene Aufgabe übernimmt "
+        "(0: ohne Anlernen, beim ersten Treffen).",
     ),
     _p(
         "volunteer_hours",

@@ -86,6 +86,10 @@ class Problems:
         self.attention = np.zeros(0)  # public attention (Öffentlichkeit), decays
         self.solved_with = np.zeros(0, dtype=bool)  # solved *with* residents (else *for* them)
         self.solved_week = np.zeros(0, dtype=np.int64)  # week solved (-1 while open)
+        # The history the validation's founding lag reads: the week by whose end a problem was
+        # first visible, and the week a residents' group first took it up (-1: not yet).
+        self.visible_week = np.zeros(0, dtype=np.int64)
+        self.taken_up_week = np.zeros(0, dtype=np.int64)
         self.concern = np.zeros((n_residents, 0))  # resident x problem
         # Who is affected by each problem, once asked: concern changes only when a problem
         # arises (a new column) or newcomers move in (dropped then).
@@ -126,6 +130,8 @@ class Problems:
         self.attention = np.append(self.attention, 0.0)
         self.solved_with = np.append(self.solved_with, False)
         self.solved_week = np.append(self.solved_week, -1)
+        self.visible_week = np.append(self.visible_week, -1)
+        self.taken_up_week = np.append(self.taken_up_week, -1)
         column = concern_for(spec, x, y, home_xy, age)
         self.concern = np.column_stack([self.concern, column])
         self._latent_concern = None
@@ -189,6 +195,18 @@ class Problems:
         self.severity[p] = 0.0
         self.solved_with[p] = with_residents
         self.solved_week[p] = week
+
+    def note_visible(self, week: int) -> None:
+        """End of ``week``: problems that are (or were) public and had no week of first
+        visibility get this one — however they became visible (voiced, found on a walk,
+        announced by the company)."""
+        self.visible_week[(self.status != LATENT) & (self.visible_week < 0)] = week
+
+    def taken_up(self, p: int, week: int) -> None:
+        """A residents' group took problem ``p`` up in ``week`` (founded on it, or adopted it
+        as its new cause); only the first time counts."""
+        if self.taken_up_week[p] < 0:
+            self.taken_up_week[p] = week
 
     def affected(self, p: int, level: float = CONCERN_LEVEL) -> np.ndarray:
         """Residents concerned about problem ``p`` at least to ``level``, ascending (a read-only

@@ -756,6 +756,12 @@ def case_work(m: Quarter, w: Worker, budget: Budget) -> None:
             "Resident {resident} withdrew and gave up their task of the {task}.",
             "Bewohner {resident} zog sich zurück und gab die Aufgabe der Rolle {task} auf.",
         ),
+        "task_dropped": (
+            "Resident {resident} stopped doing their task of the {task}: it had not worked "
+            "for them lately.",
+            "Bewohner {resident} hörte mit der Aufgabe der Rolle {task} auf: sie hatte zuletzt "
+            "nicht geklappt.",
+        ),
     },
 )
 def handover(m: Quarter, w: Worker, budget: Budget) -> None:

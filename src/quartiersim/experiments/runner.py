@@ -56,6 +56,12 @@ def simulate(spec: RunSpec) -> pd.DataFrame:
     parameter values) and the measures. Measures are stored as float64 whatever their kind, so
     every file of an experiment has the same schema.
     """
+    return rows(spec, run_model(spec))
+
+
+def run_model(spec: RunSpec) -> QuartierModel:
+    """The model of one run, run to its last week (for callers that read more of it than
+    the rows of :func:`simulate`)."""
     # Only the recorded weeks and measures are computed (the model's measures only read).
     model = QuartierModel(
         rng=spec.seed,
@@ -65,20 +71,25 @@ def simulate(spec: RunSpec) -> pd.DataFrame:
     )
     for _ in range(spec.steps):
         model.step()
+    return model
+
+
+def rows(spec: RunSpec, model: QuartierModel) -> pd.DataFrame:
+    """The rows of :func:`simulate` from the finished ``model`` of ``spec``."""
     data = model.datacollector.get_model_vars_dataframe()
     data.index = model.collected_weeks
     steps = list(spec.record)
-    rows = len(steps)
+    n = len(steps)
     frame = pd.DataFrame(
         {
-            "run_id": pd.Series([spec.run_id] * rows, dtype="str"),
-            "replication": pd.Series([spec.replication] * rows, dtype="int64"),
-            "seed": pd.Series([spec.seed] * rows, dtype="int64"),
+            "run_id": pd.Series([spec.run_id] * n, dtype="str"),
+            "replication": pd.Series([spec.replication] * n, dtype="int64"),
+            "seed": pd.Series([spec.seed] * n, dtype="int64"),
             "step": pd.Series(steps, dtype="int64"),
         }
     )
     for name, value in spec.columns.items():
-        frame[name] = pd.Series([value] * rows, dtype=_dtype(value))
+        frame[name] = pd.Series([value] * n, dtype=_dtype(value))
     measured = data.loc[steps, list(spec.measures)].astype("float64").reset_index(drop=True)
     return pd.concat([frame, measured], axis=1)
 

@@ -16,8 +16,18 @@ import pandas as pd
 from scipy import stats as sps
 
 from quartiersim import ROLES
-from quartiersim.validation.claims import CALIBRATION, OUTCOMES, CalibrationTarget, Claim
+from quartiersim.validation.claims import (
+    CALIBRATION,
+    DEPENDENCY_SIGN,
+    NULL_BAND,
+    OUTCOMES,
+    CalibrationTarget,
+    Claim,
+    Headline,
+    Prediction,
+)
 from quartiersim.validation.config import ValidationConfig
+from quartiersim.validation.design import region_settings
 from quartiersim.validation.known import Cascade, TakeOff
 from quartiersim.validation.stats import (
     Comparison,
@@ -37,9 +47,19 @@ ALPHA = 0.05
 class Results:
     """The long table of all runs, with the look-ups the analysis needs."""
 
-    def __init__(self, table: pd.DataFrame) -> None:
+    def __init__(self, table: pd.DataFrame, records: dict[str, pd.DataFrame] | None = None) -> None:
         self.table = table
+        #: what each run kept besides its measures (:data:`~.runs.RECORDS`), with job labels
+        self.records = records or {}
         self._index = table.set_index(["block", "arm", "week"]).sort_index()
+
+    def kept(self, name: str, block: str, arm: str, **labels: Any) -> pd.DataFrame:
+        """The records ``name`` of every replication of an arm (labels as in :meth:`series`)."""
+        rows = self.records[name]
+        rows = rows[(rows["block"] == block) & (rows["arm"] == arm)]
+        for k, v in labels.items():
+            rows = rows[rows[k] == v]
+        return rows
 
     def series(self, block: str, arm: str, week: int, measure: str, **labels: Any) -> pd.Series:
         """``measure`` at ``week`` for every replication of an arm (index: replication)."""
@@ -485,3 +505,634 @@ def robustness(res: Results, cfg: ValidationConfig, samples: pd.DataFrame) -> Ro
         table[f"{key}_leader"] = leaders
         table[f"{key}_flipped"] = [lead != default_leader[key] for lead in leaders]
     return Robustness(table, list(samples.columns), outcomes, default_leader)
+
+
+# -- the mechanisms: dependency regions, phased exit, every new parameter off ---------------------
+@dataclass(frozen=True)
+class Lag:
+    """The founding lag after the exit in one arm: for every problem that first became visible
+    after the exit, the weeks until a residents' group first took it up (an event), or until
+    it was solved for the residents or the run ended (censored) — pooled over the arm's
+    replications, with the Kaplan–Meier estimate of statsmodels (``SurvfuncRight``)."""
+
+    problems: int
+    events: int
+    median: float
+    """Kaplan–Meier median in weeks (NaN: not reached — fewer than half the problems were taken
+    up within the follow-up)."""
+    low: float
+    high: float
+    rmst: float
+    """Restricted mean: the area under the Kaplan–Meier curve up to the follow-up horizon —
+    the mean weeks a new problem waited for a group, within the horizon."""
+
+
+def lag_data(problems: pd.DataFrame, exit_week: int) -> pd.DataFrame:
+    """Duration, event and seed of every problem first visible after ``exit_week``."""
+    new = problems[problems["visible_week"] > exit_week]
+    taken = new["taken_up_week"] >= 0
+    solved = new["solved_week"] >= 0
+    end = np.where(
+        taken, new["taken_up_week"], np.where(solved, new["solved_week"], new["last_week"])
+    )
+    return pd.DataFrame(
+        {
+            "duration": (end - new["visible_week"]).to_numpy(dtype=float),
+            "event": taken.to_numpy(dtype=int),
+            "seed": new["seed"].to_numpy(),
+        }
+    )
+
+
+def kaplan_meier(data: pd.DataFrame, horizon: float) -> Lag:
+    """:class:`Lag` of ``data`` (from :func:`lag_data`), restricted to ``horizon`` weeks."""
+    from statsmodels.duration.survfunc import SurvfuncRight  # heavy: only the report needs it
+
+    if len(data) == 0:
+        nan = float("nan")
+        return Lag(0, 0, nan, nan, nan, nan)
+    events = int(data["event"].sum())
+    if events == 0:  # statsmodels needs an event; with none the curve stays at 1
+        return Lag(len(data), 0, float("nan"), float("nan"), float("inf"), float(horizon))
+    sf = SurvfuncRight(data["duration"].to_numpy(), data["event"].to_numpy())
+    with np.errstate(divide="ignore", invalid="ignore"):  # the log-log interval at S = 0 or 1
+        low, high = sf.quantile_ci(0.5)
+    times = np.concatenate([[0.0], np.minimum(sf.surv_times, horizon), [horizon]])
+    probs = np.concatenate([[1.0], sf.surv_prob])
+    rmst = float((probs * np.diff(times)).sum())
+    return Lag(len(data), events, float(sf.quantile(0.5)), float(low), float(high), rmst)
+
+
+@dataclass(frozen=True)
+class LagContrast:
+    """Arm ``a`` against arm ``b`` in the founding lag: both Kaplan–Meier estimates, the
+    difference of the medians (NaN when one is not reached) and of the restricted means, and
+    the log-rank test stratified by seed (statsmodels ``survdiff``: each quarter compared with
+    itself, as every other contrast of the report is paired by seed)."""
+
+    a: Lag
+    b: Lag
+    p: float
+
+    @property
+    def median_diff(self) -> float:
+        return self.a.median - self.b.median
+
+    @property
+    def rmst_diff(self) -> float:
+        return self.a.rmst - self.b.rmst
+
+    def direction(self) -> int:
+        """+1: ``a`` takes problems up later (a longer restricted mean), −1 earlier, 0 equal."""
+        d = self.rmst_diff
+        return 0 if not np.isfinite(d) or d == 0 else int(np.sign(d))
+
+
+def lag_contrast(a: pd.DataFrame, b: pd.DataFrame, exit_week: int, horizon: float) -> LagContrast:
+    """:class:`LagContrast` of the problem records of two arms."""
+    from statsmodels.duration.survfunc import survdiff
+
+    da, db = lag_data(a, exit_week), lag_data(b, exit_week)
+    p = float("nan")
+    both = pd.concat([da.assign(arm=1), db.assign(arm=0)], ignore_index=True)
+    if len(da) and len(db) and both["event"].sum() > 0:
+        try:
+            _, p = survdiff(
+                both["duration"].to_numpy(),
+                both["event"].to_numpy(),
+                both["arm"].to_numpy(),
+                strata=both["seed"].to_numpy(),
+            )
+            p = float(p)
+        except (ValueError, ZeroDivisionError, np.linalg.LinAlgError):
+            p = float("nan")  # no stratum with events in both arms: nothing to compare
+    return LagContrast(kaplan_meier(da, horizon), kaplan_meier(db, horizon), p)
+
+
+@dataclass
+class RegionCell:
+    """top_down − none at one cell of the dependency regions: (A) the founding lag after the
+    exit, (B) participation and (C) helplessness at the last week, with Holm-adjusted p."""
+
+    setting: str
+    rate: float
+    wait: int
+    lag: LagContrast
+    participation: Comparison
+    helplessness: Comparison
+    p_holm: dict[str, float]
+
+    def direction(self, measure: str) -> int:
+        """The contrast's sign where it is significant after Holm, else 0."""
+        if not self.p_holm[measure] < ALPHA:
+            return 0
+        if measure == "lag":
+            return self.lag.direction()
+        return getattr(self, measure).direction()
+
+    def verdict(self, measure: str) -> str:
+        """``appears`` (dependency's sign, significant), ``opposite`` or ``not shown``."""
+        d = self.direction(measure)
+        if d == 0:
+            return "not shown"
+        return "appears" if d == DEPENDENCY_SIGN[measure] else "opposite"
+
+
+def regions(res: Results, cfg: ValidationConfig) -> list[RegionCell]:
+    """Every cell of the dependency regions, Holm-corrected over the whole table (all cells
+    and the three contrasts)."""
+    horizon = float(cfg.after_week - cfg.during_week)
+    cells = []
+    for setting, rate, wait, _ in region_settings(cfg):
+        labels = {"setting": setting, "rate": rate, "wait": wait}
+        lag = lag_contrast(
+            res.kept("problems", "regions", "top_down", **labels),
+            res.kept("problems", "regions", "none", **labels),
+            cfg.during_week,
+            horizon,
+        )
+        b, c = (
+            paired(
+                res.series("regions", "top_down", cfg.after_week, m, **labels),
+                res.series("regions", "none", cfg.after_week, m, **labels),
+            )
+            for m in ("participation", "helplessness")
+        )
+        cells.append(RegionCell(setting, rate, wait, lag, b, c, {}))
+    ps = [p for cell in cells for p in (cell.lag.p, cell.participation.p, cell.helplessness.p)]
+    adjusted = holm(ps).tolist()
+    for i, cell in enumerate(cells):
+        cell.p_holm = dict(
+            zip(("lag", "participation", "helplessness"), adjusted[3 * i : 3 * i + 3], strict=True)
+        )
+    return cells
+
+
+PHASING_MEASURES = (
+    "participation",
+    "social_capital",
+    "political_influence",
+    "helplessness",
+    "withdrawn_share",
+    "admin_responsiveness",
+    "waiting_share",
+)
+"""What the abrupt against the phased exit compares (docs/predictions.md 6.3)."""
+
+
+@dataclass(frozen=True)
+class Phased:
+    """Phased minus abrupt exit for one strategy, phase-out length, measure and week."""
+
+    strategy: str
+    weeks: int
+    measure: str
+    week: int
+    comparison: Comparison
+    p_holm: float
+
+    @property
+    def direction(self) -> int:
+        return self.comparison.direction() if self.p_holm < ALPHA else 0
+
+
+def phasing(res: Results, cfg: ValidationConfig) -> list[Phased]:
+    """Every strategy x phase-out length (> 0) x measure x week (exit, after), phased minus
+    abrupt, paired by seed; Holm over the whole table."""
+    rows: list[tuple[str, int, str, int, Comparison]] = []
+    for s in cfg.phasing_strategies:
+        for weeks in cfg.phasing_weeks:
+            if weeks == 0:
+                continue
+            for measure in PHASING_MEASURES:
+                for week in (cfg.during_week, cfg.after_week):
+                    rows.append(
+                        (
+                            s,
+                            weeks,
+                            measure,
+                            week,
+                            paired(
+                                res.series("phasing", s, week, measure, phase=weeks),
+                                res.series("phasing", s, week, measure, phase=0),
+                            ),
+                        )
+                    )
+    adjusted = holm([c.p for *_, c in rows]).tolist()
+    return [Phased(*row, p) for row, p in zip(rows, adjusted, strict=True)]
+
+
+def phased_kept(res: Results, cfg: ValidationConfig) -> list[tuple[str, int, Retention]]:
+    """Each strategy's advantage over ``none`` at the exit and after it, per phase-out length
+    (``none`` with the same phase-out), and the share kept."""
+    out: list[tuple[str, int, Retention]] = []
+    if "none" not in cfg.phasing_strategies:
+        return out
+    for s in cfg.phasing_strategies:
+        if s == "none":
+            continue
+        for weeks in cfg.phasing_weeks:
+            for measure in ("participation", "social_capital", "political_influence"):
+                gain = {
+                    w: paired(
+                        res.series("phasing", s, w, measure, phase=weeks),
+                        res.series("phasing", "none", w, measure, phase=weeks),
+                    ).diff
+                    for w in (cfg.during_week, cfg.after_week)
+                }
+                out.append(
+                    (s, weeks, Retention(s, measure, gain[cfg.during_week], gain[cfg.after_week]))
+                )
+    return out
+
+
+@dataclass(frozen=True)
+class Organisers:
+    """The resident organisers left at the last week of one strategy and phase-out: their
+    number per run (mean [95% CI]), the share who are group members, their mean quality, and
+    how many hold each task (summed over the replications)."""
+
+    count: Estimate
+    members: float
+    quality: float
+    tasks: dict[str, int]
+
+
+def organisers_left(res: Results, cfg: ValidationConfig) -> dict[tuple[str, int], Organisers]:
+    out = {}
+    for s in cfg.phasing_strategies:
+        for weeks in cfg.phasing_weeks:
+            count = res.series("phasing", s, cfg.after_week, "resident_organisers", phase=weeks)
+            kept = res.kept("organisers", "phasing", s, phase=weeks)
+            out[(s, weeks)] = Organisers(
+                mean_ci(count.to_numpy()),
+                float(kept["group_member"].mean()) if len(kept) else float("nan"),
+                float(kept["quality"].mean()) if len(kept) else float("nan"),
+                {str(k): int(v) for k, v in kept["task"].value_counts().items()},
+            )
+    return out
+
+
+def phased_lag(res: Results, cfg: ValidationConfig, strategy: str, weeks: int) -> LagContrast:
+    """The founding lag after the exit, phased (``weeks``) against abrupt, for ``strategy``."""
+    return lag_contrast(
+        res.kept("problems", "phasing", strategy, phase=weeks),
+        res.kept("problems", "phasing", strategy, phase=0),
+        cfg.during_week,
+        float(cfg.after_week - cfg.during_week),
+    )
+
+
+@dataclass(frozen=True)
+class Switched:
+    """A headline contrast at one setting of the parameters-off block and one week."""
+
+    setting: str
+    headline: Headline
+    week: int
+    comparison: Comparison
+    p_holm: float
+
+    @property
+    def direction(self) -> int:
+        return self.comparison.direction() if self.p_holm < ALPHA else 0
+
+
+def parameters_off(
+    res: Results, cfg: ValidationConfig, settings: list[str], heads: list[Headline]
+) -> list[Switched]:
+    """Every headline contrast (whose strategies ran) at the exit and after it, at every
+    setting; Holm within each setting (its contrasts at both weeks: one column of the
+    table)."""
+    weeks = (cfg.during_week, cfg.after_week)
+    usable = [h for h in heads if {h.a, h.b} <= set(cfg.off_strategies)]
+    out: list[Switched] = []
+    for setting in settings:
+        rows = [
+            (
+                h,
+                w,
+                paired(
+                    res.series("off", h.a, w, h.measure, setting=setting),
+                    res.series("off", h.b, w, h.measure, setting=setting),
+                ),
+            )
+            for h in usable
+            for w in weeks
+        ]
+        adjusted = holm([c.p for *_, c in rows]).tolist()
+        out.extend(
+            Switched(setting, h, w, c, p) for (h, w, c), p in zip(rows, adjusted, strict=True)
+        )
+    return out
+
+
+def dependency_effect(cell: RegionCell, measure: str) -> float:
+    """A cell's contrast signed so that positive means dependency (a later first group, fewer
+    residents in groups, more helplessness); the lag by its restricted mean."""
+    value = cell.lag.rmst_diff if measure == "lag" else getattr(cell, measure).diff.mean
+    return DEPENDENCY_SIGN[measure] * float(value)
+
+
+@dataclass(frozen=True)
+class RegionCheck:
+    """A region of docs/predictions.md 2.9, what was predicted there and what the cells say."""
+
+    region: str
+    predicted: str
+    observed: str
+    verdict: str
+
+
+def _zero(cells: list[RegionCell], measures: tuple[str, ...]) -> tuple[str, list[str]]:
+    """Verdict on "no difference" over ``cells``: refuted where any cell shows a significant
+    contrast, else held; with the cells that break it."""
+    broken = [
+        f"{c.setting}, rate {c.rate:g}, wait {c.wait}: {m} {c.verdict(m)}"
+        for c in cells
+        for m in measures
+        if c.verdict(m) != "not shown"
+    ]
+    return ("refuted" if broken else "held"), broken
+
+
+def region_checks(
+    cells: list[RegionCell], grid: str, default: tuple[float, int]
+) -> list[RegionCheck]:
+    """The region predictions of docs/predictions.md 2.9, judged on the cells."""
+    out: list[RegionCheck] = []
+    main = [c for c in cells if c.setting == grid]
+    at = {(c.rate, c.wait): c for c in main}
+
+    off = [c for c in main if c.rate == 0]
+    verdict, broken = _zero(off, ("lag", "participation", "helplessness"))
+    out.append(
+        RegionCheck(
+            "`expectation_learning_rate` 0 (expectations frozen)",
+            "(A), (B), (C) 0 after the exit",
+            "; ".join(broken) or f"no significant contrast in {len(off)} cell(s)",
+            verdict,
+        )
+    )
+    both = [c for c in main if c.rate == 0 and c.wait == 0]
+    verdict, broken = _zero(both, ("lag", "participation", "helplessness"))
+    out.append(
+        RegionCheck(
+            "`expectation_learning_rate` and `request_wait_weeks` both 0",
+            "(A), (B), (C) 0",
+            "; ".join(broken) or "no significant contrast",
+            verdict,
+        )
+    )
+    rates = sorted({c.rate for c in main if c.rate > 0})
+    waits = sorted({c.wait for c in main if c.wait > 0})
+    rate0, wait0 = default
+    if rates and 0 in {c.wait for c in main} and wait0 in waits:
+        pairs = [(at[(r, 0)], at[(r, wait0)]) for r in rates if (r, 0) in at and (r, wait0) in at]
+        smaller = all(
+            dependency_effect(a, m) < dependency_effect(b, m)
+            for a, b in pairs
+            for m in ("lag", "participation")
+        )
+        nonzero = any(a.verdict(m) == "appears" for a, _ in pairs for m in ("lag", "participation"))
+        verdict = (
+            "held" if smaller and nonzero else ("partly" if smaller or nonzero else "not supported")
+        )
+        out.append(
+            RegionCheck(
+                "`request_wait_weeks` 0, learning on",
+                f"(A) and (B) smaller than at wait {wait0}, but not zero",
+                f"smaller than at wait {wait0} at every rate: {'yes' if smaller else 'no'}; "
+                f"significant somewhere: {'yes' if nonzero else 'no'}",
+                verdict,
+            )
+        )
+    inner = [c for c in main if c.rate > 0 and c.wait > 0]
+    if len(inner) >= 4:
+        rho = {}
+        for m in ("lag", "participation"):
+            y = np.array([dependency_effect(c, m) for c in inner])
+            rho[m] = tuple(
+                (
+                    float(sps.spearmanr(np.array([getattr(c, axis) for c in inner]), y).statistic)
+                    if np.ptp(y) > 0
+                    else float("nan")
+                )
+                for axis in ("rate", "wait")
+            )
+        grows = all(r > 0 for pair in rho.values() for r in pair)
+        out.append(
+            RegionCheck(
+                "learning on, waiting on",
+                "(A) and (B) grow with the learning rate and with the wait",
+                "; ".join(
+                    f"({'A' if m == 'lag' else 'B'}) rank correlation with the rate {a:+.2f}, "
+                    f"with the wait {b:+.2f}"
+                    for m, (a, b) in rho.items()
+                ),
+                "held" if grows else "not supported",
+            )
+        )
+    top = max(rates) if rates else None
+    if top is not None and (top, wait0) in at and (rate0, wait0) in at and top != rate0:
+        high, mid = at[(top, wait0)], at[(rate0, wait0)]
+        largest = all(dependency_effect(high, "lag") >= dependency_effect(c, "lag") for c in main)
+        decays = dependency_effect(high, "participation") < dependency_effect(mid, "participation")
+        out.append(
+            RegionCheck(
+                f"high learning rate ({top:g})",
+                f"(A) largest; (B) at week 260 smaller than at rate {rate0:g}",
+                f"(A) largest of the grid at wait {wait0}: {'yes' if largest else 'no'}; (B) "
+                f"smaller than at rate {rate0:g}: {'yes' if decays else 'no'}",
+                "held"
+                if largest and decays
+                else ("partly" if largest or decays else "not supported"),
+            )
+        )
+    for setting_part, region, predicted, check in (
+        ("taking_part_weight = 0", "`taking_part_weight` 0", "(C) 0", "zero"),
+        (
+            "taking_part_weight = 1",
+            "`taking_part_weight` 1, wait ≥ 8, rate ≥ 0.2",
+            "(C) may become positive (the only such region; low confidence)",
+            "helpless",
+        ),
+        (
+            "observation_weight = 0",
+            "`observation_weight` 0",
+            "(A) and (B) smaller than at the same cells with the default",
+            "smaller",
+        ),
+        (
+            "help_seeking_rate = 0",
+            "`help_seeking_rate` 0",
+            "(A) undefined (no group founded unaided), (B) 0",
+            "undefined",
+        ),
+    ):
+        sliced = [c for c in cells if c.setting == setting_part]
+        if not sliced:
+            continue
+        if check == "zero":
+            verdict, broken = _zero(sliced, ("helplessness",))
+            observed = "; ".join(broken) or f"(C) not significant in {len(sliced)} cell(s)"
+        elif check == "helpless":
+            where = [c for c in sliced if c.wait >= 8 and c.rate >= 0.2]
+            shown = [c for c in where if c.verdict("helplessness") == "appears"]
+            verdict = "held" if shown else "not supported"
+            observed = (
+                ", ".join(f"rate {c.rate:g}, wait {c.wait}" for c in shown) + ": (C) positive"
+                if shown
+                else f"(C) not significantly positive in {len(where)} cell(s)"
+            )
+        elif check == "smaller":
+            against = [(c, at.get((c.rate, c.wait))) for c in sliced]
+            flags = [
+                dependency_effect(c, m) < dependency_effect(d, m)
+                for c, d in against
+                if d is not None
+                for m in ("lag", "participation")
+            ]
+            verdict = (
+                "held" if flags and all(flags) else ("partly" if any(flags) else "not supported")
+            )
+            observed = f"smaller in {sum(flags)} of {len(flags)} comparisons"
+        else:
+            events = sum(c.lag.a.events + c.lag.b.events for c in sliced)
+            verdict_b, broken = _zero(sliced, ("participation",))
+            verdict = "held" if events == 0 and verdict_b == "held" else "refuted"
+            observed = f"{events} problems taken up by a group after the exit in both arms; " + (
+                "; ".join(broken) or "(B) not significant"
+            )
+        out.append(RegionCheck(region, predicted, observed, verdict))
+    return out
+
+
+WITH_AND_FOR = (
+    "problems_solved_with",
+    "problems_solved_for",
+    "causes_preempted",
+    "admin_responsiveness",
+    "mediated_responsiveness",
+    "landlord_responsiveness",
+)
+"""Measures of the arena read per strategy beside the contrasts (docs/predictions.md 9): who
+solved the problems, and the institutions' state apart from the residents' influence."""
+
+
+def arena_state(res: Results, cfg: ValidationConfig) -> dict[str, dict[str, Estimate]]:
+    """Per strategy of the comparison: each of :data:`WITH_AND_FOR` at the exit and after it
+    (keys ``measure@week``), and the share of weeks the quarter's rent problem was open."""
+    out: dict[str, dict[str, Estimate]] = {}
+    table = res.table[res.table["block"] == "comparison"]
+    for s in cfg.strategies:
+        row = {
+            f"{m}@{w}": mean_ci(res.series("comparison", s, w, m).to_numpy())
+            for m in WITH_AND_FOR
+            for w in (cfg.during_week, cfg.after_week)
+        }
+        weeks = table[(table["arm"] == s) & (table["week"] >= 1)]
+        row["rent_open_share"] = mean_ci(
+            weeks.groupby("replication")["rent_problem_open"].mean().to_numpy()
+        )
+        out[s] = row
+    return out
+
+
+@dataclass
+class Tested:
+    """A pre-registered prediction, its paired comparison and its verdict by the rules of
+    docs/predictions.md 0.1 (Holm over the whole table)."""
+
+    prediction: Prediction
+    result: Comparison
+    p_holm: float = float("nan")
+
+    @property
+    def verdict(self) -> str:
+        """``held``, ``not supported`` or ``refuted``."""
+        e = self.prediction.expected
+        d = self.result.direction() if self.p_holm < ALPHA else 0
+        if e == "0":
+            inside = self.result.diff.low >= -NULL_BAND and self.result.diff.high <= NULL_BAND
+            if d != 0:
+                return "refuted"
+            # section 0.1: a null holds only when its interval is narrow, else it is refuted
+            return "held" if inside else "refuted (interval wider than ±0.02)"
+        if e in ("≤ 0", "≥ 0"):
+            return "refuted" if d == (1 if e == "≤ 0" else -1) else "held"
+        sign = 1 if e == "+" else -1
+        return "held" if d == sign else ("refuted" if d == -sign else "not supported")
+
+
+def judge_predictions(res: Results, preds: list[Prediction], strategies: list[str]) -> list[Tested]:
+    """Every prediction whose strategies ran, compared seed by seed."""
+    out = []
+    for p in preds:
+        if not {p.a, p.b} <= set(strategies):
+            continue
+        a = res.series("comparison", p.a, p.week, p.measure)
+        b = res.series("comparison", p.b, p.week if p.b_week is None else p.b_week, p.measure)
+        if p.since is not None:
+            a = a - res.series("comparison", p.a, p.since, p.measure)
+            b = b - res.series("comparison", p.b, p.since, p.measure)
+        out.append(Tested(p, paired(a, b)))
+    adjusted = holm([t.result.p for t in out]).tolist()
+    for t, q in zip(out, adjusted, strict=True):
+        t.p_holm = q
+    return out
+
+
+INFLUENCE_PARTS = {
+    "participation": "organised",
+    "influence_competence": "competence",
+    "influence_allies": "allies",
+    "influence_record": "record",
+    "political_influence": "index (mean)",
+}
+"""The parts of political influence as recorded (measure → part), and the index."""
+
+
+def influence_parts(
+    res: Results, cfg: ValidationConfig
+) -> dict[tuple[str, int], dict[str, Estimate]]:
+    """Per strategy of the comparison and week (early, exit, after): each part of political
+    influence and the index, mean [95% CI]."""
+    return {
+        (s, w): {m: mean_ci(res.series("comparison", s, w, m).to_numpy()) for m in INFLUENCE_PARTS}
+        for s in cfg.strategies
+        for w in (cfg.early_week, cfg.during_week, cfg.after_week)
+    }
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """At one level of ``diagnosis_noise``, at the exit: empowerment's activated resources,
+    empowerment − none in the two headline outcomes (paired), and the leader of each."""
+
+    noise: float
+    activated: Estimate
+    gains: dict[str, Comparison]
+    leaders: dict[str, str]
+
+
+def diagnosis(res: Results, cfg: ValidationConfig) -> list[Diagnosis]:
+    """Every noise level (empty when empowerment or none did not run)."""
+    if not {"empowerment", "none"} <= set(cfg.off_strategies):
+        return []
+    week = cfg.during_week
+    out = []
+    for noise in cfg.diagnosis_levels:
+
+        def at(s: str, m: str, noise: float = noise) -> pd.Series:
+            return res.series("diagnosis", s, week, m, noise=noise)
+
+        out.append(
+            Diagnosis(
+                noise,
+                mean_ci(at("empowerment", "activated_resources").to_numpy()),
+                {m: paired(at("empowerment", m), at("none", m)) for m in OUTCOMES},
+                {m: max(cfg.off_strategies, key=lambda s: at(s, m).mean()) for m in OUTCOMES},
+            )
+        )
+    return out

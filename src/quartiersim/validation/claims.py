@@ -414,3 +414,178 @@ def theory_claims(
             )
         )
     return out
+
+
+# -- the mechanisms of "Mechanisms, not labels" (docs/predictions.md) -----------------------------
+@dataclass(frozen=True)
+class Off:
+    """A new parameter's "off" value (docs/predictions.md, the parameter tables of sections
+    1.3, 2.8, 3.2, 5.2 and 6.2) and what switching it off means. ``phased``: the mechanism
+    acts only in a phased exit, so it is switched off in one."""
+
+    value: float
+    meaning: str
+    section: str
+    phased: bool = False
+
+
+OFF: dict[str, Off] = {
+    "taking_part_weight": Off(0.0, "only effort counts for mastery", "1.3"),
+    "small_win_size": Off(0.0, "only decisive outcomes teach", "1.3"),
+    "expectation_learning_rate": Off(0.0, "expectations never change", "2.8"),
+    "observation_weight": Off(0.0, "only those involved learn", "2.8"),
+    "help_seeking_rate": Off(0.0, "nobody seeks help: no self-organisation", "2.8"),
+    "request_wait_weeks": Off(0, "nobody waits on the office", "2.8"),
+    "help_relief": Off(0.0, "help relieves no strain", "2.8"),
+    "admin_learning_rate": Off(0.0, "the channels never learn", "2.8"),
+    "admin_forgetting": Off(0.0, "learned responsiveness stays", "2.8"),
+    "diagnosis_noise": Off(0.0, "the team reads what it sees exactly", "3.2"),
+    "rent_increase_rate": Off(0.0, "the company never raises rents", "5.2"),
+    "rent_displacement": Off(0.0, "nobody is displaced by a rent increase", "5.2"),
+    "landlord_repair_rate": Off(0.0, "the company never repairs unasked", "5.2"),
+    "training_sessions": Off(0, "tasks are handed over untrained", "6.2", phased=True),
+    "volunteer_hours": Off(0.0, "trained residents do nothing", "6.2", phased=True),
+}
+"""Every new parameter with an "off" value, at that value (each lies in its declared range:
+tests/test_validation.py checks it against :mod:`quartiersim.parameters`)."""
+
+NO_OFF: dict[str, str] = {
+    "initial_own_expectation": "a starting level, pre-registered without an off value (2.8)",
+    "initial_institutional_expectation": "a starting level, pre-registered without an off value "
+    "(2.8)",
+    "landlord_responsiveness": "a level of the company, pre-registered without an off value (5.2)",
+    "phase_out_weeks": "off (0, the abrupt exit) is its default; section 3.6 of this report "
+    "compares it on",
+}
+"""The other new parameters, and why they have no "off" to compare."""
+
+
+@dataclass(frozen=True)
+class Headline:
+    """A headline contrast of docs/predictions.md section 7: ``a`` − ``b`` in ``measure``, with
+    the predicted sign per week as written there (+, −, 0, "≤ 0", "0 or −", · no prediction)."""
+
+    a: str
+    b: str
+    measure: str
+    predicted: dict[int, str]
+
+    @property
+    def label(self) -> str:
+        return f"{self.a} − {self.b}, `{self.measure}`"
+
+
+def headlines(early: int, during: int, exit_: int, after: int) -> list[Headline]:
+    """Section 7's contrasts between strategies, at the weeks early / during / at the exit /
+    two years after (26, 104, 156, 260 with the defaults)."""
+    weeks = (early, during, exit_, after)
+    rows = (
+        ("empowerment", "none", "social_capital", "++++"),
+        ("empowerment", "top_down", "social_capital", "++++"),
+        ("top_down", "none", "social_capital", "·−−−"),
+        ("networking", "empowerment", "social_capital", "++++"),
+        ("empowerment", "none", "political_influence", "++++"),
+        ("top_down", "none", "political_influence", "·−−0"),
+        ("empowerment", "networking", "political_influence", "·++≈"),
+        ("empowerment", "none", "helplessness", "0−−−"),
+        ("top_down", "empowerment", "helplessness", "≤+++"),
+        ("top_down", "none", "helplessness", "−−−0"),
+        ("empowerment", "none", "participation", "++++"),
+        ("top_down", "none", "participation", "−−−−"),
+        ("networking", "empowerment", "participation", "·+++"),
+        ("top_down", "none", "institutional_trust", "++++"),
+    )
+    words = {"≤": "≤ 0", "≈": "0 or −"}
+    return [
+        Headline(a, b, m, {w: words.get(c, c) for w, c in zip(weeks, signs, strict=True)})
+        for a, b, m, signs in rows
+    ]
+
+
+REGION_MEASURES = {
+    "lag": "founding lag after the exit (weeks, Kaplan–Meier median)",
+    "participation": "participation",
+    "helplessness": "helplessness",
+}
+"""The three contrasts of the dependency regions (docs/predictions.md 2.9): (A), (B), (C)."""
+
+DEPENDENCY_SIGN = {"lag": +1, "participation": -1, "helplessness": +1}
+"""The sign of top_down − none in which dependency shows: a later first group, fewer residents
+in groups, more helplessness."""
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """A pre-registered prediction of docs/predictions.md as a paired contrast of the strategy
+    comparison: ``a`` at ``week`` minus ``b`` at ``b_week`` (default: the same week) in
+    ``measure`` — with ``since``, the change from week ``since`` — and the expected result:
+    "+", "−", "0" (no difference), "≤ 0" or "≥ 0" (the opposite sign would refute it)."""
+
+    number: str
+    a: str
+    b: str
+    measure: str
+    week: int
+    expected: str
+    since: int | None = None
+    b_week: int | None = None
+
+    @property
+    def contrast(self) -> str:
+        change = f", change since week {self.since}" if self.since is not None else ""
+        if self.b_week is not None and self.a == self.b:
+            return f"{self.a}, `{self.measure}`, week {self.week} − week {self.b_week}"
+        return f"{self.a} − {self.b}, `{self.measure}`, week {self.week}{change}"
+
+
+def predictions(early: int, during: int, exit_: int, after: int) -> list[Prediction]:
+    """The predictions of sections 1, 2 and 4 that the strategy comparison can test (early /
+    during / at the exit / two years after: weeks 26, 104, 156, 260 with the defaults). The
+    regions (2.9) and the phased exit (6.3) are judged in their own sections."""
+    P = Prediction
+    return [
+        P("P1.1", "top_down", "empowerment", "helplessness", early, "≤ 0"),
+        P("P1.2", "empowerment", "none", "helplessness", exit_, "−"),
+        P("P1.2", "empowerment", "none", "helplessness", after, "−"),
+        P("P1.3", "empowerment", "top_down", "activated_resources", after, "+"),
+        P("P1.4", "top_down", "none", "helplessness", early, "−"),
+        P("P1.4", "top_down", "none", "helplessness", exit_, "−"),
+        P("P1.4", "top_down", "none", "helplessness", after, "0"),
+        P("P2.1", "top_down", "none", "institutional_trust", during, "+"),
+        P("P2.1", "top_down", "none", "institutional_trust", exit_, "+"),
+        P("P2.1", "top_down", "none", "waiting_share", during, "+"),
+        P("P2.1", "top_down", "none", "waiting_share", exit_, "+"),
+        P("P2.1", "top_down", "none", "help_exchanged", during, "−"),
+        P("P2.1", "top_down", "none", "help_exchanged", exit_, "−"),
+        P("P2.1", "top_down", "none", "participation", during, "−"),
+        P("P2.1", "top_down", "none", "participation", exit_, "−"),
+        P("P2.1", "top_down", "none", "problems_solved_with", exit_, "−"),
+        P("P2.2", "top_down", "none", "own_expectation", exit_, "≥ 0"),
+        P("P2.4", "top_down", "top_down", "institutional_trust", after, "−", b_week=exit_),
+        P("P2.4", "top_down", "none", "institutional_trust", after, "+"),
+        P("P2.5", "top_down", "none", "participation", after, "−"),
+        P("P2.6", "top_down", "none", "helplessness", after, "0"),
+        P("P2.6", "top_down", "none", "helplessness", after, "+", since=exit_),
+        P("P2.7", "top_down", "none", "social_capital", during, "−"),
+        P("P2.7", "top_down", "none", "social_capital", exit_, "−"),
+        P("P2.8", "empowerment", "none", "own_expectation", exit_, "+"),
+        P("P2.8", "empowerment", "none", "own_expectation", after, "+"),
+        P("P2.8", "empowerment", "none", "institutional_trust", exit_, "+"),
+        P("P2.8", "empowerment", "none", "institutional_trust", after, "0"),
+        P("P2.9", "networking", "empowerment", "admin_responsiveness", after, "≥ 0"),
+        P("P2.9", "empowerment", "political", "admin_responsiveness", after, "≥ 0"),
+        P("P2.9", "political", "none", "admin_responsiveness", after, "≥ 0"),
+        P("P4.3", "empowerment", "none", "political_influence", during, "+"),
+        P("P4.3", "empowerment", "none", "political_influence", exit_, "+"),
+        P("P4.3", "empowerment", "none", "political_influence", after, "+"),
+        P("P4.4", "political", "none", "political_influence", exit_, "+"),
+        P("P4.4", "political", "none", "political_influence", after, "0"),
+        P("P4.5", "empowerment", "networking", "political_influence", after, "≤ 0"),
+        P("P4.6", "top_down", "none", "political_influence", exit_, "−"),
+        P("P4.6", "top_down", "none", "political_influence", after, "0"),
+    ]
+
+
+NULL_BAND = 0.02
+"""docs/predictions.md 0.1: a prediction of no difference holds when the difference is not
+significant and its 95% interval lies within ±0.02 (indices in [0, 1])."""

@@ -10,6 +10,7 @@ from typing import Any
 
 from quartiersim.parameters import PARAMETERS, validate
 from quartiersim.strategies import STRATEGIES
+from quartiersim.validation.claims import OFF
 
 COMMAND = (
     "python -m quartiersim.validation --config experiments/validation.toml --out docs/validation.md"
@@ -22,6 +23,10 @@ def presets() -> list[str]:
     unless the file says otherwise."""
     return [name for name, s in STRATEGIES.items() if s.shares is not None]
 
+
+SLICES = {"taking_part_weight": [0.0, 1.0], "observation_weight": [0.0], "help_seeking_rate": [0.0]}
+"""The dependency regions' slices (docs/predictions.md 2.9): other values of these parameters at
+a few cells of the grid."""
 
 # section -> key -> (type, default); None as default means "required", a function is called
 # for the default (so it follows the declarations).
@@ -55,6 +60,25 @@ _SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "replications": (int, 3),
         "ranges": (dict, {}),
     },
+    "regions": {
+        "learning_rates": (list, [0.0, 0.05, 0.2, 0.5]),
+        "wait_weeks": (list, [0, 4, 8, 26]),
+        "slices": (dict, lambda: dict(SLICES)),
+        "slice_cells": (list, [[0.2, 8], [0.5, 26]]),
+        "replications": (int, 8),
+    },
+    "phasing": {
+        "weeks": (list, [0, 26, 52, 104]),
+        "strategies": (list, presets),
+        "replications": (int, 8),
+    },
+    "off": {
+        "parameters": (list, lambda: list(OFF)),
+        "strategies": (list, ["none", "top_down", "networking", "empowerment"]),
+        "phase_out_weeks": (int, 52),
+        "replications": (int, 6),
+        "diagnosis_noise": (list, [0.0, 0.3, 0.6]),
+    },
 }
 
 
@@ -82,6 +106,19 @@ class ValidationConfig:
     robustness_samples: int = 10
     robustness_replications: int = 3
     robustness_ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
+    learning_rates: list[float] = field(default_factory=lambda: [0.0, 0.05, 0.2, 0.5])
+    wait_weeks: list[int] = field(default_factory=lambda: [0, 4, 8, 26])
+    slices: dict[str, list[float]] = field(default_factory=lambda: dict(SLICES))
+    slice_cells: list[tuple[float, int]] = field(default_factory=lambda: [(0.2, 8), (0.5, 26)])
+    region_replications: int = 8
+    phasing_weeks: list[int] = field(default_factory=lambda: [0, 26, 52, 104])
+    phasing_strategies: list[str] = field(default_factory=list)
+    phasing_replications: int = 8
+    off_parameters: list[str] = field(default_factory=lambda: list(OFF))
+    off_strategies: list[str] = field(default_factory=list)
+    off_phase_out_weeks: int = 52
+    off_replications: int = 6
+    diagnosis_levels: list[float] = field(default_factory=lambda: [0.0, 0.3, 0.6])
     text: str = ""
 
     @property
@@ -155,6 +192,21 @@ def _levels(values: list, label: str, where: str) -> list[float]:
     return out
 
 
+def _values(values: list, name: str, where: str) -> list[float]:
+    """``values`` of parameter ``name``, each checked against its declaration."""
+    if name not in PARAMETERS or PARAMETERS[name].kind not in (int, float):
+        raise ValueError(f"{where}: {name!r} is not a numeric model parameter")
+    out = []
+    for v in values:
+        try:
+            out.append(PARAMETERS[name].check(v))
+        except ValueError as e:
+            raise ValueError(f"{where}: {e}") from None
+    if not out:
+        raise ValueError(f"{where}: no values given for {name}")
+    return out
+
+
 def from_dict(data: dict, source: str = "<dict>", text: str = "") -> ValidationConfig:
     """Build and check a configuration from parsed TOML (or an equivalent dict)."""
     where = source
@@ -212,7 +264,62 @@ def from_dict(data: dict, source: str = "<dict>", text: str = "") -> ValidationC
                 "low < high"
             )
         ranges[name] = (float(low), float(high))
+    rates = _values(g("regions", "learning_rates"), "expectation_learning_rate", where)
+    waits = [int(v) for v in _values(g("regions", "wait_weeks"), "request_wait_weeks", where)]
+    slices: dict[str, list[float]] = {}
+    for name, values in g("regions", "slices").items():
+        if not isinstance(values, list):
+            raise ValueError(f"{where}: [regions.slices] {name} must be a list of values")
+        slices[name] = _values(values, name, where)
+    cells: list[tuple[float, int]] = []
+    for cell in g("regions", "slice_cells"):
+        if not (isinstance(cell, list) and len(cell) == 2):
+            raise ValueError(
+                f"{where}: [regions] slice_cells has {cell!r}: expected [learning rate, wait weeks]"
+            )
+        rate, wait = _values([cell[0]], "expectation_learning_rate", where) + _values(
+            [cell[1]], "request_wait_weeks", where
+        )
+        cells.append((float(rate), int(wait)))
+    phasing = [int(v) for v in _values(g("phasing", "weeks"), "phase_out_weeks", where)]
+    for w in phasing:
+        if w > checked["project_weeks"]:
+            raise ValueError(
+                f"{where}: [phasing] weeks has {w}: expected at most project_weeks="
+                f"{checked['project_weeks']}"
+            )
+    off = list(g("off", "parameters"))
+    for name in off:
+        if name not in OFF:
+            raise ValueError(
+                f"{where}: [off] parameters has {name!r}: expected names from {', '.join(OFF)}"
+            )
+    off_phase = int(_values([g("off", "phase_out_weeks")], "phase_out_weeks", where)[0])
+    if not 0 < off_phase <= checked["project_weeks"]:
+        raise ValueError(
+            f"{where}: [off] phase_out_weeks={off_phase} is not allowed: expected a phase-out "
+            f"within the project (1..{checked['project_weeks']})"
+        )
     return ValidationConfig(
+        learning_rates=[float(v) for v in rates],
+        wait_weeks=waits,
+        slices=slices,
+        slice_cells=cells,
+        region_replications=_positive(
+            g("regions", "replications"), "[regions] replications", where, 2
+        ),
+        phasing_weeks=phasing,
+        phasing_strategies=_strategies(g("phasing", "strategies"), "[phasing] strategies", where),
+        phasing_replications=_positive(
+            g("phasing", "replications"), "[phasing] replications", where, 2
+        ),
+        off_parameters=off,
+        off_strategies=_strategies(g("off", "strategies"), "[off] strategies", where),
+        off_phase_out_weeks=off_phase,
+        off_replications=_positive(g("off", "replications"), "[off] replications", where, 2),
+        diagnosis_levels=[
+            float(v) for v in _values(g("off", "diagnosis_noise"), "diagnosis_noise", where)
+        ],
         source=source,
         text=text,
         name=g("validation", "name"),

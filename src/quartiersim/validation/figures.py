@@ -219,3 +219,101 @@ def robustness(
         fontsize=9,
     )
     _save(fig, path)
+
+
+def _ink(shade: float) -> str:
+    """Text colour that stays readable on a cell of the diverging map at ``shade`` in [-1, 1]."""
+    return "white" if abs(shade) > 0.6 else "black"
+
+
+def region_maps(
+    maps: dict[str, pd.DataFrame], marks: dict[str, pd.DataFrame], path: Path, note: str
+) -> None:
+    """One heat map per contrast: ``maps[title]`` a frame (rows: learning rate, columns: wait
+    weeks) of top_down − none; ``marks[title]`` the same shape with "▲" (dependency appears),
+    "▽" (the opposite) or "" (not shown). Blank cells are undefined."""
+    fig, axes = plt.subplots(1, len(maps), figsize=(4.4 * len(maps), 3.8), squeeze=False)
+    for ax, (title, frame) in zip(axes[0], maps.items(), strict=True):
+        values = frame.to_numpy(dtype=float)
+        finite = values[np.isfinite(values)]
+        bound = float(np.abs(finite).max()) if len(finite) and np.abs(finite).max() > 0 else 1.0
+        image = ax.imshow(values, cmap="RdBu_r", vmin=-bound, vmax=bound, origin="lower")
+        for (i, j), v in np.ndenumerate(values):
+            mark = marks[title].iloc[i, j]
+            text = "n.r." if not np.isfinite(v) else f"{v:+.3g}"
+            ax.text(
+                j,
+                i,
+                f"{text}\n{mark!s}",
+                ha="center",
+                va="center",
+                fontsize=8,
+                color=_ink(v / bound if np.isfinite(v) else 0.0),
+            )
+        ax.set_xticks(range(frame.shape[1]), [str(c) for c in frame.columns])
+        ax.set_yticks(range(frame.shape[0]), [f"{r:g}" for r in frame.index])
+        ax.set_xlabel("request_wait_weeks")
+        ax.set_ylabel("expectation_learning_rate")
+        ax.set_title(title, fontsize=9)
+        fig.colorbar(image, ax=ax, shrink=0.8)
+    fig.suptitle(note, fontsize=8)
+    _save(fig, path)
+
+
+def phased_exit(frame: pd.DataFrame, titles: dict[str, str], path: Path) -> None:
+    """``frame``: columns strategy, phase, measure, week, mean, low, high; one panel per
+    measure, phase-out length on x, a line per strategy (solid: after the exit, dashed: at the
+    exit)."""
+    fig, axes = plt.subplots(1, len(titles), figsize=(4.2 * len(titles), 3.6), squeeze=False)
+    weeks = sorted(frame["week"].unique())
+    for ax, (measure, title) in zip(axes[0], titles.items(), strict=True):
+        part = frame[frame["measure"] == measure]
+        for (strategy, week), g in part.groupby(["strategy", "week"], sort=False):
+            g = g.sort_values("phase")
+            ax.errorbar(
+                g["phase"],
+                g["mean"],
+                yerr=[g["mean"] - g["low"], g["high"] - g["mean"]],
+                marker="o",
+                ms=3,
+                capsize=2,
+                ls="-" if week == weeks[-1] else "--",
+                color=strategy_colour(str(strategy)),
+                label=f"{strategy}, week {week}",
+            )
+        ax.set_xlabel("phase_out_weeks")
+        ax.set_title(title, fontsize=10)
+    axes[0][0].legend(fontsize=6)
+    _save(fig, path)
+
+
+def parameters_off(frame: pd.DataFrame, marks: pd.DataFrame, path: Path) -> None:
+    """``frame``: rows a headline contrast at a week, columns the settings (the defaults first),
+    cells the mean difference; colour is each row scaled by its largest magnitude, so rows of
+    different measures can be read side by side; ``marks`` as in :func:`region_maps`."""
+    values = frame.to_numpy(dtype=float)
+    scale = np.nanmax(np.abs(values), axis=1, keepdims=True)
+    scale[~(scale > 0)] = 1.0
+    fig, ax = plt.subplots(
+        figsize=(max(8.0, 4.0 + 0.8 * frame.shape[1]), 1.2 + 0.32 * frame.shape[0])
+    )
+    scaled = values / scale
+    ax.imshow(scaled, cmap="RdBu_r", vmin=-1, vmax=1, aspect="auto")
+    for (i, j), v in np.ndenumerate(values):
+        ax.text(
+            j,
+            i,
+            f"{v:+.2f}{marks.iloc[i, j]!s}",
+            ha="center",
+            va="center",
+            fontsize=6,
+            color=_ink(float(scaled[i, j])),
+        )
+    ax.set_xticks(range(frame.shape[1]), list(frame.columns), rotation=60, ha="right", fontsize=7)
+    ax.set_yticks(range(frame.shape[0]), list(frame.index), fontsize=7)
+    ax.set_title(
+        "Headline contrasts with each new parameter off\n(▲▼: significant after Holm; colour "
+        "scaled per row)",
+        fontsize=8,
+    )
+    _save(fig, path)
