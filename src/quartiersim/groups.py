@@ -24,11 +24,8 @@ from quartiersim.ties import Ties, random_pairs
 if TYPE_CHECKING:  # SciPy's sparse matrices are imported where a matrix is built
     import scipy.sparse as sp
 
+# Still constants because roles.py reads them too; they become parameters with it.
 MIN_MEMBERS = 3
-JOIN_CONCERN = 0.5  # concern needed to consider joining a group about it
-ACTION_RATE = 0.25  # weekly chance of a small action for a group of average capacity
-ACTION_SIZE = 12  # residents taking part in one small action
-BASE_ATTRITION = 0.004  # weekly: members leave for reasons of their own (moving, work, care)
 SEED_FUNDS = 300.0  # euros a new group gets from the project's fund (Verfügungsfonds)
 
 
@@ -352,7 +349,8 @@ class ActionGroups:
         cause = np.array([g.problem for g in self.groups])[group]
         cares = np.ones(len(pairs), dtype=bool)
         has_cause = cause >= 0
-        cares[has_cause] = m.problems.concern[who[has_cause], cause[has_cause]] >= JOIN_CONCERN
+        concern = m.problems.concern[who[has_cause], cause[has_cause]]
+        cares[has_cause] = concern >= m.p["join_concern"]
         # Who waits on the office about the cause leaves it to the office meanwhile.
         cares &= ~has_cause | (r.waiting_on[who] != cause)
         thresholds = self.thresholds()[who] / momentum[group]
@@ -375,14 +373,15 @@ class ActionGroups:
         capacities = self.capacities()  # as the week's actions begin
         members_of = self.members_by_group()
         met_a, met_b = [], []
+        action_size = m.p["action_size"]
         for g in self.active:
             members = members_of[g.id]
             cap = float(capacities[g.id])
-            if m.rng.random() >= ACTION_RATE * (0.5 + cap):
+            if m.rng.random() >= m.p["action_rate"] * (0.5 + cap):
                 continue
             present = members[~r.withdrawn[members] & (m.rng.random(len(members)) < 0.7)]
-            if len(present) > ACTION_SIZE:  # an action is a small circle, not the whole group
-                present = m.rng.choice(present, size=ACTION_SIZE, replace=False)
+            if len(present) > action_size:  # an action is a small circle, not the whole group
+                present = m.rng.choice(present, size=action_size, replace=False)
             if len(present) < 2:
                 continue
             a, b = random_pairs(present, m.rng, rounds=2)
@@ -420,7 +419,7 @@ class ActionGroups:
             leaderless = len(members) == 0 or r.activated[members, ORGANISING].max() < (
                 0.5 * m.p["initiator_level"]
             )
-            rate = BASE_ATTRITION + m.p["dropout_rate"] * (1.0 - g.momentum) * (
+            rate = m.p["base_attrition"] + m.p["dropout_rate"] * (1.0 - g.momentum) * (
                 2.0 if leaderless else 1.0
             )
             rate *= 1.0 - 0.5 * min(g.help, 1.0)  # organisational help keeps meetings going

@@ -24,8 +24,6 @@ import numpy as np
 OWN, MEDIATED = 0, 1
 """The two channels a claim can reach an institution on."""
 CHANNELS = ("own", "mediated")
-GRANT_SOFTNESS = 0.06  # how sharp a decision is around its bar
-LEARNING_SCALE = 0.5  # backing this far above (below) the bar is full evidence for (against)
 
 
 class Institution:
@@ -50,14 +48,16 @@ class Institution:
 
     def chance(self, backing: float, channel: int) -> float:
         """Probability that a claim with ``backing`` on ``channel`` is granted."""
-        return 1.0 / (1.0 + np.exp(-(backing - self.bar(channel)) / GRANT_SOFTNESS))
+        softness = self.params["grant_softness"]
+        return 1.0 / (1.0 + np.exp(-(backing - self.bar(channel)) / softness))
 
     def learn(self, channel: int, backing: float, publicity: float = 0.0) -> None:
         """After a decision on ``channel``: evidence *x* = clip((backing − bar) / 0.5, −1, 1),
         plus ``publicity`` (attention gained by going public after a refusal); the channel's
         responsiveness moves by ``admin_learning_rate`` · *x* of the way to 1 (x > 0) or 0."""
         rate = self.params["admin_learning_rate"]
-        x = float(np.clip((backing - self.bar(channel)) / LEARNING_SCALE, -1.0, 1.0))
+        scale = self.params["learning_scale"]
+        x = float(np.clip((backing - self.bar(channel)) / scale, -1.0, 1.0))
         x = float(np.clip(x + publicity, -1.0, 1.0))
         r = float(self.responsiveness[channel])
         r = r + rate * x * (1.0 - r) if x > 0 else r + rate * x * r

@@ -61,8 +61,6 @@ BURN_IN_WEEKS = 52
 """Weeks of everyday encounters run before week 0, so the quarter starts with the tie network
 its residents' daily life sustains rather than with nobody knowing anybody."""
 WEEKS_PER_YEAR = 52
-FESTIVAL_GUESTS = 20  # residents who come to a neighbourhood party, at most
-FESTIVAL_REACH = 10.0  # cells: a party draws residents who live this near
 
 
 def _measure(name: str, model: QuartierModel) -> float:
@@ -264,7 +262,7 @@ class QuartierModel(mesa.Model):
         if self.rng.random() < 1.0 / self.p["problem_arrival_weeks"]:
             new = self.add_problem(int(self.rng.choice(ARISING)))
             self.log("problem_arose", problem=new)
-        pr.aggravate()
+        pr.aggravate(self.p["aggravation"])
         # The administration's routine covers its own problems; the company's are the company's.
         routine = pr.visible & ~STRUCTURAL[pr.kind] & (ADDRESSEE[pr.kind] == ADMINISTRATION)
         repaired = routine & (self.rng.random(len(pr)) < 1.0 / self.p["routine_repair_weeks"])
@@ -275,7 +273,7 @@ class QuartierModel(mesa.Model):
         # One speaks up when either route seems worth it: one's own action or the office.
         worth_it = 1.0 - (1.0 - r.expect_own) * (1.0 - r.expect_inst)
         voice = r.activated[:, SPEAKING] * worth_it * ~r.withdrawn
-        for p in pr.notice(voice, self.rng):
+        for p in pr.notice(voice, self.rng, self.p["notice_rate"]):
             self.log("problem_noticed", problem=int(p))
 
     def everyday_encounters(self) -> None:
@@ -373,15 +371,16 @@ class QuartierModel(mesa.Model):
         self.residents.invited[np.asarray(who, dtype=np.int64)] = True
 
     def hold_festival(self, place: int, quality: float = 1.0) -> np.ndarray:
-        """A neighbourhood party at public place ``place``: up to :data:`FESTIVAL_GUESTS` ×
+        """A neighbourhood party at public place ``place``: up to ``festival_guests`` ×
         ``quality`` (the organiser's competence; 1 for a worker) residents living near it who
         are not withdrawn come, meet across all groups (half a tie's gain: a party meeting is
         brief), feel they belong a little more and are invited. Returns the guests."""
         r = self.residents
         x, y = self.layout.place_xy[place]
-        near = np.hypot(self.home_xy[:, 0] - x, self.home_xy[:, 1] - y) <= FESTIVAL_REACH
+        reach = self.p["festival_reach"]
+        near = np.hypot(self.home_xy[:, 0] - x, self.home_xy[:, 1] - y) <= reach
         near = np.flatnonzero(near & ~r.withdrawn)
-        size = min(round(FESTIVAL_GUESTS * quality), len(near))
+        size = min(round(self.p["festival_guests"] * quality), len(near))
         guests = self.rng.choice(near, size=size, replace=False)
         a, b = random_pairs(guests, self.rng, rounds=2)
         self.ties.reinforce(a, b, 0.5 * self.p["tie_gain"])

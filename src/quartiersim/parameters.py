@@ -298,6 +298,40 @@ _DECLARATION: tuple[Parameter, ...] = (
         "strukturelles Problem von sich aus behebt (ohne Forderung).",
     ),
     _p(
+        "aggravation",
+        0.002,
+        float,
+        "Weekly worsening of an open problem's severity while nobody solves it (Verschärfung).",
+        unit="1/week",
+        low=0.0,
+        high=0.1,
+        group="quarter",
+        tunable=False,
+        source="Assumption: from a mean severity of 0.5 an open problem reaches the worst "
+        "severity in about five years.",
+        label=("Worsening of open problems", "Verschärfung offener Probleme"),
+        meaning_de="Wöchentliche Zunahme der Schwere eines offenen Problems, solange niemand es "
+        "löst (Verschärfung).",
+    ),
+    _p(
+        "notice_rate",
+        0.004,
+        float,
+        "Weekly chance, per unit of concern voiced by residents (speaking competence times "
+        "concern), that a latent problem becomes public: 1 - exp(-rate x voice). 0: only "
+        "workers and events make problems visible.",
+        unit="1/week",
+        low=0.0,
+        high=1.0,
+        group="quarter",
+        tunable=False,
+        source="Assumption.",
+        label=("Problems made public", "Öffentlichmachen von Problemen"),
+        meaning_de="Wöchentliche Chance je Einheit von Bewohnern geäußerter Betroffenheit "
+        "(Artikulationsfähigkeit mal Betroffenheit), dass ein latentes Problem öffentlich wird. "
+        "0: nur Fachkräfte und Ereignisse machen Probleme sichtbar.",
+    ),
+    _p(
         "initial_helplessness",
         0.4,
         float,
@@ -319,6 +353,24 @@ _DECLARATION: tuple[Parameter, ...] = (
         label=("Withdrawal threshold", "Rückzugsschwelle"),
         meaning_de="Hilflosigkeit, ab der sich jemand in resignative Privatheit zurückzieht: keine "
         "freiwilligen Begegnungen mehr.",
+    ),
+    _p(
+        "return_margin",
+        0.1,
+        float,
+        "How far below the withdrawal threshold helplessness must fall before a withdrawn "
+        "resident returns (hysteresis: resignation is easier to enter than to leave). 0: "
+        "residents return as soon as they are below the threshold.",
+        low=0.0,
+        high=1.0,
+        group="quarter",
+        tunable=False,
+        source="Assumption; the asymmetry follows Herriger's account of resigned privacy as a "
+        "state that stabilises itself, its size is not measured.",
+        label=("Margin for returning", "Abstand für die Rückkehr"),
+        meaning_de="Wie weit die Hilflosigkeit unter die Rückzugsschwelle sinken muss, bevor "
+        "eine zurückgezogene Person zurückkehrt (Hysterese: in die resignative Privatheit gerät "
+        "man leichter, als man sie verlässt). 0: Rückkehr, sobald sie unter der Schwelle liegt.",
     ),
     _p(
         "initial_activation",
@@ -757,6 +809,71 @@ _DECLARATION: tuple[Parameter, ...] = (
         "wegbleibt.",
     ),
     _p(
+        "base_attrition",
+        0.004,
+        float,
+        "Weekly chance that a member leaves a group for reasons of their own (moving, work, "
+        "care), whatever the group's success; drop-out for lack of success comes on top.",
+        unit="1/week",
+        low=0.0,
+        high=0.1,
+        group="groups",
+        tunable=False,
+        source="Assumption.",
+        label=("Leaving for own reasons", "Ausscheiden aus eigenen Gründen"),
+        meaning_de="Wöchentliche Chance, dass ein Mitglied eine Gruppe aus eigenen Gründen "
+        "verlässt (Umzug, Arbeit, Sorgeaufgaben), unabhängig vom Erfolg der Gruppe; das "
+        "Wegbleiben mangels Erfolg kommt hinzu.",
+    ),
+    _p(
+        "join_concern",
+        0.5,
+        float,
+        "Concern about a group's cause a resident needs to consider joining it (the threshold "
+        "rule decides whether they do).",
+        low=0.0,
+        high=1.0,
+        group="groups",
+        tunable=False,
+        source="Assumption.",
+        label=("Concern needed to join", "Betroffenheit für den Beitritt"),
+        meaning_de="Betroffenheit vom Anliegen einer Gruppe, ab der jemand einen Beitritt "
+        "erwägt (ob er beitritt, entscheidet die Schwellenregel).",
+    ),
+    _p(
+        "action_rate",
+        0.25,
+        float,
+        "Weekly chance of a small action (clean-up, street party, repair day) for a group of "
+        "capacity 0.5; it scales with 0.5 + capacity. 0: groups never act on their own.",
+        unit="1/week",
+        low=0.0,
+        high=1.0,
+        group="groups",
+        tunable=False,
+        source="Assumption.",
+        label=("Small actions per week", "Kleine Aktionen pro Woche"),
+        meaning_de="Wöchentliche Chance einer kleinen Aktion (Aufräumaktion, Straßenfest, "
+        "Reparaturtag) für eine Gruppe der Stärke 0,5; sie wächst mit 0,5 + Stärke. 0: Gruppen "
+        "werden nie von sich aus aktiv.",
+    ),
+    _p(
+        "action_size",
+        12,
+        int,
+        "Most members taking part in one small action: an action is a small circle, not the "
+        "whole group.",
+        unit="persons",
+        low=2,
+        high=200,
+        group="groups",
+        tunable=False,
+        source="Assumption.",
+        label=("Members at an action", "Mitglieder bei einer Aktion"),
+        meaning_de="Höchstzahl der Mitglieder, die an einer kleinen Aktion teilnehmen: eine "
+        "Aktion ist ein kleiner Kreis, nicht die ganze Gruppe.",
+    ),
+    _p(
         "assembly_weeks",
         13,
         int,
@@ -843,6 +960,191 @@ _DECLARATION: tuple[Parameter, ...] = (
         meaning_de="Verbände, Lokalpolitiker und zivilgesellschaftliche Akteure, die Verbündete "
         "werden könnten.",
     ),
+    _p(
+        "claim_readiness",
+        0.12,
+        float,
+        "Capacity a group with a visible cause needs to raise a claim at an assembly.",
+        low=0.0,
+        high=1.0,
+        group="arena",
+        tunable=False,
+        source="Assumption.",
+        label=("Capacity to raise a claim", "Stärke für eine Forderung"),
+        meaning_de="Stärke, die eine Gruppe mit sichtbarem Anliegen braucht, um auf einer "
+        "Versammlung eine Forderung zu stellen.",
+    ),
+    _p(
+        "backing_organised",
+        0.35,
+        float,
+        "Weight in a claim's backing of how organised the concerned are (members per quarter "
+        "of the residents affected, at most 1).",
+        low=0.0,
+        high=1.0,
+        group="arena",
+        tunable=False,
+        source="Assumption; the six backing weights sum to 1.1, and the order (organisation "
+        "first) follows Herriger's emphasis on organised, representative voice.",
+        label=("Backing: organisation", "Gewicht: Organisation"),
+        meaning_de="Gewicht im Rückhalt einer Forderung dafür, wie organisiert die Betroffenen "
+        "sind (Mitglieder je Viertel der Betroffenen, höchstens 1).",
+    ),
+    _p(
+        "backing_competence",
+        0.25,
+        float,
+        "Weight in a claim's backing of its group's activated speaking and bureaucratic "
+        "competence.",
+        low=0.0,
+        high=1.0,
+        group="arena",
+        tunable=False,
+        source="Assumption.",
+        label=("Backing: competence", "Gewicht: Kompetenz"),
+        meaning_de="Gewicht im Rückhalt einer Forderung für die aktivierte Artikulations- und "
+        "Behördenkompetenz ihrer Gruppe.",
+    ),
+    _p(
+        "backing_allies",
+        0.15,
+        float,
+        "Weight in a claim's backing of its group's allies (two allies count fully).",
+        low=0.0,
+        high=1.0,
+        group="arena",
+        tunable=False,
+        source="Assumption; that allies help is Gamson 1975, how much is not measured.",
+        label=("Backing: allies", "Gewicht: Verbündete"),
+        meaning_de="Gewicht im Rückhalt einer Forderung für die Verbündeten ihrer Gruppe (zwei "
+        "Verbündete zählen voll).",
+    ),
+    _p(
+        "backing_attention",
+        0.15,
+        float,
+        "Weight in a claim's backing of the public attention its group and problem have won.",
+        low=0.0,
+        high=1.0,
+        group="arena",
+        tunable=False,
+        source="Assumption.",
+        label=("Backing: attention", "Gewicht: Öffentlichkeit"),
+        meaning_de="Gewicht im Rückhalt einer Forderung für die öffentliche Aufmerksamkeit, die "
+        "Gruppe und Problem gewonnen haben.",
+    ),
+    _p(
+        "backing_pressure",
+        0.1,
+        float,
+        "Weight in a claim's backing of the pressure built by its group's earlier refused and "
+        "escalated claims.",
+        low=0.0,
+        high=1.0,
+        group="arena",
+        tunable=False,
+        source="Assumption.",
+        label=("Backing: pressure", "Gewicht: Druck"),
+        meaning_de="Gewicht im Rückhalt einer Forderung für den Druck, den frühere abgelehnte "
+        "und öffentlich gemachte Forderungen der Gruppe aufgebaut haben.",
+    ),
+    _p(
+        "backing_access",
+        0.1,
+        float,
+        "Weight in a claim's backing of the access to the administration workers opened for "
+        "its group and of their help in phrasing claims.",
+        low=0.0,
+        high=1.0,
+        group="arena",
+        tunable=False,
+        source="Assumption.",
+        label=("Backing: access", "Gewicht: Zugang"),
+        meaning_de="Gewicht im Rückhalt einer Forderung für den Zugang zur Verwaltung, den "
+        "Fachkräfte der Gruppe geöffnet haben, und für ihre Hilfe beim Formulieren.",
+    ),
+    _p(
+        "delegates",
+        3,
+        int,
+        "Members who speak for a group's claim (its best speakers): they contribute the effort "
+        "of the decision, the other members take part.",
+        unit="persons",
+        low=1,
+        high=50,
+        group="arena",
+        tunable=False,
+        source="Assumption.",
+        label=("Delegates per claim", "Sprecher je Forderung"),
+        meaning_de="Mitglieder, die für die Forderung ihrer Gruppe sprechen (ihre besten "
+        "Sprecher): sie tragen die Entscheidung mit eigenem Einsatz, die übrigen sind dabei.",
+    ),
+    _p(
+        "escalation_level",
+        0.35,
+        float,
+        "Speaking and organising competence of a group (plus 0.1 per ally) from which it is "
+        "conflict-capable (Konfliktfähigkeit): after a refusal it goes public instead of giving "
+        "up.",
+        low=0.0,
+        high=1.0,
+        group="arena",
+        tunable=False,
+        source="Assumption.",
+        label=("Conflict capability", "Konfliktfähigkeit"),
+        meaning_de="Artikulations- und Organisationskompetenz einer Gruppe (plus 0,1 je "
+        "Verbündetem), ab der sie konfliktfähig ist: nach einer Ablehnung geht sie an die "
+        "Öffentlichkeit, statt aufzugeben.",
+    ),
+    _p(
+        "publicity_gain",
+        0.3,
+        float,
+        "Public attention a group gains by going public after a refusal; it also counts as "
+        "evidence to the institution that refusing had a cost.",
+        low=0.0,
+        high=1.0,
+        group="arena",
+        tunable=False,
+        source="Assumption.",
+        label=("Attention from going public", "Aufmerksamkeit durch Öffentlichkeit"),
+        meaning_de="Öffentliche Aufmerksamkeit, die eine Gruppe gewinnt, wenn sie nach einer "
+        "Ablehnung an die Öffentlichkeit geht; sie zählt für die Institution auch als Beleg, "
+        "dass die Ablehnung etwas kostete.",
+    ),
+    _p(
+        "grant_softness",
+        0.06,
+        float,
+        "How soft an institution's decision is around its bar: the chance of a grant is "
+        "1 / (1 + exp(-(backing - bar) / softness)). Small: claims above the bar are granted, "
+        "below it refused, almost surely.",
+        low=0.005,
+        high=1.0,
+        group="arena",
+        tunable=False,
+        source="Assumption.",
+        label=("Softness of decisions", "Unschärfe der Entscheidungen"),
+        meaning_de="Wie unscharf eine Institution um ihre Schwelle entscheidet: die Chance einer "
+        "Bewilligung ist 1 / (1 + exp(-(Rückhalt - Schwelle) / Unschärfe)). Klein: über der "
+        "Schwelle fast sicher bewilligt, darunter fast sicher abgelehnt.",
+    ),
+    _p(
+        "learning_scale",
+        0.5,
+        float,
+        "How far a claim's backing must lie above (below) the bar to count as full evidence for "
+        "(against) engaging that channel when an institution learns from its decision.",
+        low=0.05,
+        high=2.0,
+        group="arena",
+        tunable=False,
+        source="Assumption.",
+        label=("Scale of institutional learning", "Maßstab des Lernens der Institutionen"),
+        meaning_de="Wie weit der Rückhalt einer Forderung über (unter) der Schwelle liegen muss, "
+        "damit eine Institution ihn beim Lernen aus der Entscheidung als vollen Beleg für "
+        "(gegen) diesen Weg wertet.",
+    ),
     # --- the housing company ------------------------------------------------------------------
     _p(
         "landlord_responsiveness",
@@ -866,7 +1168,7 @@ _DECLARATION: tuple[Parameter, ...] = (
         0.33,
         float,
         "Rent increases the housing company announces a year on its own schedule; each makes "
-        "the quarter's one rent problem visible (severity at least 0.8) and displaces "
+        "the quarter's one rent problem visible (severity at least rent_severity) and displaces "
         "rent_displacement of the households. 0: the company never raises rents by itself.",
         unit="1/year",
         low=0.0,
@@ -876,8 +1178,9 @@ _DECLARATION: tuple[Parameter, ...] = (
         "of the local rent index (Deutschlandfunk).",
         label=("Rent increases per year", "Mieterhöhungen pro Jahr"),
         meaning_de="Mieterhöhungen, die das Wohnungsunternehmen pro Jahr von sich aus ankündigt; "
-        "jede macht das eine Mietproblem des Quartiers sichtbar (Schwere mindestens 0,8) und "
-        "verdrängt den Anteil rent_displacement der Haushalte. 0: nie von sich aus.",
+        "jede macht das eine Mietproblem des Quartiers sichtbar (Schwere mindestens "
+        "rent_severity) und verdrängt den Anteil rent_displacement der Haushalte. 0: nie von "
+        "sich aus.",
     ),
     _p(
         "rent_displacement",
@@ -892,6 +1195,21 @@ _DECLARATION: tuple[Parameter, ...] = (
         label=("Displaced by a rent increase", "Verdrängt durch Mieterhöhung"),
         meaning_de="Anteil der Haushalte, den eine Mieterhöhung verdrängt, die mit den "
         "geringsten Ressourcen zuerst; Neuzugezogene ziehen ein. 0: niemand wird verdrängt.",
+    ),
+    _p(
+        "rent_severity",
+        0.8,
+        float,
+        "Severity the quarter's rent problem has at least after a rent increase is announced.",
+        low=0.0,
+        high=1.0,
+        group="landlord",
+        tunable=False,
+        source="Assumption: a rent increase burdens tenants more than most local problems (their "
+        "severity starts between 0.3 and 0.7).",
+        label=("Severity of a rent increase", "Schwere einer Mieterhöhung"),
+        meaning_de="Schwere, die das Mietproblem des Quartiers nach einer angekündigten "
+        "Mieterhöhung mindestens hat.",
     ),
     _p(
         "landlord_repair_rate",
@@ -1035,6 +1353,37 @@ _DECLARATION: tuple[Parameter, ...] = (
         source="Hamburger Hausbesuch reached about 35% of those offered a visit.",
         label=("Outreach accepted", "Angenommene Hausbesuche"),
         meaning_de="Wahrscheinlichkeit, dass ein aufsuchender Besuch angenommen wird.",
+    ),
+    _p(
+        "festival_guests",
+        20,
+        int,
+        "Residents who come to a neighbourhood party a worker organises, at most (times the "
+        "organiser's competence for a resident organiser).",
+        unit="persons",
+        low=0,
+        high=1_000,
+        group="workers",
+        tunable=False,
+        source="Assumption.",
+        label=("Guests at a party", "Gäste bei einem Fest"),
+        meaning_de="Höchstzahl der Bewohner, die zu einem Nachbarschaftsfest kommen, das eine "
+        "Fachkraft ausrichtet (bei einer Bewohnerin mal ihrer Kompetenz).",
+    ),
+    _p(
+        "festival_reach",
+        10.0,
+        float,
+        "Distance from the public place within which residents come to a neighbourhood party.",
+        unit="cells",
+        low=0.0,
+        high=600.0,
+        group="workers",
+        tunable=False,
+        source="Assumption.",
+        label=("Reach of a party", "Einzugsbereich eines Fests"),
+        meaning_de="Entfernung vom öffentlichen Ort, aus der Bewohner zu einem "
+        "Nachbarschaftsfest kommen.",
     ),
     _p(
         "diagnosis_noise",

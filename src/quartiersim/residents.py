@@ -66,10 +66,6 @@ PERSONAL = -2
 """``Residents.waiting_on`` of a resident who waits on the office about a burden of their own
 (no visible problem)."""
 
-RETURN_MARGIN = 0.1
-"""Withdrawal has hysteresis: a withdrawn resident returns only when helplessness falls this far
-below the withdrawal threshold (resignation is easier to enter than to leave)."""
-
 
 def over_domains(values: np.ndarray) -> np.ndarray:
     """Each resident's sum over the competence domains (the rows of ``values``).
@@ -218,7 +214,7 @@ class Residents:
         """
         threshold = self.params["withdrawal_threshold"]
         entering = ~self.withdrawn & (self.helplessness > threshold)
-        leaving = self.withdrawn & (self.helplessness < threshold - RETURN_MARGIN)
+        leaving = self.withdrawn & (self.helplessness < threshold - self.params["return_margin"])
         self.withdrawn = (self.withdrawn | entering) & ~leaving
         self.set_group(entering, -1)
         return np.flatnonzero(leaving)
