@@ -212,7 +212,9 @@ class QuartierModel(mesa.Model):
 
     def _end_of_week(self) -> None:
         """The week's measures: computed and collected every week, or — when the run keeps
-        only some weeks or measures — only those collected (the rest when read)."""
+        only some weeks or measures — only those collected (the rest when read). Who took part
+        in a group this week is noted first: a measure of the last year reads it."""
+        self.residents.note_taking_part(self.steps)
         self._measures = None
         if self._collect_weeks is not None and self.steps not in self._collect_weeks:
             return

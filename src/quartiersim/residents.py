@@ -17,6 +17,7 @@ from typing import Protocol
 
 import numpy as np
 
+from quartiersim.knowledge import NEVER
 from quartiersim.registry import Text
 
 
@@ -133,6 +134,11 @@ class Residents:
         self.invited = np.zeros(n, dtype=bool)
         #: competence domains each resident used this week (used resources do not fade)
         self.used = np.zeros((n, len(DOMAINS)), dtype=bool)
+        #: the last week a resident was a member of an action group (NEVER: not since moving
+        #: in), and whether they joined one this week — so a founder whose group dissolved in
+        #: the week it was founded still took part (see :meth:`note_taking_part`)
+        self.took_part_week = np.full(n, NEVER, dtype=np.int64)
+        self.joined_this_week = np.zeros(n, dtype=bool)
 
     # -- derived ------------------------------------------------------------------------------
     @property
@@ -170,9 +176,23 @@ class Residents:
         activated = self.activated[who] + rng.normal(0.0, noise, shape)
         return np.clip(buried, 0.0, 1.0), np.clip(activated, 0.0, 1.0), self.withdrawn[who]
 
-    def set_group(self, who: np.ndarray, group: int) -> None:
-        """Residents ``who`` become active in ``group`` (-1: in none)."""
+    def set_group(self, who: np.ndarray, group: int | np.ndarray) -> None:
+        """Residents ``who`` become active in ``group`` (-1: in none; one group for all or one
+        per resident)."""
         self.group[who] = group
+        self.joined_this_week[who] |= np.asarray(group) >= 0
+
+    def note_taking_part(self, week: int) -> None:
+        """The week ends: who was a member of an action group at any time in it (still one,
+        or joined and left again) took part in ``week``."""
+        took_part = self.joined_this_week | (self.group >= 0)
+        self.took_part_week[took_part] = week
+        self.joined_this_week[:] = False
+
+    def took_part_within(self, weeks: int, now: int) -> np.ndarray:
+        """Per resident: whether they were a member of an action group in one of the last
+        ``weeks`` weeks up to week ``now`` (``now`` included)."""
+        return self.took_part_week > now - weeks
 
     # -- the weekly rules ---------------------------------------------------------------------
     def update_support(self, ties: TieSums) -> None:
@@ -250,6 +270,8 @@ class Residents:
             "engaged_on",
             "invited",
             "used",
+            "took_part_week",
+            "joined_this_week",
         ):
             getattr(self, name)[who] = getattr(fresh, name)
 
