@@ -41,6 +41,7 @@ DEFINITIONS = {
     "measures.STRONG_TIE": "defines which ties count as core ties (core_ties)",
     "arena.RECORD_WEEKS": "defines claims_success and the record of won claims; no rule reads it",
     "model.BURN_IN_WEEKS": "numerical set-up: weeks of encounters before week 0",
+    "measures.YEAR_WEEKS": "defines participation_year: the survey's twelve months",
 }
 """Constants that define what a measure counts or how a run is set up. Changing one changes
 what is reported, not how the quarter behaves (docs/measures.md, 'Definitions, not
