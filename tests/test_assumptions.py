@@ -18,6 +18,7 @@ import pytest
 from conftest import SMALL_QUARTER
 
 from quartiersim import QuartierModel
+from quartiersim.arena import Claim
 from quartiersim.institutions import OWN, Institution
 from quartiersim.parameters import DEFAULTS, PARAMETERS
 from quartiersim.problems import KIND_INDEX, LATENT, VISIBLE
@@ -155,6 +156,11 @@ MOVED = [
     "publicity_gain",
     "grant_softness",
     "learning_scale",
+    "claim_bar",
+    "responsiveness_effect",
+    "escalation_pressure",
+    "ally_chance",
+    "ally_loss_rate",
     "rent_severity",
     "festival_guests",
     "festival_reach",
@@ -308,3 +314,55 @@ def test_join_concern_decides_who_considers_joining(level: float) -> None:
     joined = len(m.groups.members(g)) - before
     concerned = m.problems.concern[:, p] >= 1.0
     assert (joined > 0) if level == 0.0 else (joined <= int(concerned.sum()))
+
+
+def test_without_a_responsiveness_effect_every_channel_has_the_same_bar() -> None:
+    office = Institution("office", 0.0, {**DEFAULTS, "responsiveness_effect": 0.0})
+    office.responsiveness[:] = [0.0, 1.0]
+    assert office.bar(0) == office.bar(1) == DEFAULTS["claim_bar"]
+    default = Institution("office", 0.0, DEFAULTS)
+    default.responsiveness[:] = [0.0, 1.0]
+    assert default.bar(1) == pytest.approx(default.bar(0) - DEFAULTS["responsiveness_effect"])
+
+
+@pytest.mark.parametrize("chance", [0.0, 1.0])
+def test_ally_chance_decides_whether_going_public_wins_allies(chance: float) -> None:
+    """A strong group refused again and again goes public each time; it wins allies only when
+    going public can win them."""
+    m = quiet(ally_chance=chance, n_potential_allies=4)
+    members = np.arange(15)
+    r = m.residents
+    voice = [ORGANISING, SPEAKING, BUREAUCRACY]
+    r.resources[np.ix_(members, voice)] = 0.9
+    r.activated[np.ix_(members, voice)] = 0.9
+    p = m.add_problem(KIND_INDEX["litter"], severity=0.6, status=VISIBLE, at=tuple(m.home_xy[0]))
+    g = m.groups.found(p, members, funds=1000.0)
+    m.arena.administration.responsiveness[:] = 0.0
+    m.p["claim_bar"] = 1.5  # out of reach: every claim is refused
+    for _ in range(5):
+        m.arena.decide(Claim((g.id,), (p,), backing=0.5))
+    assert g.refusals == 5
+    assert (m.arena.group_allies(g) == 0) if chance == 0.0 else (m.arena.group_allies(g) > 0)
+
+
+def test_the_sensitivity_analysis_varies_moved_assumptions_over_their_declared_ranges() -> None:
+    """Sensitivity analyses accept only declared parameters; the moved assumptions are now
+    among them, with their declared ranges as default bounds and integers kept whole."""
+    from quartiersim.experiments.sensitivity import parse_sensitivity
+    from quartiersim.experiments.source import Source
+    from quartiersim.parameters import validate
+
+    factors = ["action_rate", "notice_rate", "delegates", "claim_bar", "base_attrition"]
+    text = (
+        '[experiment]\nname = "assumptions"\nseed = 1\nsteps = 4\n'
+        "[parameters]\nn_residents = 60\nwidth = 12\nheight = 12\n"
+        f"[sensitivity]\nparameters = {factors!r}\n".replace("'", '"')
+        + 'outcomes = ["participation_year"]\nmethods = ["morris"]\nmorris_trajectories = 4\n'
+    )
+    plan = parse_sensitivity(*Source.parse(text, "assumptions.toml"))
+    for f in factors:
+        assert plan.bounds[f] == (PARAMETERS[f].low, PARAMETERS[f].high)
+    for cond in plan.points["morris"]:
+        checked = validate(**{k: v for k, v in cond.full.items() if k in PARAMETERS})
+        assert isinstance(checked["delegates"], int)
+        assert len({checked[f] for f in factors}) > 1

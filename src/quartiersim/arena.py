@@ -304,7 +304,7 @@ class Arena:
             gm = m.groups.members(g)
             if self.conflict_capable(g, gm):
                 g.attention = min(1.0, g.attention + m.p["publicity_gain"])
-                g.pressure = min(1.0, g.pressure + 0.35)
+                g.pressure = min(1.0, g.pressure + m.p["escalation_pressure"])
                 speakers = self.delegates(gm)
                 m.record(  # going public: a small outcome that worked
                     Outcome(
@@ -319,7 +319,7 @@ class Arena:
                 )
                 m.mark_used(speakers, SPEAKING)
                 publicity += m.p["publicity_gain"]
-                self.try_win_ally(g, chance=0.3)
+                self.try_win_ally(g, chance=m.p["ally_chance"])
                 m.log("claim_escalated", group=g.id, by=by)
             else:
                 g.momentum *= 0.5
@@ -365,7 +365,7 @@ class Arena:
         m = self.model
         for ally in np.flatnonzero(self.ally_of >= 0):
             g = m.groups.groups[self.ally_of[ally]]
-            if m.rng.random() < 0.02 * (1.0 - g.momentum):
+            if m.rng.random() < m.p["ally_loss_rate"] * (1.0 - g.momentum):
                 self.ally_of[ally] = -1
                 m.log("ally_lost", group=g.id, ally=int(ally))
 

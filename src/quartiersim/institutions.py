@@ -4,14 +4,14 @@ An institution answers claims on two **channels**: the residents' **own** (a gro
 the assembly) and the **mediated** one (a claim a community worker carried since the last
 assembly: the door opener advocated for the group, or the dialogue manager translated it). Each
 channel has its own responsiveness *r*, starting at the institution's baseline; a claim on it
-must clear the bar 0.75 − 0.5 *r*. After each decision the institution learns, Bush–Mosteller,
-whether engaging that channel delivered: a claim whose backing cleared the bar (well founded,
-representative) raises *r*, a poorly backed one lowers it, and a refusal the group made public
-raises it (refusing had a cost). Every week each channel forgets a little of what it learned
-(back toward the baseline). A round table with the workers raises only the mediated channel:
-the recognition the workers win (*Resonanzräume*, Herriger) belongs to them, not to the
-residents. This is our reading of "the administration learns which channel delivers"
-(``docs/predictions.md`` 2.6).
+must clear the bar ``claim_bar`` − ``responsiveness_effect`` · *r*. After each decision the
+institution learns, Bush–Mosteller, whether engaging that channel delivered: a claim whose
+backing cleared the bar (well founded, representative) raises *r*, a poorly backed one lowers
+it, and a refusal the group made public raises it (refusing had a cost). Every week each channel
+forgets a little of what it learned (back toward the baseline). A round table with the workers
+raises only the mediated channel: the recognition the workers win (*Resonanzräume*, Herriger)
+belongs to them, not to the residents. This is our reading of "the administration learns which
+channel delivers" (``docs/predictions.md`` 2.6).
 """
 
 from __future__ import annotations
@@ -44,7 +44,8 @@ class Institution:
 
     def bar(self, channel: int) -> float:
         """The backing a claim on ``channel`` must reach for an even chance."""
-        return 0.75 - 0.5 * float(self.responsiveness[channel])
+        p = self.params
+        return p["claim_bar"] - p["responsiveness_effect"] * float(self.responsiveness[channel])
 
     def chance(self, backing: float, channel: int) -> float:
         """Probability that a claim with ``backing`` on ``channel`` is granted."""

@@ -1145,6 +1145,85 @@ _DECLARATION: tuple[Parameter, ...] = (
         "damit eine Institution ihn beim Lernen aus der Entscheidung als vollen Beleg für "
         "(gegen) diesen Weg wertet.",
     ),
+    _p(
+        "claim_bar",
+        0.75,
+        float,
+        "Backing a claim needs for an even chance at an institution with no responsiveness on "
+        "its channel: the bar is claim_bar - responsiveness_effect x responsiveness.",
+        low=0.0,
+        high=1.5,
+        group="arena",
+        tunable=False,
+        source="Assumption.",
+        label=("Bar for a claim", "Hürde für eine Forderung"),
+        meaning_de="Rückhalt, den eine Forderung bei einer Institution ohne Offenheit auf ihrem "
+        "Weg für eine gleiche Chance braucht: die Hürde ist claim_bar - responsiveness_effect "
+        "mal Offenheit.",
+    ),
+    _p(
+        "responsiveness_effect",
+        0.5,
+        float,
+        "How far full responsiveness on a channel lowers the bar a claim on it must clear. 0: "
+        "responsiveness makes no difference to decisions.",
+        low=0.0,
+        high=1.5,
+        group="arena",
+        tunable=False,
+        source="Assumption.",
+        label=("Effect of responsiveness", "Wirkung der Offenheit"),
+        meaning_de="Wie weit volle Offenheit auf einem Weg die Hürde senkt, die eine Forderung "
+        "darauf nehmen muss. 0: Offenheit ändert an den Entscheidungen nichts.",
+    ),
+    _p(
+        "escalation_pressure",
+        0.35,
+        float,
+        "Pressure a group builds for the next round by going public after a refusal (it counts "
+        "in the backing of its next claims, see backing_pressure).",
+        low=0.0,
+        high=1.0,
+        group="arena",
+        tunable=False,
+        source="Assumption.",
+        label=("Pressure from going public", "Druck durch Öffentlichkeit"),
+        meaning_de="Druck, den eine Gruppe für die nächste Runde aufbaut, wenn sie nach einer "
+        "Ablehnung an die Öffentlichkeit geht (er zählt im Rückhalt ihrer nächsten "
+        "Forderungen, siehe backing_pressure).",
+    ),
+    _p(
+        "ally_chance",
+        0.3,
+        float,
+        "Chance that a group going public after a refusal wins a free ally, times its "
+        "credibility (capacity, raised by earlier wins).",
+        low=0.0,
+        high=1.0,
+        group="arena",
+        tunable=False,
+        source="Assumption; that alliances come with conflict and help groups win is Gamson "
+        "1975, the chance is not measured.",
+        label=("Winning an ally", "Verbündete gewinnen"),
+        meaning_de="Chance, dass eine Gruppe, die nach einer Ablehnung an die Öffentlichkeit "
+        "geht, einen freien Verbündeten gewinnt, mal ihrer Glaubwürdigkeit (Stärke, erhöht "
+        "durch frühere Erfolge).",
+    ),
+    _p(
+        "ally_loss_rate",
+        0.02,
+        float,
+        "Weekly chance that an ally leaves a group without momentum (times 1 - momentum).",
+        unit="1/week",
+        low=0.0,
+        high=1.0,
+        group="arena",
+        tunable=False,
+        source="Assumption.",
+        label=("Losing allies", "Verbündete verlieren"),
+        meaning_de="Wöchentliche Chance, dass ein Verbündeter eine Gruppe ohne Schwung verlässt "
+        "(mal 1 - Schwung).",
+    ),
     # --- the housing company ------------------------------------------------------------------
     _p(
         "landlord_responsiveness",
