@@ -366,3 +366,20 @@ def test_the_sensitivity_analysis_varies_moved_assumptions_over_their_declared_r
         checked = validate(**{k: v for k, v in cond.full.items() if k in PARAMETERS})
         assert isinstance(checked["delegates"], int)
         assert len({checked[f] for f in factors}) > 1
+
+
+def test_the_screening_of_the_moved_assumptions_matches_the_contrast_screening() -> None:
+    """experiments/contrasts_assumptions.toml screens moved assumptions only, on the same
+    contrasts, outcomes and week as experiments/contrasts.toml, each over bounds inside its
+    declared range that contain its default."""
+    from quartiersim.experiments.sensitivity import load_sensitivity
+
+    root = Path(__file__).resolve().parents[1] / "experiments"
+    moved = load_sensitivity(root / "contrasts_assumptions.toml")
+    main = load_sensitivity(root / "contrasts.toml")
+    assert set(moved.factors) <= set(MOVED) and len(moved.factors) >= 10
+    assert moved.contrasts == main.contrasts and moved.week == main.week
+    assert moved.outcomes == main.outcomes
+    for f, (lo, hi) in moved.bounds.items():
+        p = PARAMETERS[f]
+        assert p.low <= lo < p.default < hi <= p.high, f
