@@ -144,6 +144,10 @@ MOVED = [
     "join_concern",
     "action_rate",
     "action_size",
+    "action_turnout",
+    "initial_belonging",
+    "belonging_rate",
+    "membership_belonging",
     "claim_readiness",
     "backing_organised",
     "backing_competence",
@@ -383,3 +387,31 @@ def test_the_screening_of_the_moved_assumptions_matches_the_contrast_screening()
     for f, (lo, hi) in moved.bounds.items():
         p = PARAMETERS[f]
         assert p.low <= lo < p.default < hi <= p.high, f
+
+
+def test_belonging_moves_at_the_declared_rate_and_membership_raises_its_target() -> None:
+    still = quiet(belonging_rate=0.0)
+    before = still.residents.belonging.copy()
+    still.residents.update_belonging(still.ties.strength())
+    assert np.array_equal(still.residents.belonging, before)
+    m = quiet(belonging_rate=1.0, membership_belonging=0.4)
+    r = m.residents
+    r.set_group(np.arange(5), 0)
+    r.update_belonging(np.zeros(r.n))  # no ties: the target is 0.15, plus membership
+    assert r.belonging[:5] == pytest.approx(0.55) and r.belonging[5:] == pytest.approx(0.15)
+
+
+def test_initial_belonging_is_the_starting_mean() -> None:
+    assert quiet(n_residents=400, initial_belonging=0.8).residents.belonging.mean() > 0.7
+    assert (quiet(initial_belonging=0.0).residents.belonging == 0.0).all()
+
+
+@pytest.mark.parametrize("turnout", [0.0, 1.0])
+def test_action_turnout_decides_who_comes_to_an_action(turnout: float) -> None:
+    m = quiet(action_rate=1.0, action_turnout=turnout, action_size=100)
+    p = m.add_problem(KIND_INDEX["litter"], severity=0.5, status=VISIBLE)
+    m.groups.found(p, np.arange(10))
+    for _ in range(5):
+        m.groups.act()
+    present = [e.data["present"] for e in m.activity if e.key == "small_action"]
+    assert present == [] if turnout == 0.0 else (present and set(present) == {10})

@@ -379,7 +379,8 @@ class ActionGroups:
             cap = float(capacities[g.id])
             if m.rng.random() >= m.p["action_rate"] * (0.5 + cap):
                 continue
-            present = members[~r.withdrawn[members] & (m.rng.random(len(members)) < 0.7)]
+            comes = m.rng.random(len(members)) < m.p["action_turnout"]
+            present = members[~r.withdrawn[members] & comes]
             if len(present) > action_size:  # an action is a small circle, not the whole group
                 present = m.rng.choice(present, size=action_size, replace=False)
             if len(present) < 2:

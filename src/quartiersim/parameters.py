@@ -373,6 +373,55 @@ _DECLARATION: tuple[Parameter, ...] = (
         "man leichter, als man sie verlässt). 0: Rückkehr, sobald sie unter der Schwelle liegt.",
     ),
     _p(
+        "initial_belonging",
+        0.35,
+        float,
+        "Mean belonging to the quarter at the start (Zugehörigkeit, 0..1; beta-distributed "
+        "around it).",
+        low=0.0,
+        high=1.0,
+        group="quarter",
+        tunable=False,
+        source="Assumption. The Community Life Survey's 62% who feel they belong strongly is a "
+        "share above a threshold, not a mean, and is not used for it (docs/theory.md).",
+        label=("Initial belonging", "Anfängliche Zugehörigkeit"),
+        meaning_de="Mittlere Zugehörigkeit zum Quartier zu Beginn (0..1; betaverteilt darum).",
+    ),
+    _p(
+        "belonging_rate",
+        0.02,
+        float,
+        "Weekly share of the way each resident's belonging moves toward what their ties and "
+        "group membership support (the withdrawn toward 0.1). 0: belonging never changes "
+        "except at festivals and actions.",
+        unit="1/week",
+        low=0.0,
+        high=1.0,
+        group="quarter",
+        tunable=False,
+        source="Assumption.",
+        label=("Change of belonging", "Wandel der Zugehörigkeit"),
+        meaning_de="Wöchentlicher Anteil des Wegs, den die Zugehörigkeit jeder Person zu dem "
+        "Niveau zurücklegt, das ihre Beziehungen und ihre Gruppenmitgliedschaft tragen "
+        "(Zurückgezogene: 0,1). 0: Zugehörigkeit ändert sich nur bei Festen und Aktionen.",
+    ),
+    _p(
+        "membership_belonging",
+        0.3,
+        float,
+        "How much being a member of an action group adds to the belonging a resident's "
+        "everyday life supports (0.15 plus up to 0.45 from ties).",
+        low=0.0,
+        high=0.4,
+        group="quarter",
+        tunable=False,
+        source="Assumption.",
+        label=("Belonging from membership", "Zugehörigkeit durch Mitgliedschaft"),
+        meaning_de="Wie viel die Mitgliedschaft in einer Aktionsgruppe zu der Zugehörigkeit "
+        "hinzufügt, die der Alltag einer Person trägt (0,15 plus bis zu 0,45 durch "
+        "Beziehungen).",
+    ),
+    _p(
         "initial_activation",
         0.3,
         float,
@@ -872,6 +921,20 @@ _DECLARATION: tuple[Parameter, ...] = (
         label=("Members at an action", "Mitglieder bei einer Aktion"),
         meaning_de="Höchstzahl der Mitglieder, die an einer kleinen Aktion teilnehmen: eine "
         "Aktion ist ein kleiner Kreis, nicht die ganze Gruppe.",
+    ),
+    _p(
+        "action_turnout",
+        0.7,
+        float,
+        "Chance that a member (not withdrawn) comes to one of their group's small actions.",
+        low=0.0,
+        high=1.0,
+        group="groups",
+        tunable=False,
+        source="Assumption.",
+        label=("Turnout at an action", "Beteiligung an einer Aktion"),
+        meaning_de="Chance, dass ein Mitglied (nicht zurückgezogen) zu einer kleinen Aktion "
+        "seiner Gruppe kommt.",
     ),
     _p(
         "assembly_weeks",

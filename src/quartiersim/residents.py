@@ -106,7 +106,7 @@ class Residents:
         self.helplessness = _beta_with_mean(rng, mean_h, 6.0, n)
         self.withdrawn = self.helplessness > params["withdrawal_threshold"]
         #: belonging to the quarter (Zugehörigkeit), in [0, 1]
-        self.belonging = _beta_with_mean(rng, 0.35, 8.0, n)
+        self.belonging = _beta_with_mean(rng, params["initial_belonging"], 8.0, n)
         #: two expectations learned from outcomes, in [0, 1]: "our own action works" and
         #: "institutions will act" (the second is the residents' trust in institutions)
         self.expect_own = _beta_with_mean(rng, params["initial_own_expectation"], 8.0, n)
@@ -241,9 +241,11 @@ class Residents:
 
     def update_belonging(self, strength: np.ndarray) -> None:
         """Belonging follows one's ties and group membership, slowly."""
-        target = 0.15 + 0.45 * strength / (strength + 1.0) + 0.3 * (self.group >= 0)
+        p = self.params
+        member = p["membership_belonging"] * (self.group >= 0)
+        target = 0.15 + 0.45 * strength / (strength + 1.0) + member
         target = np.where(self.withdrawn, 0.1, target)
-        self.belonging += 0.02 * (target - self.belonging)
+        self.belonging += p["belonging_rate"] * (target - self.belonging)
 
     def replace(self, who: np.ndarray, rng: np.random.Generator, n_origins: int) -> None:
         """New households move into the dwellings of ``who``: fresh state, no ties, no group."""
