@@ -145,6 +145,9 @@ MOVED = [
     "action_rate",
     "action_size",
     "action_turnout",
+    "invitation_factor",
+    "group_size_scale",
+    "compromise_backing",
     "initial_belonging",
     "belonging_rate",
     "membership_belonging",
@@ -415,3 +418,22 @@ def test_action_turnout_decides_who_comes_to_an_action(turnout: float) -> None:
         m.groups.act()
     present = [e.data["present"] for e in m.activity if e.key == "small_action"]
     assert present == [] if turnout == 0.0 else (present and set(present) == {10})
+
+
+@pytest.mark.parametrize("factor", [0.5, 1.0])
+def test_an_invitation_multiplies_the_joining_threshold_by_the_declared_factor(factor) -> None:
+    m = quiet(invitation_factor=factor)
+    plain = m.groups.thresholds()
+    m.invite(np.arange(10))
+    invited = m.groups.thresholds()
+    assert invited[:10] == pytest.approx(factor * plain[:10])
+    assert np.array_equal(invited[10:], plain[10:])
+
+
+def test_the_size_scale_decides_how_much_a_small_group_can_do() -> None:
+    caps = []
+    for scale in (1.0, 50.0):
+        m = quiet(group_size_scale=scale)
+        p = m.add_problem(KIND_INDEX["litter"], severity=0.5, status=VISIBLE)
+        caps.append(m.groups.capacity(m.groups.found(p, np.arange(4))))
+    assert caps[0] > 2 * caps[1] > 0

@@ -211,7 +211,7 @@ class Arena:
             self.conflicts_mediated += 1
             m.log("conflict_mediated", a=ga.id, b=gb.id)
             m.ties.bridge(ma, mb, m.p["tie_gain"], m.rng)
-            backing = min(1.0, 0.9 * (a.backing + b.backing))
+            backing = min(1.0, m.p["compromise_backing"] * (a.backing + b.backing))
             channel = max(a.channel, b.channel)  # carried if either was
             compromise = Claim(a.groups + b.groups, a.problems + b.problems, backing, True, channel)
             return [compromise]

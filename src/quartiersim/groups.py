@@ -211,7 +211,7 @@ class ActionGroups:
         funds = np.array([g.funds for g in self.groups])
         help_ = np.minimum(np.array([g.help for g in self.groups]), 1.0)
         core = 0.5 * competence + 0.3 * cohesion + 0.2 * funds / (funds + 500.0)
-        scale = 1.0 - np.exp(-size / 8.0)
+        scale = 1.0 - np.exp(-size / self.model.p["group_size_scale"])
         return np.where(size > 0, np.minimum(1.0, scale * core + 0.15 * help_), 0.0)
 
     def competence(self, members: np.ndarray, domains: list[int]) -> float:
@@ -299,11 +299,11 @@ class ActionGroups:
 
     def thresholds(self) -> np.ndarray:
         """Each resident's joining threshold (share of ties), raised by helplessness and
-        lowered by the expectation that one's own action works; a quarter lower for residents
-        personally invited this week."""
+        lowered by the expectation that one's own action works; times ``invitation_factor``
+        for residents personally invited this week."""
         r, p = self.model.residents, self.model.p
         t = r.threshold_trait * (1.0 + p["threshold_spread"] * (r.helplessness - r.expect_own))
-        t = np.where(r.invited, 0.75 * t, t)
+        t = np.where(r.invited, p["invitation_factor"] * t, t)
         return np.clip(t, 0.0, None)  # above 1: would not join even if all friends did
 
     def recruit(self) -> None:

@@ -937,6 +937,40 @@ _DECLARATION: tuple[Parameter, ...] = (
         "seiner Gruppe kommt.",
     ),
     _p(
+        "invitation_factor",
+        0.75,
+        float,
+        "Factor on the joining threshold of a resident personally invited this week (an "
+        "outreach visit, a festival, being asked at a founding). 1: invitations make no "
+        "difference.",
+        low=0.0,
+        high=1.0,
+        group="groups",
+        tunable=False,
+        source="Assumption.",
+        label=("Effect of an invitation", "Wirkung einer Einladung"),
+        meaning_de="Faktor auf die Beitrittsschwelle einer Person, die diese Woche persönlich "
+        "eingeladen wurde (Hausbesuch, Fest, bei einer Gründung angesprochen). 1: Einladungen "
+        "ändern nichts.",
+    ),
+    _p(
+        "group_size_scale",
+        8.0,
+        float,
+        "Members at which a group reaches 63% of what its competence, cohesion and funds allow "
+        "(capacity grows with 1 - exp(-members / scale)): how much size matters.",
+        unit="persons",
+        low=1.0,
+        high=200.0,
+        group="groups",
+        tunable=False,
+        source="Assumption.",
+        label=("Size that counts", "Maßgebliche Gruppengröße"),
+        meaning_de="Mitgliederzahl, bei der eine Gruppe 63% dessen erreicht, was Kompetenz, "
+        "Zusammenhalt und Mittel erlauben (die Stärke wächst mit 1 - exp(-Mitglieder / Maß)): "
+        "wie sehr die Größe zählt.",
+    ),
+    _p(
         "assembly_weeks",
         13,
         int,
@@ -1286,6 +1320,21 @@ _DECLARATION: tuple[Parameter, ...] = (
         label=("Losing allies", "Verbündete verlieren"),
         meaning_de="Wöchentliche Chance, dass ein Verbündeter eine Gruppe ohne Schwung verlässt "
         "(mal 1 - Schwung).",
+    ),
+    _p(
+        "compromise_backing",
+        0.9,
+        float,
+        "Backing of a mediated compromise as a share of the two claims' backings together (at "
+        "most 1).",
+        low=0.0,
+        high=1.0,
+        group="arena",
+        tunable=False,
+        source="Assumption.",
+        label=("Backing of a compromise", "Rückhalt eines Kompromisses"),
+        meaning_de="Rückhalt eines vermittelten Kompromisses als Anteil des Rückhalts beider "
+        "Forderungen zusammen (höchstens 1).",
     ),
     # --- the housing company ------------------------------------------------------------------
     _p(
