@@ -182,3 +182,16 @@ def test_the_shipped_phase_diagram_is_valid_and_its_quick_mode_is_small():
     quick = load_claims(SHIPPED, quick=True)
     assert len(quick.runs()) <= 40 and quick.steps <= 12
     assert quick.parameters["n_residents"] <= 200
+
+
+def test_the_shipped_region_claims_take_the_shipped_region_with_its_values(monkeypatch):
+    """experiments/claims_region.toml reads the shipped calibration's region: every point it
+    runs is a not-implausible point, with the values the calibration gave it."""
+    monkeypatch.chdir(ROOT)  # the file names the region relative to the repository's top
+    plan = load_claims(ROOT / "experiments" / "claims_region.toml")
+    region = pd.read_csv(ROOT / "data" / "calibration" / "region.csv").set_index("point")
+    assert plan.kind == "region" and 0 < len(plan.values) <= 20
+    assert set(plan.labels) <= set(region.index)
+    for label, values in zip(plan.labels, plan.values, strict=True):
+        for name, value in values.items():
+            assert value == pytest.approx(region.loc[label, name])
