@@ -503,7 +503,8 @@ def markdown(plan: ClaimsPlan, table: pd.DataFrame) -> str:
 
 def figure(plan: ClaimsPlan, table: pd.DataFrame, path: Path) -> None:
     """The map: for a two-parameter grid one heat map per contrast, outcome and week (the mean
-    difference in each cell, a dot where its interval excludes zero); otherwise the points'
+    difference in each cell, on one colour scale per outcome, a star where its interval
+    excludes zero); otherwise the points'
     differences with their intervals, sorted, per panel."""
     from matplotlib.colors import TwoSlopeNorm
     from matplotlib.figure import Figure
@@ -526,7 +527,9 @@ def figure(plan: ClaimsPlan, table: pd.DataFrame, path: Path) -> None:
                 .loc[ys, xs]
                 .to_numpy(dtype=float)
             )
-            bound = float(np.nanmax(np.abs(cells))) or 1.0
+            # one colour scale per outcome: a contrast of 0.0001 must not look as strong as
+            # one of 0.1 in the next panel
+            bound = float(table.loc[table["outcome"] == outcome, "difference"].abs().max()) or 1.0
             image = ax.imshow(
                 cells,
                 origin="lower",
