@@ -184,3 +184,17 @@ def test_calibration_on_a_dask_cluster_gives_the_same_points_as_one_process(tmp_
     pd.testing.assert_frame_equal(
         pd.read_csv(on_dask / "points.csv"), pd.read_csv(local / "points.csv")
     )
+
+
+def test_survey_shares_of_the_last_year_are_held_against_a_measure_of_the_last_year():
+    """The Community Life Survey counts civic activism over twelve months: the calibration
+    pattern and the validation report's target both compare it with ``participation_year``
+    (members at some time in the last 52 weeks), averaged only over weeks whose window is full,
+    never with the weekly ``participation``."""
+    from quartiersim.validation.claims import CALIBRATION
+
+    (civic,) = [p for p in load_calibration(SHIPPED).patterns if p.name == "civic activism"]
+    assert civic.measure == "participation_year" and min(civic.weeks) > 52
+    (target,) = [t for t in CALIBRATION if "civic activism" in t.target]
+    assert target.measure == "participation_year" and target.from_week > 52
+    assert target.band == civic.band

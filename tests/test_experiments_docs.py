@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from quartiersim import MEASURES
-from quartiersim.experiments import designs, experiment, sensitivity
+from quartiersim.experiments import claims, designs, experiment, sensitivity
 
 PAGE = Path(__file__).resolve().parents[1] / "docs" / "researchers.md"
 TEXT = PAGE.read_text(encoding="utf-8")
@@ -15,6 +15,12 @@ TEXT = PAGE.read_text(encoding="utf-8")
 @pytest.mark.parametrize("key", list(experiment.EXPERIMENT_KEYS))
 def test_every_experiment_key_is_documented(key):
     assert f"`[experiment] {key}`" in TEXT
+
+
+@pytest.mark.parametrize("key", [k for k in claims.KEYS if k != "grid"])
+def test_every_claims_key_is_documented(key):
+    assert f"| `{key}` |" in TEXT
+    assert "`[claims.grid] NAME`" in TEXT
 
 
 @pytest.mark.parametrize("key", list(experiment.REPORT_KEYS))
@@ -39,7 +45,8 @@ def test_every_measure_is_in_the_data_dictionary(name):
 
 
 @pytest.mark.parametrize(
-    "command", ["run", "strategies", "sweep", "compare", "report", "sensitivity", "optimise"]
+    "command",
+    ["run", "strategies", "sweep", "compare", "report", "sensitivity", "optimise", "claims"],
 )
 def test_every_research_command_is_shown(command):
     assert f"\nquartiersim {command}" in TEXT

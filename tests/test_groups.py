@@ -14,7 +14,7 @@ import scipy.sparse as sp
 from conftest import SMALL_QUARTER
 
 from quartiersim import QuartierModel
-from quartiersim.groups import JOIN_CONCERN, MIN_MEMBERS, threshold_cascade
+from quartiersim.groups import MIN_MEMBERS, threshold_cascade
 from quartiersim.outcomes import RESIDENTS, Outcome
 from quartiersim.problems import CONCERN_LEVEL, KIND_INDEX, LATENT, VISIBLE
 from quartiersim.residents import BUREAUCRACY, ORGANISING, SPEAKING
@@ -258,7 +258,7 @@ def recruited_group_by_group(m: QuartierModel) -> np.ndarray:
     free = (group < 0) & ~r.withdrawn
     for g in groups.active:
         cares = (
-            m.problems.concern[:, g.problem] >= JOIN_CONCERN
+            m.problems.concern[:, g.problem] >= m.p["join_concern"]
             if g.problem >= 0
             else np.ones(r.n, dtype=bool)
         )

@@ -38,6 +38,7 @@ SHARES = [
     "activated_resources",
     "self_efficacy",
     "participation",
+    "participation_year",
     "mean_tie_strength",
     "largest_component",
     "support",
@@ -134,6 +135,7 @@ def check_invariants(m: QuartierModel) -> None:
     assert mv["bridging_ties"] == int(t.bridging(r.origin, r.age).sum())
     assert mv["mean_degree"] == 2 * len(t) / n
     assert mv["participation"] == in_group.mean()
+    assert mv["participation_year"] >= mv["participation"]  # members now took part this year
     assert mv["withdrawn_share"] == r.withdrawn.mean()
     assert mv["active_groups"] == len(active)
     o = m.organisers  # one task each at most, held or in training, never both

@@ -322,8 +322,6 @@ def drop_out_all(m: QuartierModel) -> np.ndarray:
 def test_recent_success_is_the_share_of_the_holders_own_outcomes_that_worked() -> None:
     """A new holder's recent success is the share of their training sessions that worked; each
     performance then moves it toward 1 (worked) or 0 (did not), with a group's memory."""
-    from quartiersim.groups import MOMENTUM_KEEP
-
     m = QuartierModel(rng=2, **SMALL_QUARTER, strategy="none", training_sessions=4)
     o = m.organisers
     i, task = 5, o.tasks[0]
@@ -333,7 +331,7 @@ def test_recent_success_is_the_share_of_the_holders_own_outcomes_that_worked() -
         m.train(i, task)
     assert o.task[i] == 0 and o.recent[i] == pytest.approx(1.0)
     o.performed(i, False)
-    assert o.recent[i] == pytest.approx(MOMENTUM_KEEP)
+    assert o.recent[i] == pytest.approx(m.p["momentum_keep"])
     m.residents.resources[i, domain] = 0.0  # never works
     j = 6
     m.residents.resources[j, domain] = 0.0

@@ -269,7 +269,7 @@ def test_small_actions_are_outcomes_of_the_members_present() -> None:
 def test_a_decided_claim_is_an_outcome_for_delegates_members_and_the_concerned(granted) -> None:
     """The claim's delegates (its best speakers) contributed effort; the other members took
     part; the residents concerned by the problem saw the decision."""
-    from quartiersim.arena import DELEGATES, Claim
+    from quartiersim.arena import Claim
     from quartiersim.problems import KIND_INDEX, VISIBLE
 
     m = model(seed=2)
@@ -285,6 +285,6 @@ def test_a_decided_claim_is_an_outcome_for_delegates_members_and_the_concerned(g
     m.arena.decide(Claim((g.id,), (p,), backing=1.0 if granted else 0.0))
     (o,) = seen
     assert o.success is granted and o.decisive and o.source == BOTH
-    assert sorted(o.effort) == sorted(members[-DELEGATES:])
+    assert sorted(o.effort) == sorted(members[-m.p["delegates"] :])
     assert set(o.took_part) == set(members)
     assert set(o.affected) == set(m.problems.affected(p))

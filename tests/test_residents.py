@@ -21,7 +21,6 @@ from quartiersim.problems import KIND_INDEX, VISIBLE
 from quartiersim.residents import (
     AGE_GROUPS,
     DOMAINS,
-    RETURN_MARGIN,
     SPEAKING,
     over_domains,
 )
@@ -55,7 +54,7 @@ def test_a_persisting_problem_raises_helplessness_of_those_it_affects() -> None:
     for _ in range(26):
         with_problem.everyday_life()
         without.everyday_life()
-        with_problem.problems.aggravate()
+        with_problem.problems.aggravate(m.p["aggravation"])
     h_with, h_without = with_problem.residents.helplessness, without.residents.helplessness
     assert (h_with[affected] >= h_without[affected]).all()
     assert h_with[affected].mean() > h_without[affected].mean() + 0.01
@@ -130,10 +129,11 @@ def test_withdrawal_above_threshold_and_return_only_well_below_it() -> None:
     r.helplessness[:3] = [0.65, 0.55, 0.3]
     r.update_withdrawal()
     assert r.withdrawn[:3].tolist() == [True, False, False]
-    r.helplessness[0] = 0.6 - RETURN_MARGIN / 2  # below the threshold, not below the margin
+    margin = m.p["return_margin"]
+    r.helplessness[0] = 0.6 - margin / 2  # below the threshold, not below the margin
     r.update_withdrawal()
     assert r.withdrawn[0]
-    r.helplessness[0] = 0.6 - 2 * RETURN_MARGIN
+    r.helplessness[0] = 0.6 - 2 * margin
     returned = r.update_withdrawal()
     assert not r.withdrawn[0]
     assert 0 in returned

@@ -297,7 +297,7 @@ def test_report_is_generated_end_to_end_with_sections_and_figures(tmp_path):
     assert "**What lasts.**" in text and "{cfg." not in text  # no unformatted placeholders
     # every claim gets a verdict, every calibration target a value
     assert len(re.findall(r"\*\*(holds|does not hold \(opposite\)|not shown)\*\*", text)) >= 14
-    for measure in ("participation", "feel_influential", "core_ties"):
+    for measure in ("participation_year", "feel_influential", "core_ties"):
         assert f"| `{measure}` |" in text
     assert "nan" not in text.lower().replace("nan-", "")
     # the sections of "Mechanisms, not labels", computed from their own runs

@@ -32,12 +32,11 @@ from quartiersim.problems import ADDRESSEE, ADDRESSEES, ADMINISTRATION, LANDLORD
 from quartiersim.residents import BUREAUCRACY, ORGANISING, SPEAKING, Residents
 from quartiersim.ties import Ties
 
-RECORD_WEEKS = 52  # decisions on residents' claims that count for their record of won claims
-CLAIM_READINESS = 0.12  # group capacity needed to raise a claim
-ESCALATION_LEVEL = 0.35  # speaking competence (with allies) that makes a group conflict-capable
+RECORD_WEEKS = 52
+"""Decisions on residents' claims of this many weeks make up their record of won claims: part
+of the definition of two measures (``claims_success``, the record in political influence), read
+by no rule of the model, so not a behavioural assumption."""
 MEDIATION_HOURS = 8.0  # worker hours one mediation takes (the conflict mediator banks them)
-PUBLICITY = 0.3  # attention a group gains by going public after a refusal
-DELEGATES = 3  # members who speak for a group's claim: its best speakers
 
 
 @dataclass
@@ -164,20 +163,21 @@ class Arena:
             return None
         members = m.groups.members(g)
         cap = m.groups.capacity(g)
-        if cap < CLAIM_READINESS:
+        if cap < m.p["claim_readiness"]:
             return None
         affected = max(5.0, 0.25 * len(m.problems.affected(g.problem)))
         organised = min(1.0, len(members) / affected)
         competence = m.groups.competence(members, [SPEAKING, BUREAUCRACY])
         allies = min(1.0, self.group_allies(g) / 2.0)
         attention = min(1.0, g.attention + m.problems.attention[g.problem])
+        p = m.p
         backing = (
-            0.35 * organised
-            + 0.25 * competence
-            + 0.15 * allies
-            + 0.15 * attention
-            + 0.10 * min(1.0, g.pressure)
-            + 0.10 * min(1.0, g.access + self.translation)
+            p["backing_organised"] * organised
+            + p["backing_competence"] * competence
+            + p["backing_allies"] * allies
+            + p["backing_attention"] * attention
+            + p["backing_pressure"] * min(1.0, g.pressure)
+            + p["backing_access"] * min(1.0, g.access + self.translation)
         )
         channel = MEDIATED if g.carried else OWN
         return Claim(groups=(g.id,), problems=(g.problem,), backing=backing, channel=channel)
@@ -211,7 +211,7 @@ class Arena:
             self.conflicts_mediated += 1
             m.log("conflict_mediated", a=ga.id, b=gb.id)
             m.ties.bridge(ma, mb, m.p["tie_gain"], m.rng)
-            backing = min(1.0, 0.9 * (a.backing + b.backing))
+            backing = min(1.0, m.p["compromise_backing"] * (a.backing + b.backing))
             channel = max(a.channel, b.channel)  # carried if either was
             compromise = Claim(a.groups + b.groups, a.problems + b.problems, backing, True, channel)
             return [compromise]
@@ -303,8 +303,8 @@ class Arena:
             g.refusals += 1
             gm = m.groups.members(g)
             if self.conflict_capable(g, gm):
-                g.attention = min(1.0, g.attention + PUBLICITY)
-                g.pressure = min(1.0, g.pressure + 0.35)
+                g.attention = min(1.0, g.attention + m.p["publicity_gain"])
+                g.pressure = min(1.0, g.pressure + m.p["escalation_pressure"])
                 speakers = self.delegates(gm)
                 m.record(  # going public: a small outcome that worked
                     Outcome(
@@ -318,8 +318,8 @@ class Arena:
                     )
                 )
                 m.mark_used(speakers, SPEAKING)
-                publicity += PUBLICITY
-                self.try_win_ally(g, chance=0.3)
+                publicity += m.p["publicity_gain"]
+                self.try_win_ally(g, chance=m.p["ally_chance"])
                 m.log("claim_escalated", group=g.id, by=by)
             else:
                 g.momentum *= 0.5
@@ -331,16 +331,16 @@ class Arena:
 
     def delegates(self, members: np.ndarray) -> np.ndarray:
         """The members who speak for their group's claim: its best speakers (up to
-        :data:`DELEGATES`), chosen by the group from what its members can do."""
+        ``delegates``), chosen by the group from what its members can do."""
         speaking = self.model.residents.activated[members, SPEAKING]
-        return members[np.argsort(-speaking, kind="stable")[:DELEGATES]]
+        return members[np.argsort(-speaking, kind="stable")[: self.model.p["delegates"]]]
 
     def conflict_capable(self, g: ActionGroup, members: np.ndarray) -> bool:
         """Able to go public: speaking competence, helped by allies (Konfliktfähigkeit)."""
         if len(members) == 0:
             return False
         speak = self.model.groups.competence(members, [SPEAKING, ORGANISING])
-        return speak + 0.1 * self.group_allies(g) >= ESCALATION_LEVEL
+        return speak + 0.1 * self.group_allies(g) >= self.model.p["escalation_level"]
 
     # -- allies -----------------------------------------------------------------------------
     def try_win_ally(self, g: ActionGroup, chance: float) -> bool:
@@ -365,7 +365,7 @@ class Arena:
         m = self.model
         for ally in np.flatnonzero(self.ally_of >= 0):
             g = m.groups.groups[self.ally_of[ally]]
-            if m.rng.random() < 0.02 * (1.0 - g.momentum):
+            if m.rng.random() < m.p["ally_loss_rate"] * (1.0 - g.momentum):
                 self.ally_of[ally] = -1
                 m.log("ally_lost", group=g.id, ally=int(ally))
 

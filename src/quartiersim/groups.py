@@ -24,12 +24,8 @@ from quartiersim.ties import Ties, random_pairs
 if TYPE_CHECKING:  # SciPy's sparse matrices are imported where a matrix is built
     import scipy.sparse as sp
 
+# Still constants because roles.py reads them too; they become parameters with it.
 MIN_MEMBERS = 3
-JOIN_CONCERN = 0.5  # concern needed to consider joining a group about it
-ACTION_RATE = 0.25  # weekly chance of a small action for a group of average capacity
-ACTION_SIZE = 12  # residents taking part in one small action
-MOMENTUM_KEEP = 0.97  # share of a group's momentum (recent success) kept from week to week
-BASE_ATTRITION = 0.004  # weekly: members leave for reasons of their own (moving, work, care)
 SEED_FUNDS = 300.0  # euros a new group gets from the project's fund (Verfügungsfonds)
 
 
@@ -223,7 +219,7 @@ class ActionGroups:
         funds = np.array([g.funds for g in groups])
         help_ = np.minimum(np.array([g.help for g in groups]), 1.0)
         core = 0.5 * competence + 0.3 * cohesion + 0.2 * funds / (funds + 500.0)
-        scale = 1.0 - np.exp(-size / 8.0)
+        scale = 1.0 - np.exp(-size / self.model.p["group_size_scale"])
         return np.where(size > 0, np.minimum(1.0, scale * core + 0.15 * help_), 0.0)
 
     def competence(self, members: np.ndarray, domains: list[int]) -> float:
@@ -313,11 +309,11 @@ class ActionGroups:
 
     def thresholds(self) -> np.ndarray:
         """Each resident's joining threshold (share of ties), raised by helplessness and
-        lowered by the expectation that one's own action works; a quarter lower for residents
-        personally invited this week."""
+        lowered by the expectation that one's own action works; times ``invitation_factor``
+        for residents personally invited this week."""
         r, p = self.model.residents, self.model.p
         t = r.threshold_trait * (1.0 + p["threshold_spread"] * (r.helplessness - r.expect_own))
-        t = np.where(r.invited, 0.75 * t, t)
+        t = np.where(r.invited, p["invitation_factor"] * t, t)
         return np.clip(t, 0.0, None)  # above 1: would not join even if all friends did
 
     def recruit(self) -> None:
@@ -363,7 +359,8 @@ class ActionGroups:
         cause = np.array([g.problem for g in self.groups])[group]
         cares = np.ones(len(pairs), dtype=bool)
         has_cause = cause >= 0
-        cares[has_cause] = m.problems.concern[who[has_cause], cause[has_cause]] >= JOIN_CONCERN
+        concern = m.problems.concern[who[has_cause], cause[has_cause]]
+        cares[has_cause] = concern >= m.p["join_concern"]
         # Who waits on the office about the cause leaves it to the office meanwhile.
         cares &= ~has_cause | (r.waiting_on[who] != cause)
         thresholds = self.thresholds()[who] / momentum[group]
@@ -386,14 +383,16 @@ class ActionGroups:
         capacities = self.capacities()  # as the week's actions begin
         members_of = self.members_by_group()
         met_a, met_b = [], []
+        action_size = m.p["action_size"]
         for g in self.active:
             members = members_of[g.id]
             cap = float(capacities[g.id])
-            if m.rng.random() >= ACTION_RATE * (0.5 + cap):
+            if m.rng.random() >= m.p["action_rate"] * (0.5 + cap):
                 continue
-            present = members[~r.withdrawn[members] & (m.rng.random(len(members)) < 0.7)]
-            if len(present) > ACTION_SIZE:  # an action is a small circle, not the whole group
-                present = m.rng.choice(present, size=ACTION_SIZE, replace=False)
+            comes = m.rng.random(len(members)) < m.p["action_turnout"]
+            present = members[~r.withdrawn[members] & comes]
+            if len(present) > action_size:  # an action is a small circle, not the whole group
+                present = m.rng.choice(present, size=action_size, replace=False)
             if len(present) < 2:
                 continue
             a, b = random_pairs(present, m.rng, rounds=2)
@@ -431,13 +430,13 @@ class ActionGroups:
             leaderless = len(members) == 0 or r.activated[members, ORGANISING].max() < (
                 0.5 * m.p["initiator_level"]
             )
-            rate = BASE_ATTRITION + m.p["dropout_rate"] * (1.0 - g.momentum) * (
+            rate = m.p["base_attrition"] + m.p["dropout_rate"] * (1.0 - g.momentum) * (
                 2.0 if leaderless else 1.0
             )
             rate *= 1.0 - 0.5 * min(g.help, 1.0)  # organisational help keeps meetings going
             leaving = members[(m.rng.random(len(members)) < rate) | r.withdrawn[members]]
             r.set_group(leaving, -1)
-            g.momentum *= MOMENTUM_KEEP
+            g.momentum *= m.p["momentum_keep"]
             g.help *= 0.9
             g.access *= 0.95
             g.attention *= 0.95

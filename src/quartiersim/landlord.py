@@ -22,7 +22,6 @@ from quartiersim.problems import KIND_INDEX, LATENT, SOLVED, VISIBLE, Problems
 from quartiersim.residents import Residents
 
 WEEKS_PER_YEAR = 52
-RENT_SEVERITY = 0.8  # a rent increase announced: the rent problem's severity
 RENT = KIND_INDEX["rent_pressure"]
 DISREPAIR = KIND_INDEX["building_disrepair"]
 
@@ -89,11 +88,12 @@ class Landlord(Institution):
         least resourced first in line, move away and are replaced by newcomers."""
         m = self.model
         pr = m.problems
+        severity = m.p["rent_severity"]
         p = self.rent_problem()
         if p is None:
-            p = m.add_problem(RENT, severity=RENT_SEVERITY, status=VISIBLE, at=m.random_location())
+            p = m.add_problem(RENT, severity=severity, status=VISIBLE, at=m.random_location())
         else:
-            pr.severity[p] = max(pr.severity[p], RENT_SEVERITY)
+            pr.severity[p] = max(pr.severity[p], severity)
             pr.status[p] = VISIBLE
         r = m.residents
         k = round(m.p["rent_displacement"] * r.n)

@@ -39,6 +39,9 @@ discussion network (McPherson, Smith-Lovin & Brashears 2006: 2.08)."""
 STRONG_TIE = 0.5
 """Weight from which a tie counts as part of one's core network."""
 
+YEAR_WEEKS = 52
+"""The window of ``participation_year``: the survey's 'in the last 12 months' in weeks."""
+
 
 class Working(Protocol):
     """What the measures read of a community worker: the hours spent this week."""
@@ -55,6 +58,7 @@ class Quarter(Protocol):
     groups: ActionGroups
     arena: Arena
     p: dict[str, Any]
+    steps: int
 
     help_exchanged: int
     causes_preempted: int
@@ -288,6 +292,16 @@ def feel_influential(s: Snapshot) -> float:
 def participation(s: Snapshot) -> float:
     """Share of residents active in an action group."""
     return s.political_influence_parts["organised"]
+
+
+@measure(
+    label=("participation in the last year", "Beteiligung im letzten Jahr"), unit="share", high=1
+)
+def participation_year(s: Snapshot) -> float:
+    """Share of residents who were members of an action group at some time in the last 52
+    weeks (this week included): the quantity held against the survey's civic activism 'in the
+    last 12 months'."""
+    return float(s.residents.took_part_within(YEAR_WEEKS, s.model.steps).mean())
 
 
 @measure(label=("bonding ties", "bindende Beziehungen"), unit="ties", high=None)

@@ -61,8 +61,6 @@ BURN_IN_WEEKS = 52
 """Weeks of everyday encounters run before week 0, so the quarter starts with the tie network
 its residents' daily life sustains rather than with nobody knowing anybody."""
 WEEKS_PER_YEAR = 52
-FESTIVAL_GUESTS = 20  # residents who come to a neighbourhood party, at most
-FESTIVAL_REACH = 10.0  # cells: a party draws residents who live this near
 
 
 def _measure(name: str, model: QuartierModel) -> float:
@@ -152,7 +150,7 @@ class QuartierModel(mesa.Model):
             self.add_problem(int(self.rng.choice(ARISING)))
         self.groups = ActionGroups(self)
         #: residents who took over (or are being trained in) a task of the team
-        self.organisers = ResidentOrganisers(n)
+        self.organisers = ResidentOrganisers(n, self.p["momentum_keep"])
         self.landlord = Landlord(self)
         self.arena = Arena(self)
 
@@ -216,7 +214,9 @@ class QuartierModel(mesa.Model):
 
     def _end_of_week(self) -> None:
         """The week's measures: computed and collected every week, or — when the run keeps
-        only some weeks or measures — only those collected (the rest when read)."""
+        only some weeks or measures — only those collected (the rest when read). Who took part
+        in a group this week is noted first: a measure of the last year reads it."""
+        self.residents.note_taking_part(self.steps)
         self._measures = None
         if self._collect_weeks is not None and self.steps not in self._collect_weeks:
             return
@@ -266,7 +266,7 @@ class QuartierModel(mesa.Model):
         if self.rng.random() < 1.0 / self.p["problem_arrival_weeks"]:
             new = self.add_problem(int(self.rng.choice(ARISING)))
             self.log("problem_arose", problem=new)
-        pr.aggravate()
+        pr.aggravate(self.p["aggravation"])
         # The administration's routine covers its own problems; the company's are the company's.
         routine = pr.visible & ~STRUCTURAL[pr.kind] & (ADDRESSEE[pr.kind] == ADMINISTRATION)
         repaired = routine & (self.rng.random(len(pr)) < 1.0 / self.p["routine_repair_weeks"])
@@ -277,7 +277,7 @@ class QuartierModel(mesa.Model):
         # One speaks up when either route seems worth it: one's own action or the office.
         worth_it = 1.0 - (1.0 - r.expect_own) * (1.0 - r.expect_inst)
         voice = r.activated[:, SPEAKING] * worth_it * ~r.withdrawn
-        for p in pr.notice(voice, self.rng):
+        for p in pr.notice(voice, self.rng, self.p["notice_rate"]):
             self.log("problem_noticed", problem=int(p))
 
     def everyday_encounters(self) -> None:
@@ -380,15 +380,15 @@ class QuartierModel(mesa.Model):
         self.residents.invited[np.asarray(who, dtype=np.int64)] = True
 
     def hold_festival(self, place: int, quality: float = 1.0) -> np.ndarray:
-        """A neighbourhood party at public place ``place``: up to :data:`FESTIVAL_GUESTS` ×
+        """A neighbourhood party at public place ``place``: up to ``festival_guests`` ×
         ``quality`` (the organiser's competence; 1 for a worker) residents living near it who
         are not withdrawn come, meet across all groups (half a tie's gain: a party meeting is
         brief), feel they belong a little more and are invited. Returns the guests."""
         r = self.residents
         x, y = self.layout.place_xy[place]
-        near = self.homes_near(x, y, FESTIVAL_REACH)
+        near = self.homes_near(x, y, self.p["festival_reach"])
         near = near[~r.withdrawn[near]]
-        size = min(round(FESTIVAL_GUESTS * quality), len(near))
+        size = min(round(self.p["festival_guests"] * quality), len(near))
         guests = self.rng.choice(near, size=size, replace=False)
         a, b = random_pairs(guests, self.rng, rounds=2)
         self.ties.meet(a, b, 0.5 * self.p["tie_gain"])

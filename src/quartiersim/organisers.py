@@ -10,7 +10,7 @@ the team did (:func:`quartiersim.roles.handover`); after ``training_sessions`` s
 resident holds the task and does it every week for ``volunteer_hours``, with the role's own code,
 at the quality of their *activated* competence in the task's domain — also after the exit. A
 holder drops out as group members do: each week with chance ``dropout_rate`` × (1 − their recent
-success), the share of their own recent outcomes that worked (:data:`RECENT_KEEP`); a holder who
+success), the share of their own recent outcomes that worked (``momentum_keep``); a holder who
 withdraws into resigned privacy or moves away gives the task up too. Nobody replaces them once
 the team has left. Formulas: ``docs/predictions.md`` 6.1 (and its addendum of 8 December 2026)
 and ``docs/odd.md``.
@@ -23,7 +23,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from quartiersim.groups import MOMENTUM_KEEP
+from quartiersim.groups import ActionGroup
 from quartiersim.institutions import MEDIATED, OWN
 from quartiersim.outcomes import RESIDENTS, Outcome
 from quartiersim.residents import BUREAUCRACY, SPEAKING, Residents
@@ -42,12 +42,7 @@ class Quarter(RolesQuarter, Protocol):
 
 NO_TASK = -1
 
-RECENT_KEEP = MOMENTUM_KEEP
-"""What a holder's recent success keeps of itself at each of their outcomes: the memory of a
-group's momentum (the rule is the group members' rule, section 6.1), so one holder's success
-counts as long as a group's."""
-
-NO_RECORD = 0.5
+NO_RECORD: float = ActionGroup.momentum
 """The recent success of a holder who took a task over untrained (``training_sessions`` 0):
 what a newly founded group starts with as its momentum (``groups.ActionGroup``)."""
 
@@ -68,7 +63,11 @@ class ResidentOrganiser:
 class ResidentOrganisers:
     """Which residents hold or are being trained in which task (one task each at most)."""
 
-    def __init__(self, n: int) -> None:
+    def __init__(self, n: int, keep: float) -> None:
+        #: what a holder's recent success keeps of itself at each of their outcomes: the memory
+        #: of a group's momentum (``momentum_keep``; the group members' rule, section 6.1), so
+        #: one holder's success counts as long as a group's
+        self.keep = keep
         #: the tasks that can be handed over, in a fixed order (index = task number)
         self.tasks: tuple[str, ...] = tuple(
             name for name, a in ACTIVITIES.items() if a.handed_over_in is not None
@@ -107,8 +106,8 @@ class ResidentOrganisers:
 
     def performed(self, i: int, worked: bool) -> None:
         """Holder ``i`` did their task this week and it ``worked`` or not: their recent success
-        moves toward it (an exponentially weighted share, :data:`RECENT_KEEP`)."""
-        self.recent[i] = RECENT_KEEP * self.recent[i] + (1.0 - RECENT_KEEP) * float(worked)
+        moves toward it (an exponentially weighted share, :attr:`keep`)."""
+        self.recent[i] = self.keep * self.recent[i] + (1.0 - self.keep) * float(worked)
 
 
 def train(m: Quarter, i: int, task: str) -> None:

@@ -298,6 +298,40 @@ _DECLARATION: tuple[Parameter, ...] = (
         "strukturelles Problem von sich aus behebt (ohne Forderung).",
     ),
     _p(
+        "aggravation",
+        0.002,
+        float,
+        "Weekly worsening of an open problem's severity while nobody solves it (Verschärfung).",
+        unit="1/week",
+        low=0.0,
+        high=0.1,
+        group="quarter",
+        tunable=False,
+        source="Assumption: from a mean severity of 0.5 an open problem reaches the worst "
+        "severity in about five years.",
+        label=("Worsening of open problems", "Verschärfung offener Probleme"),
+        meaning_de="Wöchentliche Zunahme der Schwere eines offenen Problems, solange niemand es "
+        "löst (Verschärfung).",
+    ),
+    _p(
+        "notice_rate",
+        0.004,
+        float,
+        "Weekly chance, per unit of concern voiced by residents (speaking competence times "
+        "concern), that a latent problem becomes public: 1 - exp(-rate x voice). 0: only "
+        "workers and events make problems visible.",
+        unit="1/week",
+        low=0.0,
+        high=1.0,
+        group="quarter",
+        tunable=False,
+        source="Assumption.",
+        label=("Problems made public", "Öffentlichmachen von Problemen"),
+        meaning_de="Wöchentliche Chance je Einheit von Bewohnern geäußerter Betroffenheit "
+        "(Artikulationsfähigkeit mal Betroffenheit), dass ein latentes Problem öffentlich wird. "
+        "0: nur Fachkräfte und Ereignisse machen Probleme sichtbar.",
+    ),
+    _p(
         "initial_helplessness",
         0.4,
         float,
@@ -319,6 +353,73 @@ _DECLARATION: tuple[Parameter, ...] = (
         label=("Withdrawal threshold", "Rückzugsschwelle"),
         meaning_de="Hilflosigkeit, ab der sich jemand in resignative Privatheit zurückzieht: keine "
         "freiwilligen Begegnungen mehr.",
+    ),
+    _p(
+        "return_margin",
+        0.1,
+        float,
+        "How far below the withdrawal threshold helplessness must fall before a withdrawn "
+        "resident returns (hysteresis: resignation is easier to enter than to leave). 0: "
+        "residents return as soon as they are below the threshold.",
+        low=0.0,
+        high=1.0,
+        group="quarter",
+        tunable=False,
+        source="Assumption; the asymmetry follows Herriger's account of resigned privacy as a "
+        "state that stabilises itself, its size is not measured.",
+        label=("Margin for returning", "Abstand für die Rückkehr"),
+        meaning_de="Wie weit die Hilflosigkeit unter die Rückzugsschwelle sinken muss, bevor "
+        "eine zurückgezogene Person zurückkehrt (Hysterese: in die resignative Privatheit gerät "
+        "man leichter, als man sie verlässt). 0: Rückkehr, sobald sie unter der Schwelle liegt.",
+    ),
+    _p(
+        "initial_belonging",
+        0.35,
+        float,
+        "Mean belonging to the quarter at the start (Zugehörigkeit, 0..1; beta-distributed "
+        "around it).",
+        low=0.0,
+        high=1.0,
+        group="quarter",
+        tunable=False,
+        source="Assumption. The Community Life Survey's 62% who feel they belong strongly is a "
+        "share above a threshold, not a mean, and is not used for it (docs/theory.md).",
+        label=("Initial belonging", "Anfängliche Zugehörigkeit"),
+        meaning_de="Mittlere Zugehörigkeit zum Quartier zu Beginn (0..1; betaverteilt darum).",
+    ),
+    _p(
+        "belonging_rate",
+        0.02,
+        float,
+        "Weekly share of the way each resident's belonging moves toward what their ties and "
+        "group membership support (the withdrawn toward 0.1). 0: belonging never changes "
+        "except at festivals and actions.",
+        unit="1/week",
+        low=0.0,
+        high=1.0,
+        group="quarter",
+        tunable=False,
+        source="Assumption.",
+        label=("Change of belonging", "Wandel der Zugehörigkeit"),
+        meaning_de="Wöchentlicher Anteil des Wegs, den die Zugehörigkeit jeder Person zu dem "
+        "Niveau zurücklegt, das ihre Beziehungen und ihre Gruppenmitgliedschaft tragen "
+        "(Zurückgezogene: 0,1). 0: Zugehörigkeit ändert sich nur bei Festen und Aktionen.",
+    ),
+    _p(
+        "membership_belonging",
+        0.3,
+        float,
+        "How much being a member of an action group adds to the belonging a resident's "
+        "everyday life supports (0.15 plus up to 0.45 from ties).",
+        low=0.0,
+        high=0.4,
+        group="quarter",
+        tunable=False,
+        source="Assumption.",
+        label=("Belonging from membership", "Zugehörigkeit durch Mitgliedschaft"),
+        meaning_de="Wie viel die Mitgliedschaft in einer Aktionsgruppe zu der Zugehörigkeit "
+        "hinzufügt, die der Alltag einer Person trägt (0,15 plus bis zu 0,45 durch "
+        "Beziehungen).",
     ),
     _p(
         "initial_activation",
@@ -759,6 +860,138 @@ _DECLARATION: tuple[Parameter, ...] = (
         "aufgibt).",
     ),
     _p(
+        "momentum_keep",
+        0.97,
+        float,
+        "Share of a group's momentum (its recent success) kept from one week to the next, and "
+        "of a resident organiser's recent success at each of their outcomes: how long a win "
+        "is remembered. A group's joining threshold is divided by its momentum.",
+        low=0.0,
+        high=1.0,
+        group="groups",
+        tunable=False,
+        source="Assumption (a memory of about 33 weeks); docs/calibration.md shows that it "
+        "sets how far a group without wins stops recruiting.",
+        label=("Memory of success", "Gedächtnis für Erfolge"),
+        meaning_de="Anteil des Schwungs einer Gruppe (ihres jüngeren Erfolgs), der von einer "
+        "Woche zur nächsten bleibt, und des jüngeren Erfolgs einer Bewohnerin bei jeder "
+        "übernommenen Aufgabe: wie lange ein Erfolg in Erinnerung bleibt. Die Beitrittsschwelle "
+        "einer Gruppe wird durch ihren Schwung geteilt.",
+    ),
+    _p(
+        "base_attrition",
+        0.004,
+        float,
+        "Weekly chance that a member leaves a group for reasons of their own (moving, work, "
+        "care), whatever the group's success; drop-out for lack of success comes on top.",
+        unit="1/week",
+        low=0.0,
+        high=0.1,
+        group="groups",
+        tunable=False,
+        source="Assumption.",
+        label=("Leaving for own reasons", "Ausscheiden aus eigenen Gründen"),
+        meaning_de="Wöchentliche Chance, dass ein Mitglied eine Gruppe aus eigenen Gründen "
+        "verlässt (Umzug, Arbeit, Sorgeaufgaben), unabhängig vom Erfolg der Gruppe; das "
+        "Wegbleiben mangels Erfolg kommt hinzu.",
+    ),
+    _p(
+        "join_concern",
+        0.5,
+        float,
+        "Concern about a group's cause a resident needs to consider joining it (the threshold "
+        "rule decides whether they do).",
+        low=0.0,
+        high=1.0,
+        group="groups",
+        tunable=False,
+        source="Assumption.",
+        label=("Concern needed to join", "Betroffenheit für den Beitritt"),
+        meaning_de="Betroffenheit vom Anliegen einer Gruppe, ab der jemand einen Beitritt "
+        "erwägt (ob er beitritt, entscheidet die Schwellenregel).",
+    ),
+    _p(
+        "action_rate",
+        0.25,
+        float,
+        "Weekly chance of a small action (clean-up, street party, repair day) for a group of "
+        "capacity 0.5; it scales with 0.5 + capacity. 0: groups never act on their own.",
+        unit="1/week",
+        low=0.0,
+        high=1.0,
+        group="groups",
+        tunable=False,
+        source="Assumption.",
+        label=("Small actions per week", "Kleine Aktionen pro Woche"),
+        meaning_de="Wöchentliche Chance einer kleinen Aktion (Aufräumaktion, Straßenfest, "
+        "Reparaturtag) für eine Gruppe der Stärke 0,5; sie wächst mit 0,5 + Stärke. 0: Gruppen "
+        "werden nie von sich aus aktiv.",
+    ),
+    _p(
+        "action_size",
+        12,
+        int,
+        "Most members taking part in one small action: an action is a small circle, not the "
+        "whole group.",
+        unit="persons",
+        low=2,
+        high=200,
+        group="groups",
+        tunable=False,
+        source="Assumption.",
+        label=("Members at an action", "Mitglieder bei einer Aktion"),
+        meaning_de="Höchstzahl der Mitglieder, die an einer kleinen Aktion teilnehmen: eine "
+        "Aktion ist ein kleiner Kreis, nicht die ganze Gruppe.",
+    ),
+    _p(
+        "action_turnout",
+        0.7,
+        float,
+        "Chance that a member (not withdrawn) comes to one of their group's small actions.",
+        low=0.0,
+        high=1.0,
+        group="groups",
+        tunable=False,
+        source="Assumption.",
+        label=("Turnout at an action", "Beteiligung an einer Aktion"),
+        meaning_de="Chance, dass ein Mitglied (nicht zurückgezogen) zu einer kleinen Aktion "
+        "seiner Gruppe kommt.",
+    ),
+    _p(
+        "invitation_factor",
+        0.75,
+        float,
+        "Factor on the joining threshold of a resident personally invited this week (an "
+        "outreach visit, a festival, being asked at a founding). 1: invitations make no "
+        "difference.",
+        low=0.0,
+        high=1.0,
+        group="groups",
+        tunable=False,
+        source="Assumption.",
+        label=("Effect of an invitation", "Wirkung einer Einladung"),
+        meaning_de="Faktor auf die Beitrittsschwelle einer Person, die diese Woche persönlich "
+        "eingeladen wurde (Hausbesuch, Fest, bei einer Gründung angesprochen). 1: Einladungen "
+        "ändern nichts.",
+    ),
+    _p(
+        "group_size_scale",
+        8.0,
+        float,
+        "Members at which a group reaches 63% of what its competence, cohesion and funds allow "
+        "(capacity grows with 1 - exp(-members / scale)): how much size matters.",
+        unit="persons",
+        low=1.0,
+        high=200.0,
+        group="groups",
+        tunable=False,
+        source="Assumption.",
+        label=("Size that counts", "Maßgebliche Gruppengröße"),
+        meaning_de="Mitgliederzahl, bei der eine Gruppe 63% dessen erreicht, was Kompetenz, "
+        "Zusammenhalt und Mittel erlauben (die Stärke wächst mit 1 - exp(-Mitglieder / Maß)): "
+        "wie sehr die Größe zählt.",
+    ),
+    _p(
         "assembly_weeks",
         13,
         int,
@@ -845,6 +1078,285 @@ _DECLARATION: tuple[Parameter, ...] = (
         meaning_de="Verbände, Lokalpolitiker und zivilgesellschaftliche Akteure, die Verbündete "
         "werden könnten.",
     ),
+    _p(
+        "claim_readiness",
+        0.12,
+        float,
+        "Capacity a group with a visible cause needs to raise a claim at an assembly.",
+        low=0.0,
+        high=1.0,
+        group="arena",
+        tunable=False,
+        source="Assumption.",
+        label=("Capacity to raise a claim", "Stärke für eine Forderung"),
+        meaning_de="Stärke, die eine Gruppe mit sichtbarem Anliegen braucht, um auf einer "
+        "Versammlung eine Forderung zu stellen.",
+    ),
+    _p(
+        "backing_organised",
+        0.35,
+        float,
+        "Weight in a claim's backing of how organised the concerned are (members per quarter "
+        "of the residents affected, at most 1).",
+        low=0.0,
+        high=1.0,
+        group="arena",
+        tunable=False,
+        source="Assumption; the six backing weights sum to 1.1, and the order (organisation "
+        "first) follows Herriger's emphasis on organised, representative voice.",
+        label=("Backing: organisation", "Gewicht: Organisation"),
+        meaning_de="Gewicht im Rückhalt einer Forderung dafür, wie organisiert die Betroffenen "
+        "sind (Mitglieder je Viertel der Betroffenen, höchstens 1).",
+    ),
+    _p(
+        "backing_competence",
+        0.25,
+        float,
+        "Weight in a claim's backing of its group's activated speaking and bureaucratic "
+        "competence.",
+        low=0.0,
+        high=1.0,
+        group="arena",
+        tunable=False,
+        source="Assumption.",
+        label=("Backing: competence", "Gewicht: Kompetenz"),
+        meaning_de="Gewicht im Rückhalt einer Forderung für die aktivierte Artikulations- und "
+        "Behördenkompetenz ihrer Gruppe.",
+    ),
+    _p(
+        "backing_allies",
+        0.15,
+        float,
+        "Weight in a claim's backing of its group's allies (two allies count fully).",
+        low=0.0,
+        high=1.0,
+        group="arena",
+        tunable=False,
+        source="Assumption; that allies help is Gamson 1975, how much is not measured.",
+        label=("Backing: allies", "Gewicht: Verbündete"),
+        meaning_de="Gewicht im Rückhalt einer Forderung für die Verbündeten ihrer Gruppe (zwei "
+        "Verbündete zählen voll).",
+    ),
+    _p(
+        "backing_attention",
+        0.15,
+        float,
+        "Weight in a claim's backing of the public attention its group and problem have won.",
+        low=0.0,
+        high=1.0,
+        group="arena",
+        tunable=False,
+        source="Assumption.",
+        label=("Backing: attention", "Gewicht: Öffentlichkeit"),
+        meaning_de="Gewicht im Rückhalt einer Forderung für die öffentliche Aufmerksamkeit, die "
+        "Gruppe und Problem gewonnen haben.",
+    ),
+    _p(
+        "backing_pressure",
+        0.1,
+        float,
+        "Weight in a claim's backing of the pressure built by its group's earlier refused and "
+        "escalated claims.",
+        low=0.0,
+        high=1.0,
+        group="arena",
+        tunable=False,
+        source="Assumption.",
+        label=("Backing: pressure", "Gewicht: Druck"),
+        meaning_de="Gewicht im Rückhalt einer Forderung für den Druck, den frühere abgelehnte "
+        "und öffentlich gemachte Forderungen der Gruppe aufgebaut haben.",
+    ),
+    _p(
+        "backing_access",
+        0.1,
+        float,
+        "Weight in a claim's backing of the access to the administration workers opened for "
+        "its group and of their help in phrasing claims.",
+        low=0.0,
+        high=1.0,
+        group="arena",
+        tunable=False,
+        source="Assumption.",
+        label=("Backing: access", "Gewicht: Zugang"),
+        meaning_de="Gewicht im Rückhalt einer Forderung für den Zugang zur Verwaltung, den "
+        "Fachkräfte der Gruppe geöffnet haben, und für ihre Hilfe beim Formulieren.",
+    ),
+    _p(
+        "delegates",
+        3,
+        int,
+        "Members who speak for a group's claim (its best speakers): they contribute the effort "
+        "of the decision, the other members take part.",
+        unit="persons",
+        low=1,
+        high=50,
+        group="arena",
+        tunable=False,
+        source="Assumption.",
+        label=("Delegates per claim", "Sprecher je Forderung"),
+        meaning_de="Mitglieder, die für die Forderung ihrer Gruppe sprechen (ihre besten "
+        "Sprecher): sie tragen die Entscheidung mit eigenem Einsatz, die übrigen sind dabei.",
+    ),
+    _p(
+        "escalation_level",
+        0.35,
+        float,
+        "Speaking and organising competence of a group (plus 0.1 per ally) from which it is "
+        "conflict-capable (Konfliktfähigkeit): after a refusal it goes public instead of giving "
+        "up.",
+        low=0.0,
+        high=1.0,
+        group="arena",
+        tunable=False,
+        source="Assumption.",
+        label=("Conflict capability", "Konfliktfähigkeit"),
+        meaning_de="Artikulations- und Organisationskompetenz einer Gruppe (plus 0,1 je "
+        "Verbündetem), ab der sie konfliktfähig ist: nach einer Ablehnung geht sie an die "
+        "Öffentlichkeit, statt aufzugeben.",
+    ),
+    _p(
+        "publicity_gain",
+        0.3,
+        float,
+        "Public attention a group gains by going public after a refusal; it also counts as "
+        "evidence to the institution that refusing had a cost.",
+        low=0.0,
+        high=1.0,
+        group="arena",
+        tunable=False,
+        source="Assumption.",
+        label=("Attention from going public", "Aufmerksamkeit durch Öffentlichkeit"),
+        meaning_de="Öffentliche Aufmerksamkeit, die eine Gruppe gewinnt, wenn sie nach einer "
+        "Ablehnung an die Öffentlichkeit geht; sie zählt für die Institution auch als Beleg, "
+        "dass die Ablehnung etwas kostete.",
+    ),
+    _p(
+        "grant_softness",
+        0.06,
+        float,
+        "How soft an institution's decision is around its bar: the chance of a grant is "
+        "1 / (1 + exp(-(backing - bar) / softness)). Small: claims above the bar are granted, "
+        "below it refused, almost surely.",
+        low=0.005,
+        high=1.0,
+        group="arena",
+        tunable=False,
+        source="Assumption.",
+        label=("Softness of decisions", "Unschärfe der Entscheidungen"),
+        meaning_de="Wie unscharf eine Institution um ihre Schwelle entscheidet: die Chance einer "
+        "Bewilligung ist 1 / (1 + exp(-(Rückhalt - Schwelle) / Unschärfe)). Klein: über der "
+        "Schwelle fast sicher bewilligt, darunter fast sicher abgelehnt.",
+    ),
+    _p(
+        "learning_scale",
+        0.5,
+        float,
+        "How far a claim's backing must lie above (below) the bar to count as full evidence for "
+        "(against) engaging that channel when an institution learns from its decision.",
+        low=0.05,
+        high=2.0,
+        group="arena",
+        tunable=False,
+        source="Assumption.",
+        label=("Scale of institutional learning", "Maßstab des Lernens der Institutionen"),
+        meaning_de="Wie weit der Rückhalt einer Forderung über (unter) der Schwelle liegen muss, "
+        "damit eine Institution ihn beim Lernen aus der Entscheidung als vollen Beleg für "
+        "(gegen) diesen Weg wertet.",
+    ),
+    _p(
+        "claim_bar",
+        0.75,
+        float,
+        "Backing a claim needs for an even chance at an institution with no responsiveness on "
+        "its channel: the bar is claim_bar - responsiveness_effect x responsiveness.",
+        low=0.0,
+        high=1.5,
+        group="arena",
+        tunable=False,
+        source="Assumption.",
+        label=("Bar for a claim", "Hürde für eine Forderung"),
+        meaning_de="Rückhalt, den eine Forderung bei einer Institution ohne Offenheit auf ihrem "
+        "Weg für eine gleiche Chance braucht: die Hürde ist claim_bar - responsiveness_effect "
+        "mal Offenheit.",
+    ),
+    _p(
+        "responsiveness_effect",
+        0.5,
+        float,
+        "How far full responsiveness on a channel lowers the bar a claim on it must clear. 0: "
+        "responsiveness makes no difference to decisions.",
+        low=0.0,
+        high=1.5,
+        group="arena",
+        tunable=False,
+        source="Assumption.",
+        label=("Effect of responsiveness", "Wirkung der Offenheit"),
+        meaning_de="Wie weit volle Offenheit auf einem Weg die Hürde senkt, die eine Forderung "
+        "darauf nehmen muss. 0: Offenheit ändert an den Entscheidungen nichts.",
+    ),
+    _p(
+        "escalation_pressure",
+        0.35,
+        float,
+        "Pressure a group builds for the next round by going public after a refusal (it counts "
+        "in the backing of its next claims, see backing_pressure).",
+        low=0.0,
+        high=1.0,
+        group="arena",
+        tunable=False,
+        source="Assumption.",
+        label=("Pressure from going public", "Druck durch Öffentlichkeit"),
+        meaning_de="Druck, den eine Gruppe für die nächste Runde aufbaut, wenn sie nach einer "
+        "Ablehnung an die Öffentlichkeit geht (er zählt im Rückhalt ihrer nächsten "
+        "Forderungen, siehe backing_pressure).",
+    ),
+    _p(
+        "ally_chance",
+        0.3,
+        float,
+        "Chance that a group going public after a refusal wins a free ally, times its "
+        "credibility (capacity, raised by earlier wins).",
+        low=0.0,
+        high=1.0,
+        group="arena",
+        tunable=False,
+        source="Assumption; that alliances come with conflict and help groups win is Gamson "
+        "1975, the chance is not measured.",
+        label=("Winning an ally", "Verbündete gewinnen"),
+        meaning_de="Chance, dass eine Gruppe, die nach einer Ablehnung an die Öffentlichkeit "
+        "geht, einen freien Verbündeten gewinnt, mal ihrer Glaubwürdigkeit (Stärke, erhöht "
+        "durch frühere Erfolge).",
+    ),
+    _p(
+        "ally_loss_rate",
+        0.02,
+        float,
+        "Weekly chance that an ally leaves a group without momentum (times 1 - momentum).",
+        unit="1/week",
+        low=0.0,
+        high=1.0,
+        group="arena",
+        tunable=False,
+        source="Assumption.",
+        label=("Losing allies", "Verbündete verlieren"),
+        meaning_de="Wöchentliche Chance, dass ein Verbündeter eine Gruppe ohne Schwung verlässt "
+        "(mal 1 - Schwung).",
+    ),
+    _p(
+        "compromise_backing",
+        0.9,
+        float,
+        "Backing of a mediated compromise as a share of the two claims' backings together (at "
+        "most 1).",
+        low=0.0,
+        high=1.0,
+        group="arena",
+        tunable=False,
+        source="Assumption.",
+        label=("Backing of a compromise", "Rückhalt eines Kompromisses"),
+        meaning_de="Rückhalt eines vermittelten Kompromisses als Anteil des Rückhalts beider "
+        "Forderungen zusammen (höchstens 1).",
+    ),
     # --- the housing company ------------------------------------------------------------------
     _p(
         "landlord_responsiveness",
@@ -868,7 +1380,7 @@ _DECLARATION: tuple[Parameter, ...] = (
         0.33,
         float,
         "Rent increases the housing company announces a year on its own schedule; each makes "
-        "the quarter's one rent problem visible (severity at least 0.8) and displaces "
+        "the quarter's one rent problem visible (severity at least rent_severity) and displaces "
         "rent_displacement of the households. 0: the company never raises rents by itself.",
         unit="1/year",
         low=0.0,
@@ -878,8 +1390,9 @@ _DECLARATION: tuple[Parameter, ...] = (
         "of the local rent index (Deutschlandfunk).",
         label=("Rent increases per year", "Mieterhöhungen pro Jahr"),
         meaning_de="Mieterhöhungen, die das Wohnungsunternehmen pro Jahr von sich aus ankündigt; "
-        "jede macht das eine Mietproblem des Quartiers sichtbar (Schwere mindestens 0,8) und "
-        "verdrängt den Anteil rent_displacement der Haushalte. 0: nie von sich aus.",
+        "jede macht das eine Mietproblem des Quartiers sichtbar (Schwere mindestens "
+        "rent_severity) und verdrängt den Anteil rent_displacement der Haushalte. 0: nie von "
+        "sich aus.",
     ),
     _p(
         "rent_displacement",
@@ -894,6 +1407,21 @@ _DECLARATION: tuple[Parameter, ...] = (
         label=("Displaced by a rent increase", "Verdrängt durch Mieterhöhung"),
         meaning_de="Anteil der Haushalte, den eine Mieterhöhung verdrängt, die mit den "
         "geringsten Ressourcen zuerst; Neuzugezogene ziehen ein. 0: niemand wird verdrängt.",
+    ),
+    _p(
+        "rent_severity",
+        0.8,
+        float,
+        "Severity the quarter's rent problem has at least after a rent increase is announced.",
+        low=0.0,
+        high=1.0,
+        group="landlord",
+        tunable=False,
+        source="Assumption: a rent increase burdens tenants more than most local problems (their "
+        "severity starts between 0.3 and 0.7).",
+        label=("Severity of a rent increase", "Schwere einer Mieterhöhung"),
+        meaning_de="Schwere, die das Mietproblem des Quartiers nach einer angekündigten "
+        "Mieterhöhung mindestens hat.",
     ),
     _p(
         "landlord_repair_rate",
@@ -1039,6 +1567,37 @@ _DECLARATION: tuple[Parameter, ...] = (
         source="Hamburger Hausbesuch reached about 35% of those offered a visit.",
         label=("Outreach accepted", "Angenommene Hausbesuche"),
         meaning_de="Wahrscheinlichkeit, dass ein aufsuchender Besuch angenommen wird.",
+    ),
+    _p(
+        "festival_guests",
+        20,
+        int,
+        "Residents who come to a neighbourhood party a worker organises, at most (times the "
+        "organiser's competence for a resident organiser).",
+        unit="persons",
+        low=0,
+        high=1_000,
+        group="workers",
+        tunable=False,
+        source="Assumption.",
+        label=("Guests at a party", "Gäste bei einem Fest"),
+        meaning_de="Höchstzahl der Bewohner, die zu einem Nachbarschaftsfest kommen, das eine "
+        "Fachkraft ausrichtet (bei einer Bewohnerin mal ihrer Kompetenz).",
+    ),
+    _p(
+        "festival_reach",
+        10.0,
+        float,
+        "Distance from the public place within which residents come to a neighbourhood party.",
+        unit="cells",
+        low=0.0,
+        high=600.0,
+        group="workers",
+        tunable=False,
+        source="Assumption.",
+        label=("Reach of a party", "Einzugsbereich eines Fests"),
+        meaning_de="Entfernung vom öffentlichen Ort, aus der Bewohner zu einem "
+        "Nachbarschaftsfest kommen.",
     ),
     _p(
         "diagnosis_noise",

@@ -69,9 +69,8 @@ ADDRESSEE = np.array([ADDRESSEES.index(k.addressee) for k in PROBLEM_KINDS])
 """Each problem kind's addressee (an index into ADDRESSEES)."""
 ARISING = np.array([i for i, k in enumerate(PROBLEM_KINDS) if k.arises])
 """The kinds of problem that arise by themselves (rent pressure only comes from the company)."""
+# Still a constant because roles.py reads it too; it becomes a parameter with it.
 CONCERN_LEVEL = 0.3  # concern from which a resident counts as affected by a problem
-AGGRAVATION = 0.002  # weekly worsening of an open problem (Verschärfung)
-NOTICE_RATE = 0.004  # weekly chance per unit of voiced concern that a problem becomes public
 
 
 class Problems:
@@ -149,17 +148,19 @@ class Problems:
         """Burden of each resident from all open problems (latent ones hurt too)."""
         return self.concern @ np.where(self.open, self.severity, 0.0)
 
-    def aggravate(self) -> None:
-        """A week passes: open problems worsen (Verschärfung), public attention fades."""
+    def aggravate(self, rate: float) -> None:
+        """A week passes: open problems worsen by ``rate`` (Verschärfung), public attention
+        fades."""
         open_ = self.open
-        self.severity[open_] = np.minimum(1.0, self.severity[open_] + AGGRAVATION)
+        self.severity[open_] = np.minimum(1.0, self.severity[open_] + rate)
         self.attention *= 0.95
 
-    def notice(self, voice: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    def notice(self, voice: np.ndarray, rng: np.random.Generator, rate: float) -> np.ndarray:
         """Latent problems become visible through residents who voice them.
 
-        ``voice`` is each resident's capacity to speak up (0 for the withdrawn). Returns the ids
-        of problems that became visible.
+        ``voice`` is each resident's capacity to speak up (0 for the withdrawn); each latent
+        problem becomes visible with chance 1 - exp(-``rate`` x voiced concern). Returns the
+        ids of problems that became visible.
         """
         latent = np.flatnonzero(self.status == LATENT)
         if len(latent) == 0:
@@ -168,7 +169,7 @@ class Problems:
         if kept is None or not np.array_equal(kept[0], latent):
             kept = self._latent_concern = latent, self.concern[:, latent]
         pressure = voice @ kept[1]
-        chance = 1.0 - np.exp(-NOTICE_RATE * pressure)
+        chance = 1.0 - np.exp(-rate * pressure)
         found = latent[rng.random(len(latent)) < chance]
         self.status[found] = VISIBLE
         return found

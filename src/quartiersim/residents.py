@@ -17,6 +17,7 @@ from typing import Protocol
 
 import numpy as np
 
+from quartiersim.knowledge import NEVER
 from quartiersim.registry import Text
 
 
@@ -66,10 +67,6 @@ PERSONAL = -2
 """``Residents.waiting_on`` of a resident who waits on the office about a burden of their own
 (no visible problem)."""
 
-RETURN_MARGIN = 0.1
-"""Withdrawal has hysteresis: a withdrawn resident returns only when helplessness falls this far
-below the withdrawal threshold (resignation is easier to enter than to leave)."""
-
 
 def over_domains(values: np.ndarray) -> np.ndarray:
     """Each resident's sum over the competence domains (the rows of ``values``).
@@ -109,7 +106,7 @@ class Residents:
         self.helplessness = _beta_with_mean(rng, mean_h, 6.0, n)
         self.withdrawn = self.helplessness > params["withdrawal_threshold"]
         #: belonging to the quarter (Zugehörigkeit), in [0, 1]
-        self.belonging = _beta_with_mean(rng, 0.35, 8.0, n)
+        self.belonging = _beta_with_mean(rng, params["initial_belonging"], 8.0, n)
         #: two expectations learned from outcomes, in [0, 1]: "our own action works" and
         #: "institutions will act" (the second is the residents' trust in institutions)
         self.expect_own = _beta_with_mean(rng, params["initial_own_expectation"], 8.0, n)
@@ -137,6 +134,11 @@ class Residents:
         self.invited = np.zeros(n, dtype=bool)
         #: competence domains each resident used this week (used resources do not fade)
         self.used = np.zeros((n, len(DOMAINS)), dtype=bool)
+        #: the last week a resident was a member of an action group (NEVER: not since moving
+        #: in), and whether they joined one this week — so a founder whose group dissolved in
+        #: the week it was founded still took part (see :meth:`note_taking_part`)
+        self.took_part_week = np.full(n, NEVER, dtype=np.int64)
+        self.joined_this_week = np.zeros(n, dtype=bool)
 
     # -- derived ------------------------------------------------------------------------------
     @property
@@ -174,9 +176,23 @@ class Residents:
         activated = self.activated[who] + rng.normal(0.0, noise, shape)
         return np.clip(buried, 0.0, 1.0), np.clip(activated, 0.0, 1.0), self.withdrawn[who]
 
-    def set_group(self, who: np.ndarray, group: int) -> None:
-        """Residents ``who`` become active in ``group`` (-1: in none)."""
+    def set_group(self, who: np.ndarray, group: int | np.ndarray) -> None:
+        """Residents ``who`` become active in ``group`` (-1: in none; one group for all or one
+        per resident)."""
         self.group[who] = group
+        self.joined_this_week[who] |= np.asarray(group) >= 0
+
+    def note_taking_part(self, week: int) -> None:
+        """The week ends: who was a member of an action group at any time in it (still one,
+        or joined and left again) took part in ``week``."""
+        took_part = self.joined_this_week | (self.group >= 0)
+        self.took_part_week[took_part] = week
+        self.joined_this_week[:] = False
+
+    def took_part_within(self, weeks: int, now: int) -> np.ndarray:
+        """Per resident: whether they were a member of an action group in one of the last
+        ``weeks`` weeks up to week ``now`` (``now`` included)."""
+        return self.took_part_week > now - weeks
 
     # -- the weekly rules ---------------------------------------------------------------------
     def update_support(self, ties: TieSums) -> None:
@@ -218,16 +234,18 @@ class Residents:
         """
         threshold = self.params["withdrawal_threshold"]
         entering = ~self.withdrawn & (self.helplessness > threshold)
-        leaving = self.withdrawn & (self.helplessness < threshold - RETURN_MARGIN)
+        leaving = self.withdrawn & (self.helplessness < threshold - self.params["return_margin"])
         self.withdrawn = (self.withdrawn | entering) & ~leaving
         self.set_group(entering, -1)
         return np.flatnonzero(leaving)
 
     def update_belonging(self, strength: np.ndarray) -> None:
         """Belonging follows one's ties and group membership, slowly."""
-        target = 0.15 + 0.45 * strength / (strength + 1.0) + 0.3 * (self.group >= 0)
+        p = self.params
+        member = p["membership_belonging"] * (self.group >= 0)
+        target = 0.15 + 0.45 * strength / (strength + 1.0) + member
         target = np.where(self.withdrawn, 0.1, target)
-        self.belonging += 0.02 * (target - self.belonging)
+        self.belonging += p["belonging_rate"] * (target - self.belonging)
 
     def replace(self, who: np.ndarray, rng: np.random.Generator, n_origins: int) -> None:
         """New households move into the dwellings of ``who``: fresh state, no ties, no group."""
@@ -254,6 +272,8 @@ class Residents:
             "engaged_on",
             "invited",
             "used",
+            "took_part_week",
+            "joined_this_week",
         ):
             getattr(self, name)[who] = getattr(fresh, name)
 

@@ -338,6 +338,36 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_claims(args: argparse.Namespace) -> int:
+    """quartiersim claims: the strategy contrasts over a region or a grid of points."""
+    from quartiersim.experiments.claims import load_claims, run_claims
+    from quartiersim.experiments.executors import make_executor
+
+    plan = load_claims(args.file, seed=args.seed, sets=given_sets(args), quick=args.quick)
+    executor = make_executor(
+        args.processes, args.scheduler, args.scheduler_timeout, tls_files(args)
+    )
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        outcome, path = run_claims(
+            plan, args.out, executor, progress=args.progress, allow_mixed=args.allow_mixed
+        )
+    except KeyboardInterrupt:
+        print(
+            f"\ninterrupted: finished runs are saved in {Path(args.out) / 'results'}; run "
+            "the same command again to resume",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        executor.close()
+    if path is None:
+        return _report_outcome(outcome)
+    print(f"claims: {path} (and claims.csv / claims.png next to it)", file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_optimise(args: argparse.Namespace) -> int:
     """quartiersim optimise: the Pareto front of role mixes (and hours)."""
     from quartiersim.experiments.executors import make_executor

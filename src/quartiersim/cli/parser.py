@@ -14,6 +14,7 @@ from quartiersim.cli.commands import (
     EXIT_USAGE,
     cmd_app,
     cmd_calibrate,
+    cmd_claims,
     cmd_classroom,
     cmd_compare,
     cmd_optimise,
@@ -348,6 +349,38 @@ def build_parser() -> argparse.ArgumentParser:
         "(refused by default)",
     )
     p.set_defaults(handler=cmd_calibrate)
+
+    p = sub.add_parser(
+        "claims",
+        formatter_class=_Formatter,
+        help="claims as regions: the strategy contrasts over a calibration's plausible region "
+        "or a grid of parameters (a phase diagram), on paired seeds",
+        description="Run every point of a claims file (the not-implausible points of a "
+        "calibration's region.csv, or a [claims.grid]) under the strategies its contrasts name, "
+        "on the same seeds, into OUT/results (resumable, like sweep), and write OUT/claims.csv "
+        "(per point the mean paired difference and its 95% interval), OUT/claims.md (in what "
+        "share of the points each contrast holds) and OUT/claims.png (the map).",
+        epilog="examples:\n"
+        "  quartiersim claims experiments/phase_diagram.toml --out results/phase-diagram\n"
+        "  quartiersim claims experiments/phase_diagram.toml --out /tmp/pd --quick",
+    )
+    p.add_argument("file", metavar="FILE", help="claims file (TOML with [claims])")
+    p.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    p.add_argument(
+        "--quick",
+        action="store_true",
+        help="a few short runs on a small quarter (2 points or a 2 x 2 grid, 2 paired "
+        "replications, 12 weeks): checks the file and the machinery, not the model",
+    )
+    add_executor_flags(p)
+    add_override_flags(p, steps=False, replications=False)
+    p.add_argument(
+        "--allow-mixed",
+        action="store_true",
+        help="keep runs computed by different model code or library versions in one folder "
+        "(refused by default)",
+    )
+    p.set_defaults(handler=cmd_claims)
 
     p = sub.add_parser(
         "optimise",

@@ -38,6 +38,8 @@ _WHERE = {
     "make_report": ".report",
     "load_sensitivity": ".sensitivity",
     "run_sensitivity": ".sensitivity",
+    "load_claims": ".claims",
+    "run_claims": ".claims",
     "make_plan": ".optimise",
     "run_optimise": ".optimise",
     "Experiment": ".experiment",

@@ -240,12 +240,17 @@ def calibration(res: Results) -> list[Calibrated]:
     """Every target of :data:`~quartiersim.validation.claims.CALIBRATION`, measured on the
     comparison's ``none`` arm."""
     table = res.table[(res.table["block"] == "comparison") & (res.table["arm"] == "none")]
-    per_run = table[table["week"] >= 1].groupby("replication")
+    last = int(table["week"].max())
     return [
         Calibrated(
             target,
             mean_ci(table[table["week"] == 0][target.measure].to_numpy()),
-            mean_ci(per_run[target.measure].mean().to_numpy()),
+            mean_ci(  # a run shorter than the target's window: its last week
+                table[table["week"] >= min(target.from_week, last)]
+                .groupby("replication")[target.measure]
+                .mean()
+                .to_numpy()
+            ),
         )
         for target in CALIBRATION
     ]

@@ -27,17 +27,21 @@ class CalibrationTarget:
     disagree with it."""
     target: str
     source: str
+    from_week: int = 1
+    """The first week averaged: a measure over the last year has its full window only from
+    week 53 on."""
 
 
 CALIBRATION = (
     CalibrationTarget(
-        "participation",
-        "share of residents active in an action group",
-        (0.02, 0.14),
+        "participation_year",
+        "share of residents in an action group at some time in the last 52 weeks",
+        (0.04, 0.14),
         "about 8% (civic activism)",
         "Community Life Survey 2019/20 (England): 8% of adults in civic activism (local "
         "decision-making groups, among them housing groups and groups tackling local problems) "
         "in the last 12 months",
+        from_week=53,
     ),
     CalibrationTarget(
         "feel_influential",

@@ -475,11 +475,12 @@ def _calibration(rep: Report, res: Results) -> None:
     rep.add("")
     rep.findings.append("Calibration without intervention: " + "; ".join(calibration) + ".")
     rep.para(
-        "How to read this: participation in the model is membership of an *action group on a "
-        "problem of the quarter*; the survey's *civic activism* (local decision-making groups, "
-        "among them housing groups and groups tackling local problems) is the closest thing it "
-        "measures, "
-        "though counted over a year where the model counts a week, hence the wide band. Every "
+        "How to read this: `participation_year` is the share of residents who were members of "
+        "an *action group on a problem of the quarter* at some time in the last 52 weeks "
+        "(averaged from week 53, when the window is full); the survey's *civic activism* (local "
+        "decision-making groups, among them housing groups and groups tackling local problems, "
+        "at least once in the last 12 months) is the closest thing it measures. The weekly "
+        "`participation` counts only this week's members and is not compared. Every "
         "band is two-sided: a quarter with too much activity misses as much as one with too "
         "little. What sets the other two: `feel_influential` counts "
         "residents whose self-efficacy, (1 − helplessness) × (0.5 + 0.5 × activated share of "
