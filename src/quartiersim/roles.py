@@ -490,17 +490,25 @@ def organisation_helper(m: Quarter, w: Worker, budget: Budget) -> None:
         m.get_to_know(founders)
         m.log("worker_founded_group", group=g.id, worker=w.name)
     estimate = {g.id: k.capacity_estimate(g.id, unknown=0.0) for g in m.groups.active}
+    helped = []
     for g in sorted(m.groups.active, key=lambda g: estimate[g.id]):  # the weakest first
         if not budget.take(GROUP_HELP_HOURS):
-            return
-        members = m.groups.members(g)
+            break
+        helped.append(g)
         g.help = min(1.0, g.help + 0.5 * w.quality)
         g.funds += 100.0 * w.quality  # the project's fund, or a neighbourhood fund later
-        coached = m.rng.choice(members, size=min(2, len(members)), replace=False)
+    # What each session shows depends on its own group only: the week's sessions are read
+    # in one computation, then held in turn.
+    members = m.groups.members_by_group()
+    shown = m.groups.capacity_of(helped, members)
+    for g, capacity in zip(helped, shown.tolist(), strict=True):
+        coached = m.rng.choice(members[g.id], size=min(2, len(members[g.id])), replace=False)
         m.mark_used(coached, ORGANISING)
         m.get_to_know(coached)
-        k.record_group_session(g.id, m.groups.observe_capacity(g))
+        k.record_group_session(g.id, m.groups.observe_capacity(g, capacity))
         m.log("group_helped", group=g.id, worker=w.name)
+    if len(helped) < len(estimate):  # the hours ran out before every group had its session
+        return
     if budget.take(FESTIVAL_HOURS):  # at most one party a week: guests need to be found
         festival(m, w)
 
@@ -542,22 +550,29 @@ def door_opener(m: Quarter, w: Worker, budget: Budget) -> None:
     and residents the team knows pursue their own concerns with coaching."""
     k = m.knowledge
     estimate = {g.id: k.capacity_estimate(g.id, unknown=0.0) for g in m.groups.active}
-    for g in sorted(m.groups.active, key=lambda g: -estimate[g.id]):  # the strongest first
-        if g.problem < 0:
-            continue
+    working = [g for g in m.groups.active if g.problem >= 0]
+    coached_groups = []
+    for g in sorted(working, key=lambda g: -estimate[g.id]):  # the strongest first
         if not budget.take(ADVOCACY_HOURS):
-            return
-        members = m.groups.members(g)
+            break
+        coached_groups.append(g)
+    # A session's reading and an ally's judgement read the group's own capacity (access and
+    # allies are not part of it): one computation for the week's sessions.
+    members = m.groups.members_by_group()
+    shown = m.groups.capacity_of(coached_groups, members)
+    for g, capacity in zip(coached_groups, shown.tolist(), strict=True):
         g.access = min(1.0, g.access + 0.4 * w.quality)
         # A worker carries the claim (the mediated channel); a resident organiser coaches the
         # group to bring it on its own channel.
         g.carried = g.carried or w.professional
-        coached = m.rng.choice(members, size=min(3, len(members)), replace=False)
+        coached = m.rng.choice(members[g.id], size=min(3, len(members[g.id])), replace=False)
         m.mark_used(coached, BUREAUCRACY)
         m.get_to_know(coached)
-        k.record_group_session(g.id, m.groups.observe_capacity(g))
-        m.arena.try_win_ally(g, chance=0.05 * w.quality)
+        k.record_group_session(g.id, m.groups.observe_capacity(g, capacity))
+        m.arena.try_win_ally(g, chance=0.05 * w.quality, capacity=capacity)
         m.log("door_opened", group=g.id, worker=w.name)
+    if len(coached_groups) < len(working):  # the hours ran out before every group's session
+        return
     # Individual advocacy: residents the team knows who wait on the office pursue their
     # request themselves, coached — the longest-waiting first.
     queue = m.office_queue()
