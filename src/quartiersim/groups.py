@@ -177,6 +177,14 @@ class ActionGroups:
         reading = true + m.rng.normal(0.0, m.p["diagnosis_noise"])
         return float(np.clip(reading, 0.0, 1.0))
 
+    def observe_capacities(self, capacity: np.ndarray) -> np.ndarray:
+        """What sessions with several groups show, as :meth:`observe_capacity` group by group:
+        each group's own ``capacity`` (:meth:`capacity_of`) read with its own normal error, the
+        errors of the week's sessions drawn at once."""
+        m = self.model
+        reading = capacity + m.rng.normal(0.0, m.p["diagnosis_noise"], len(capacity))
+        return np.clip(reading, 0.0, 1.0)
+
     def by_problem(self, problem: int) -> ActionGroup | None:
         """The active group working on ``problem``, if any."""
         for g in self.groups:
