@@ -41,7 +41,7 @@ from quartiersim.groups import ActionGroups
 from quartiersim.knowledge import Reading, TeamKnowledge
 from quartiersim.landlord import Landlord
 from quartiersim.organisers import ResidentOrganisers
-from quartiersim.outcomes import BOTH, INSTITUTION, RESIDENTS, Outcome, apply_outcome
+from quartiersim.outcomes import BOTH, INSTITUTION, RESIDENTS, Outcome, apply_outcome, apply_trials
 from quartiersim.parameters import check_seed, validate
 from quartiersim.problems import ADDRESSEE, ADMINISTRATION, ARISING, LATENT, STRUCTURAL, Problems
 from quartiersim.quarter import HomeIndex, build_layout, place_households
@@ -340,6 +340,9 @@ class QuartierModel(mesa.Model):
         domains = np.asarray(domains, dtype=np.int64)
         worked = self.rng.random(len(who)) < self.residents.resources[who, domains]
         self.residents.used[who, domains] = True
+        if len(who) < 2 or (np.diff(np.sort(who)) > 0).all():  # each resident once
+            apply_trials(self.residents, who, domains, worked, source, self.p)
+            return worked
         for d in np.unique(domains):  # a loop over the five domains, not over residents
             for success in (True, False):
                 chosen = (domains == d) & (worked == success)
