@@ -288,3 +288,25 @@ def test_a_decided_claim_is_an_outcome_for_delegates_members_and_the_concerned(g
     assert sorted(o.effort) == sorted(members[-m.p["delegates"] :])
     assert set(o.took_part) == set(members)
     assert set(o.affected) == set(m.problems.affected(p))
+
+
+@pytest.mark.parametrize("source", ["residents", "institution", "both"])
+def test_trials_at_once_change_residents_as_one_outcome_per_domain_and_result(source):
+    from quartiersim import QuartierModel
+    from quartiersim.outcomes import Outcome, apply_outcome, apply_trials
+
+    a = QuartierModel(rng=4, n_residents=60, width=10, height=10)
+    b = QuartierModel(rng=4, n_residents=60, width=10, height=10)
+    rng = np.random.default_rng(0)
+    who = rng.permutation(60)[:25]
+    domains = rng.integers(0, a.residents.resources.shape[1], len(who))
+    worked = rng.random(len(who)) < 0.5
+    apply_trials(a.residents, who, domains, worked, source, a.p)
+    for d in np.unique(domains):
+        for success in (True, False):
+            chosen = (domains == d) & (worked == success)
+            if chosen.any():
+                outcome = Outcome(success, False, source, domain=int(d), effort=who[chosen])
+                apply_outcome(b.residents, outcome, b.p)
+    for name in ("helplessness", "activated", "used", "expect_own", "expect_inst"):
+        assert np.array_equal(getattr(a.residents, name), getattr(b.residents, name)), name

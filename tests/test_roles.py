@@ -409,3 +409,43 @@ def test_no_mechanism_is_handed_a_label_that_decides_its_effect() -> None:
     mechanisms = [p for p in MODEL_MODULES if p.name != "registry.py"]  # declares, no effect
     found = [hit for path in mechanisms for hit in activity_decisions(path.read_text(), path.name)]
     assert found == []
+
+
+def test_pick_from_each_draws_distinct_members_of_each_pool_only():
+    from quartiersim.roles import pick_from_each
+
+    rng = np.random.default_rng(3)
+    pools = [
+        np.array([4, 7, 9, 12]),
+        np.array([1]),
+        np.array([], dtype=np.int64),
+        np.arange(20, 30),
+    ]
+    seen = set()
+    for _ in range(200):
+        drawn = pick_from_each(pools, 2, rng)
+        assert [len(d) for d in drawn] == [2, 1, 0, 2]
+        for d, pool in zip(drawn, pools, strict=True):
+            assert len(set(d.tolist())) == len(d) and set(d.tolist()) <= set(pool.tolist())
+        seen.add(tuple(sorted(drawn[0].tolist())))
+    assert len(seen) == 6  # every pair of the first pool comes up
+
+
+def test_meetings_across_pair_residents_across_the_sides_of_their_own_meeting():
+    m = QuartierModel(rng=2, **SMALL_QUARTER)
+    m.residents.withdrawn[:] = False
+    m.residents.withdrawn[5] = True
+    sides_a = [np.array([0, 1, 2]), np.array([10, 11])]
+    sides_b = [np.array([3, 4, 5]), np.array([12, 13, 14, 15])]
+    a, b = np.triu_indices(16, 1)
+    before = m.ties.weights_between(a, b)
+    came = m.meetings_across(sides_a, sides_b)
+    assert [sorted(c.tolist()) for c in came] == [[0, 1, 2, 3, 4], [10, 11, 12, 13, 14, 15]]
+    changed = {
+        (int(i), int(j))
+        for i, j, old, new in zip(a, b, before, m.ties.weights_between(a, b), strict=True)
+        if new != old
+    }
+    allowed = {(i, j) for i in (0, 1, 2) for j in (3, 4)}
+    allowed |= {(i, j) for i in (10, 11) for j in (12, 13, 14, 15)}
+    assert changed and changed <= allowed

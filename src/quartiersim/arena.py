@@ -343,8 +343,10 @@ class Arena:
         return speak + 0.1 * self.group_allies(g) >= self.model.p["escalation_level"]
 
     # -- allies -----------------------------------------------------------------------------
-    def try_win_ally(self, g: ActionGroup, chance: float) -> bool:
-        """A free ally joins a credible group with ``chance`` scaled by its credibility."""
+    def try_win_ally(self, g: ActionGroup, chance: float, capacity: float | None = None) -> bool:
+        """A free ally joins a credible group with ``chance`` scaled by its credibility.
+        ``capacity``: the group's capacity if already computed
+        (:meth:`~quartiersim.groups.ActionGroups.capacity_of`)."""
         m = self.model
         free = np.flatnonzero(self.ally_of < 0)
         if len(free) == 0:
@@ -352,7 +354,9 @@ class Arena:
         draw = m.rng.random()
         if draw >= chance:  # no chance at all this time: no need to judge credibility
             return False
-        credibility = m.groups.capacity(g) * (1.0 + 0.5 * min(g.wins, 2))
+        if capacity is None:
+            capacity = m.groups.capacity(g)
+        credibility = capacity * (1.0 + 0.5 * min(g.wins, 2))
         if draw < chance * min(1.0, credibility):
             ally = int(m.rng.choice(free))
             self.ally_of[ally] = g.id

@@ -164,13 +164,23 @@ class ActionGroups:
         no secret in a quarter."""
         return self.model.residents.group
 
-    def observe_capacity(self, group: ActionGroup) -> float:
+    def observe_capacity(self, group: ActionGroup, capacity: float | None = None) -> float:
         """What a session with ``group`` shows of its capacity: a reading with normal error of
         standard deviation ``diagnosis_noise``, clipped to [0, 1] (an observation of the
-        world)."""
+        world). ``capacity``: the group's capacity if already computed
+        (:meth:`capacity_of`)."""
         m = self.model
-        reading = self.capacity(group) + m.rng.normal(0.0, m.p["diagnosis_noise"])
+        true = self.capacity(group) if capacity is None else capacity
+        reading = true + m.rng.normal(0.0, m.p["diagnosis_noise"])
         return float(np.clip(reading, 0.0, 1.0))
+
+    def observe_capacities(self, capacity: np.ndarray) -> np.ndarray:
+        """What sessions with several groups show, as :meth:`observe_capacity` group by group:
+        each group's own ``capacity`` (:meth:`capacity_of`) read with its own normal error, the
+        errors of the week's sessions drawn at once."""
+        m = self.model
+        reading = capacity + m.rng.normal(0.0, m.p["diagnosis_noise"], len(capacity))
+        return np.clip(reading, 0.0, 1.0)
 
     def by_problem(self, problem: int) -> ActionGroup | None:
         """The active group working on ``problem``, if any."""
@@ -184,6 +194,16 @@ class ActionGroups:
         """What ``group`` can do, in [0, 1] (see :meth:`capacities`), from its own members
         only: the same number, without reading every other group."""
         return float(self._capacities(self.members(group), [group])[0])
+
+    def capacity_of(self, groups: list[ActionGroup], members: list[np.ndarray]) -> np.ndarray:
+        """:meth:`capacity` of each of ``groups`` (the groups a worker's sessions of the week
+        reach), in one computation over their own members only; ``members``: each group's
+        members, ascending, indexed by group id (:meth:`members_by_group`). The same numbers
+        as :meth:`capacity` group by group, to the last bit."""
+        if not groups:
+            return np.zeros(0)
+        inside = np.sort(np.concatenate([members[g.id] for g in groups]))
+        return self._capacities(inside, groups)
 
     def capacities(self) -> np.ndarray:
         """What each group can do, in [0, 1], indexed by group id (0 for empty groups).

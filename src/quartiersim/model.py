@@ -41,7 +41,7 @@ from quartiersim.groups import ActionGroups
 from quartiersim.knowledge import Reading, TeamKnowledge
 from quartiersim.landlord import Landlord
 from quartiersim.organisers import ResidentOrganisers
-from quartiersim.outcomes import BOTH, INSTITUTION, RESIDENTS, Outcome, apply_outcome
+from quartiersim.outcomes import BOTH, INSTITUTION, RESIDENTS, Outcome, apply_outcome, apply_trials
 from quartiersim.parameters import check_seed, validate
 from quartiersim.problems import ADDRESSEE, ADMINISTRATION, ARISING, LATENT, STRUCTURAL, Problems
 from quartiersim.quarter import HomeIndex, build_layout, place_households
@@ -341,6 +341,9 @@ class QuartierModel(mesa.Model):
         domains = np.asarray(domains, dtype=np.int64)
         worked = self.rng.random(len(who)) < self.residents.resources[who, domains]
         self.residents.used[who, domains] = True
+        if len(who) < 2 or (np.diff(np.sort(who)) > 0).all():  # each resident once
+            apply_trials(self.residents, who, domains, worked, source, self.p)
+            return worked
         for d in np.unique(domains):  # a loop over the five domains, not over residents
             for success in (True, False):
                 chosen = (domains == d) & (worked == success)
@@ -399,12 +402,31 @@ class QuartierModel(mesa.Model):
     def meet_across(self, side_a: np.ndarray, side_b: np.ndarray) -> np.ndarray:
         """A meeting of invited residents from two sides (origin or age groups): those who come
         (not withdrawn) talk across the sides and form or renew ties. Returns who came."""
+        return self.meetings_across([side_a], [side_b])[0]
+
+    def meetings_across(
+        self, sides_a: list[np.ndarray], sides_b: list[np.ndarray]
+    ) -> list[np.ndarray]:
+        """Several meetings across sides (:meth:`meet_across`), meeting ``k`` between
+        ``sides_a[k]`` and ``sides_b[k]``, held at once: in each, those who come form as many
+        pairs across its sides as its larger side has, each partner drawn at random from their
+        side (as :meth:`Ties.cross_pairs`). Returns who came to each meeting."""
         r = self.residents
-        side_a = side_a[~r.withdrawn[side_a]]
-        side_b = side_b[~r.withdrawn[side_b]]
-        a, b = self.ties.cross_pairs(side_a, side_b, max(len(side_a), len(side_b)), self.rng)
-        self.ties.meet(a, b, self.p["tie_gain"])
-        return np.concatenate([side_a, side_b])
+        came_a = [a[~r.withdrawn[a]] for a in sides_a]
+        came_b = [b[~r.withdrawn[b]] for b in sides_b]
+        n_a = np.array([len(a) for a in came_a], dtype=np.int64)
+        n_b = np.array([len(b) for b in came_b], dtype=np.int64)
+        pairs = np.where((n_a > 0) & (n_b > 0), np.maximum(n_a, n_b), 0)
+        if pairs.sum() > 0:
+            meeting = np.repeat(np.arange(len(pairs)), pairs)
+            start_a = np.cumsum(n_a) - n_a
+            start_b = np.cumsum(n_b) - n_b
+            pick_a = (self.rng.random(len(meeting)) * n_a[meeting]).astype(np.int64)
+            pick_b = (self.rng.random(len(meeting)) * n_b[meeting]).astype(np.int64)
+            a = np.concatenate(came_a)[start_a[meeting] + pick_a]
+            b = np.concatenate(came_b)[start_b[meeting] + pick_b]
+            self.ties.meet(a, b, self.p["tie_gain"])
+        return [np.concatenate([a, b]) for a, b in zip(came_a, came_b, strict=True)]
 
     def office_queue(self) -> np.ndarray:
         """Residents waiting on the office, the longest-waiting first."""
@@ -428,11 +450,16 @@ class QuartierModel(mesa.Model):
         door opener: a guided task in bureaucracy (:meth:`try_out`), residents' and the
         office's outcome at once. If it works, the request is settled and part of their strain
         is taken off. Returns whether it worked."""
-        worked = bool(self.try_out(np.array([i]), np.array([BUREAUCRACY]), source=BOTH)[0])
-        r = self.residents
-        if worked:
-            r.relief[i] += self.p["help_relief"] * r.strain[i]
-            r.waiting_on[i] = NOT_WAITING
+        return bool(self.pursue_requests(np.array([i]))[0])
+
+    def pursue_requests(self, who: np.ndarray) -> np.ndarray:
+        """Residents ``who`` (distinct) each pursue their request as in :meth:`pursue_request`,
+        all at once: each one's own guided task and outcome. Returns whose worked."""
+        who = np.asarray(who, dtype=np.int64)
+        worked = self.try_out(who, np.full(len(who), BUREAUCRACY), source=BOTH)
+        r, settled = self.residents, who[worked]
+        r.relief[settled] += self.p["help_relief"] * r.strain[settled]
+        r.waiting_on[settled] = NOT_WAITING
         return worked
 
     def trainee(self, task: str) -> int | None:

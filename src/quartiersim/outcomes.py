@@ -166,3 +166,41 @@ def learn_expectations(
     for e in arrays:
         old = e[who]
         e[who] = old + step * (1.0 - old) if outcome.success else old - step * old
+
+
+def apply_trials(
+    residents: Residents,
+    who: np.ndarray,
+    domains: np.ndarray,
+    worked: np.ndarray,
+    source: str,
+    params: Mapping[str, Any],
+) -> None:
+    """The one rule (:func:`apply_outcome`) for small tasks residents ``who`` (distinct) each did
+    with their own effort, ``who[k]`` in domain ``domains[k]``, which worked where ``worked[k]``:
+    one small outcome per resident, all at once — the same numbers as one outcome per domain
+    and result applied in turn (no resident is touched twice)."""
+    if len(who) == 0:
+        return
+    r, size = residents, params["small_win_size"]
+    rate = params["expectation_learning_rate"]
+    if rate != 0 and size != 0:  # everyone contributed effort: lambda = 1
+        step = rate * size * np.ones(len(who))
+        arrays = {
+            RESIDENTS: (r.expect_own,),
+            INSTITUTION: (r.expect_inst,),
+            BOTH: (r.expect_own, r.expect_inst),
+        }[source]
+        for e in arrays:
+            old = e[who]
+            e[who] = np.where(worked, old + step * (1.0 - old), old - step * old)
+    w = size * np.ones(len(who))  # effort: weight 1
+    h = r.helplessness[who]
+    h = np.where(
+        worked, h - params["mastery_effect"] * w * h, h + params["failure_effect"] * w * (1.0 - h)
+    )
+    i, d, wi = who[worked], domains[worked], w[worked]
+    gap = r.resources[i, d] - r.activated[i, d]
+    r.activated[i, d] += params["activation_gain"] * wi * gap
+    r.used[i, d] = True
+    r.helplessness[who] = np.clip(h, 0.0, 1.0)

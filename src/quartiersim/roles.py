@@ -119,11 +119,17 @@ class Quarter(Protocol):
 
     def meet_across(self, side_a: np.ndarray, side_b: np.ndarray) -> np.ndarray: ...
 
+    def meetings_across(
+        self, sides_a: list[np.ndarray], sides_b: list[np.ndarray]
+    ) -> list[np.ndarray]: ...
+
     def office_queue(self) -> np.ndarray: ...
 
     def handle_case(self, i: int, by: Worker) -> None: ...
 
     def pursue_request(self, i: int) -> bool: ...
+
+    def pursue_requests(self, who: np.ndarray) -> np.ndarray: ...
 
     def trainee(self, task: str) -> int | None: ...
 
@@ -490,19 +496,39 @@ def organisation_helper(m: Quarter, w: Worker, budget: Budget) -> None:
         m.get_to_know(founders)
         m.log("worker_founded_group", group=g.id, worker=w.name)
     estimate = {g.id: k.capacity_estimate(g.id, unknown=0.0) for g in m.groups.active}
+    helped = []
     for g in sorted(m.groups.active, key=lambda g: estimate[g.id]):  # the weakest first
         if not budget.take(GROUP_HELP_HOURS):
-            return
-        members = m.groups.members(g)
+            break
+        helped.append(g)
         g.help = min(1.0, g.help + 0.5 * w.quality)
         g.funds += 100.0 * w.quality  # the project's fund, or a neighbourhood fund later
-        coached = m.rng.choice(members, size=min(2, len(members)), replace=False)
+    if helped:  # the week's sessions at once: each coaches two of its group's members
+        members = m.groups.members_by_group()
+        coached = np.concatenate(pick_from_each([members[g.id] for g in helped], 2, m.rng))
         m.mark_used(coached, ORGANISING)
-        m.get_to_know(coached)
-        k.record_group_session(g.id, m.groups.observe_capacity(g))
-        m.log("group_helped", group=g.id, worker=w.name)
+        m.get_to_know(coached)  # a resident is in one group: nobody is coached twice
+        shown = m.groups.observe_capacities(m.groups.capacity_of(helped, members))
+        for g, reading in zip(helped, shown.tolist(), strict=True):
+            k.record_group_session(g.id, reading)
+            m.log("group_helped", group=g.id, worker=w.name)
+    if len(helped) < len(estimate):  # the hours ran out before every group had its session
+        return
     if budget.take(FESTIVAL_HOURS):  # at most one party a week: guests need to be found
         festival(m, w)
+
+
+def pick_from_each(pools: list[np.ndarray], k: int, rng: np.random.Generator) -> list[np.ndarray]:
+    """Up to ``k`` residents drawn at random without replacement from each of ``pools``, all
+    pools at once: each member gets a random key, and the ``k`` smallest keys of each pool are
+    drawn (each subset of ``k`` equally likely, as ``rng.choice(pool, k, replace=False)``)."""
+    sizes = np.array([len(p) for p in pools], dtype=np.int64)
+    pool = np.repeat(np.arange(len(pools)), sizes)
+    order = np.lexsort((rng.random(len(pool)), pool))  # by pool, then by key
+    rank = np.arange(len(pool)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    drawn = order[rank < k]
+    everyone = np.concatenate(pools) if pools else np.zeros(0, dtype=np.int64)
+    return np.split(everyone[drawn], np.cumsum(np.minimum(sizes, k))[:-1])
 
 
 def festival(m: Quarter, w: Worker) -> None:
@@ -542,29 +568,41 @@ def door_opener(m: Quarter, w: Worker, budget: Budget) -> None:
     and residents the team knows pursue their own concerns with coaching."""
     k = m.knowledge
     estimate = {g.id: k.capacity_estimate(g.id, unknown=0.0) for g in m.groups.active}
-    for g in sorted(m.groups.active, key=lambda g: -estimate[g.id]):  # the strongest first
-        if g.problem < 0:
-            continue
+    working = [g for g in m.groups.active if g.problem >= 0]
+    coached_groups = []
+    for g in sorted(working, key=lambda g: -estimate[g.id]):  # the strongest first
         if not budget.take(ADVOCACY_HOURS):
-            return
-        members = m.groups.members(g)
-        g.access = min(1.0, g.access + 0.4 * w.quality)
-        # A worker carries the claim (the mediated channel); a resident organiser coaches the
-        # group to bring it on its own channel.
-        g.carried = g.carried or w.professional
-        coached = m.rng.choice(members, size=min(3, len(members)), replace=False)
+            break
+        coached_groups.append(g)
+    if coached_groups:  # the week's sessions at once: each coaches three of its members
+        members = m.groups.members_by_group()
+        picked = pick_from_each([members[g.id] for g in coached_groups], 3, m.rng)
+        coached = np.concatenate(picked)
         m.mark_used(coached, BUREAUCRACY)
-        m.get_to_know(coached)
-        k.record_group_session(g.id, m.groups.observe_capacity(g))
-        m.arena.try_win_ally(g, chance=0.05 * w.quality)
-        m.log("door_opened", group=g.id, worker=w.name)
+        m.get_to_know(coached)  # a resident is in one group: nobody is coached twice
+        # A session's reading and an ally's judgement read the group's own capacity (access
+        # and allies are not part of it).
+        capacity = m.groups.capacity_of(coached_groups, members)
+        shown = m.groups.observe_capacities(capacity)
+        for g, own, reading in zip(coached_groups, capacity.tolist(), shown.tolist(), strict=True):
+            g.access = min(1.0, g.access + 0.4 * w.quality)
+            # A worker carries the claim (the mediated channel); a resident organiser coaches
+            # the group to bring it on its own channel.
+            g.carried = g.carried or w.professional
+            k.record_group_session(g.id, reading)
+            m.arena.try_win_ally(g, chance=0.05 * w.quality, capacity=own)
+            m.log("door_opened", group=g.id, worker=w.name)
+    if len(coached_groups) < len(working):  # the hours ran out before every group's session
+        return
     # Individual advocacy: residents the team knows who wait on the office pursue their
     # request themselves, coached — the longest-waiting first.
     queue = m.office_queue()
-    for i in queue[k.known[queue] & ~k.seen_withdrawn[queue]].tolist():
-        if not budget.take(VISIT_HOURS):
-            return
-        m.pursue_request(i)
+    queue = queue[k.known[queue] & ~k.seen_withdrawn[queue]]
+    pursued = 0
+    while pursued < len(queue) and budget.take(VISIT_HOURS):
+        pursued += 1
+    if pursued:  # each pursues their own request: all at once
+        m.pursue_requests(queue[:pursued])
 
 
 @activity(
@@ -647,21 +685,28 @@ def conflict_mediator(m: Quarter, w: Worker, budget: Budget) -> None:
     # Meetings bring one origin group together with the others (across age groups where the
     # quarter has one origin only); who comes is up to the invited.
     label = m.origin if len(m.origin) and (m.origin != m.origin[0]).any() else m.age
-    sides: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # found for the groups drawn only
-    met = []
+    meetings = 0
     while budget.take(DIALOGUE_MEETING_HOURS):
-        v = int(label[m.rng.integers(len(label))])
+        meetings += 1
+    if meetings == 0:
+        return
+    sides: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # found for the groups drawn only
+    invited = max(1, round(MEETING_SIDE * w.quality))
+    invited_a: list[np.ndarray] = []
+    invited_b: list[np.ndarray] = []
+    for v in label[m.rng.integers(len(label), size=meetings)].tolist():
         if v not in sides:
             same = label == v
             sides[v] = np.flatnonzero(same), np.flatnonzero(~same)
         side_a, side_b = sides[v]
-        if len(side_b) == 0:
+        if len(side_b) == 0:  # one group only: nobody to meet across; this meeting's
+            # hours are lost, the later ones not taken
+            budget.spent -= DIALOGUE_MEETING_HOURS * (meetings - len(invited_a) - 1)
             break
-        invited = max(1, round(MEETING_SIDE * w.quality))
-        side_a = m.rng.choice(side_a, size=min(invited, len(side_a)), replace=False)
-        side_b = m.rng.choice(side_b, size=min(invited, len(side_b)), replace=False)
-        came = m.meet_across(side_a, side_b)
-        met.append(came)
+        invited_a.append(m.rng.choice(side_a, size=min(invited, len(side_a)), replace=False))
+        invited_b.append(m.rng.choice(side_b, size=min(invited, len(side_b)), replace=False))
+    met = m.meetings_across(invited_a, invited_b)
+    for came in met:
         m.log("dialogue_meeting", residents=len(came), worker=w.name)
     if met:  # practice in speaking up: the resources stay in use
         m.mark_used(np.concatenate(met), SPEAKING)
