@@ -14,7 +14,7 @@ import scipy.sparse as sp
 from conftest import SMALL_QUARTER
 
 from quartiersim import QuartierModel
-from quartiersim.groups import MIN_MEMBERS, threshold_cascade
+from quartiersim.groups import threshold_cascade
 from quartiersim.outcomes import RESIDENTS, Outcome
 from quartiersim.problems import CONCERN_LEVEL, KIND_INDEX, LATENT, VISIBLE
 from quartiersim.residents import BUREAUCRACY, ORGANISING, SPEAKING
@@ -173,7 +173,7 @@ def test_concern_plus_an_organiser_founds_a_group_on_the_problem() -> None:
     assert 0 in members
     assert set(friends) <= set(members)
     assert set(members) <= set(concerned)
-    assert len(members) >= MIN_MEMBERS
+    assert len(members) >= m.p["min_members"]
 
 
 def test_an_organiser_who_is_not_concerned_founds_nothing() -> None:

@@ -31,7 +31,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from quartiersim.arena import MEDIATION_HOURS, Arena
-from quartiersim.groups import MIN_MEMBERS, SEED_FUNDS, ActionGroups
+from quartiersim.groups import ActionGroups
 from quartiersim.institutions import MEDIATED, OWN, Institution
 from quartiersim.knowledge import TeamKnowledge
 from quartiersim.outcomes import RESIDENTS, Outcome
@@ -56,23 +56,14 @@ GROUP_HELP_HOURS = 3.0  # a session of organisational help with one group
 FESTIVAL_HOURS = 10.0  # organising an encounter: street party, neighbourhood breakfast
 ADVOCACY_HOURS = 4.0  # coaching and door opening for one group
 ROUND_TABLE_HOURS = 6.0  # a round table between residents and the administration
-ROUND_TABLE_EFFECT = 0.003  # share of the way to 1 one round table moves the mediated channel
 TRANSLATION_HOURS = 3.0  # helping one group phrase its claim for the administration
 DIALOGUE_MEETING_HOURS = 3.0  # a meeting across origin and age groups
 CASE_HOURS = 3.0  # handling one resident's case
 PLANNING_HOURS = 6.0  # expert planning on one problem
-PLANNING_RELIEF = 0.01  # severity one planning session takes off a problem
 TRAINING_HOURS = 3.0  # one training session: a resident does a task with the worker
 HANDOVER = "handover"  # the activity of a phased exit; it takes its share by the phase-out
 # Preparing one mediation is arena.MEDIATION_HOURS: the hours banked are the hours it takes.
-
-WALK_RADIUS = 8.0
-FIND_CHANCE = 0.6  # chance that a walk past a latent problem finds it
-KNOWN_PER_FESTIVAL = 4  # guests a worker gets to know at a party
-UNMET_WEIGHT = 0.5  # outreach's extra weight for residents the team has not met (assumption)
-MEETING_SIDE = 8  # residents invited per side of a dialogue meeting (the withdrawn stay away)
-OUTREACH_REPEAT_WEEKS = 26  # a declined visit is offered again after half a year
-FOLLOW_UP_WEEKS = 4  # known withdrawn residents are visited again after a month
+# The other assumptions of the roles are declared parameters (m.p), group "workers".
 
 
 class Quarter(Protocol):
@@ -366,12 +357,12 @@ def problem_sensor(m: Quarter, w: Worker, budget: Budget) -> None:
     while budget.take(WALK_HOURS):
         x, y = m.random_location() if budget.area is None else budget.area.random_cell(m.rng)
         w.move_to(x, y)
-        for p in pr.reveal_near(x, y, WALK_RADIUS, FIND_CHANCE * w.quality, m.rng):
+        for p in pr.reveal_near(x, y, m.p["walk_radius"], m.p["find_chance"] * w.quality, m.rng):
             pr.attention[p] = min(1.0, pr.attention[p] + 0.3)
             m.log("problem_found", problem=int(p), worker=w.name)
-        reported = np.flatnonzero(pr.near(x, y, WALK_RADIUS) & pr.visible)
+        reported = np.flatnonzero(pr.near(x, y, m.p["walk_radius"]) & pr.visible)
         pr.attention[reported] = np.minimum(1.0, pr.attention[reported] + 0.05)
-        homes = m.homes_near(x, y, WALK_RADIUS)
+        homes = m.homes_near(x, y, m.p["walk_radius"])
         if len(homes) == 0:
             continue
         visible = np.flatnonzero(pr.visible)
@@ -409,8 +400,8 @@ def resource_diagnostician(m: Quarter, w: Worker, budget: Budget) -> None:
     since = m.steps - k.offered_week
     # New doors every half year; residents the team has seen withdrawn, every month
     # (relationship work, Beziehungsarbeit).
-    due = (since >= OUTREACH_REPEAT_WEEKS) | (
-        k.known & k.seen_withdrawn & (since >= FOLLOW_UP_WEEKS)
+    due = (since >= m.p["outreach_repeat_weeks"]) | (
+        k.known & k.seen_withdrawn & (since >= m.p["follow_up_weeks"])
     )
     if budget.area is not None:
         due &= budget.area.contains(m.home_xy)
@@ -421,7 +412,7 @@ def resource_diagnostician(m: Quarter, w: Worker, budget: Budget) -> None:
     if visits == 0:
         return
     # Where walks showed burden, go there first; and to those the team has not met yet.
-    weights = k.need[m.building_of[candidates]] + UNMET_WEIGHT * ~k.known[candidates] + 0.05
+    weights = k.need[m.building_of[candidates]] + m.p["unmet_weight"] * ~k.known[candidates] + 0.05
     visited = m.rng.choice(candidates, size=visits, replace=False, p=weights / weights.sum())
     k.offered_week[visited] = m.steps
     w.move_to(*m.home_xy[visited[-1]])
@@ -474,7 +465,7 @@ def organisation_helper(m: Quarter, w: Worker, budget: Budget) -> None:
         affected = pr.affected(p)  # concern >= CONCERN_LEVEL
         others = affected[free[affected]]  # the concerned who are free
         known = others[k.known[others]]
-        if len(known) == 0 or len(others) < MIN_MEMBERS:
+        if len(known) == 0 or len(others) < m.p["min_members"]:
             continue
         if not budget.take(FOUNDING_HOURS):
             return
@@ -482,12 +473,12 @@ def organisation_helper(m: Quarter, w: Worker, budget: Budget) -> None:
         concerned = np.zeros(len(free), dtype=bool)
         concerned[others] = True
         circle = m.groups.founding_circle(initiator, concerned)
-        extra = m.rng.choice(others, size=min(len(others), MIN_MEMBERS), replace=False)
+        extra = m.rng.choice(others, size=min(len(others), m.p["min_members"]), replace=False)
         # a resident organiser reaches fewer of those the team knows than a professional
         invited = np.unique(np.concatenate([circle, known[: max(1, round(5 * w.quality))], extra]))
         w.move_to(*m.home_xy[initiator])
         m.invite(others)
-        g = m.groups.found_with_help(p, invited, initiator, funds=SEED_FUNDS)
+        g = m.groups.found_with_help(p, invited, initiator, funds=m.p["seed_funds"])
         if g is None:  # the initiator or too many of the invited did not come
             continue
         founders = m.groups.members(g)
@@ -537,7 +528,9 @@ def festival(m: Quarter, w: Worker) -> None:
     place = int(m.rng.integers(m.layout.n_places))
     w.move_to(*m.layout.place_xy[place])
     guests = m.hold_festival(place, w.quality)
-    m.get_to_know(m.rng.choice(guests, size=min(KNOWN_PER_FESTIVAL, len(guests)), replace=False))
+    m.get_to_know(
+        m.rng.choice(guests, size=min(m.p["known_per_festival"], len(guests)), replace=False)
+    )
     m.log("festival", guests=len(guests), place=m.layout.place_kind[place], worker=w.name)
 
 
@@ -644,7 +637,9 @@ def dialogue_manager(m: Quarter, w: Worker, budget: Budget) -> None:
             m.landlord if addressed[LANDLORD] > addressed[ADMINISTRATION] else a.administration
         )
         # a worker's round table is the workers' recognition; a resident's, the residents'
-        partner.recognise(ROUND_TABLE_EFFECT * w.quality, MEDIATED if w.professional else OWN)
+        partner.recognise(
+            m.p["round_table_effect"] * w.quality, MEDIATED if w.professional else OWN
+        )
         a.translation = min(1.0, a.translation + 0.1 * w.quality)
         m.log("round_table", groups=len(working), worker=w.name, partner=partner.name)
     for g in working:  # translating claims into the administration's language, group by group
@@ -691,7 +686,7 @@ def conflict_mediator(m: Quarter, w: Worker, budget: Budget) -> None:
     if meetings == 0:
         return
     sides: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # found for the groups drawn only
-    invited = max(1, round(MEETING_SIDE * w.quality))
+    invited = max(1, round(m.p["meeting_side"] * w.quality))
     invited_a: list[np.ndarray] = []
     invited_b: list[np.ndarray] = []
     for v in label[m.rng.integers(len(label), size=meetings)].tolist():
@@ -764,11 +759,11 @@ def case_work(m: Quarter, w: Worker, budget: Budget) -> None:
             visible = np.flatnonzero(pr.visible & ~STRUCTURAL[pr.kind])
             if len(visible) == 0:  # experts survey the quarter themselves
                 x, y = m.random_location()
-                pr.reveal_near(x, y, WALK_RADIUS, 1.0, m.rng)
+                pr.reveal_near(x, y, m.p["walk_radius"], 1.0, m.rng)
                 continue
             p = int(visible[np.argmax(pr.severity[visible])])
             w.move_to(pr.x[p], pr.y[p])
-            pr.severity[p] = max(0.0, pr.severity[p] - PLANNING_RELIEF)
+            pr.severity[p] = max(0.0, pr.severity[p] - m.p["planning_relief"])
             if pr.severity[p] <= 0.1:
                 m.solve_for_residents(p)
                 m.log("solved_for_residents", problem=p, worker=w.name)
