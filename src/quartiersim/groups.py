@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 from quartiersim.outcomes import NOBODY, RESIDENTS, Outcome
-from quartiersim.problems import CONCERN_LEVEL, Problems
+from quartiersim.problems import Problems
 from quartiersim.residents import BUREAUCRACY, ORGANISING, PRACTICAL, SPEAKING, Residents
 from quartiersim.ties import Ties, random_pairs
 
@@ -312,7 +312,7 @@ class ActionGroups:
         for p in np.unique(r.engaged_on[capable]).tolist():
             if self.by_problem(p) is not None or not m.problems.visible[p]:
                 continue
-            concerned = free & (m.problems.concern[:, p] >= CONCERN_LEVEL)
+            concerned = free & (m.problems.concern[:, p] >= m.p["concern_level"])
             organisers = np.flatnonzero(capable & concerned & (r.engaged_on == p))
             if len(organisers) == 0 or m.rng.random() >= m.p["founding_rate"]:
                 continue
@@ -488,7 +488,7 @@ class ActionGroups:
         if candidates and len(members):
             care = m.problems.concern[np.ix_(members, candidates)].mean(axis=0)
             best = int(np.argmax(care))
-            if care[best] >= CONCERN_LEVEL / 2:
+            if care[best] >= m.p["concern_level"] / 2:
                 g.problem = int(candidates[best])
                 m.problems.taken_up(g.problem, m.steps)
                 m.log("new_cause", group=g.id, problem=g.problem)
