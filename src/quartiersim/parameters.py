@@ -73,6 +73,7 @@ UNITS: dict[str, Text] = {
     "hours": Text("hours", "Stunden"),
     "resource units": Text("resource units", "Ressourceneinheiten"),
     "sessions": Text("sessions", "Termine"),
+    "euros": Text("euros", "Euro"),
 }
 """The units parameters are given in, as people read them."""
 
