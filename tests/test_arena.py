@@ -14,7 +14,7 @@ import pytest
 from conftest import SMALL_QUARTER
 
 from quartiersim import QuartierModel
-from quartiersim.arena import MEDIATION_HOURS, Claim
+from quartiersim.arena import Claim
 from quartiersim.problems import KIND_INDEX, SOLVED, VISIBLE
 from quartiersim.residents import BUREAUCRACY, ORGANISING, SPEAKING
 
@@ -69,7 +69,7 @@ def test_mediation_turns_two_conflicting_claims_into_one_with_combined_backing()
     both problems, and more backing than either claim alone; the mediator's banked hours pay."""
     m = model()
     (ga, pa, a), (gb, pb, b) = rivals(m)
-    m.arena.mediation_hours = MEDIATION_HOURS
+    m.arena.mediation_hours = m.p["mediation_hours"]
     ca = Claim(groups=(ga.id,), problems=(pa,), backing=0.3)
     cb = Claim(groups=(gb.id,), problems=(pb,), backing=0.25)
     cross0 = cross_weight(m, a, b)
@@ -123,7 +123,7 @@ def test_only_claims_on_opposed_problems_conflict() -> None:
     m = model()
     (ga, pa, _), (gb, pb, _) = rivals(m)
     gc, pc = group_on(m, "litter", np.arange(20, 26))
-    m.arena.mediation_hours = 2 * MEDIATION_HOURS
+    m.arena.mediation_hours = 2 * m.p["mediation_hours"]
     claims = [Claim((ga.id,), (pa,), 0.3), Claim((gc.id,), (pc,), 0.3), Claim((gb.id,), (pb,), 0.3)]
     out = m.arena.resolve_conflicts(claims)
     assert sorted(len(c.groups) for c in out) == [1, 2]

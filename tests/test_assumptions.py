@@ -48,37 +48,8 @@ DEFINITIONS = {
 what is reported, not how the quarter behaves (docs/measures.md, 'Definitions, not
 assumptions')."""
 
-PENDING = {
-    "groups.MIN_MEMBERS",
-    "groups.SEED_FUNDS",
-    "problems.CONCERN_LEVEL",
-    "arena.MEDIATION_HOURS",
-    "residents.AGE_SHARES",
-    "roles.WALK_HOURS",
-    "roles.VISIT_HOURS",
-    "roles.FOUNDING_HOURS",
-    "roles.GROUP_HELP_HOURS",
-    "roles.FESTIVAL_HOURS",
-    "roles.ADVOCACY_HOURS",
-    "roles.ROUND_TABLE_HOURS",
-    "roles.ROUND_TABLE_EFFECT",
-    "roles.TRANSLATION_HOURS",
-    "roles.DIALOGUE_MEETING_HOURS",
-    "roles.CASE_HOURS",
-    "roles.PLANNING_HOURS",
-    "roles.PLANNING_RELIEF",
-    "roles.TRAINING_HOURS",
-    "roles.WALK_RADIUS",
-    "roles.FIND_CHANCE",
-    "roles.KNOWN_PER_FESTIVAL",
-    "roles.UNMET_WEIGHT",
-    "roles.MEETING_SIDE",
-    "roles.OUTREACH_REPEAT_WEEKS",
-    "roles.FOLLOW_UP_WEEKS",
-}
-"""Assumptions still held as constants: roles.py is being rewritten for speed, and these are
-read there (or, for AGE_SHARES, need a share-vector parameter). They become declared parameters
-after that rewrite; this list only shrinks."""
+PENDING: set[str] = set()
+"""Assumptions still held as constants; this list only shrinks (it is empty now)."""
 
 
 def _is_number(node: ast.expr) -> bool:
@@ -130,10 +101,10 @@ def test_the_lists_name_only_constants_that_exist() -> None:
 
 def test_the_scan_sees_a_constant_of_each_form() -> None:
     """The scan recognises plain, annotated, signed and array constants (so it can fail)."""
-    assert {"arena.MEDIATION_HOURS", "knowledge.NEVER", "residents.AGE_SHARES"} <= (
-        numeric_constants()
-    )
+    assert {"measures.DEGREE_HALF", "knowledge.NEVER"} <= numeric_constants()
     assert "parameters.SEED_LIMIT" in numeric_constants()
+    # no model module holds an array constant any more: the form is checked on its own
+    assert _is_number(ast.parse("np.array([0.2, 0.55, 0.25])", mode="eval").body)
 
 
 MOVED = [
@@ -171,6 +142,33 @@ MOVED = [
     "rent_severity",
     "festival_guests",
     "festival_reach",
+    "min_members",
+    "seed_funds",
+    "youth_share",
+    "elderly_share",
+    "walk_radius",
+    "find_chance",
+    "known_per_festival",
+    "unmet_weight",
+    "outreach_repeat_weeks",
+    "follow_up_weeks",
+    "round_table_effect",
+    "meeting_side",
+    "planning_relief",
+    "walk_hours",
+    "visit_hours",
+    "founding_hours",
+    "group_help_hours",
+    "festival_hours",
+    "advocacy_hours",
+    "round_table_hours",
+    "translation_hours",
+    "dialogue_meeting_hours",
+    "case_hours",
+    "planning_hours",
+    "training_hours",
+    "mediation_hours",
+    "concern_level",
 ]
 
 
@@ -437,3 +435,34 @@ def test_the_size_scale_decides_how_much_a_small_group_can_do() -> None:
         p = m.add_problem(KIND_INDEX["litter"], severity=0.5, status=VISIBLE)
         caps.append(m.groups.capacity(m.groups.found(p, np.arange(4))))
     assert caps[0] > 2 * caps[1] > 0
+
+
+def test_the_age_shares_are_declared_and_the_adults_are_the_rest() -> None:
+    from quartiersim.parameters import validate
+
+    with pytest.raises(ValueError, match="their sum is at most 1"):
+        validate(youth_share=0.6, elderly_share=0.5)
+    m = quiet(n_residents=400, youth_share=0.0, elderly_share=1.0)
+    assert (m.residents.age == 2).all()
+    assert (quiet(n_residents=400, youth_share=0.0, elderly_share=0.0).residents.age == 1).all()
+
+
+def test_seed_funds_and_min_members_decide_a_new_group() -> None:
+    m = quiet(seed_funds=1234.0, min_members=5)
+    p = m.add_problem(KIND_INDEX["litter"], severity=0.5, status=VISIBLE)
+    assert m.groups.found(p, np.arange(6)).funds == 1234.0
+    assert m.groups.found_with_help(p, np.arange(10, 14), initiator=10) is None
+
+
+def test_task_hours_are_read_from_the_parameters_at_run_time() -> None:
+    """The hours a task takes (and so the hours a worker may bank) are the run's parameters."""
+    from quartiersim import ACTIVITIES
+
+    sensor = ACTIVITIES["problem_sensor"]
+    assert sensor.task_limit(DEFAULTS) == DEFAULTS["walk_hours"]
+    assert sensor.task_limit({**DEFAULTS, "walk_hours": 7.0}) == 7.0
+    assert ACTIVITIES["conflict_mediator"].task_limit({**DEFAULTS, "mediation_hours": 5.0}) == 5.0
+    m = quiet(mediation_hours=4.0)
+    m.arena.prepare_mediation(1.0, by_worker=True)
+    m.arena.prepare_mediation(1.0, by_worker=True)
+    assert m.arena.mediation_hours == 8.0 and m.arena.mediations_ready() == 2

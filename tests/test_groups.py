@@ -14,9 +14,9 @@ import scipy.sparse as sp
 from conftest import SMALL_QUARTER
 
 from quartiersim import QuartierModel
-from quartiersim.groups import MIN_MEMBERS, threshold_cascade
+from quartiersim.groups import threshold_cascade
 from quartiersim.outcomes import RESIDENTS, Outcome
-from quartiersim.problems import CONCERN_LEVEL, KIND_INDEX, LATENT, VISIBLE
+from quartiersim.problems import KIND_INDEX, LATENT, VISIBLE
 from quartiersim.residents import BUREAUCRACY, ORGANISING, SPEAKING
 
 
@@ -132,7 +132,7 @@ def founding_scene(seed: int = 1):
     r.withdrawn[:] = False
     r.group[:] = -1
     p = m.add_problem(KIND_INDEX["litter"], severity=0.6, status=VISIBLE, at=tuple(m.home_xy[0]))
-    concerned = np.flatnonzero(m.problems.concern[:, p] >= CONCERN_LEVEL)
+    concerned = np.flatnonzero(m.problems.concern[:, p] >= m.p["concern_level"])
     assert 0 in concerned and len(concerned) >= 4
     friends = concerned[concerned != 0][:3]
     m.ties.reinforce(np.zeros(3, dtype=int), friends, 0.5)
@@ -173,7 +173,7 @@ def test_concern_plus_an_organiser_founds_a_group_on_the_problem() -> None:
     assert 0 in members
     assert set(friends) <= set(members)
     assert set(members) <= set(concerned)
-    assert len(members) >= MIN_MEMBERS
+    assert len(members) >= m.p["min_members"]
 
 
 def test_an_organiser_who_is_not_concerned_founds_nothing() -> None:

@@ -20,7 +20,7 @@ import quartiersim
 from quartiersim import ACTIVITIES, EVENTS, MEASURES, PARAMETERS, ROLES, STRATEGIES
 from quartiersim.activity import MESSAGES, QUARTER_MESSAGES
 from quartiersim.app import figures, page, texts
-from quartiersim.parameters import GROUPS, UNITS
+from quartiersim.parameters import DEFAULTS, GROUPS, UNITS
 from quartiersim.quarter import PLACE_KINDS, PLACE_NAMES
 from quartiersim.registry import Registry, Text
 from quartiersim.residents import AGE_GROUPS, AGE_LABELS, DOMAIN_LABELS, DOMAINS
@@ -45,7 +45,7 @@ def test_every_activity_is_declared_completely(name: str) -> None:
     a = ACTIVITIES[name]
     assert a.name == name and callable(a.act) and a.german
     assert both(a.label) and both(a.explanation)
-    assert a.longest_task > 0
+    assert a.task_limit(DEFAULTS) > 0
     assert matplotlib.colors.is_color_like(a.colour)
 
 

@@ -16,6 +16,7 @@ import pytest
 from conftest import SMALL_QUARTER
 
 from quartiersim import ACTIVITIES, ROLES, STRATEGIES, QuartierModel
+from quartiersim.parameters import DEFAULTS
 from quartiersim.problems import KIND_INDEX, LATENT, VISIBLE
 from quartiersim.residents import BUREAUCRACY, ORGANISING, PERSONAL, SPEAKING
 from quartiersim.roles import Budget, case_work, door_opener, resource_diagnostician
@@ -62,7 +63,7 @@ def seed_groups(m: QuartierModel, n_groups: int = 4, size: int = 6) -> None:
 def test_every_activity_has_a_mechanism() -> None:
     """Herriger's six roles, plus case work — the top-down alternative, which is no role — and
     the handover of a phased exit (Verstetigung), which is no role either."""
-    assert all(callable(a.act) and a.longest_task > 0 for a in ACTIVITIES.values())
+    assert all(callable(a.act) and a.task_limit(DEFAULTS) > 0 for a in ACTIVITIES.values())
     assert set(ROLES) < set(ACTIVITIES)
     assert len(ROLES) == 6
     assert [a for a in ACTIVITIES if a not in ROLES] == ["case_work", "handover"]

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from quartiersim import ACTIVITIES, QuartierModel
 from quartiersim.quarter import Area, check_area
-from quartiersim.roles import WALK_RADIUS, Activity, Budget, Quarter, Worker
+from quartiersim.roles import Activity, Budget, Quarter, Worker
 
 NORTH_EAST = Area(10, 10, 20, 20)  # the upper right quarter of a 20 x 20 grid
 
@@ -51,7 +51,7 @@ def test_problem_sensor_sent_to_an_area_walks_there_and_finds_problems_near_it()
     found = [e.data["problem"] for e in m.activity if e.key == "problem_found"]
     assert found, "the walks found nothing: the test quarter needs latent problems in reach"
     pr = m.problems
-    assert (distance_to(NORTH_EAST, pr.x[found], pr.y[found]) <= WALK_RADIUS).all()
+    assert (distance_to(NORTH_EAST, pr.x[found], pr.y[found]) <= m.p["walk_radius"]).all()
 
 
 def test_problem_sensor_without_an_area_walks_across_the_whole_quarter() -> None:

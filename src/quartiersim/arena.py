@@ -36,7 +36,6 @@ RECORD_WEEKS = 52
 """Decisions on residents' claims of this many weeks make up their record of won claims: part
 of the definition of two measures (``claims_success``, the record in political influence), read
 by no rule of the model, so not a behavioural assumption."""
-MEDIATION_HOURS = 8.0  # worker hours one mediation takes (the conflict mediator banks them)
 
 
 @dataclass
@@ -226,13 +225,15 @@ class Arena:
 
     def mediations_ready(self) -> int:
         """Mediations prepared for coming conflicts (by workers and by resident mediators)."""
-        return int(self.mediation_hours // MEDIATION_HOURS) + len(self.resident_mediations)
+        return int(self.mediation_hours // self.model.p["mediation_hours"]) + len(
+            self.resident_mediations
+        )
 
     def prepare_mediation(self, quality: float, by_worker: bool) -> None:
         """A mediator prepares one mediation: a worker banks the hours it takes; a resident
         mediator brings the quality of their own speaking."""
         if by_worker:
-            self.mediation_hours += MEDIATION_HOURS
+            self.mediation_hours += self.model.p["mediation_hours"]
         else:
             self.resident_mediations.append(quality)
 
@@ -242,8 +243,8 @@ class Arena:
         residents themselves when ties across the two groups and speaking competence allow
         it."""
         m = self.model
-        if m.project_running and self.mediation_hours >= MEDIATION_HOURS:
-            self.mediation_hours -= MEDIATION_HOURS
+        if m.project_running and self.mediation_hours >= m.p["mediation_hours"]:
+            self.mediation_hours -= m.p["mediation_hours"]
             return True
         if self.resident_mediations:
             quality = self.resident_mediations.pop(0)

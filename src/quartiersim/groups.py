@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 from quartiersim.outcomes import NOBODY, RESIDENTS, Outcome
-from quartiersim.problems import CONCERN_LEVEL, Problems
+from quartiersim.problems import Problems
 from quartiersim.residents import BUREAUCRACY, ORGANISING, PRACTICAL, SPEAKING, Residents
 from quartiersim.ties import Ties, random_pairs
 
@@ -25,8 +25,6 @@ if TYPE_CHECKING:  # SciPy's sparse matrices are imported where a matrix is buil
     import scipy.sparse as sp
 
 # Still constants because roles.py reads them too; they become parameters with it.
-MIN_MEMBERS = 3
-SEED_FUNDS = 300.0  # euros a new group gets from the project's fund (Verfügungsfonds)
 
 
 def threshold_cascade(
@@ -92,7 +90,7 @@ class ActionGroup:
     id: int
     problem: int  # -1: a neighbourhood group without a current cause
     founded: int  # week
-    funds: float = SEED_FUNDS
+    funds: float = 0.0  # euros; a new group gets the seed_funds parameter
     momentum: float = 0.5  # recent success, 0..1; decays, feeds staying and recruiting
     help: float = 0.0  # organisational help from workers (decays)
     access: float = 0.0  # access to administration opened by workers (decays)
@@ -253,15 +251,18 @@ class ActionGroups:
         self,
         problem: int,
         founders: np.ndarray,
-        funds: float = SEED_FUNDS,
+        funds: float | None = None,
         initiator: int | None = None,
     ) -> ActionGroup:
         """Start a group on ``problem`` with ``founders`` (the entry point workers use too).
 
         A founding is an outcome: the ``initiator`` contributed the effort of organising it,
         the other founders took part, the residents concerned by the problem saw it happen.
+        ``funds`` defaults to the ``seed_funds`` parameter.
         """
         m = self.model
+        if funds is None:
+            funds = m.p["seed_funds"]
         g = ActionGroup(id=len(self.groups), problem=problem, founded=m.steps, funds=funds)
         self.groups.append(g)
         m.residents.set_group(founders, g.id)
@@ -282,18 +283,18 @@ class ActionGroups:
         return g
 
     def found_with_help(
-        self, problem: int, invited: np.ndarray, initiator: int, funds: float = SEED_FUNDS
+        self, problem: int, invited: np.ndarray, initiator: int, funds: float | None = None
     ) -> ActionGroup | None:
         """A worker brings ``invited`` residents together around ``problem``, with
         ``initiator`` to lead: those who come (not withdrawn, in no other group) found the
-        group, if the initiator comes and at least :data:`MIN_MEMBERS` do. Returns the group,
+        group, if the initiator comes and at least ``min_members`` do. Returns the group,
         or None when the founding fails."""
         r = self.model.residents
         if r.withdrawn[initiator] or r.group[initiator] >= 0:
             return None
         invited = np.asarray(invited, dtype=np.int64)
         came = invited[~r.withdrawn[invited] & (r.group[invited] < 0)]
-        if len(came) < MIN_MEMBERS:
+        if len(came) < self.model.p["min_members"]:
             return None
         return self.found(problem, came, funds=funds, initiator=initiator)
 
@@ -311,13 +312,13 @@ class ActionGroups:
         for p in np.unique(r.engaged_on[capable]).tolist():
             if self.by_problem(p) is not None or not m.problems.visible[p]:
                 continue
-            concerned = free & (m.problems.concern[:, p] >= CONCERN_LEVEL)
+            concerned = free & (m.problems.concern[:, p] >= m.p["concern_level"])
             organisers = np.flatnonzero(capable & concerned & (r.engaged_on == p))
             if len(organisers) == 0 or m.rng.random() >= m.p["founding_rate"]:
                 continue
             initiator = int(m.rng.choice(organisers))
             founders = self.founding_circle(initiator, concerned)
-            if len(founders) >= MIN_MEMBERS:
+            if len(founders) >= m.p["min_members"]:
                 self.found(int(p), founders, initiator=initiator)
                 free[founders] = False  # founders are taken: no other group gets them
 
@@ -445,6 +446,7 @@ class ActionGroups:
         """Members drift away from groups without success; groups without leaders fade."""
         m, r = self.model, self.model.residents
         members_of = self.members_by_group()  # leaving one group changes no other's members
+        min_members = m.p["min_members"]
         for g in self.active:
             members = members_of[g.id]
             leaderless = len(members) == 0 or r.activated[members, ORGANISING].max() < (
@@ -464,7 +466,7 @@ class ActionGroups:
             g.funds *= 0.995
             remaining = len(members) - len(leaving)
             g.history.append(remaining)
-            if remaining < MIN_MEMBERS:
+            if remaining < min_members:
                 self.dissolve(g, reason="leaderless" if leaderless else "attendance")
 
     def dissolve(self, g: ActionGroup, reason: str) -> None:
@@ -486,7 +488,7 @@ class ActionGroups:
         if candidates and len(members):
             care = m.problems.concern[np.ix_(members, candidates)].mean(axis=0)
             best = int(np.argmax(care))
-            if care[best] >= CONCERN_LEVEL / 2:
+            if care[best] >= m.p["concern_level"] / 2:
                 g.problem = int(candidates[best])
                 m.problems.taken_up(g.problem, m.steps)
                 m.log("new_cause", group=g.id, problem=g.problem)

@@ -142,7 +142,7 @@ class QuartierModel(mesa.Model):
         self.knowledge = TeamKnowledge(n, len(DOMAINS), n_buildings)
 
         self.ties = Ties(n)
-        self.problems = Problems(n)
+        self.problems = Problems(n, p["concern_level"])
         #: acts of help between neighbours this week; causes of groups pre-empted by experts
         self.help_exchanged = 0
         self.causes_preempted = 0

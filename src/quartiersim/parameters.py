@@ -73,6 +73,7 @@ UNITS: dict[str, Text] = {
     "hours": Text("hours", "Stunden"),
     "resource units": Text("resource units", "Ressourceneinheiten"),
     "sessions": Text("sessions", "Termine"),
+    "euros": Text("euros", "Euro"),
 }
 """The units parameters are given in, as people read them."""
 
@@ -1600,6 +1601,425 @@ _DECLARATION: tuple[Parameter, ...] = (
         "Nachbarschaftsfest kommen.",
     ),
     _p(
+        "min_members",
+        3,
+        int,
+        "Fewest members a residents' group needs: with fewer it is not founded, and it "
+        "dissolves when its members drop below this.",
+        unit="persons",
+        low=2,
+        high=20,
+        group="groups",
+        tunable=False,
+        source="Assumption.",
+        label=("Smallest group", "Kleinste Gruppe"),
+        meaning_de="Mindestzahl der Mitglieder einer Bewohnergruppe: mit weniger wird sie nicht "
+        "gegründet, und sie löst sich auf, wenn ihre Mitglieder darunter fallen.",
+    ),
+    _p(
+        "seed_funds",
+        300.0,
+        float,
+        "Money a new group gets from the project's fund (Verfügungsfonds) when it is founded.",
+        unit="euros",
+        low=0.0,
+        high=5000.0,
+        group="groups",
+        tunable=False,
+        source="Assumption.",
+        label=("Start-up money of a group", "Startgeld einer Gruppe"),
+        meaning_de="Geld, das eine neue Gruppe bei ihrer Gründung aus dem Verfügungsfonds des "
+        "Projekts erhält.",
+    ),
+    _p(
+        "youth_share",
+        0.2,
+        float,
+        "Share of residents in the youngest age group; the adults are the rest after the young "
+        "and the elderly (youth_share + elderly_share at most 1).",
+        low=0.0,
+        high=1.0,
+        group="quarter",
+        tunable=False,
+        source="Assumption.",
+        label=("Share of young residents", "Anteil junger Bewohner"),
+        meaning_de="Anteil der Bewohner in der jüngsten Altersgruppe; die Erwachsenen sind der "
+        "Rest nach den Jungen und den Älteren (youth_share + elderly_share höchstens 1).",
+    ),
+    _p(
+        "elderly_share",
+        0.25,
+        float,
+        "Share of residents in the oldest age group (youth_share + elderly_share at most 1).",
+        low=0.0,
+        high=1.0,
+        group="quarter",
+        tunable=False,
+        source="Assumption.",
+        label=("Share of elderly residents", "Anteil älterer Bewohner"),
+        meaning_de="Anteil der Bewohner in der ältesten Altersgruppe (youth_share + "
+        "elderly_share höchstens 1).",
+    ),
+    _p(
+        "walk_radius",
+        8.0,
+        float,
+        "Distance around a worker's walk through the quarter (Stadtteilbegehung) within which "
+        "latent problems can be found and residents met; expert planning reveals the problems "
+        "within it.",
+        unit="cells",
+        low=1.0,
+        high=40.0,
+        group="workers",
+        tunable=False,
+        source="Assumption.",
+        label=("Reach of a walk", "Reichweite einer Begehung"),
+        meaning_de="Entfernung um eine Stadtteilbegehung, in der latente Probleme gefunden und "
+        "Bewohner getroffen werden können; fachliche Planung deckt die Probleme darin auf.",
+    ),
+    _p(
+        "find_chance",
+        0.6,
+        float,
+        "Chance that a walk past a latent problem finds it (times the worker's quality).",
+        low=0.0,
+        high=1.0,
+        group="workers",
+        tunable=False,
+        source="Assumption.",
+        label=("Chance to find a problem", "Chance, ein Problem zu finden"),
+        meaning_de="Chance, dass eine Stadtteilbegehung ein latentes Problem in ihrer Nähe "
+        "findet (mal der Qualität der Fachkraft).",
+    ),
+    _p(
+        "known_per_festival",
+        4,
+        int,
+        "Guests a worker gets to know at one neighbourhood party.",
+        unit="persons",
+        low=0,
+        high=50,
+        group="workers",
+        tunable=False,
+        source="Assumption.",
+        label=("Acquaintances per party", "Neue Bekanntschaften pro Fest"),
+        meaning_de="Gäste, die eine Fachkraft bei einem Nachbarschaftsfest kennenlernt.",
+    ),
+    _p(
+        "unmet_weight",
+        0.5,
+        float,
+        "Extra weight outreach (aufsuchende Arbeit) gives residents the team has not met yet, "
+        "added to their building's need when choosing whom to visit.",
+        low=0.0,
+        high=1.0,
+        group="workers",
+        tunable=False,
+        source="Assumption.",
+        label=("Weight of the unmet", "Gewicht der noch nicht Erreichten"),
+        meaning_de="Zusätzliches Gewicht, das die aufsuchende Arbeit Bewohnern gibt, die das "
+        "Team noch nicht kennt, zum Bedarf ihres Hauses hinzu, bei der Wahl der Besuche.",
+    ),
+    _p(
+        "outreach_repeat_weeks",
+        26,
+        int,
+        "Weeks after which a resident who declined an outreach visit is offered one again.",
+        unit="weeks",
+        low=1,
+        high=260,
+        group="workers",
+        tunable=False,
+        source="Assumption (half a year).",
+        label=("Repeat of a declined visit", "Wiederholung eines abgelehnten Besuchs"),
+        meaning_de="Wochen, nach denen einem Bewohner, der einen aufsuchenden Besuch abgelehnt "
+        "hat, erneut einer angeboten wird.",
+    ),
+    _p(
+        "follow_up_weeks",
+        4,
+        int,
+        "Weeks after which a known withdrawn resident is visited again.",
+        unit="weeks",
+        low=1,
+        high=52,
+        group="workers",
+        tunable=False,
+        source="Assumption (a month).",
+        label=("Follow-up of the withdrawn", "Nachgehen bei Zurückgezogenen"),
+        meaning_de="Wochen, nach denen eine bekannte zurückgezogene Bewohnerin erneut besucht "
+        "wird.",
+    ),
+    _p(
+        "round_table_effect",
+        0.003,
+        float,
+        "Share of the way to 1 that one round table between residents and the administration "
+        "moves the administration's recognition of the channel it mediates (times the worker's "
+        "quality).",
+        low=0.0,
+        high=0.05,
+        group="workers",
+        tunable=False,
+        source="Assumption.",
+        label=("Effect of a round table", "Wirkung eines runden Tischs"),
+        meaning_de="Anteil des Wegs bis 1, um den ein runder Tisch zwischen Bewohnern und "
+        "Verwaltung deren Anerkennung des vermittelten Kanals bewegt (mal der Qualität der "
+        "Fachkraft).",
+    ),
+    _p(
+        "meeting_side",
+        8,
+        int,
+        "Residents invited per side of a dialogue meeting across origin and age groups (times "
+        "the worker's quality; the withdrawn stay away).",
+        unit="persons",
+        low=1,
+        high=50,
+        group="workers",
+        tunable=False,
+        source="Assumption.",
+        label=("Invited per side of a dialogue", "Eingeladene je Seite eines Dialogs"),
+        meaning_de="Bewohner, die je Seite zu einem Dialogtreffen über Herkunfts- und "
+        "Altersgruppen hinweg eingeladen werden (mal der Qualität der Fachkraft; "
+        "Zurückgezogene bleiben fern).",
+    ),
+    _p(
+        "planning_relief",
+        0.01,
+        float,
+        "Severity one session of expert planning takes off a problem.",
+        low=0.0,
+        high=0.1,
+        group="workers",
+        tunable=False,
+        source="Assumption.",
+        label=("Relief by planning", "Entlastung durch Planung"),
+        meaning_de="Schwere, die eine Sitzung fachlicher Planung einem Problem nimmt.",
+    ),
+    _p(
+        "walk_hours",
+        4.0,
+        float,
+        "Worker hours one task takes: a worker's walk through part of the quarter "
+        "(Stadtteilbegehung).",
+        unit="hours",
+        low=0.5,
+        high=40.0,
+        group="workers",
+        tunable=False,
+        source="Assumption.",
+        label=("Hours of a walk", "Stunden einer Begehung"),
+        meaning_de="Arbeitsstunden einer Fachkraft für eine Aufgabe: eine Stadtteilbegehung durch "
+        "einen Teil des Quartiers.",
+    ),
+    _p(
+        "visit_hours",
+        2.0,
+        float,
+        "Worker hours one task takes: an outreach visit (aufsuchende Arbeit), accepted or not.",
+        unit="hours",
+        low=0.5,
+        high=40.0,
+        group="workers",
+        tunable=False,
+        source="Assumption.",
+        label=("Hours of a visit", "Stunden eines Besuchs"),
+        meaning_de="Arbeitsstunden einer Fachkraft für eine Aufgabe: ein aufsuchender Besuch, "
+        "angenommen oder nicht.",
+    ),
+    _p(
+        "founding_hours",
+        8.0,
+        float,
+        "Worker hours one task takes: bringing concerned residents together to start a group.",
+        unit="hours",
+        low=0.5,
+        high=40.0,
+        group="workers",
+        tunable=False,
+        source="Assumption.",
+        label=("Hours of a founding", "Stunden einer Gründung"),
+        meaning_de="Arbeitsstunden einer Fachkraft für eine Aufgabe: betroffene Bewohner "
+        "zusammenbringen, um eine Gruppe zu gründen.",
+    ),
+    _p(
+        "group_help_hours",
+        3.0,
+        float,
+        "Worker hours one task takes: a session of organisational help with one group.",
+        unit="hours",
+        low=0.5,
+        high=40.0,
+        group="workers",
+        tunable=False,
+        source="Assumption.",
+        label=("Hours of group help", "Stunden der Gruppenhilfe"),
+        meaning_de="Arbeitsstunden einer Fachkraft für eine Aufgabe: eine Sitzung "
+        "organisatorischer Hilfe für eine Gruppe.",
+    ),
+    _p(
+        "festival_hours",
+        10.0,
+        float,
+        "Worker hours one task takes: organising an encounter: a street party, a neighbourhood "
+        "breakfast.",
+        unit="hours",
+        low=0.5,
+        high=40.0,
+        group="workers",
+        tunable=False,
+        source="Assumption.",
+        label=("Hours of a party", "Stunden eines Fests"),
+        meaning_de="Arbeitsstunden einer Fachkraft für eine Aufgabe: eine Begegnung organisieren: "
+        "ein Straßenfest, ein Nachbarschaftsfrühstück.",
+    ),
+    _p(
+        "advocacy_hours",
+        4.0,
+        float,
+        "Worker hours one task takes: coaching and door opening for one group.",
+        unit="hours",
+        low=0.5,
+        high=40.0,
+        group="workers",
+        tunable=False,
+        source="Assumption.",
+        label=("Hours of door opening", "Stunden des Türöffnens"),
+        meaning_de="Arbeitsstunden einer Fachkraft für eine Aufgabe: Coaching und Türöffnen für "
+        "eine Gruppe.",
+    ),
+    _p(
+        "round_table_hours",
+        6.0,
+        float,
+        "Worker hours one task takes: a round table between residents and the administration (or "
+        "the housing company).",
+        unit="hours",
+        low=0.5,
+        high=40.0,
+        group="workers",
+        tunable=False,
+        source="Assumption.",
+        label=("Hours of a round table", "Stunden eines runden Tischs"),
+        meaning_de="Arbeitsstunden einer Fachkraft für eine Aufgabe: ein runder Tisch zwischen "
+        "Bewohnern und Verwaltung (oder Wohnungsunternehmen).",
+    ),
+    _p(
+        "translation_hours",
+        3.0,
+        float,
+        "Worker hours one task takes: helping one group phrase its claim for the administration "
+        "(translation).",
+        unit="hours",
+        low=0.5,
+        high=40.0,
+        group="workers",
+        tunable=False,
+        source="Assumption.",
+        label=("Hours of translation", "Stunden der Übersetzung"),
+        meaning_de="Arbeitsstunden einer Fachkraft für eine Aufgabe: einer Gruppe helfen, ihr "
+        "Anliegen für die Verwaltung zu formulieren (Übersetzung).",
+    ),
+    _p(
+        "dialogue_meeting_hours",
+        3.0,
+        float,
+        "Worker hours one task takes: a dialogue meeting across origin and age groups.",
+        unit="hours",
+        low=0.5,
+        high=40.0,
+        group="workers",
+        tunable=False,
+        source="Assumption.",
+        label=("Hours of a dialogue meeting", "Stunden eines Dialogtreffens"),
+        meaning_de="Arbeitsstunden einer Fachkraft für eine Aufgabe: ein Dialogtreffen über "
+        "Herkunfts- und Altersgruppen hinweg.",
+    ),
+    _p(
+        "case_hours",
+        3.0,
+        float,
+        "Worker hours one task takes: handling one resident's case (case work).",
+        unit="hours",
+        low=0.5,
+        high=40.0,
+        group="workers",
+        tunable=False,
+        source="Assumption.",
+        label=("Hours of a case", "Stunden eines Falls"),
+        meaning_de="Arbeitsstunden einer Fachkraft für eine Aufgabe: die Bearbeitung des Falls "
+        "einer Bewohnerin (Einzelfallhilfe).",
+    ),
+    _p(
+        "planning_hours",
+        6.0,
+        float,
+        "Worker hours one task takes: expert planning on one problem.",
+        unit="hours",
+        low=0.5,
+        high=40.0,
+        group="workers",
+        tunable=False,
+        source="Assumption.",
+        label=("Hours of planning", "Stunden der Planung"),
+        meaning_de="Arbeitsstunden einer Fachkraft für eine Aufgabe: fachliche Planung zu einem "
+        "Problem.",
+    ),
+    _p(
+        "training_hours",
+        3.0,
+        float,
+        "Worker hours one task takes: one training session: a resident does a task with the "
+        "worker (handover).",
+        unit="hours",
+        low=0.5,
+        high=40.0,
+        group="workers",
+        tunable=False,
+        source="Assumption.",
+        label=("Hours of training", "Stunden einer Anleitung"),
+        meaning_de="Arbeitsstunden einer Fachkraft für eine Aufgabe: eine Anleitung: eine "
+        "Bewohnerin erledigt eine Aufgabe mit der Fachkraft (Übergabe).",
+    ),
+    _p(
+        "mediation_hours",
+        8.0,
+        float,
+        "Worker hours preparing one mediation takes; the conflict mediator banks them and the "
+        "arena spends them when opposed claims meet.",
+        unit="hours",
+        low=1.0,
+        high=40.0,
+        group="workers",
+        tunable=False,
+        source="Assumption.",
+        label=("Hours of a mediation", "Stunden einer Mediation"),
+        meaning_de="Arbeitsstunden einer Fachkraft für die Vorbereitung einer Mediation; der "
+        "Konfliktmediator spart sie an, und die Arena verbraucht sie, wenn gegensätzliche "
+        "Anliegen aufeinandertreffen.",
+    ),
+    _p(
+        "concern_level",
+        0.3,
+        float,
+        "Concern from which a resident counts as affected by a problem (founding and joining "
+        "circles, claims' affected residents, help-seeking about it); a resident whose strain "
+        "reaches it counts as burdened and may seek help. A group takes up a new cause its "
+        "members care about on average at least half as much.",
+        low=0.0,
+        high=1.0,
+        group="groups",
+        tunable=False,
+        source="Assumption.",
+        label=("Level of concern", "Schwelle der Betroffenheit"),
+        meaning_de="Betroffenheit, ab der eine Bewohnerin als von einem Problem betroffen gilt "
+        "(Gründungs- und Beitrittskreise, die Betroffenen eines Anliegens, Hilfesuche deswegen); "
+        "eine Bewohnerin, deren Belastung sie erreicht, gilt als belastet und kann Hilfe suchen. "
+        "Eine Gruppe greift ein neues Anliegen auf, wenn ihre Mitglieder im Mittel mindestens "
+        "halb so stark davon betroffen sind.",
+    ),
+    _p(
         "diagnosis_noise",
         0.3,
         float,
@@ -1689,6 +2109,11 @@ def validate(**values: Any) -> dict[str, Any]:
         raise ValueError(
             f"phase_out_weeks={checked['phase_out_weeks']} is not allowed: the phase-out is the "
             f"last part of the project, at most project_weeks={checked['project_weeks']}"
+        )
+    if checked["youth_share"] + checked["elderly_share"] > 1.0:
+        raise ValueError(
+            f"youth_share={checked['youth_share']} and elderly_share={checked['elderly_share']} "
+            "are not allowed together: the adults are the rest, so their sum is at most 1"
         )
     cells = checked["width"] * checked["height"]
     if checked["n_residents"] > 4 * cells:

@@ -70,13 +70,15 @@ ADDRESSEE = np.array([ADDRESSEES.index(k.addressee) for k in PROBLEM_KINDS])
 ARISING = np.array([i for i, k in enumerate(PROBLEM_KINDS) if k.arises])
 """The kinds of problem that arise by themselves (rent pressure only comes from the company)."""
 # Still a constant because roles.py reads it too; it becomes a parameter with it.
-CONCERN_LEVEL = 0.3  # concern from which a resident counts as affected by a problem
 
 
 class Problems:
     """All problems of the quarter as arrays (index = problem id; problems are never removed)."""
 
-    def __init__(self, n_residents: int) -> None:
+    def __init__(self, n_residents: int, concern_level: float = 0.3) -> None:
+        #: concern from which a resident counts as affected by a problem (the parameter
+        #: ``concern_level``; the default here is its declared default)
+        self.concern_level = concern_level
         self.kind = np.zeros(0, dtype=int)
         self.x = np.zeros(0, dtype=int)
         self.y = np.zeros(0, dtype=int)
@@ -209,10 +211,12 @@ class Problems:
         if self.taken_up_week[p] < 0:
             self.taken_up_week[p] = week
 
-    def affected(self, p: int, level: float = CONCERN_LEVEL) -> np.ndarray:
+    def affected(self, p: int, level: float | None = None) -> np.ndarray:
         """Residents concerned about problem ``p`` at least to ``level``, ascending (a read-only
-        array, kept until concern changes, at the concern level)."""
-        if level != CONCERN_LEVEL:
+        array, kept until concern changes, at the concern level, the default)."""
+        if level is None:
+            level = self.concern_level
+        if level != self.concern_level:
             return np.flatnonzero(self.concern[:, p] >= level)
         who = self._affected.get(p)
         if who is None:

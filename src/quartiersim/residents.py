@@ -41,7 +41,6 @@ DOMAIN_LABELS: dict[str, Text] = {
 """Each competence domain's name for people, in English and German."""
 
 AGE_GROUPS: tuple[str, ...] = ("youth", "adult", "elderly")
-AGE_SHARES = np.array([0.2, 0.55, 0.25])
 YOUTH, ADULT, ELDERLY = range(len(AGE_GROUPS))
 AGE_LABELS: dict[str, Text] = {
     "youth": Text("youth", "Jugendliche"),
@@ -95,7 +94,9 @@ class Residents:
         self.n = n
         self.params = params
         self.origin = rng.choice(n_origins, size=n, p=origin_shares(n_origins))
-        self.age = rng.choice(len(AGE_GROUPS), size=n, p=AGE_SHARES)
+        youth, elderly = params["youth_share"], params["elderly_share"]
+        age_shares = np.array([youth, 1.0 - youth - elderly, elderly])
+        self.age = rng.choice(len(AGE_GROUPS), size=n, p=age_shares)
         #: true level of each competence domain (what could be), and the activated part of it
         self.resources = rng.beta(2.0, 2.0, size=(n, len(DOMAINS)))
         activation = np.clip(rng.normal(params["initial_activation"], 0.1, size=(n, 1)), 0, 1)

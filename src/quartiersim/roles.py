@@ -30,8 +30,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from quartiersim.arena import MEDIATION_HOURS, Arena
-from quartiersim.groups import MIN_MEMBERS, SEED_FUNDS, ActionGroups
+from quartiersim.arena import Arena
+from quartiersim.groups import ActionGroups
 from quartiersim.institutions import MEDIATED, OWN, Institution
 from quartiersim.knowledge import TeamKnowledge
 from quartiersim.outcomes import RESIDENTS, Outcome
@@ -48,31 +48,10 @@ from quartiersim.registry import Registry, Text, View, as_text
 from quartiersim.residents import BUREAUCRACY, DOMAINS, ORGANISING, SPEAKING
 from quartiersim.values import finite_number, number, show, show_number
 
-# Hours one task takes (documented in docs/odd.md, "Submodels: community workers").
-WALK_HOURS = 4.0  # a walk through part of the quarter (Stadtteilbegehung)
-VISIT_HOURS = 2.0  # an outreach visit, accepted or not (aufsuchende Arbeit)
-FOUNDING_HOURS = 8.0  # bringing concerned residents together to start a group
-GROUP_HELP_HOURS = 3.0  # a session of organisational help with one group
-FESTIVAL_HOURS = 10.0  # organising an encounter: street party, neighbourhood breakfast
-ADVOCACY_HOURS = 4.0  # coaching and door opening for one group
-ROUND_TABLE_HOURS = 6.0  # a round table between residents and the administration
-ROUND_TABLE_EFFECT = 0.003  # share of the way to 1 one round table moves the mediated channel
-TRANSLATION_HOURS = 3.0  # helping one group phrase its claim for the administration
-DIALOGUE_MEETING_HOURS = 3.0  # a meeting across origin and age groups
-CASE_HOURS = 3.0  # handling one resident's case
-PLANNING_HOURS = 6.0  # expert planning on one problem
-PLANNING_RELIEF = 0.01  # severity one planning session takes off a problem
-TRAINING_HOURS = 3.0  # one training session: a resident does a task with the worker
+# Hours one task takes are declared parameters (group "workers"): walk_hours, visit_hours, ...
 HANDOVER = "handover"  # the activity of a phased exit; it takes its share by the phase-out
-# Preparing one mediation is arena.MEDIATION_HOURS: the hours banked are the hours it takes.
-
-WALK_RADIUS = 8.0
-FIND_CHANCE = 0.6  # chance that a walk past a latent problem finds it
-KNOWN_PER_FESTIVAL = 4  # guests a worker gets to know at a party
-UNMET_WEIGHT = 0.5  # outreach's extra weight for residents the team has not met (assumption)
-MEETING_SIDE = 8  # residents invited per side of a dialogue meeting (the withdrawn stay away)
-OUTREACH_REPEAT_WEEKS = 26  # a declined visit is offered again after half a year
-FOLLOW_UP_WEEKS = 4  # known withdrawn residents are visited again after a month
+# Preparing one mediation takes mediation_hours: the hours banked are the hours it takes.
+# The other assumptions of the roles are declared parameters (m.p), group "workers".
 
 
 class Quarter(Protocol):
@@ -186,7 +165,9 @@ class Activity:
     german: str  # the theory's term
     label: Text  # its name for people, English and German
     explanation: Text  # one or two sentences for trainers and students
-    longest_task: float  # hours; unspent hours up to this carry over to the next week
+    #: hours, or the name of the parameter holding them; unspent hours up to this carry over
+    #: to the next week (:meth:`task_limit`)
+    longest_task: float | str
     colour: str  # on the map, in the legend and in figures
     messages: Mapping[str, Text] = field(default_factory=dict)  # log key -> sentence
     #: the competence domain in which a resident does this task once it is handed over to them
@@ -204,13 +185,23 @@ class Activity:
         object.__setattr__(self, "label", as_text(self.label))
         object.__setattr__(self, "explanation", as_text(self.explanation))
         object.__setattr__(self, "messages", {k: as_text(v) for k, v in self.messages.items()})
-        if self.longest_task <= 0:
+        if isinstance(self.longest_task, str):
+            if not self.longest_task:
+                raise ValueError(f"activity {self.name!r}: longest_task names no parameter")
+        elif self.longest_task <= 0:
             raise ValueError(f"activity {self.name!r}: longest_task must be > 0 hours")
         if self.handed_over_in is not None and self.handed_over_in not in DOMAINS:
             raise ValueError(
                 f"activity {self.name!r}: handed_over_in={self.handed_over_in!r} is not a "
                 f"competence domain: expected one of {', '.join(DOMAINS)}"
             )
+
+    def task_limit(self, p: Mapping[str, Any]) -> float:
+        """Hours of the longest task with the parameters ``p`` (read at run time when
+        :attr:`longest_task` names a parameter)."""
+        if isinstance(self.longest_task, str):
+            return float(p[self.longest_task])
+        return self.longest_task
 
     @property
     def handover_domain(self) -> int | None:
@@ -232,7 +223,7 @@ def activity(
     german: str,
     label: tuple[str, str],
     explanation: tuple[str, str],
-    longest_task: float,
+    longest_task: float | str,
     colour: str,
     messages: Mapping[str, tuple[str, str]] | None = None,
     name: str | None = None,
@@ -347,7 +338,7 @@ def check_role_mix(value: Any, *, name: str = "role_mix") -> dict[str, float] | 
         "Geht durch das Quartier, entdeckt verborgene strukturelle Probleme und macht sie "
         "öffentlich; meldet, welche Häuser belastet sind (kleinräumige Sozialberichterstattung).",
     ),
-    longest_task=WALK_HOURS,
+    longest_task="walk_hours",
     colour="#e41a1c",
     placed=True,
     messages={
@@ -363,15 +354,15 @@ def problem_sensor(m: Quarter, w: Worker, budget: Budget) -> None:
     from public signs: the visible problems around them and who lives there. A worker
     sent to an area walks there."""
     pr, k = m.problems, m.knowledge
-    while budget.take(WALK_HOURS):
+    while budget.take(m.p["walk_hours"]):
         x, y = m.random_location() if budget.area is None else budget.area.random_cell(m.rng)
         w.move_to(x, y)
-        for p in pr.reveal_near(x, y, WALK_RADIUS, FIND_CHANCE * w.quality, m.rng):
+        for p in pr.reveal_near(x, y, m.p["walk_radius"], m.p["find_chance"] * w.quality, m.rng):
             pr.attention[p] = min(1.0, pr.attention[p] + 0.3)
             m.log("problem_found", problem=int(p), worker=w.name)
-        reported = np.flatnonzero(pr.near(x, y, WALK_RADIUS) & pr.visible)
+        reported = np.flatnonzero(pr.near(x, y, m.p["walk_radius"]) & pr.visible)
         pr.attention[reported] = np.minimum(1.0, pr.attention[reported] + 0.05)
-        homes = m.homes_near(x, y, WALK_RADIUS)
+        homes = m.homes_near(x, y, m.p["walk_radius"])
         if len(homes) == 0:
             continue
         visible = np.flatnonzero(pr.visible)
@@ -391,7 +382,7 @@ def problem_sensor(m: Quarter, w: Worker, budget: Budget) -> None:
         "Besucht Bewohner zu Hause, auch die Zurückgezogenen, entdeckt verschüttete Fähigkeiten "
         "und bietet eine erste Gelegenheit, sie zu nutzen (Möglichkeitsraum).",
     ),
-    longest_task=VISIT_HOURS,
+    longest_task="visit_hours",
     colour="#377eb8",
     placed=True,
     messages={
@@ -409,19 +400,19 @@ def resource_diagnostician(m: Quarter, w: Worker, budget: Budget) -> None:
     since = m.steps - k.offered_week
     # New doors every half year; residents the team has seen withdrawn, every month
     # (relationship work, Beziehungsarbeit).
-    due = (since >= OUTREACH_REPEAT_WEEKS) | (
-        k.known & k.seen_withdrawn & (since >= FOLLOW_UP_WEEKS)
+    due = (since >= m.p["outreach_repeat_weeks"]) | (
+        k.known & k.seen_withdrawn & (since >= m.p["follow_up_weeks"])
     )
     if budget.area is not None:
         due &= budget.area.contains(m.home_xy)
     candidates = np.flatnonzero(due)
     visits = 0
-    while visits < len(candidates) and budget.take(VISIT_HOURS):
+    while visits < len(candidates) and budget.take(m.p["visit_hours"]):
         visits += 1
     if visits == 0:
         return
     # Where walks showed burden, go there first; and to those the team has not met yet.
-    weights = k.need[m.building_of[candidates]] + UNMET_WEIGHT * ~k.known[candidates] + 0.05
+    weights = k.need[m.building_of[candidates]] + m.p["unmet_weight"] * ~k.known[candidates] + 0.05
     visited = m.rng.choice(candidates, size=visits, replace=False, p=weights / weights.sum())
     k.offered_week[visited] = m.steps
     w.move_to(*m.home_xy[visited[-1]])
@@ -445,7 +436,7 @@ def resource_diagnostician(m: Quarter, w: Worker, budget: Budget) -> None:
         "Gründungs-, Finanz- und Organisationshilfe: gründet Gruppen mit Bewohnern, die ein "
         "Anliegen teilen, unterstützt bestehende Gruppen und organisiert Nachbarschaftsfeste.",
     ),
-    longest_task=FOUNDING_HOURS,
+    longest_task="founding_hours",
     colour="#4daf4a",
     messages={
         "worker_founded_group": (
@@ -471,23 +462,23 @@ def organisation_helper(m: Quarter, w: Worker, budget: Budget) -> None:
     for p in np.flatnonzero(pr.visible).tolist():
         if m.groups.by_problem(p) is not None:
             continue
-        affected = pr.affected(p)  # concern >= CONCERN_LEVEL
+        affected = pr.affected(p)  # concern >= concern_level
         others = affected[free[affected]]  # the concerned who are free
         known = others[k.known[others]]
-        if len(known) == 0 or len(others) < MIN_MEMBERS:
+        if len(known) == 0 or len(others) < m.p["min_members"]:
             continue
-        if not budget.take(FOUNDING_HOURS):
+        if not budget.take(m.p["founding_hours"]):
             return
         initiator = int(known[np.argmax(k.activated_est[known, ORGANISING])])
         concerned = np.zeros(len(free), dtype=bool)
         concerned[others] = True
         circle = m.groups.founding_circle(initiator, concerned)
-        extra = m.rng.choice(others, size=min(len(others), MIN_MEMBERS), replace=False)
+        extra = m.rng.choice(others, size=min(len(others), m.p["min_members"]), replace=False)
         # a resident organiser reaches fewer of those the team knows than a professional
         invited = np.unique(np.concatenate([circle, known[: max(1, round(5 * w.quality))], extra]))
         w.move_to(*m.home_xy[initiator])
         m.invite(others)
-        g = m.groups.found_with_help(p, invited, initiator, funds=SEED_FUNDS)
+        g = m.groups.found_with_help(p, invited, initiator, funds=m.p["seed_funds"])
         if g is None:  # the initiator or too many of the invited did not come
             continue
         founders = m.groups.members(g)
@@ -498,7 +489,7 @@ def organisation_helper(m: Quarter, w: Worker, budget: Budget) -> None:
     estimate = {g.id: k.capacity_estimate(g.id, unknown=0.0) for g in m.groups.active}
     helped = []
     for g in sorted(m.groups.active, key=lambda g: estimate[g.id]):  # the weakest first
-        if not budget.take(GROUP_HELP_HOURS):
+        if not budget.take(m.p["group_help_hours"]):
             break
         helped.append(g)
         g.help = min(1.0, g.help + 0.5 * w.quality)
@@ -514,7 +505,7 @@ def organisation_helper(m: Quarter, w: Worker, budget: Budget) -> None:
             m.log("group_helped", group=g.id, worker=w.name)
     if len(helped) < len(estimate):  # the hours ran out before every group had its session
         return
-    if budget.take(FESTIVAL_HOURS):  # at most one party a week: guests need to be found
+    if budget.take(m.p["festival_hours"]):  # at most one party a week: guests need to be found
         festival(m, w)
 
 
@@ -537,7 +528,9 @@ def festival(m: Quarter, w: Worker) -> None:
     place = int(m.rng.integers(m.layout.n_places))
     w.move_to(*m.layout.place_xy[place])
     guests = m.hold_festival(place, w.quality)
-    m.get_to_know(m.rng.choice(guests, size=min(KNOWN_PER_FESTIVAL, len(guests)), replace=False))
+    m.get_to_know(
+        m.rng.choice(guests, size=min(m.p["known_per_festival"], len(guests)), replace=False)
+    )
     m.log("festival", guests=len(guests), place=m.layout.place_kind[place], worker=w.name)
 
 
@@ -553,7 +546,7 @@ def festival(m: Quarter, w: Worker) -> None:
         "Beratung und Fürsprache: öffnet Türen zu Verwaltung, Politik und Wirtschaft, schult "
         "Gruppen im Umgang mit Behörden und gewinnt Verbündete für sie.",
     ),
-    longest_task=ADVOCACY_HOURS,
+    longest_task="advocacy_hours",
     colour="#984ea3",
     messages={
         "door_opened": (
@@ -571,7 +564,7 @@ def door_opener(m: Quarter, w: Worker, budget: Budget) -> None:
     working = [g for g in m.groups.active if g.problem >= 0]
     coached_groups = []
     for g in sorted(working, key=lambda g: -estimate[g.id]):  # the strongest first
-        if not budget.take(ADVOCACY_HOURS):
+        if not budget.take(m.p["advocacy_hours"]):
             break
         coached_groups.append(g)
     if coached_groups:  # the week's sessions at once: each coaches three of its members
@@ -599,7 +592,7 @@ def door_opener(m: Quarter, w: Worker, budget: Budget) -> None:
     queue = m.office_queue()
     queue = queue[k.known[queue] & ~k.seen_withdrawn[queue]]
     pursued = 0
-    while pursued < len(queue) and budget.take(VISIT_HOURS):
+    while pursued < len(queue) and budget.take(m.p["visit_hours"]):
         pursued += 1
     if pursued:  # each pursues their own request: all at once
         m.pursue_requests(queue[:pursued])
@@ -618,7 +611,7 @@ def door_opener(m: Quarter, w: Worker, budget: Budget) -> None:
         "verschaffen den Fachkräften Gehör bei der Verwaltung, Forderungen werden in ihre "
         "Sprache übersetzt.",
     ),
-    longest_task=ROUND_TABLE_HOURS,
+    longest_task="round_table_hours",
     colour="#ff7f00",
     messages={
         "round_table": (
@@ -634,7 +627,7 @@ def dialogue_manager(m: Quarter, w: Worker, budget: Budget) -> None:
     language and carried there."""
     a = m.arena
     working = [g for g in m.groups.active if g.problem >= 0]
-    if budget.take(ROUND_TABLE_HOURS):  # one round table a week: institutions move slowly
+    if budget.take(m.p["round_table_hours"]):  # one round table a week: institutions move slowly
         # With whom: the administration, or the housing company when more groups' causes are
         # the company's (rent, disrepair).
         addressed = np.bincount(
@@ -644,11 +637,13 @@ def dialogue_manager(m: Quarter, w: Worker, budget: Budget) -> None:
             m.landlord if addressed[LANDLORD] > addressed[ADMINISTRATION] else a.administration
         )
         # a worker's round table is the workers' recognition; a resident's, the residents'
-        partner.recognise(ROUND_TABLE_EFFECT * w.quality, MEDIATED if w.professional else OWN)
+        partner.recognise(
+            m.p["round_table_effect"] * w.quality, MEDIATED if w.professional else OWN
+        )
         a.translation = min(1.0, a.translation + 0.1 * w.quality)
         m.log("round_table", groups=len(working), worker=w.name, partner=partner.name)
     for g in working:  # translating claims into the administration's language, group by group
-        if not budget.take(TRANSLATION_HOURS):
+        if not budget.take(m.p["translation_hours"]):
             return
         g.access = min(1.0, g.access + 0.15 * w.quality)
         g.carried = g.carried or w.professional
@@ -665,7 +660,7 @@ def dialogue_manager(m: Quarter, w: Worker, budget: Budget) -> None:
         "Vermittelt Konflikte zwischen Bewohnergruppen zu Kompromissen und bringt Bewohner "
         "unterschiedlicher Herkunft und Generation in Dialogtreffen zusammen.",
     ),
-    longest_task=MEDIATION_HOURS,
+    longest_task="mediation_hours",
     colour="#a65628",
     messages={
         "dialogue_meeting": (
@@ -680,18 +675,18 @@ def conflict_mediator(m: Quarter, w: Worker, budget: Budget) -> None:
     arena = m.arena
     causes = {int(m.problems.kind[g.problem]) for g in m.groups.active if g.problem >= 0}
     rivals = any(OPPOSING[k] in causes for k in causes)  # opposed claims are coming
-    if rivals and arena.mediations_ready() < 2 and budget.take(MEDIATION_HOURS):
+    if rivals and arena.mediations_ready() < 2 and budget.take(m.p["mediation_hours"]):
         arena.prepare_mediation(w.quality, by_worker=w.professional)
     # Meetings bring one origin group together with the others (across age groups where the
     # quarter has one origin only); who comes is up to the invited.
     label = m.origin if len(m.origin) and (m.origin != m.origin[0]).any() else m.age
     meetings = 0
-    while budget.take(DIALOGUE_MEETING_HOURS):
+    while budget.take(m.p["dialogue_meeting_hours"]):
         meetings += 1
     if meetings == 0:
         return
     sides: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # found for the groups drawn only
-    invited = max(1, round(MEETING_SIDE * w.quality))
+    invited = max(1, round(m.p["meeting_side"] * w.quality))
     invited_a: list[np.ndarray] = []
     invited_b: list[np.ndarray] = []
     for v in label[m.rng.integers(len(label), size=meetings)].tolist():
@@ -701,7 +696,7 @@ def conflict_mediator(m: Quarter, w: Worker, budget: Budget) -> None:
         side_a, side_b = sides[v]
         if len(side_b) == 0:  # one group only: nobody to meet across; this meeting's
             # hours are lost, the later ones not taken
-            budget.spent -= DIALOGUE_MEETING_HOURS * (meetings - len(invited_a) - 1)
+            budget.spent -= m.p["dialogue_meeting_hours"] * (meetings - len(invited_a) - 1)
             break
         invited_a.append(m.rng.choice(side_a, size=min(invited, len(side_a)), replace=False))
         invited_b.append(m.rng.choice(side_b, size=min(invited, len(side_b)), replace=False))
@@ -723,7 +718,7 @@ def conflict_mediator(m: Quarter, w: Worker, budget: Budget) -> None:
         "Fürsorge von oben, keine der Rollen: Fachleute bearbeiten Fälle und lösen Probleme "
         "stellvertretend. Schnelle Entlastung, ohne eigenes Handeln der Bewohner.",
     ),
-    longest_task=PLANNING_HOURS,
+    longest_task="planning_hours",
     colour="#404040",
     messages={
         "case_handled": (
@@ -750,7 +745,7 @@ def case_work(m: Quarter, w: Worker, budget: Budget) -> None:
                 if not w.professional:
                     return
                 continue
-            if not budget.take(CASE_HOURS):
+            if not budget.take(m.p["case_hours"]):
                 return
             i = int(queue[0])
             m.handle_case(i, w)
@@ -759,16 +754,16 @@ def case_work(m: Quarter, w: Worker, budget: Budget) -> None:
         elif not w.professional:  # planning needs a professional's budget and authority
             continue
         else:  # expert planning on the worst known problem
-            if not budget.take(PLANNING_HOURS):
+            if not budget.take(m.p["planning_hours"]):
                 return
             visible = np.flatnonzero(pr.visible & ~STRUCTURAL[pr.kind])
             if len(visible) == 0:  # experts survey the quarter themselves
                 x, y = m.random_location()
-                pr.reveal_near(x, y, WALK_RADIUS, 1.0, m.rng)
+                pr.reveal_near(x, y, m.p["walk_radius"], 1.0, m.rng)
                 continue
             p = int(visible[np.argmax(pr.severity[visible])])
             w.move_to(pr.x[p], pr.y[p])
-            pr.severity[p] = max(0.0, pr.severity[p] - PLANNING_RELIEF)
+            pr.severity[p] = max(0.0, pr.severity[p] - m.p["planning_relief"])
             if pr.severity[p] <= 0.1:
                 m.solve_for_residents(p)
                 m.log("solved_for_residents", problem=p, worker=w.name)
@@ -784,7 +779,7 @@ def case_work(m: Quarter, w: Worker, budget: Budget) -> None:
         "Beim gestuften Ausstieg, keine der Rollen: die Fachkräfte lernen Bewohner in den "
         "Aufgaben an, die das Team erledigt hat, Sitzung für Sitzung, und übergeben sie ihnen.",
     ),
-    longest_task=TRAINING_HOURS,
+    longest_task="training_hours",
     colour="#999999",
     name=HANDOVER,
     in_mix=False,
@@ -840,7 +835,7 @@ def handover(m: Quarter, w: Worker, budget: Budget) -> None:
             in_group = m.groups.membership[candidates] >= 0  # group members first
             score = k.activated_est[candidates, domain] + in_group
             successor = int(candidates[np.argmax(score)])
-        if not budget.take(TRAINING_HOURS):
+        if not budget.take(m.p["training_hours"]):
             return
         w.move_to(*m.home_xy[successor])
         m.train(successor, task)

@@ -28,7 +28,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from quartiersim.outcomes import INSTITUTION, RESIDENTS, Outcome
-from quartiersim.problems import CONCERN_LEVEL, Problems
+from quartiersim.problems import Problems
 from quartiersim.residents import CARING, NOT_WAITING, PERSONAL, Residents
 from quartiersim.ties import Ties
 
@@ -52,7 +52,7 @@ def seek_help(m: Quarter) -> int:
     r = m.residents
     r.engaged_on[:] = NOT_WAITING
     close_requests(m)
-    burdened = (r.strain >= CONCERN_LEVEL) & ~r.withdrawn & (r.waiting_on == NOT_WAITING)
+    burdened = (r.strain >= m.p["concern_level"]) & ~r.withdrawn & (r.waiting_on == NOT_WAITING)
     acting = np.flatnonzero(burdened & (m.rng.random(r.n) < m.p["help_seeking_rate"]))
     if len(acting) == 0:
         return 0
@@ -69,7 +69,7 @@ def seek_help(m: Quarter) -> int:
 
 def main_concern(m: Quarter, who: np.ndarray) -> np.ndarray:
     """For each resident in ``who``: the visible problem that burdens them most (concern ×
-    severity), if they care about it (concern ≥ ``CONCERN_LEVEL``); else ``PERSONAL``."""
+    severity), if they care about it (concern ≥ ``concern_level``); else ``PERSONAL``."""
     pr = m.problems
     out = np.full(len(who), PERSONAL)
     visible = np.flatnonzero(pr.visible)
@@ -77,7 +77,7 @@ def main_concern(m: Quarter, who: np.ndarray) -> np.ndarray:
         return out
     concern = pr.concern[np.ix_(who, visible)]
     best = np.argmax(concern * pr.severity[visible], axis=1)
-    cares = concern[np.arange(len(who)), best] >= CONCERN_LEVEL
+    cares = concern[np.arange(len(who)), best] >= m.p["concern_level"]
     out[cares] = visible[best[cares]]
     return out
 

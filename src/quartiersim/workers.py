@@ -101,6 +101,6 @@ class CommunityWorker(CellAgent):
             self.spent_week[name] = budget.spent
             # Unspent hours carry over, but only up to one task: idle time is not hoarded.
             leftover = available - budget.spent
-            self.banked[name] = min(leftover, activity.longest_task)
+            self.banked[name] = min(leftover, activity.task_limit(self.quarter.p))
         self.spent_total += sum(self.spent_week.values())
         self.quarter.knowledge.record_hours(self.spent_week)

@@ -213,7 +213,7 @@ def theory_claims(
             sign=-1,
             why_holds="Expert planning takes severity off the worst visible problems every week "
             "and solves them for residents (`case_work` in `roles.py`).",
-            why_not="Expert planning takes only `PLANNING_RELIEF` of severity off one problem per "
+            why_not="Expert planning takes only `planning_relief` of severity off one problem per "
             "session, and structural problems (rent pressure) are out of its reach; within half a "
             "year this solves few problems more than the administration's routine repairs.",
         )
@@ -235,7 +235,7 @@ def theory_claims(
             "`assembly_weeks` weeks.",
             why_not="Empowerment's problem sensor makes problems visible and groups win claims at "
             "the assemblies; within the first months this solves problems about as fast as the "
-            "experts' planning sessions (each takes only `PLANNING_RELIEF` off a problem).",
+            "experts' planning sessions (each takes only `planning_relief` off a problem).",
         )
     )
     out.append(
