@@ -91,6 +91,11 @@ def parameter_sets(draw) -> dict:
     # the phase-out is the last part of the project
     project = params.get("project_weeks", PARAMETERS["project_weeks"].default)
     params["phase_out_weeks"] = min(params.get("phase_out_weeks", 0), project)
+    # the adults are the rest of the age shares: the two drawn shares leave room for them
+    youth = params.get("youth_share", PARAMETERS["youth_share"].default)
+    elderly = params.get("elderly_share", PARAMETERS["elderly_share"].default)
+    if youth + elderly > 1.0:
+        params["elderly_share"] = 1.0 - youth
     return params
 
 

