@@ -50,7 +50,6 @@ from quartiersim.experiments.experiment import (
     parse_header,
 )
 from quartiersim.experiments.identity import RunSpec, canonical, derive_seed, digest
-from quartiersim.experiments.provenance import this_code
 from quartiersim.experiments.source import (
     Source,
     check_keys,
@@ -62,8 +61,8 @@ from quartiersim.experiments.source import (
     parse_parameters,
     suggest,
 )
-from quartiersim.experiments.storage import ResultStore, experiment_info, write_text_atomic
-from quartiersim.experiments.sweep import SweepOutcome, _log, run_unfinished, unfinished
+from quartiersim.experiments.storage import ResultStore, write_text_atomic
+from quartiersim.experiments.sweep import SweepOutcome, _log, run_listed
 from quartiersim.measures import MEASURES
 from quartiersim.parameters import DEFAULTS, PARAMETERS
 from quartiersim.strategies import STRATEGIES
@@ -436,38 +435,22 @@ def run_calibration(
     executor = executor or LocalExecutor()
     out = Path(out)
     store = ResultStore(out / "results", log=log)
-    code = this_code()
-    executor.check_code(code, allow_mixed)
-    with store.writing():
-        resumed = store.prepare(
-            plan.definition(),
-            digest(plan.definition()),
-            experiment_info(plan, command),
-            code=code,
-            allow_mixed=allow_mixed,
-        )
-        runs = plan.runs()
-        pending, outcome = unfinished(runs, store, out / "results")
-        log(
-            f"{plan.name}: {len(runs)} runs ({plan.samples} points x "
+    outcome, data = run_listed(
+        plan,
+        store,
+        executor,
+        headline=lambda n: (
+            f"{plan.name}: {n} runs ({plan.samples} points x "
             f"{len(plan.strategies)} strategies x {plan.replications} replication(s), "
             f"{plan.steps} weeks each)"
-            + (f"; resuming: {outcome.skipped} finished" if resumed else "")
-            + f"; on {executor.description}"
-        )
-        run_unfinished(
-            pending,
-            outcome,
-            store,
-            executor,
-            desc=plan.name,
-            progress=progress,
-            allow_mixed=allow_mixed,
-            log=log,
-        )
-    if outcome.failed:
+        ),
+        command=command,
+        progress=progress,
+        allow_mixed=allow_mixed,
+        log=log,
+    )
+    if data is None:
         return outcome, None
-    data, _ = store.read(allow_mixed=allow_mixed)
     points = judge(plan, data)
     write_text_atomic(out / "points.csv", points.to_csv(index=False))
     write_text_atomic(out / "region.csv", points[points["not_implausible"]].to_csv(index=False))

@@ -50,7 +50,6 @@ from quartiersim.experiments.experiment import (
     parse_header,
 )
 from quartiersim.experiments.identity import RunSpec, canonical, derive_seed, digest
-from quartiersim.experiments.provenance import this_code
 from quartiersim.experiments.source import (
     Source,
     check_keys,
@@ -60,8 +59,8 @@ from quartiersim.experiments.source import (
     get_names,
     parse_parameters,
 )
-from quartiersim.experiments.storage import ResultStore, experiment_info, write_text_atomic
-from quartiersim.experiments.sweep import SweepOutcome, _log, run_unfinished, unfinished
+from quartiersim.experiments.storage import ResultStore, write_text_atomic
+from quartiersim.experiments.sweep import SweepOutcome, _log, run_listed
 from quartiersim.measures import MEASURES
 from quartiersim.parameters import DEFAULTS, PARAMETERS
 from quartiersim.strategies import STRATEGIES
@@ -360,38 +359,22 @@ def run_claims(
     executor = executor or LocalExecutor()
     out = Path(out)
     store = ResultStore(out / "results", log=log)
-    code = this_code()
-    executor.check_code(code, allow_mixed)
-    with store.writing():
-        resumed = store.prepare(
-            plan.definition(),
-            digest(plan.definition()),
-            experiment_info(plan, command),
-            code=code,
-            allow_mixed=allow_mixed,
-        )
-        runs = plan.runs()
-        pending, outcome = unfinished(runs, store, out / "results")
-        log(
-            f"{plan.name}: {len(runs)} runs ({len(plan.values)} points x "
+    outcome, data = run_listed(
+        plan,
+        store,
+        executor,
+        headline=lambda n: (
+            f"{plan.name}: {n} runs ({len(plan.values)} points x "
             f"{len(plan.strategies)} strategies x {plan.replications} paired replications, "
             f"{plan.steps} weeks each)"
-            + (f"; resuming: {outcome.skipped} finished" if resumed else "")
-            + f"; on {executor.description}"
-        )
-        run_unfinished(
-            pending,
-            outcome,
-            store,
-            executor,
-            desc=plan.name,
-            progress=progress,
-            allow_mixed=allow_mixed,
-            log=log,
-        )
-    if outcome.failed:
+        ),
+        command=command,
+        progress=progress,
+        allow_mixed=allow_mixed,
+        log=log,
+    )
+    if data is None:
         return outcome, None
-    data, _ = store.read(allow_mixed=allow_mixed)
     table = contrasts(plan, data)
     write_text_atomic(out / "claims.csv", table.to_csv(index=False))
     figure(plan, table, out / "claims.png")

@@ -16,18 +16,22 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from tqdm import tqdm
 
 from quartiersim.errors import SweepStopped
 from quartiersim.experiments.executors import Executor, LocalExecutor
 from quartiersim.experiments.experiment import Experiment
-from quartiersim.experiments.identity import RunSpec
+from quartiersim.experiments.identity import RunSpec, digest
 from quartiersim.experiments.plan import Plan, confirm, estimate
 from quartiersim.experiments.provenance import differences, this_code
 from quartiersim.experiments.runner import RunResult, run_batch
 from quartiersim.experiments.storage import ResultStore, experiment_info, write_text_atomic
 from quartiersim.parameters import DEFAULTS
+
+if TYPE_CHECKING:  # pandas is imported where results are read
+    import pandas as pd
 
 ERROR_LOG = "_errors.log"
 """Where a sweep's failed runs leave their tracebacks (Parquet readers skip ``_`` files)."""
@@ -187,6 +191,55 @@ def run_unfinished(
         log=log,
     )
     outcome.done = len(pending) - len(outcome.failed)
+
+
+def run_listed(
+    plan: Any,
+    store: ResultStore,
+    executor: Executor,
+    *,
+    headline: Callable[[int], str],
+    command: list[str] | None,
+    progress: bool | None,
+    allow_mixed: bool,
+    log: Callable[[str], None],
+) -> tuple[SweepOutcome, pd.DataFrame | None]:
+    """Run a plan that lists its runs in full (calibration, claims) into ``store`` as every
+    sweep does: this code checked against the folder's, the stored runs verified, the rest run.
+    ``headline(n)`` describes the plan's ``n`` runs in the log. Returns the outcome and the
+    folder's data, or None while runs failed."""
+    code = this_code()
+    executor.check_code(code, allow_mixed)
+    with store.writing():
+        definition = plan.definition()
+        resumed = store.prepare(
+            definition,
+            digest(definition),
+            experiment_info(plan, command),
+            code=code,
+            allow_mixed=allow_mixed,
+        )
+        runs = plan.runs()
+        pending, outcome = unfinished(runs, store, store.root)
+        log(
+            headline(len(runs))
+            + (f"; resuming: {outcome.skipped} finished" if resumed else "")
+            + f"; on {executor.description}"
+        )
+        run_unfinished(
+            pending,
+            outcome,
+            store,
+            executor,
+            desc=plan.name,
+            progress=progress,
+            allow_mixed=allow_mixed,
+            log=log,
+        )
+    if outcome.failed:
+        return outcome, None
+    data, _ = store.read(allow_mixed=allow_mixed)
+    return outcome, data
 
 
 def admit_result(
