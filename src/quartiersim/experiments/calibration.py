@@ -40,25 +40,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from quartiersim.errors import UsageError
 from quartiersim.experiments.executors import Executor, LocalExecutor
 from quartiersim.experiments.experiment import (
     Condition,
-    apply_sets,
     check_condition,
-    merge_events,
-    parse_header,
+    parse_listed_head,
 )
 from quartiersim.experiments.identity import RunSpec, canonical, derive_seed, digest
 from quartiersim.experiments.source import (
     Source,
     check_keys,
-    check_sections,
     get_bool,
     get_int,
     get_names,
     get_text,
-    parse_parameters,
     suggest,
 )
 from quartiersim.experiments.storage import ResultStore, write_text_atomic
@@ -350,21 +345,16 @@ def parse_calibration(
 ) -> CalibrationPlan:
     """Check a parsed calibration file completely, draw its design and return the plan.
     ``quick`` shrinks it to a few short runs on a small quarter (:data:`QUICK`)."""
-    if "calibration" not in doc:
-        raise UsageError(f"{src.name}: no [calibration] section")
-    check_sections(src, doc, SECTIONS)
-    head = parse_header(src, doc)
-    parameters = parse_parameters(src, "parameters", doc.get("parameters", {}))
-    if "strategy" in parameters:
-        raise src.error("parameters", "strategy", "each pattern names its strategy; remove it")
-    merge_events(src, doc, parameters, {})
-    if quick:
-        parameters = {**parameters, **QUICK_QUARTER}
-    apply_sets(parameters, {}, {}, sets)
-    table = doc["calibration"]
-    if not isinstance(table, dict):
-        raise src.error(None, "calibration", "expected a table [calibration]")
-    check_keys(src, "calibration", table, KEYS)
+    head, parameters, table = parse_listed_head(
+        src,
+        doc,
+        "calibration",
+        sections=SECTIONS,
+        keys=KEYS,
+        strategies_from="each pattern names its strategy",
+        quick_quarter=QUICK_QUARTER if quick else None,
+        sets=sets,
+    )
     numeric = [n for n, p in PARAMETERS.items() if p.kind in (int, float)]
     factors = get_names(src, "calibration", table, "parameters", numeric, "numeric parameter")
     if not factors:

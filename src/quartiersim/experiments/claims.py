@@ -40,24 +40,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from quartiersim.errors import UsageError
 from quartiersim.experiments.executors import Executor, LocalExecutor
 from quartiersim.experiments.experiment import (
     Condition,
-    apply_sets,
     check_condition,
-    merge_events,
-    parse_header,
+    parse_listed_head,
 )
 from quartiersim.experiments.identity import RunSpec, canonical, derive_seed, digest
 from quartiersim.experiments.source import (
     Source,
-    check_keys,
     check_parameter,
-    check_sections,
     get_int,
     get_names,
-    parse_parameters,
 )
 from quartiersim.experiments.storage import ResultStore, write_text_atomic
 from quartiersim.experiments.sweep import SweepOutcome, _log, run_listed
@@ -271,21 +265,16 @@ def parse_claims(
 ) -> ClaimsPlan:
     """Check a parsed claims file completely and return the plan (its points checked).
     ``quick`` shrinks it to a few short runs on a small quarter (:data:`QUICK`)."""
-    if "claims" not in doc:
-        raise UsageError(f"{src.name}: no [claims] section")
-    check_sections(src, doc, SECTIONS)
-    head = parse_header(src, doc)
-    parameters = parse_parameters(src, "parameters", doc.get("parameters", {}))
-    if "strategy" in parameters:
-        raise src.error("parameters", "strategy", "the contrasts name the strategies; remove it")
-    merge_events(src, doc, parameters, {})
-    if quick:
-        parameters = {**parameters, **QUICK_QUARTER}
-    apply_sets(parameters, {}, {}, sets)
-    table = doc["claims"]
-    if not isinstance(table, dict):
-        raise src.error(None, "claims", "expected a table [claims]")
-    check_keys(src, "claims", table, KEYS)
+    head, parameters, table = parse_listed_head(
+        src,
+        doc,
+        "claims",
+        sections=SECTIONS,
+        keys=KEYS,
+        strategies_from="the contrasts name the strategies",
+        quick_quarter=QUICK_QUARTER if quick else None,
+        sets=sets,
+    )
     steps = QUICK["steps"] if quick else head["steps"]
     outcomes = get_names(src, "claims", table, "outcomes", MEASURES, "measure")
     if outcomes is None:

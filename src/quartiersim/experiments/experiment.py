@@ -517,6 +517,39 @@ def apply_sets(
             v.pop(name, None)
 
 
+def parse_listed_head(
+    src: Source,
+    doc: dict[str, Any],
+    section: str,
+    *,
+    sections: Mapping[str, str],
+    keys: Mapping[str, str],
+    strategies_from: str,
+    quick_quarter: Mapping[str, Any] | None,
+    sets: Mapping[str, Any] | None,
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """The part every file of a plan that lists its runs (calibration, claims) shares: its own
+    ``[section]`` checked, the header, the fixed [parameters] (no strategy: ``strategies_from``
+    says what names them), events, the small quarter of a quick run and ``--set``. Returns the
+    header, the parameters and the section's table."""
+    if section not in doc:
+        raise UsageError(f"{src.name}: no [{section}] section")
+    check_sections(src, doc, sections)
+    head = parse_header(src, doc)
+    parameters = parse_parameters(src, "parameters", doc.get("parameters", {}))
+    if "strategy" in parameters:
+        raise src.error("parameters", "strategy", f"{strategies_from}; remove it")
+    merge_events(src, doc, parameters, {})
+    if quick_quarter is not None:
+        parameters = {**parameters, **quick_quarter}
+    apply_sets(parameters, {}, {}, sets)
+    table = doc[section]
+    if not isinstance(table, dict):
+        raise src.error(None, section, f"expected a table [{section}]")
+    check_keys(src, section, table, keys)
+    return head, parameters, table
+
+
 def parse_experiment(
     src: Source,
     doc: dict[str, Any],
